@@ -1,0 +1,36 @@
+"""gdcore: gradient descent on a line, in plain numpy, small enough to read in one sitting.
+
+No streamlit and no plotly here: the pages draw, gdcore computes. `python -m gdcore` is its
+command line.
+"""
+
+from gdcore.config import DescentConfig, from_query, to_command, to_query
+from gdcore.data import WINDSOR, Dataset, DataError, load_xy, mean_by_value, read_table, select_xy
+from gdcore.descent import LEDGER_COLUMNS, EpochRecord, Run, descend, ledger_rows
+from gdcore.experiment import Fit, Verdict, epochs_to_converge, fit_line, initial_line, progress, verdict
+
+__all__ = [
+    "LEDGER_COLUMNS",
+    "WINDSOR",
+    "DataError",
+    "Dataset",
+    "DescentConfig",
+    "EpochRecord",
+    "Fit",
+    "Run",
+    "Verdict",
+    "descend",
+    "epochs_to_converge",
+    "fit_line",
+    "from_query",
+    "initial_line",
+    "ledger_rows",
+    "load_xy",
+    "mean_by_value",
+    "progress",
+    "read_table",
+    "select_xy",
+    "to_command",
+    "to_query",
+    "verdict",
+]

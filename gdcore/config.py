@@ -1,0 +1,126 @@
+"""One frozen config per experiment: it drives the widgets, the URL, the cache key and the CLI."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+
+SCALES = ("none", "standardize")
+STARTS = ("random", "typed")
+LOSSES = ("sse", "mse")
+
+
+def spec(url: str, low: float | None = None, high: float | None = None, choices: tuple = ()) -> dict:
+    """Field metadata: the URL key, and the range or the choices a widget and a link may take."""
+    return {"url": url, "low": low, "high": high, "choices": choices}
+
+
+@dataclass(frozen=True)
+class DescentConfig:
+    """Everything that decides a gradient-descent run on a line; equal configs give equal runs."""
+
+    # Step size: new = current - learning_rate * gradient. 0.1 with the defaults below converges
+    # in about 25 epochs; the page lets learners go from 1e-9 (a crawl) to 1e6 (a blow-up).
+    learning_rate: float = field(default=0.1, metadata=spec("lr", 1e-9, 1e6))
+    # How many steps to take.
+    epochs: int = field(default=25, metadata=spec("epochs", 1, 500))
+    # "sse": sum of squared errors; "mse": their mean (SSE / n), which keeps gradients small.
+    loss: str = field(default="mse", metadata=spec("loss", choices=LOSSES))
+    # "standardize" turns x and y into (value - mean) / std, so one learning rate suits both
+    # parameters; "none" keeps dollars and bedrooms, where the valley is long and narrow.
+    scale: str = field(default="standardize", metadata=spec("scale", choices=SCALES))
+    # "random": slope and intercept drawn from `seed`; "typed": init_slope and init_intercept.
+    start: str = field(default="random", metadata=spec("start", choices=STARTS))
+    seed: int = field(default=0, metadata=spec("seed", 0, 2**31 - 1))
+    init_slope: float = field(default=0.0, metadata=spec("slope0", -1e12, 1e12))
+    init_intercept: float = field(default=0.0, metadata=spec("intercept0", -1e12, 1e12))
+    # The columns: the feature x and the target y.
+    x: str = field(default="bedrooms", metadata=spec("x"))
+    y: str = field(default="price", metadata=spec("y"))
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.learning_rate) and self.learning_rate > 0):
+            raise ValueError(f"the learning rate must be a positive number, not {self.learning_rate}")
+        if self.epochs < 1:
+            raise ValueError(f"the number of epochs must be at least 1, not {self.epochs}")
+        if self.seed < 0:
+            raise ValueError(f"the seed must be 0 or more, not {self.seed}")
+        if not (math.isfinite(self.init_slope) and math.isfinite(self.init_intercept)):
+            raise ValueError("the starting slope and intercept must be finite numbers")
+        for name, allowed in (("loss", LOSSES), ("scale", SCALES), ("start", STARTS)):
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
+
+
+def parse_value(raw: str, default, low=None, high=None, choices: tuple = ()):
+    """Parse one URL value like the field's default, or raise ValueError with the reason."""
+    if choices:
+        if raw not in choices:
+            raise ValueError(f"it is not one of {', '.join(choices)}")
+        return raw
+    if isinstance(default, str):
+        return raw
+    try:
+        number = int(raw) if isinstance(default, int) else float(raw)
+    except ValueError:
+        kind = "a whole number" if isinstance(default, int) else "a number"
+        raise ValueError(f"it is not {kind}") from None
+    if not math.isfinite(number):
+        raise ValueError("it is not a finite number")
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise ValueError(f"it is outside the range {low:g} to {high:g}")
+    return number
+
+
+def describe_parse_error(key: str, raw: str, default, reason: str) -> str:
+    return f"The link's {key}={raw!r} was ignored ({reason}); using {default!r} instead."
+
+
+def from_query(params: Mapping[str, str], base: DescentConfig | None = None) -> tuple[DescentConfig, list[str]]:
+    """Build a config from URL query parameters; a value that makes no sense keeps the default.
+
+    Returns the config and one note per ignored value, for the page to show.
+    """
+    base = base or DescentConfig()
+    values, notes = {}, []
+    for f in fields(DescentConfig):
+        meta = f.metadata
+        if meta["url"] not in params:
+            continue
+        raw = params[meta["url"]]
+        default = getattr(base, f.name)
+        try:
+            values[f.name] = parse_value(raw, default, meta["low"], meta["high"], meta["choices"])
+        except ValueError as error:
+            notes.append(describe_parse_error(meta["url"], raw, default, str(error)))
+    return replace(base, **values), notes
+
+
+def to_query(config: DescentConfig) -> dict[str, str]:
+    """The URL query parameters for the values that differ from the defaults."""
+    default = DescentConfig()
+    return {
+        f.metadata["url"]: str(getattr(config, f.name))
+        for f in fields(DescentConfig)
+        if getattr(config, f.name) != getattr(default, f.name)
+    }
+
+
+def to_command(config: DescentConfig, data: str = "data/windsor_housing.csv") -> str:
+    """The `python -m gdcore descend` command that prints this config's ledger."""
+    parts = [
+        "python -m gdcore descend",
+        f"--data {data}",
+        f"--x {config.x}" if " " not in config.x else f"--x '{config.x}'",
+        f"--y {config.y}" if " " not in config.y else f"--y '{config.y}'",
+        f"--lr {config.learning_rate!r}",
+        f"--epochs {config.epochs}",
+        f"--loss {config.loss}",
+        f"--scale {config.scale}",
+    ]
+    if config.start == "random":
+        parts.append(f"--seed {config.seed}")
+    else:
+        parts.append(f"--init-slope {config.init_slope!r} --init-intercept {config.init_intercept!r}")
+    return " ".join(parts)

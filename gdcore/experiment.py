@@ -1,0 +1,141 @@
+"""A gradient-descent experiment on a line: the config plus the data give one Fit."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from gdcore import line
+from gdcore.config import DescentConfig
+from gdcore.data import Dataset, DataError
+from gdcore.descent import Run, descend
+
+
+def initial_line(seed: int, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """A random (slope, intercept) from `seed`, sized to the data.
+
+    slope ~ Normal(0, std(y) / std(x)), intercept ~ Normal(0, std(y)): a guess of the right
+    order of magnitude, which is all a random start needs to be.
+    """
+    rng = np.random.default_rng(seed)
+    slope, intercept = rng.normal(size=2) * [y.std() / x.std(), y.std()]
+    return float(slope), float(intercept)
+
+
+@dataclass(frozen=True, eq=False)
+class Fit:
+    """A finished descent, with what is needed to read it in the data's own units."""
+
+    config: DescentConfig
+    x: np.ndarray  # (n,) the x the descent saw: raw or standardized
+    y: np.ndarray  # (n,)
+    x_mean: float  # how to undo the scaling (mean 0 and std 1 when there is none)
+    x_std: float
+    y_mean: float
+    y_std: float
+    run: Run
+    max_stable_lr: float  # 2 / largest eigenvalue of the loss's Hessian
+    best: tuple[float, float]  # the least-squares line, in the same units as the run
+    best_loss: float
+
+    def loss(self, params) -> float:
+        """The config's loss at `params`, on the data the descent saw (inf if it overflows)."""
+        with np.errstate(all="ignore"):
+            return line.loss(params, self.x, self.y, self.config.loss)
+
+    def in_data_units(self, params) -> tuple[float, float]:
+        """(slope, intercept) in the data's own units, e.g. dollars per bedroom and dollars."""
+        return line.unscale(params, self.x_mean, self.x_std, self.y_mean, self.y_std)
+
+
+def fit_line(config: DescentConfig, data: Dataset) -> Fit:
+    """Run gradient descent on `data` as `config` says."""
+    x, y = data.x, data.y
+    x_mean, x_std, y_mean, y_std = 0.0, 1.0, 0.0, 1.0
+    if config.scale == "standardize":
+        if np.ptp(y) == 0:
+            raise DataError(f"Column '{data.y_name}' holds the same value in every row, so it cannot be standardized.")
+        x, x_mean, x_std = line.standardize(x)
+        y, y_mean, y_std = line.standardize(y)
+    if config.start == "random":
+        start = initial_line(config.seed, x, y)
+    else:
+        start = (config.init_slope, config.init_intercept)
+
+    def loss_and_grad(params):
+        return line.loss(params, x, y, config.loss), line.loss_grad(params, x, y, config.loss)
+
+    run = descend(loss_and_grad, start, config.learning_rate, config.epochs, line.PARAMETERS)
+    best = line.least_squares(x, y)
+    return Fit(
+        config=config, x=x, y=y, x_mean=x_mean, x_std=x_std, y_mean=y_mean, y_std=y_std, run=run,
+        max_stable_lr=line.max_stable_lr(x, config.loss), best=best,
+        best_loss=line.loss(best, x, y, config.loss),
+    )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str  # "converging", "oscillating", "diverging" or "diverged"
+    sentence: str
+
+
+def progress(fit: Fit) -> float:
+    """How much of the way from the starting loss to the least possible loss the run has gone, 0..1."""
+    start_loss = fit.loss(fit.run.start)
+    gap = start_loss - fit.best_loss
+    if not math.isfinite(gap) or gap <= 0:
+        return 1.0
+    return (start_loss - fit.loss(fit.run.final)) / gap
+
+
+def epochs_to_converge(fit: Fit, tolerance: float = 1e-6) -> float:
+    """About how many epochs shrink the distance to the minimum by `tolerance` (inf if never).
+
+    Each epoch multiplies the distance along the Hessian's eigenvectors by (1 - lr * h);
+    the slowest of those factors sets the pace.
+    """
+    rate = max(abs(c) for c in line.contraction(fit.x, fit.config.loss, fit.config.learning_rate))
+    if rate >= 1:
+        return math.inf
+    if rate == 0:
+        return 1
+    return math.ceil(math.log(tolerance) / math.log(rate))
+
+
+def verdict(fit: Fit) -> Verdict:
+    """Converging, oscillating or diverging, in words a learner can follow."""
+    run, lr, lr_max = fit.run, fit.config.learning_rate, fit.max_stable_lr
+    if run.diverged_at is not None:
+        return Verdict(
+            "diverged",
+            f"Diverged: at epoch {run.diverged_at} {run.reason}, so the run stopped there. "
+            f"The learning rate {lr:g} is above the largest stable rate for this data, "
+            f"{lr_max:.4g} (2 / the largest eigenvalue of the loss's Hessian): every step "
+            f"overshoots the bottom of the valley by more than the last. Try a learning rate below {lr_max:.4g}.",
+        )
+    first, last = run.records[0].loss, fit.loss(run.final)
+    losses = f"the loss went from {first:.4g} to {last:.4g} (the lowest possible is {fit.best_loss:.4g})"
+    if lr >= lr_max:
+        return Verdict(
+            "diverging",
+            f"Diverging: {losses}. Each step jumps across the valley and lands higher up the other "
+            f"side. The largest stable learning rate here is {lr_max:.4g}; try one below it.",
+        )
+    share = progress(fit)
+    steep = line.contraction(fit.x, fit.config.loss, lr)[1]  # the factor of the steepest direction
+    if steep < 0:
+        kind, how = "oscillating", (
+            "Oscillating: the guesses zig-zag from one side of the valley to the other, "
+            "but each jump is smaller, so it still settles"
+        )
+    else:
+        kind, how = "converging", "Converging: the ball rolls steadily downhill"
+    sentence = f"{how}; {losses}."
+    if share < 0.999:
+        more = epochs_to_converge(fit)
+        pace = "it barely moves" if math.isinf(more) else f"it needs about {more:,} epochs in all to reach the bottom"
+        sentence += f" It has covered {100 * share:.1f}% of the way down; at this learning rate {pace}."
+    return Verdict(kind, sentence)

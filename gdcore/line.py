@@ -1,0 +1,102 @@
+"""The straight line `prediction = slope * x + intercept` and its squared-error loss.
+
+params is always the pair (slope, intercept); x and y have shape (n,).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+PARAMETERS = ("slope", "intercept")
+LOSSES = ("sse", "mse")
+
+
+def predict(params, x: np.ndarray) -> np.ndarray:
+    """prediction = slope * x + intercept, shape (n,)."""
+    slope, intercept = params
+    return slope * x + intercept
+
+
+def errors(params, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Step 1, subtract: error = actual - predicted, shape (n,)."""
+    return y - predict(params, x)
+
+
+def sse(params, x: np.ndarray, y: np.ndarray) -> float:
+    """Steps 2 and 3, square and add up: SSE = sum((y - (slope*x + intercept))**2)."""
+    e = errors(params, x, y)
+    return float(e @ e)
+
+
+def sse_grad(params, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """[dSSE/dslope, dSSE/dintercept] = [-2 * sum(x * e), -2 * sum(e)], with e = y - prediction."""
+    e = errors(params, x, y)
+    return np.array([-2.0 * (x @ e), -2.0 * e.sum()])
+
+
+def loss(params, x: np.ndarray, y: np.ndarray, kind: str = "sse") -> float:
+    """The sum ("sse") or the mean ("mse" = SSE / n) of squared errors."""
+    return sse(params, x, y) / (len(x) if kind == "mse" else 1)
+
+
+def loss_grad(params, x: np.ndarray, y: np.ndarray, kind: str = "sse") -> np.ndarray:
+    """Gradient of `loss` with respect to (slope, intercept), shape (2,)."""
+    return sse_grad(params, x, y) / (len(x) if kind == "mse" else 1)
+
+
+def hessian(x: np.ndarray, kind: str = "sse") -> np.ndarray:
+    """Second derivatives of the loss, shape (2, 2): 2 * [[sum x^2, sum x], [sum x, n]].
+
+    The loss is a bowl (a quadratic), so this matrix is the same everywhere.
+    """
+    n = len(x)
+    h = 2.0 * np.array([[x @ x, x.sum()], [x.sum(), n]])
+    return h / (n if kind == "mse" else 1)
+
+
+def max_stable_lr(x: np.ndarray, kind: str = "sse") -> float:
+    """The largest learning rate that does not blow up: 2 / the largest eigenvalue of the Hessian.
+
+    Along an eigenvector with eigenvalue h, each step multiplies the distance to the minimum by
+    (1 - lr * h); that factor's size stays below 1 only while lr < 2 / h.
+    """
+    return float(2.0 / np.linalg.eigvalsh(hessian(x, kind)).max())
+
+
+def contraction(x: np.ndarray, kind: str, lr: float) -> tuple[float, float]:
+    """The factors (1 - lr * h) for the Hessian's two eigenvalues h, smallest h first.
+
+    A factor between 0 and 1: steady approach; between -1 and 0: zig-zag that still closes in;
+    below -1: each step overshoots further (divergence); close to 1: a crawl.
+    """
+    low, high = np.linalg.eigvalsh(hessian(x, kind))
+    return float(1.0 - lr * low), float(1.0 - lr * high)
+
+
+def least_squares(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """The best (slope, intercept), from the normal equation (A^T A) p = A^T y with A = [x, 1]."""
+    a = np.column_stack([x, np.ones_like(x)])  # (n, 2)
+    slope, intercept = np.linalg.solve(a.T @ a, a.T @ y)
+    return float(slope), float(intercept)
+
+
+def best_slope(x: np.ndarray, y: np.ndarray, intercept: float) -> float:
+    """The slope where dSSE/dslope = 0 with the intercept held fixed: sum(x * (y - b)) / sum(x^2)."""
+    return float(x @ (y - intercept) / (x @ x))
+
+
+def standardize(values: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """(values - mean) / std, with the population std (ddof=0). Returns (scaled, mean, std)."""
+    mean, std = float(values.mean()), float(values.std())
+    return (values - mean) / std, mean, std
+
+
+def unscale(params, x_mean: float, x_std: float, y_mean: float, y_std: float) -> tuple[float, float]:
+    """Turn a line fitted on standardized x and y back into one in the original units.
+
+    y_std * (slope_s * (x - x_mean) / x_std + intercept_s) + y_mean
+      = (slope_s * y_std / x_std) * x + (y_mean + y_std * intercept_s - slope * x_mean)
+    """
+    slope_s, intercept_s = params
+    slope = slope_s * y_std / x_std
+    return float(slope), float(y_mean + y_std * intercept_s - slope * x_mean)
