@@ -4,10 +4,10 @@ No streamlit and no plotly here: the pages draw, gdcore computes. `python -m gdc
 command line.
 """
 
-from gdcore.config import DescentConfig, from_query, to_command, to_query
+from gdcore.config import DescentConfig, GuessConfig, SlopeConfig, from_query, to_command, to_query
 from gdcore.data import WINDSOR, Dataset, DataError, load_xy, mean_by_value, read_table, select_xy
 from gdcore.descent import LEDGER_COLUMNS, EpochRecord, Run, descend, ledger_rows
-from gdcore.experiment import Fit, Verdict, epochs_to_converge, fit_line, initial_line, progress, verdict
+from gdcore.experiment import Fit, Verdict, epochs_to_converge, fit_line, initial_line, progress, verdict, why_different
 
 __all__ = [
     "LEDGER_COLUMNS",
@@ -17,7 +17,9 @@ __all__ = [
     "DescentConfig",
     "EpochRecord",
     "Fit",
+    "GuessConfig",
     "Run",
+    "SlopeConfig",
     "Verdict",
     "descend",
     "epochs_to_converge",
@@ -33,4 +35,5 @@ __all__ = [
     "to_command",
     "to_query",
     "verdict",
+    "why_different",
 ]

@@ -77,14 +77,14 @@ def describe_parse_error(key: str, raw: str, default, reason: str) -> str:
     return f"The link's {key}={raw!r} was ignored ({reason}); using {default!r} instead."
 
 
-def from_query(params: Mapping[str, str], base: DescentConfig | None = None) -> tuple[DescentConfig, list[str]]:
-    """Build a config from URL query parameters; a value that makes no sense keeps the default.
+def from_query(cls, params: Mapping[str, str], base=None) -> tuple:
+    """Build a `cls` config from URL query parameters; a value that makes no sense keeps the default.
 
     Returns the config and one note per ignored value, for the page to show.
     """
-    base = base or DescentConfig()
+    base = base if base is not None else cls()
     values, notes = {}, []
-    for f in fields(DescentConfig):
+    for f in fields(cls):
         meta = f.metadata
         if meta["url"] not in params:
             continue
@@ -97,14 +97,38 @@ def from_query(params: Mapping[str, str], base: DescentConfig | None = None) -> 
     return replace(base, **values), notes
 
 
-def to_query(config: DescentConfig) -> dict[str, str]:
+def to_query(config) -> dict[str, str]:
     """The URL query parameters for the values that differ from the defaults."""
-    default = DescentConfig()
+    default = type(config)()
     return {
         f.metadata["url"]: str(getattr(config, f.name))
-        for f in fields(DescentConfig)
+        for f in fields(config)
         if getattr(config, f.name) != getattr(default, f.name)
     }
+
+
+@dataclass(frozen=True)
+class GuessConfig:
+    """A first guess at the line, on the door-to-door table (page "Guess and measure")."""
+
+    # "random": drawn from `seed`, the same way a descent's start is; "typed": slope and intercept.
+    start: str = field(default="random", metadata=spec("start", choices=STARTS))
+    seed: int = field(default=0, metadata=spec("seed", 0, 2**31 - 1))
+    slope: float = field(default=10_000.0, metadata=spec("slope", -1e7, 1e7))  # dollars per bedroom
+    intercept: float = field(default=20_000.0, metadata=spec("intercept", -1e7, 1e7))  # dollars
+
+    def __post_init__(self) -> None:
+        if self.start not in STARTS:
+            raise ValueError(f"start must be one of {', '.join(STARTS)}, not {self.start!r}")
+
+
+@dataclass(frozen=True)
+class SlopeConfig:
+    """The loss against the slope with the intercept held still (page "Loss against the slope")."""
+
+    # 0: a house with no bedrooms would be worth nothing, the simplest model to start from.
+    intercept: float = field(default=0.0, metadata=spec("intercept", -1e6, 1e6))  # dollars
+    slope: float = field(default=10_000.0, metadata=spec("slope", -1e6, 1e6))  # dollars per bedroom
 
 
 def to_command(config: DescentConfig, data: str = "data/windsor_housing.csv") -> str:

@@ -139,3 +139,45 @@ def verdict(fit: Fit) -> Verdict:
         pace = "it barely moves" if math.isinf(more) else f"it needs about {more:,} epochs in all to reach the bottom"
         sentence += f" It has covered {100 * share:.1f}% of the way down; at this learning rate {pace}."
     return Verdict(kind, sentence)
+
+
+def why_different(fit: Fit, reference: tuple[float, float], rtol: float = 1e-6) -> tuple[bool, str]:
+    """Does the descent's line match `reference` (slope, intercept in data units)? And if not, why.
+
+    Returns (agrees, sentence).
+    """
+    got = fit.in_data_units(fit.run.final)
+    if all(math.isclose(a, b, rel_tol=rtol, abs_tol=rtol * abs(reference[1])) for a, b in zip(got, reference)):
+        return True, (
+            f"They agree to within {rtol:g} relative: after {len(fit.run.records)} epochs gradient descent has "
+            "walked to the same bottom of the bowl that the formula jumps to directly."
+        )
+    lr, lr_max = fit.config.learning_rate, fit.max_stable_lr
+    if fit.run.diverged_at is not None or lr >= lr_max:
+        return False, (
+            f"They differ because the descent diverged: the learning rate {lr:g} is at or above the largest "
+            f"stable rate {lr_max:.4g}, so every step overshoots further. Lower it below {lr_max:.4g}."
+        )
+    needed = epochs_to_converge(fit, rtol)
+    sentence = (
+        f"They differ because the descent has not converged yet: after {len(fit.run.records)} epochs its slope "
+        f"is still {abs(got[0] - reference[0]):.4g} and its intercept {abs(got[1] - reference[1]):.4g} "
+        "away from the answer (in the data's units)"
+    )
+    if math.isinf(needed) or needed > 10_000:
+        sentence += (
+            f", and at learning rate {lr:g} it would need "
+            f"{'forever' if math.isinf(needed) else f'about {needed:,} epochs'}. The learning rate is too small for "
+        )
+        if fit.config.scale == "none":
+            sentence += (
+                "the shape of this loss: in raw units the bowl is long and narrow (the slope and the intercept "
+                "pull in very different amounts), so a rate small enough for the steep side crawls along the "
+                "flat one. Standardize the features, or raise the learning rate towards "
+                f"{lr_max:.4g}."
+            )
+        else:
+            sentence += f"this loss: raise it towards {lr_max:.4g}."
+    else:
+        sentence += f"; about {needed:,} epochs in all would get within {rtol:g}. Add epochs."
+    return False, sentence

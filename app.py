@@ -1,0 +1,21 @@
+"""Gradient descent, every number shown: the router. Run with `streamlit run app.py`."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Gradient descent, step by step", page_icon=":material/downhill_skiing:", layout="wide")
+
+pages = [
+    st.Page("pages/1_guess.py", title="1. Guess and measure", icon=":material/straighten:", default=True),
+    st.Page("pages/2_loss_curve.py", title="2. Loss against the slope", icon=":material/show_chart:"),
+    st.Page("pages/3_descent.py", title="3. Gradient descent, epoch by epoch", icon=":material/downhill_skiing:"),
+    st.Page("pages/4_check.py", title="4. Check against scikit-learn", icon=":material/fact_check:"),
+]
+
+with st.sidebar:
+    st.caption(
+        "Predict a house's price from its bedrooms, measure how wrong the guess is, and walk "
+        "downhill on that error, one epoch at a time, with every number shown. "
+        "The address bar always holds your settings: copy it to share exactly this view."
+    )
+
+st.navigation(pages).run()

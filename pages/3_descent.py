@@ -1,0 +1,176 @@
+"""Page 3: gradient descent on all 546 houses, one epoch at a time, every number shown."""
+
+import numpy as np
+import streamlit as st
+
+from gdcore import line, to_command, verdict
+from ui import cached, charts, controls, state, tables
+from ui.fmt import num, tex
+
+config = controls.descent_controls()
+fit = cached.fit(config)
+records = fit.run.records
+last = len(records)
+scaled = config.scale == "standardize"
+loss_name = "SSE" if config.loss == "sse" else "MSE"
+loss_units = "standardized units²" if scaled else "dollars²"
+
+st.title("3. Gradient descent, epoch by epoch")
+st.markdown(
+    "Picture the loss as a hill in the fog: you cannot see the bottom, but you can feel which way the "
+    "ground tilts under your feet. That tilt is the **gradient**. Each **epoch**, look at all 546 houses, "
+    "measure the tilt for the slope and for the intercept, and take a step the other way:"
+)
+st.latex(r"\text{new} = \text{current} - \text{learning rate} \times \text{gradient}")
+st.markdown(
+    "The minus sign turns uphill into downhill. The **learning rate** sets the size of the step: too small "
+    "and you crawl, too big and you leap over the valley."
+    + (" Here x (bedrooms) and y (price) are **standardized**, so the numbers below are in standard "
+       "deviations; page 4 turns them back into dollars." if scaled else "")
+)
+outcome = verdict(fit)
+{"converging": st.success, "oscillating": st.info}.get(outcome.kind, st.error)(
+    f"Where these {config.epochs} epochs go: {outcome.sentence}"
+)
+
+
+def move(step: int | None) -> None:
+    """Button callback: step the epoch shown (None: back to the start) and stop playing."""
+    st.session_state.epoch = 0 if step is None else min(max(st.session_state.epoch + step, 0), last)
+    st.session_state.playing = False
+
+
+def toggle_play() -> None:
+    playing = not st.session_state.get("playing", False)
+    if playing and st.session_state.epoch >= last:
+        st.session_state.epoch = 0  # play from the start again
+    st.session_state.playing = playing
+    st.session_state.restart = True  # the timer is set when the fragment is declared: rerun the page
+
+
+playing = st.session_state.get("playing", False)
+
+
+@st.fragment(run_every=0.8 if playing else None)
+def epochs_view() -> None:
+    state.seed_whole_number("descent", "epoch", last)
+    if st.session_state.get("playing") and not st.session_state.pop("just_clicked", False):
+        if st.session_state.epoch < last:
+            st.session_state.epoch += 1
+        if st.session_state.epoch >= last:
+            st.session_state.playing = False
+            st.session_state.restart = True
+
+    buttons = st.columns(4)
+    at_end = st.session_state.epoch >= last
+    buttons[0].button("Previous epoch", on_click=move, args=(-1,), disabled=st.session_state.epoch == 0,
+                      icon=":material/skip_previous:", width="stretch")
+    buttons[1].button("Next epoch", on_click=move, args=(1,), disabled=at_end, type="primary",
+                      icon=":material/skip_next:", width="stretch")
+    buttons[2].button("Pause" if st.session_state.get("playing") else "Play", on_click=toggle_play,
+                      disabled=last == 0, icon=":material/play_arrow:", width="stretch")
+    buttons[3].button("Reset", on_click=move, args=(None,), icon=":material/restart_alt:", width="stretch")
+    if st.session_state.pop("restart", False):
+        st.session_state.just_clicked = True
+        st.rerun(scope="app")
+    if last > 0:
+        st.slider("Epochs taken", 0, last, key="epoch", help="Drag to jump to any epoch of this run.")
+    k = st.session_state.epoch
+    state.publish("descent", config, epoch=k or None)
+    show_epoch(k)
+
+
+def show_epoch(k: int) -> None:
+    """Everything that depends on how many epochs have been taken (k = 0: the starting point)."""
+    params = records[k - 1].new if k else fit.run.start
+    if k == 0:
+        st.markdown(
+            f"**Epoch 0 of {last}: the starting point.** Slope {num(params[0])}, intercept {num(params[1])}, "
+            f"{loss_name} {num(fit.loss(params))}. Press **Next epoch** to take the first step."
+        )
+    else:
+        r = records[k - 1]
+        st.markdown(f"**Epoch {k} of {last}.** {loss_name} at the start of this epoch: {num(r.loss)} {loss_units}.")
+        for name, current, gradient, new in zip(r.names, r.current, r.gradient, r.new):
+            st.latex(
+                rf"\text{{{name}}} \leftarrow {tex(current)} - {tex(r.learning_rate)} \times {tex(gradient, wrap=True)} = {tex(new)}"
+            )
+    if fit.run.diverged_at is not None and k == last:
+        st.error(
+            f"The run stops here: at epoch {fit.run.diverged_at} {fit.run.reason}. "
+            f"The largest stable learning rate for this data is {num(fit.max_stable_lr)}."
+        )
+
+    slope_units = "standardized units" if scaled else "dollars per bedroom"
+    start_line, now_line, best_line = (fit.in_data_units(p) for p in (fit.run.start, params, fit.best))
+    left, right = st.columns(2)
+    with left:
+        fig = charts.houses_chart(
+            cached.houses(config.x, config.y).x, cached.houses(config.x, config.y).y,
+            {"start": start_line, f"after {k} epochs": now_line, "best possible": best_line},
+            x_title="bedrooms", y_title="price (dollars)",
+        )
+        st.plotly_chart(fig, width="stretch", key="houses")
+        st.caption(
+            f"Chart: all 546 houses as dots (price against bedrooms), the starting line (dotted), the line after "
+            f"{k} epochs, price = {num(now_line[0])} × bedrooms + {num(now_line[1])} dollars, and the best line "
+            f"(dashed), price = {num(best_line[0])} × bedrooms + {num(best_line[1])}."
+        )
+    with right:
+        path = [(r.current[0], r.loss) for r in records[:k]] + [(params[0], fit.loss(params))]
+        path = [(s, value) for s, value in path if np.isfinite(value)]
+        spread = [s for s, _ in path] + [fit.best[0]]
+        lo, hi = min(spread), max(spread)
+        pad = max(0.2 * (hi - lo), 0.5 * abs(fit.best[0]), 1e-3)
+        slopes = np.linspace(lo - pad, hi + pad, 201)  # (201,)
+        curve = np.array([fit.loss((s, params[1])) for s in slopes])
+        fig = charts.descent_path_chart(
+            slopes, curve, [s for s, _ in path], [value for _, value in path],
+            loss_title=f"{loss_name} ({loss_units})", slope_title=f"slope ({slope_units})",
+        )
+        st.plotly_chart(fig, width="stretch", key="path")
+        st.caption(
+            f"Chart: {loss_name} against the slope, drawn at this epoch's intercept {num(params[1])}, with each "
+            f"guess so far joined in order. The latest guess is slope {num(params[0])}. Earlier guesses had "
+            "their own intercepts, so they can sit a little off the curve."
+        )
+    losses = [r.loss for r in records[:k]] + [fit.loss(params)]
+    epochs = [value for value, loss in zip(range(k + 1), losses) if np.isfinite(loss)]
+    fig = charts.loss_over_epochs(
+        epochs, [loss for loss in losses if np.isfinite(loss)], loss_title=f"{loss_name} ({loss_units})",
+        best=fit.best_loss,
+    )
+    st.plotly_chart(fig, width="stretch", key="losses")
+    st.caption(
+        f"Chart: {loss_name} after each epoch, from {num(losses[0])} at the start to {num(losses[-1])} after "
+        f"{k} epochs; the dashed line is the lowest possible, {num(fit.best_loss)}."
+    )
+
+    st.subheader("The ledger")
+    st.markdown(
+        "One row per parameter per epoch. Check any row: **new = current − learning rate × gradient**, and the "
+        "next epoch starts from that new value. The latest epoch is marked ▶ and shaded."
+    )
+    if k:
+        frame = tables.ledger_frame(records[:k])
+        st.dataframe(tables.highlight_latest(frame), hide_index=True, width="stretch",
+                     height=min(400, 38 + 35 * len(frame)))
+    else:
+        st.caption("No epochs yet: the ledger fills in as you press Next epoch.")
+
+
+epochs_view()
+
+with st.expander("Where the gradients come from"):
+    n = "" if config.loss == "sse" else r"\frac{1}{n}"
+    st.latex(rf"\text{{{loss_name}}} = {n}\sum_i (y_i - (\text{{slope}}\cdot x_i + \text{{intercept}}))^2")
+    st.latex(rf"\frac{{\partial\,\text{{{loss_name}}}}}{{\partial\,\text{{slope}}}} = -2{n}\sum_i x_i\,(y_i - \hat y_i)"
+             rf"\qquad \frac{{\partial\,\text{{{loss_name}}}}}{{\partial\,\text{{intercept}}}} = -2{n}\sum_i (y_i - \hat y_i)")
+    st.markdown(
+        f"The loss is a bowl, so its curvature (the Hessian) is the same everywhere. A step larger than "
+        f"2 ÷ (the largest curvature) = **{num(fit.max_stable_lr)}** overshoots further each time: that is the "
+        f"largest stable learning rate for this data and loss."
+    )
+with st.expander("Print this ledger for a handout"):
+    st.code(to_command(config), language="bash")
+    st.caption(f"Prints the same {last} epochs as CSV, with every number in full precision.")

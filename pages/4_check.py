@@ -1,0 +1,55 @@
+"""Page 4: the descent's answer beside scikit-learn's and the normal equation's."""
+
+import pandas as pd
+import streamlit as st
+
+from gdcore import line, why_different
+from ui import cached, controls, state
+from ui.fmt import num
+
+config = controls.descent_controls()
+state.publish("descent", config)
+fit = cached.fit(config)
+data = cached.houses(config.x, config.y)
+
+st.title("4. Check against scikit-learn")
+state.show_notes("descent")
+st.markdown(
+    "For a straight line there is a shortcut: the **normal equation** solves for the bottom of the bowl in "
+    "one go, and scikit-learn's `LinearRegression` does the same with a careful solver. If gradient descent "
+    "did its job, all three land on the same line. The settings are the ones from page 3 (sidebar)."
+)
+
+descent = fit.in_data_units(fit.run.final)
+normal = cached.normal_equation_line(config.x, config.y)
+sklearn = cached.sklearn_line(config.x, config.y)
+loss_name = "SSE" if config.loss == "sse" else "MSE"
+
+
+def loss(params):
+    return line.loss(params, data.x, data.y, config.loss)
+
+
+rows = {
+    "slope (dollars per bedroom)": [descent[0], normal[0], sklearn[0]],
+    "intercept (dollars)": [descent[1], normal[1], sklearn[1]],
+    f"{loss_name} on all 546 houses (dollars²)": [loss(descent), loss(normal), loss(sklearn)],
+}
+table = pd.DataFrame(rows, index=[f"gradient descent, {len(fit.run.records)} epochs", "normal equation",
+                                  "scikit-learn LinearRegression"]).T
+table["descent − scikit-learn"] = table.iloc[:, 0] - table.iloc[:, 2]
+table["normal equation − scikit-learn"] = table.iloc[:, 1] - table.iloc[:, 2]
+st.table(table.map(num))
+
+agrees, sentence = why_different(fit, sklearn)
+(st.success if agrees else st.warning)(sentence)
+if config.scale == "standardize":
+    st.markdown(
+        "The descent ran on standardized numbers; its slope and intercept were turned back into dollars with "
+        "slope = slope_std × std(price) ÷ std(bedrooms) and intercept = mean(price) + std(price) × intercept_std "
+        "− slope × mean(bedrooms)."
+    )
+st.caption(
+    "The normal equation: solve (AᵀA)·p = Aᵀy for p = (slope, intercept), where A has a column of bedrooms and "
+    "a column of 1s. Differences of about 1e-9 between the two formulas are floating-point rounding."
+)

@@ -1,0 +1,1 @@
+"""Everything that touches streamlit or plotly: controls, charts, tables and cached wrappers."""

@@ -1,0 +1,50 @@
+"""Cached wrappers at the app's edge, keyed on small frozen configs, not on arrays."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+from sklearn.linear_model import LinearRegression
+
+import gdcore
+from gdcore import DescentConfig, line
+
+
+@st.cache_data(show_spinner=False)
+def houses(x: str = "bedrooms", y: str = "price") -> gdcore.Dataset:
+    """All 546 Windsor house sales: feature x, target y."""
+    return gdcore.load_xy(gdcore.WINDSOR, x, y)
+
+
+@st.cache_data(show_spinner=False)
+def door_to_door() -> gdcore.Dataset:
+    """The door-to-door table: one row per bedroom count, with the average price of those houses."""
+    data = houses()
+    values, means, _ = gdcore.mean_by_value(data.x, data.y)
+    return gdcore.Dataset(x=values, y=means, x_name=data.x_name, y_name=data.y_name)
+
+
+@st.cache_data(show_spinner=False)
+def door_to_door_counts() -> np.ndarray:
+    data = houses()
+    return gdcore.mean_by_value(data.x, data.y)[2]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def fit(config: DescentConfig) -> gdcore.Fit:
+    """The descent `config` describes, on the Windsor houses."""
+    return gdcore.fit_line(config, houses(config.x, config.y))
+
+
+@st.cache_data(show_spinner=False)
+def sklearn_line(x: str = "bedrooms", y: str = "price") -> tuple[float, float]:
+    """scikit-learn's least-squares (slope, intercept), in the data's own units."""
+    data = houses(x, y)
+    model = LinearRegression().fit(data.x.reshape(-1, 1), data.y)  # X: (n_samples, 1)
+    return float(model.coef_[0]), float(model.intercept_)
+
+
+@st.cache_data(show_spinner=False)
+def normal_equation_line(x: str = "bedrooms", y: str = "price") -> tuple[float, float]:
+    data = houses(x, y)
+    return line.least_squares(data.x, data.y)

@@ -1,0 +1,31 @@
+"""How numbers are written on screen: never nan or inf, and readable to a learner."""
+
+from __future__ import annotations
+
+import math
+
+
+def num(value: float, digits: int = 6) -> str:
+    """A number with `digits` significant digits, thousands separated: 13,270.0 or 1.2e+300."""
+    if not math.isfinite(value):
+        return "too large to show"
+    if value != 0 and (abs(value) >= 1e12 or abs(value) < 1e-4):
+        return f"{value:.{digits}g}"
+    return f"{value:,.{digits}g}" if abs(value) < 10 ** digits else f"{value:,.0f}"
+
+
+def money(value: float) -> str:
+    """Dollars to the cent only when small: $51,886 or −$1,234."""
+    if not math.isfinite(value):
+        return "too large to show"
+    sign = "−" if value < 0 else ""
+    return f"{sign}${num(abs(value)) if abs(value) >= 1e12 else f'{abs(value):,.0f}'}"
+
+
+def tex(value: float, digits: int = 6, wrap: bool = False) -> str:
+    """A number for st.latex; `wrap` puts a negative in parentheses, as after a "×" or "−"."""
+    text = num(value, digits).replace(",", "{,}")
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return f"({text})" if wrap and value < 0 else text

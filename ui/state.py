@@ -1,0 +1,71 @@
+"""Page state: one config per page, seeded from the link, written back to the link in one place.
+
+A page's widgets hold the config's fields under the config's URL keys. On the first run of a
+visit, `seed` fills them from the link (or from the last config this session used on the page);
+after the widgets, `publish` stores the config and writes the link from it. Nothing else writes
+the URL, so a copied link always reproduces what is on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import streamlit as st
+
+from gdcore import from_query, to_query
+
+
+def seed(page: str, cls) -> object:
+    """Fill this page's widget keys in session state before the widgets are drawn.
+
+    Returns the config the widgets start from. Notes about link values that made no sense are
+    kept for the whole visit and shown by `show_notes`.
+    """
+    url_keys = tuple(f.metadata["url"] for f in fields(cls))
+    stored = st.session_state.get(f"config:{page}")
+    if stored is not None and all(key in st.session_state for key in url_keys):
+        return stored
+    params = st.query_params.to_dict()
+    if stored is None or any(key in params for key in url_keys):
+        config, notes = from_query(cls, params)
+    else:  # coming back to the page: the link was cleared by the page switch, the config was kept
+        config, notes = stored, []
+    for f in fields(cls):
+        st.session_state[f.metadata["url"]] = getattr(config, f.name)
+    st.session_state[f"notes:{page}"] = notes
+    st.session_state[f"config:{page}"] = config
+    return config
+
+
+def show_notes(page: str) -> None:
+    """Say which values of the link were ignored, and what was used instead."""
+    for note in st.session_state.get(f"notes:{page}", []):
+        st.warning(note, icon=":material/link_off:")
+
+
+def add_note(page: str, note: str) -> None:
+    st.session_state.setdefault(f"notes:{page}", []).append(note)
+
+
+def publish(page: str, config, **extra: object) -> None:
+    """Remember this page's config and write the link from it (the only place the URL is written)."""
+    st.session_state[f"config:{page}"] = config
+    query = to_query(config) | {key: str(value) for key, value in extra.items() if value is not None}
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+
+
+def seed_whole_number(page: str, key: str, high: int) -> None:
+    """A view setting outside the config (the epoch shown): from the link once a visit, kept in 0..high."""
+    if key not in st.session_state:
+        raw, value = st.query_params.get(key), 0
+        if raw is not None:
+            try:
+                value = int(raw)
+                if not 0 <= value <= high:
+                    raise ValueError
+            except ValueError:
+                add_note(page, f"The link's {key}={raw!r} was ignored (this run has epochs 0 to {high}); showing 0 instead.")
+                value = 0
+        st.session_state[key] = value
+    st.session_state[key] = min(max(int(st.session_state[key]), 0), high)
