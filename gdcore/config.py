@@ -20,11 +20,13 @@ def spec(url: str, low: float | None = None, high: float | None = None, choices:
 class DescentConfig:
     """Everything that decides a gradient-descent run on a line; equal configs give equal runs."""
 
-    # Step size: new = current - learning_rate * gradient. 0.1 with the defaults below converges
-    # in about 25 epochs; the page lets learners go from 1e-9 (a crawl) to 1e6 (a blow-up).
-    learning_rate: float = field(default=0.1, metadata=spec("lr", 1e-9, 1e6))
+    # Step size: new = current - learning_rate * gradient. With the defaults below (standardized
+    # data, the mean loss) each epoch shrinks the distance to the answer by 1 - 2 * 0.2 = 0.6, so
+    # 40 epochs land within a millionth of it; the page lets learners go from 1e-9 (a crawl) to
+    # 1e6 (a blow-up).
+    learning_rate: float = field(default=0.2, metadata=spec("lr", 1e-9, 1e6))
     # How many steps to take.
-    epochs: int = field(default=25, metadata=spec("epochs", 1, 500))
+    epochs: int = field(default=40, metadata=spec("epochs", 1, 500))
     # "sse": sum of squared errors; "mse": their mean (SSE / n), which keeps gradients small.
     loss: str = field(default="mse", metadata=spec("loss", choices=LOSSES))
     # "standardize" turns x and y into (value - mean) / std, so one learning rate suits both
@@ -32,7 +34,9 @@ class DescentConfig:
     scale: str = field(default="standardize", metadata=spec("scale", choices=SCALES))
     # "random": slope and intercept drawn from `seed`; "typed": init_slope and init_intercept.
     start: str = field(default="random", metadata=spec("start", choices=STARTS))
-    seed: int = field(default=0, metadata=spec("seed", 0, 2**31 - 1))
+    # Seed 8 starts well away from the answer (the line even slopes downward), so the walk
+    # downhill is easy to see; seed 0 happens to start close to the bottom already.
+    seed: int = field(default=8, metadata=spec("seed", 0, 2**31 - 1))
     init_slope: float = field(default=0.0, metadata=spec("slope0", -1e12, 1e12))
     init_intercept: float = field(default=0.0, metadata=spec("intercept0", -1e12, 1e12))
     # The columns: the feature x and the target y.
@@ -111,8 +115,9 @@ def to_query(config) -> dict[str, str]:
 class GuessConfig:
     """A first guess at the line, on the door-to-door table (page "Guess and measure")."""
 
-    # "random": drawn from `seed`, the same way a descent's start is; "typed": slope and intercept.
-    start: str = field(default="random", metadata=spec("start", choices=STARTS))
+    # "typed": slope and intercept, a guess a person might make; "random": drawn from `seed`,
+    # the same way a descent's start is.
+    start: str = field(default="typed", metadata=spec("start", choices=STARTS))
     seed: int = field(default=0, metadata=spec("seed", 0, 2**31 - 1))
     slope: float = field(default=10_000.0, metadata=spec("slope", -1e7, 1e7))  # dollars per bedroom
     intercept: float = field(default=20_000.0, metadata=spec("intercept", -1e7, 1e7))  # dollars

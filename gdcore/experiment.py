@@ -158,16 +158,18 @@ def why_different(fit: Fit, reference: tuple[float, float], rtol: float = 1e-6) 
             f"They differ because the descent diverged: the learning rate {lr:g} is at or above the largest "
             f"stable rate {lr_max:.4g}, so every step overshoots further. Lower it below {lr_max:.4g}."
         )
-    needed = epochs_to_converge(fit, rtol)
+    rate = max(abs(c) for c in line.contraction(fit.x, fit.config.loss, lr))  # per-epoch shrink factor
+    off = max(abs(a - b) / max(abs(b), 1e-300) for a, b in zip(got, reference))  # relative distance now
+    more = math.inf if rate >= 1 else max(1, math.ceil(math.log(rtol / off) / math.log(rate))) if rate > 0 else 1
     sentence = (
         f"They differ because the descent has not converged yet: after {len(fit.run.records)} epochs its slope "
         f"is still {abs(got[0] - reference[0]):.4g} and its intercept {abs(got[1] - reference[1]):.4g} "
         "away from the answer (in the data's units)"
     )
-    if math.isinf(needed) or needed > 10_000:
+    if math.isinf(more) or more > 10_000:
         sentence += (
             f", and at learning rate {lr:g} it would need "
-            f"{'forever' if math.isinf(needed) else f'about {needed:,} epochs'}. The learning rate is too small for "
+            f"{'forever' if math.isinf(more) else f'about {more:,} more epochs'}. The learning rate is too small for "
         )
         if fit.config.scale == "none":
             sentence += (
@@ -179,5 +181,5 @@ def why_different(fit: Fit, reference: tuple[float, float], rtol: float = 1e-6) 
         else:
             sentence += f"this loss: raise it towards {lr_max:.4g}."
     else:
-        sentence += f"; about {needed:,} epochs in all would get within {rtol:g}. Add epochs."
+        sentence += f"; about {more:,} more epoch{'s' if more > 1 else ''} would get within {rtol:g} relative. Add epochs."
     return False, sentence

@@ -5,8 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from gdcore import initial_line, line
-from ui import cached, charts, controls, state
-from ui.fmt import money, num
+from ui import router, cached, charts, controls, state
+from ui.fmt import equation, money, num
+
+router.ensure_router()
 
 config = controls.guess_controls()
 data = cached.door_to_door()
@@ -20,7 +22,7 @@ st.markdown(
     "the average sale price. That gives six points, one per bedroom count."
 )
 table = pd.DataFrame({"bedrooms": x.astype(int), "houses sold": cached.door_to_door_counts(), "average price": y})
-st.dataframe(table, hide_index=True, column_config={"average price": st.column_config.NumberColumn(format="dollar")})
+st.dataframe(table, hide_index=True, width="content", column_config={"average price": st.column_config.NumberColumn(format="dollar")})
 
 if config.start == "random":
     params = initial_line(config.seed, x, y)
@@ -35,7 +37,7 @@ errors = line.errors(params, x, y)
 st.header("A guess")
 st.markdown(
     f"A straight line is a guess: **price = slope × bedrooms + intercept**. This one ({where}) says "
-    f"price = **{money(slope)}** × bedrooms + **{money(intercept)}**. Change it in the sidebar."
+    f"**{equation(slope, intercept)}**. Change it in the sidebar, or pick another seed."
 )
 line_x = np.array([0.5, 6.5])
 st.plotly_chart(charts.guess_chart(x, y, guess, line_x, line.predict(params, line_x)), width="stretch")
@@ -58,11 +60,11 @@ steps = pd.DataFrame({
     "actual ($)": y,
     "guess ($)": guess,
     "1. error = actual − guess ($)": errors,
-    "2. squared error ($²)": errors**2,
+    "2. squared error (dollars²)": errors**2,
 })
 st.dataframe(steps.style.format("{:,.2f}").format("{:d}", subset=["bedrooms"]), hide_index=True, width="stretch")
 total = line.sse(params, x, y)
-st.metric("3. Sum of squared errors (SSE)", f"{num(total, 12)} $²",
+st.metric("3. Sum of squared errors (SSE)", f"{num(total, 12)} dollars²",
           help="Dollars squared, because each error in dollars was multiplied by itself.")
 
 st.header("Why square the errors?")
@@ -71,7 +73,7 @@ silly = (-best_slope, float(y.mean() + best_slope * x.mean()))  # through the mi
 silly_errors = line.errors(silly, x, y)
 st.markdown(
     f"Why not just add up the errors? Take this silly line, tilted the wrong way: "
-    f"price = {money(silly[0])} × bedrooms + {money(silly[1])}. It passes through the middle of the data "
+    f"{equation(*silly)}. It passes through the middle of the data "
     f"(the average bedrooms and the average price), so its misses above and below cancel out:"
 )
 compare = pd.DataFrame(
@@ -79,7 +81,7 @@ compare = pd.DataFrame(
         "your guess": [errors.sum(), np.abs(errors).sum(), total],
         "the silly line": [silly_errors.sum(), np.abs(silly_errors).sum(), line.sse(silly, x, y)],
     },
-    index=["add up the errors ($)", "add up the absolute errors ($)", "add up the squared errors ($²)"],
+    index=["add up the errors ($)", "add up the absolute errors ($)", "add up the squared errors (dollars²)"],
 )
 # The silly line's signed errors sum to zero up to rounding; show that zero as a clean 0.
 compare = compare.mask(compare.abs() < 1e-6, 0.0)

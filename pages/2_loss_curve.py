@@ -5,8 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from gdcore import line
-from ui import cached, charts, controls, state
+from ui import router, cached, charts, controls, state
 from ui.fmt import money, num, tex
+
+router.ensure_router()
 
 config = controls.slope_controls()
 data = cached.door_to_door()
@@ -45,8 +47,9 @@ st.caption(
 left, right = st.columns(2)
 with left:
     st.subheader("Your slope")
-    st.metric("SSE at your slope", f"{num(loss0, 10)} $²")
-    st.metric("Derivative dSSE/dslope", f"{num(derivative, 10)} $²/($/bedroom)")
+    st.metric("SSE at your slope", f"{num(loss0, 10)} dollars²")
+    st.metric("Derivative dSSE/dslope", num(derivative, 10),
+              help="How many dollars² the SSE changes per dollar-per-bedroom of slope, right at your slope.")
     if derivative < 0:
         advice = ("negative: the loss goes **down** as the slope goes up, so downhill is to the **right**. "
                   "Gradient descent subtracts the derivative, which here means adding: the slope grows.")
@@ -58,8 +61,8 @@ with left:
     st.markdown(f"The derivative is {advice}")
 with right:
     st.subheader("The bottom of the bowl")
-    st.metric("Best slope for this intercept", f"{num(m_best, 10)} $/bedroom")
-    st.metric("SSE there (the least possible)", f"{num(loss_best, 10)} $²")
+    st.metric("Best slope for this intercept", f"{num(m_best, 10)} dollars per bedroom")
+    st.metric("SSE there (the least possible)", f"{num(loss_best, 10)} dollars²")
     sxy, sxx = float(x @ (y - b)), float(x @ x)
     st.markdown("Setting the derivative to zero and solving for the slope:")
     st.latex(

@@ -4,8 +4,10 @@ import numpy as np
 import streamlit as st
 
 from gdcore import line, to_command, verdict
-from ui import cached, charts, controls, state, tables
+from ui import router, cached, charts, controls, state, tables
 from ui.fmt import num, tex
+
+router.ensure_router()
 
 config = controls.descent_controls()
 fit = cached.fit(config)
@@ -138,7 +140,7 @@ def show_epoch(k: int) -> None:
     epochs = [value for value, loss in zip(range(k + 1), losses) if np.isfinite(loss)]
     fig = charts.loss_over_epochs(
         epochs, [loss for loss in losses if np.isfinite(loss)], loss_title=f"{loss_name} ({loss_units})",
-        best=fit.best_loss,
+        best=fit.best_loss, last=last,
     )
     st.plotly_chart(fig, width="stretch", key="losses")
     st.caption(

@@ -4,8 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from gdcore import line, why_different
-from ui import cached, controls, state
+from ui import router, cached, controls, state
 from ui.fmt import num
+
+router.ensure_router()
 
 config = controls.descent_controls()
 state.publish("descent", config)

@@ -77,14 +77,18 @@ def descent_path_chart(
     return _layout(fig, slope_title, loss_title)
 
 
-def loss_over_epochs(epochs: Sequence[int], losses: Sequence[float], *, loss_title: str, best: float) -> go.Figure:
-    """The loss after each epoch; a log axis once it spans more than a hundredfold."""
+def loss_over_epochs(
+    epochs: Sequence[int], losses: Sequence[float], *, loss_title: str, best: float, last: int
+) -> go.Figure:
+    """The loss after each epoch, on an axis that spans the whole run (0 to `last` epochs);
+    a log axis once the loss spans more than a hundredfold."""
     fig = go.Figure()
     fig.add_scatter(x=list(epochs), y=list(losses), mode="lines+markers", name="loss",
                     line=dict(color=BLUE, width=2), marker=dict(symbol="circle", size=6))
-    fig.add_scatter(x=[epochs[0], epochs[-1]] if len(epochs) else [0, 1], y=[best, best], mode="lines",
+    fig.add_scatter(x=[0, max(last, 1)], y=[best, best], mode="lines",
                     name="lowest possible loss", line=dict(color=GREEN, dash="dash"))
     _layout(fig, "epochs taken", loss_title)
+    fig.update_xaxes(range=[-0.5, max(last, 1) + 0.5])
     positive = [value for value in losses if value > 0]
     if positive and best > 0 and max(positive) / min(min(positive), best) > 100:
         fig.update_yaxes(type="log")

@@ -29,3 +29,10 @@ def tex(value: float, digits: int = 6, wrap: bool = False) -> str:
         mantissa, exponent = text.split("e")
         text = rf"{mantissa} \times 10^{{{int(exponent)}}}"
     return f"({text})" if wrap and value < 0 else text
+
+
+def equation(slope: float, intercept: float, x: str = "bedrooms", dollars: bool = True) -> str:
+    """price = $13,270 × bedrooms + $28,773, with the intercept's sign written as + or −."""
+    show = money if dollars else num
+    sign = "−" if intercept < 0 else "+"
+    return f"price = {show(slope)} × {x} {sign} {show(abs(intercept))}"
