@@ -92,7 +92,8 @@ def show_epoch(k: int) -> None:
         )
     else:
         r = records[k - 1]
-        st.markdown(f"**Epoch {k} of {last}.** {loss_name} at the start of this epoch: {num(r.loss)} {loss_units}.")
+        stopped = f" (the run stopped before epoch {fit.run.diverged_at} of {config.epochs})" if fit.run.diverged_at else ""
+        st.markdown(f"**Epoch {k} of {last}{stopped}.** {loss_name} at the start of this epoch: {num(r.loss)} {loss_units}.")
         for name, current, gradient, new in zip(r.names, r.current, r.gradient, r.new):
             st.latex(
                 rf"\text{{{name}}} \leftarrow {tex(current)} - {tex(r.learning_rate)} \times {tex(gradient, wrap=True)} = {tex(new)}"
@@ -151,12 +152,12 @@ def show_epoch(k: int) -> None:
     st.subheader("The ledger")
     st.markdown(
         "One row per parameter per epoch. Check any row: **new = current − learning rate × gradient**, and the "
-        "next epoch starts from that new value. The latest epoch is marked ▶ and shaded."
+        "next epoch starts from that new value. The latest epoch is at the top, marked ▶ and shaded."
     )
     if k:
         frame = tables.ledger_frame(records[:k])
         st.dataframe(tables.highlight_latest(frame), hide_index=True, width="stretch",
-                     height=min(400, 38 + 35 * len(frame)))
+                     height=min(400, 38 + 35 * len(frame)), column_config=tables.LEDGER_FORMAT)
     else:
         st.caption("No epochs yet: the ledger fills in as you press Next epoch.")
 

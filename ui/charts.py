@@ -3,6 +3,7 @@ differs by marker shape or dash, so colour is never the only signal."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -91,7 +92,9 @@ def loss_over_epochs(
     fig.update_xaxes(range=[-0.5, max(last, 1) + 0.5])
     positive = [value for value in losses if value > 0]
     if positive and best > 0 and max(positive) / min(min(positive), best) > 100:
-        fig.update_yaxes(type="log")
+        decades = math.log10(max(positive) / min(min(positive), best))
+        # One labelled tick every few powers of ten, written as 10^k.
+        fig.update_yaxes(type="log", exponentformat="power", dtick=max(1, math.ceil(decades / 8)))
     return fig
 
 
