@@ -18,4 +18,8 @@ with st.sidebar:
         "The address bar always holds your settings: copy it to share exactly this view."
     )
 
-st.navigation(pages).run()
+page = st.navigation(pages)
+# A new visit to a page (first run, or arriving from another page) re-seeds its widgets: see ui/state.py.
+st.session_state["_new_visit"] = st.session_state.get("_last_page") != page.url_path
+st.session_state["_last_page"] = page.url_path
+page.run()

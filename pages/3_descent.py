@@ -18,6 +18,8 @@ loss_name = "SSE" if config.loss == "sse" else "MSE"
 loss_units = "standardized units²" if scaled else "dollars²"
 
 st.title("3. Gradient descent, epoch by epoch")
+state.seed_whole_number("descent", "epoch", last)
+state.show_notes("descent")
 st.markdown(
     "Picture the loss as a hill in the fog: you cannot see the bottom, but you can feel which way the "
     "ground tilts under your feet. That tilt is the **gradient**. Each **epoch**, look at all 546 houses, "
@@ -55,7 +57,6 @@ playing = st.session_state.get("playing", False)
 
 @st.fragment(run_every=0.8 if playing else None)
 def epochs_view() -> None:
-    state.seed_whole_number("descent", "epoch", last)
     if st.session_state.get("playing") and not st.session_state.pop("just_clicked", False):
         if st.session_state.epoch < last:
             st.session_state.epoch += 1

@@ -1,7 +1,8 @@
 """Page state: one config per page, seeded from the link, written back to the link in one place.
 
 A page's widgets hold the config's fields under the config's URL keys. On the first run of a
-visit, `seed` fills them from the link (or from the last config this session used on the page);
+visit (app.py sets `_new_visit`), `seed` fills them from the link, or from the last config this
+session used on the page: Streamlit does not carry a keyed widget's value across a page switch;
 after the widgets, `publish` stores the config and writes the link from it. Nothing else writes
 the URL, so a copied link always reproduces what is on screen.
 """
@@ -23,7 +24,8 @@ def seed(page: str, cls) -> object:
     """
     url_keys = tuple(f.metadata["url"] for f in fields(cls))
     stored = st.session_state.get(f"config:{page}")
-    if stored is not None and all(key in st.session_state for key in url_keys):
+    new_visit = st.session_state.get("_new_visit", True)
+    if stored is not None and not new_visit and all(key in st.session_state for key in url_keys):
         return stored
     params = st.query_params.to_dict()
     if stored is None or any(key in params for key in url_keys):
@@ -57,7 +59,7 @@ def publish(page: str, config, **extra: object) -> None:
 
 def seed_whole_number(page: str, key: str, high: int) -> None:
     """A view setting outside the config (the epoch shown): from the link once a visit, kept in 0..high."""
-    if key not in st.session_state:
+    if key not in st.session_state or st.session_state.get("_new_visit", True):
         raw, value = st.query_params.get(key), 0
         if raw is not None:
             try:
