@@ -5,7 +5,7 @@ import streamlit as st
 
 from gdcore import line, to_command, verdict
 from ui import router, cached, charts, controls, state, tables
-from ui.fmt import num, tex
+from ui.fmt import equation, num, tex
 
 router.ensure_router()
 
@@ -117,8 +117,7 @@ def show_epoch(k: int) -> None:
         st.plotly_chart(fig, width="stretch", key="houses")
         st.caption(
             f"Chart: all 546 houses as dots (price against bedrooms), the starting line (dotted), the line after "
-            f"{k} epochs, price = {num(now_line[0])} × bedrooms + {num(now_line[1])} dollars, and the best line "
-            f"(dashed), price = {num(best_line[0])} × bedrooms + {num(best_line[1])}."
+            f"{k} epochs, {equation(*now_line)}, and the best line (dashed), {equation(*best_line)}."
         )
     with right:
         path = [(r.current[0], r.loss) for r in records[:k]] + [(params[0], fit.loss(params))]
