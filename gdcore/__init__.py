@@ -5,9 +5,18 @@ command line.
 """
 
 from gdcore.config import DescentConfig, GuessConfig, SlopeConfig, from_query, to_command, to_query
-from gdcore.data import WINDSOR, Dataset, DataError, load_xy, mean_by_value, read_table, select_xy
+from gdcore.data import WINDSOR, DataError, Dataset, load_xy, mean_by_value, read_table, select_xy
 from gdcore.descent import LEDGER_COLUMNS, EpochRecord, Run, descend, ledger_rows
-from gdcore.experiment import Fit, Verdict, epochs_to_converge, fit_line, initial_line, progress, verdict, why_different
+from gdcore.experiment import (
+    Fit,
+    Verdict,
+    epochs_to_converge,
+    fit_line,
+    initial_line,
+    progress,
+    verdict,
+    why_different,
+)
 
 __all__ = [
     "LEDGER_COLUMNS",

@@ -78,25 +78,36 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="python -m gdcore", description="Gradient descent, every number shown.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     descend = commands.add_parser(
-        "descend", help="print the ledger of a gradient descent as CSV",
-        description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "descend",
+        help="print the ledger of a gradient descent as CSV",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     descend.add_argument("--data", required=True, metavar="PATH", help="a CSV file with a header row")
-    descend.add_argument("--x", required=True, metavar="COL", help="the feature column (names may contain spaces: quote them)")
+    descend.add_argument(
+        "--x", required=True, metavar="COL", help="the feature column (names may contain spaces: quote them)"
+    )
     descend.add_argument("--y", required=True, metavar="COL", help="the target column")
     descend.add_argument("--lr", required=True, type=positive_float, metavar="FLOAT", help="the learning rate, above 0")
     descend.add_argument("--epochs", required=True, type=count(1), metavar="INT", help="how many steps, at least 1")
     descend.add_argument("--model", choices=("line",), default="line", help="the model (default: line)")
-    descend.add_argument("--loss", choices=LOSSES, default="sse", help="sum (sse) or mean (mse) of squared errors (default: sse)")
     descend.add_argument(
-        "--scale", choices=SCALES, default="none",
+        "--loss", choices=LOSSES, default="sse", help="sum (sse) or mean (mse) of squared errors (default: sse)"
+    )
+    descend.add_argument(
+        "--scale",
+        choices=SCALES,
+        default="none",
         help="standardize: replace x and y by (value - mean) / population std; the parameters then "
         "live in that scaled space (default: none)",
     )
     descend.add_argument("--init-slope", type=finite_float, metavar="FLOAT", help="starting slope (default 0)")
     descend.add_argument("--init-intercept", type=finite_float, metavar="FLOAT", help="starting intercept (default 0)")
     descend.add_argument(
-        "--seed", type=count(0), metavar="INT",
+        "--seed",
+        type=count(0),
+        metavar="INT",
         help="draw the starting slope and intercept at random from this seed, as the app does "
         "(instead of --init-slope and --init-intercept)",
     )
@@ -108,10 +119,16 @@ def config_from_args(args: argparse.Namespace) -> DescentConfig:
     if typed and args.seed is not None:
         raise ValueError("give either --seed or --init-slope/--init-intercept, not both")
     return DescentConfig(
-        learning_rate=args.lr, epochs=args.epochs, loss=args.loss, scale=args.scale,
-        start="random" if args.seed is not None else "typed", seed=args.seed or 0,
-        init_slope=args.init_slope or 0.0, init_intercept=args.init_intercept or 0.0,
-        x=args.x, y=args.y,
+        learning_rate=args.lr,
+        epochs=args.epochs,
+        loss=args.loss,
+        scale=args.scale,
+        start="random" if args.seed is not None else "typed",
+        seed=args.seed or 0,
+        init_slope=args.init_slope or 0.0,
+        init_intercept=args.init_intercept or 0.0,
+        x=args.x,
+        y=args.y,
     )
 
 

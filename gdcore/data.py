@@ -70,8 +70,7 @@ def select_xy(frame: pd.DataFrame, x: str, y: str) -> Dataset:
     xs, ys = numeric_column(frame, x), numeric_column(frame, y)
     if np.unique(xs).size < 2:
         raise DataError(
-            f"Column '{x}' needs at least two different values to fit a line, "
-            f"but every row holds {xs[0]:g}."
+            f"Column '{x}' needs at least two different values to fit a line, but every row holds {xs[0]:g}."
         )
     return Dataset(x=xs, y=ys, x_name=x, y_name=y)
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from gdcore import line
 from gdcore.config import DescentConfig
-from gdcore.data import Dataset, DataError
+from gdcore.data import DataError, Dataset
 from gdcore.descent import Run, descend
 
 
@@ -70,8 +70,16 @@ def fit_line(config: DescentConfig, data: Dataset) -> Fit:
     run = descend(loss_and_grad, start, config.learning_rate, config.epochs, line.PARAMETERS)
     best = line.least_squares(x, y)
     return Fit(
-        config=config, x=x, y=y, x_mean=x_mean, x_std=x_std, y_mean=y_mean, y_std=y_std, run=run,
-        max_stable_lr=line.max_stable_lr(x, config.loss), best=best,
+        config=config,
+        x=x,
+        y=y,
+        x_mean=x_mean,
+        x_std=x_std,
+        y_mean=y_mean,
+        y_std=y_std,
+        run=run,
+        max_stable_lr=line.max_stable_lr(x, config.loss),
+        best=best,
         best_loss=line.loss(best, x, y, config.loss),
     )
 
@@ -127,9 +135,12 @@ def verdict(fit: Fit) -> Verdict:
     share = progress(fit)
     steep = line.contraction(fit.x, fit.config.loss, lr)[1]  # the factor of the steepest direction
     if steep < 0:
-        kind, how = "oscillating", (
-            "Oscillating: the guesses zig-zag from one side of the valley to the other, "
-            "but each jump is smaller, so it still settles"
+        kind, how = (
+            "oscillating",
+            (
+                "Oscillating: the guesses zig-zag from one side of the valley to the other, "
+                "but each jump is smaller, so it still settles"
+            ),
         )
     else:
         kind, how = "converging", "Converging: the ball rolls steadily downhill"
@@ -181,5 +192,7 @@ def why_different(fit: Fit, reference: tuple[float, float], rtol: float = 1e-6) 
         else:
             sentence += f"this loss: raise it towards {lr_max:.4g}."
     else:
-        sentence += f"; about {more:,} more epoch{'s' if more > 1 else ''} would get within {rtol:g} relative. Add epochs."
+        sentence += (
+            f"; about {more:,} more epoch{'s' if more > 1 else ''} would get within {rtol:g} relative. Add epochs."
+        )
     return False, sentence

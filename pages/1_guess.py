@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from gdcore import initial_line, line
-from ui import router, cached, charts, controls, state
+from ui import cached, charts, controls, router, state
 from ui.fmt import equation, money, num
 
 router.ensure_router()
@@ -22,7 +22,12 @@ st.markdown(
     "the average sale price. That gives six points, one per bedroom count."
 )
 table = pd.DataFrame({"bedrooms": x.astype(int), "houses sold": cached.door_to_door_counts(), "average price": y})
-st.dataframe(table, hide_index=True, width="content", column_config={"average price": st.column_config.NumberColumn(format="dollar")})
+st.dataframe(
+    table,
+    hide_index=True,
+    width="content",
+    column_config={"average price": st.column_config.NumberColumn(format="dollar")},
+)
 
 if config.start == "random":
     params = initial_line(config.seed, x, y)
@@ -55,17 +60,22 @@ st.markdown(
     "3. **Add up** the squares. The total is the **sum of squared errors (SSE)**, the *loss*: "
     "one number that says how wrong the whole line is. Smaller is better; 0 would be perfect."
 )
-steps = pd.DataFrame({
-    "bedrooms": x.astype(int),
-    "actual ($)": y,
-    "guess ($)": guess,
-    "1. error = actual − guess ($)": errors,
-    "2. squared error (dollars²)": errors**2,
-})
+steps = pd.DataFrame(
+    {
+        "bedrooms": x.astype(int),
+        "actual ($)": y,
+        "guess ($)": guess,
+        "1. error = actual − guess ($)": errors,
+        "2. squared error (dollars²)": errors**2,
+    }
+)
 st.dataframe(steps.style.format("{:,.2f}").format("{:d}", subset=["bedrooms"]), hide_index=True, width="stretch")
 total = line.sse(params, x, y)
-st.metric("3. Sum of squared errors (SSE)", f"{num(total, 12)} dollars²",
-          help="Dollars squared, because each error in dollars was multiplied by itself.")
+st.metric(
+    "3. Sum of squared errors (SSE)",
+    f"{num(total, 12)} dollars²",
+    help="Dollars squared, because each error in dollars was multiplied by itself.",
+)
 
 st.header("Why square the errors?")
 best_slope, best_intercept = line.least_squares(x, y)

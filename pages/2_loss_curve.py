@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from gdcore import line
-from ui import router, cached, charts, controls, state
+from ui import cached, charts, controls, router, state
 from ui.fmt import money, num, tex
 
 router.ensure_router()
@@ -33,8 +33,13 @@ slopes = np.linspace(m_best - half, m_best + half, 241)  # (241,)
 losses = np.array([line.sse((s, b), x, y) for s in slopes])
 
 fig = charts.slope_loss_chart(
-    slopes, losses, current=(m0, loss0), derivative=derivative, best=(m_best, loss_best),
-    loss_title="sum of squared errors (dollars²)", slope_title="slope (dollars per bedroom)",
+    slopes,
+    losses,
+    current=(m0, loss0),
+    derivative=derivative,
+    best=(m_best, loss_best),
+    loss_title="sum of squared errors (dollars²)",
+    slope_title="slope (dollars per bedroom)",
 )
 st.plotly_chart(fig, width="stretch")
 direction = "falls" if derivative < 0 else "rises" if derivative > 0 else "is flat"
@@ -48,14 +53,21 @@ left, right = st.columns(2)
 with left:
     st.subheader("Your slope")
     st.metric("SSE at your slope", f"{num(loss0, 10)} dollars²")
-    st.metric("Derivative dSSE/dslope", num(derivative, 10),
-              help="How many dollars² the SSE changes per dollar-per-bedroom of slope, right at your slope.")
+    st.metric(
+        "Derivative dSSE/dslope",
+        num(derivative, 10),
+        help="How many dollars² the SSE changes per dollar-per-bedroom of slope, right at your slope.",
+    )
     if derivative < 0:
-        advice = ("negative: the loss goes **down** as the slope goes up, so downhill is to the **right**. "
-                  "Gradient descent subtracts the derivative, which here means adding: the slope grows.")
+        advice = (
+            "negative: the loss goes **down** as the slope goes up, so downhill is to the **right**. "
+            "Gradient descent subtracts the derivative, which here means adding: the slope grows."
+        )
     elif derivative > 0:
-        advice = ("positive: the loss goes **up** as the slope goes up, so downhill is to the **left**. "
-                  "Gradient descent subtracts the derivative: the slope shrinks.")
+        advice = (
+            "positive: the loss goes **up** as the slope goes up, so downhill is to the **left**. "
+            "Gradient descent subtracts the derivative: the slope shrinks."
+        )
     else:
         advice = "zero: you are at the bottom already."
     st.markdown(f"The derivative is {advice}")

@@ -3,8 +3,8 @@
 import numpy as np
 import streamlit as st
 
-from gdcore import line, to_command, verdict
-from ui import router, cached, charts, controls, state, tables
+from gdcore import to_command, verdict
+from ui import cached, charts, controls, router, state, tables
 from ui.fmt import equation, num, tex
 
 router.ensure_router()
@@ -29,8 +29,12 @@ st.latex(r"\text{new} = \text{current} - \text{learning rate} \times \text{gradi
 st.markdown(
     "The minus sign turns uphill into downhill. The **learning rate** sets the size of the step: too small "
     "and you crawl, too big and you leap over the valley."
-    + (" Here x (bedrooms) and y (price) are **standardized**, so the numbers below are in standard "
-       "deviations; page 4 turns them back into dollars." if scaled else "")
+    + (
+        " Here x (bedrooms) and y (price) are **standardized**, so the numbers below are in standard "
+        "deviations; page 4 turns them back into dollars."
+        if scaled
+        else ""
+    )
 )
 outcome = verdict(fit)
 {"converging": st.success, "oscillating": st.info}.get(outcome.kind, st.error)(
@@ -66,12 +70,30 @@ def epochs_view() -> None:
 
     buttons = st.columns(4)
     at_end = st.session_state.epoch >= last
-    buttons[0].button("Previous epoch", on_click=move, args=(-1,), disabled=st.session_state.epoch == 0,
-                      icon=":material/skip_previous:", width="stretch")
-    buttons[1].button("Next epoch", on_click=move, args=(1,), disabled=at_end, type="primary",
-                      icon=":material/skip_next:", width="stretch")
-    buttons[2].button("Pause" if st.session_state.get("playing") else "Play", on_click=toggle_play,
-                      disabled=last == 0, icon=":material/play_arrow:", width="stretch")
+    buttons[0].button(
+        "Previous epoch",
+        on_click=move,
+        args=(-1,),
+        disabled=st.session_state.epoch == 0,
+        icon=":material/skip_previous:",
+        width="stretch",
+    )
+    buttons[1].button(
+        "Next epoch",
+        on_click=move,
+        args=(1,),
+        disabled=at_end,
+        type="primary",
+        icon=":material/skip_next:",
+        width="stretch",
+    )
+    buttons[2].button(
+        "Pause" if st.session_state.get("playing") else "Play",
+        on_click=toggle_play,
+        disabled=last == 0,
+        icon=":material/play_arrow:",
+        width="stretch",
+    )
     buttons[3].button("Reset", on_click=move, args=(None,), icon=":material/restart_alt:", width="stretch")
     if st.session_state.pop("restart", False):
         st.session_state.just_clicked = True
@@ -93,12 +115,15 @@ def show_epoch(k: int) -> None:
         )
     else:
         r = records[k - 1]
-        stopped = f" (the run stopped before epoch {fit.run.diverged_at} of {config.epochs})" if fit.run.diverged_at else ""
-        st.markdown(f"**Epoch {k} of {last}{stopped}.** {loss_name} at the start of this epoch: {num(r.loss)} {loss_units}.")
+        stopped = (
+            f" (the run stopped before epoch {fit.run.diverged_at} of {config.epochs})" if fit.run.diverged_at else ""
+        )
+        st.markdown(
+            f"**Epoch {k} of {last}{stopped}.** {loss_name} at the start of this epoch: {num(r.loss)} {loss_units}."
+        )
         for name, current, gradient, new in zip(r.names, r.current, r.gradient, r.new):
-            st.latex(
-                rf"\text{{{name}}} \leftarrow {tex(current)} - {tex(r.learning_rate)} \times {tex(gradient, wrap=True)} = {tex(new)}"
-            )
+            step = rf"{tex(current)} - {tex(r.learning_rate)} \times {tex(gradient, wrap=True)}"
+            st.latex(rf"\text{{{name}}} \leftarrow {step} = {tex(new)}")
     if fit.run.diverged_at is not None and k == last:
         st.error(
             f"The run stops here: at epoch {fit.run.diverged_at} {fit.run.reason}. "
@@ -110,9 +135,11 @@ def show_epoch(k: int) -> None:
     left, right = st.columns(2)
     with left:
         fig = charts.houses_chart(
-            cached.houses(config.x, config.y).x, cached.houses(config.x, config.y).y,
+            cached.houses(config.x, config.y).x,
+            cached.houses(config.x, config.y).y,
             {"start": start_line, f"after {k} epochs": now_line, "best possible": best_line},
-            x_title="bedrooms", y_title="price (dollars)",
+            x_title="bedrooms",
+            y_title="price (dollars)",
         )
         st.plotly_chart(fig, width="stretch", key="houses")
         st.caption(
@@ -128,8 +155,12 @@ def show_epoch(k: int) -> None:
         slopes = np.linspace(lo - pad, hi + pad, 201)  # (201,)
         curve = np.array([fit.loss((s, params[1])) for s in slopes])
         fig = charts.descent_path_chart(
-            slopes, curve, [s for s, _ in path], [value for _, value in path],
-            loss_title=f"{loss_name} ({loss_units})", slope_title=f"slope ({slope_units})",
+            slopes,
+            curve,
+            [s for s, _ in path],
+            [value for _, value in path],
+            loss_title=f"{loss_name} ({loss_units})",
+            slope_title=f"slope ({slope_units})",
         )
         st.plotly_chart(fig, width="stretch", key="path")
         st.caption(
@@ -140,8 +171,11 @@ def show_epoch(k: int) -> None:
     losses = [r.loss for r in records[:k]] + [fit.loss(params)]
     epochs = [value for value, loss in zip(range(k + 1), losses) if np.isfinite(loss)]
     fig = charts.loss_over_epochs(
-        epochs, [loss for loss in losses if np.isfinite(loss)], loss_title=f"{loss_name} ({loss_units})",
-        best=fit.best_loss, last=last,
+        epochs,
+        [loss for loss in losses if np.isfinite(loss)],
+        loss_title=f"{loss_name} ({loss_units})",
+        best=fit.best_loss,
+        last=last,
     )
     st.plotly_chart(fig, width="stretch", key="losses")
     st.caption(
@@ -156,8 +190,13 @@ def show_epoch(k: int) -> None:
     )
     if k:
         frame = tables.ledger_frame(records[:k])
-        st.dataframe(tables.highlight_latest(frame), hide_index=True, width="stretch",
-                     height=min(400, 38 + 35 * len(frame)), column_config=tables.LEDGER_FORMAT)
+        st.dataframe(
+            tables.highlight_latest(frame),
+            hide_index=True,
+            width="stretch",
+            height=min(400, 38 + 35 * len(frame)),
+            column_config=tables.LEDGER_FORMAT,
+        )
     else:
         st.caption("No epochs yet: the ledger fills in as you press Next epoch.")
 
@@ -167,8 +206,11 @@ epochs_view()
 with st.expander("Where the gradients come from"):
     n = "" if config.loss == "sse" else r"\frac{1}{n}"
     st.latex(rf"\text{{{loss_name}}} = {n}\sum_i (y_i - (\text{{slope}}\cdot x_i + \text{{intercept}}))^2")
-    st.latex(rf"\frac{{\partial\,\text{{{loss_name}}}}}{{\partial\,\text{{slope}}}} = -2{n}\sum_i x_i\,(y_i - \hat y_i)"
-             rf"\qquad \frac{{\partial\,\text{{{loss_name}}}}}{{\partial\,\text{{intercept}}}} = -2{n}\sum_i (y_i - \hat y_i)")
+    st.latex(
+        rf"\frac{{\partial\,\text{{{loss_name}}}}}{{\partial\,\text{{slope}}}} = -2{n}\sum_i x_i\,(y_i - \hat y_i)"
+        r"\qquad"
+        rf"\frac{{\partial\,\text{{{loss_name}}}}}{{\partial\,\text{{intercept}}}} = -2{n}\sum_i (y_i - \hat y_i)"
+    )
     st.markdown(
         f"The loss is a bowl, so its curvature (the Hessian) is the same everywhere. A step larger than "
         f"2 ÷ (the largest curvature) = **{num(fit.max_stable_lr)}** overshoots further each time: that is the "

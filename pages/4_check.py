@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from gdcore import line, why_different
-from ui import router, cached, controls, state
+from ui import cached, controls, router, state
 from ui.fmt import num
 
 router.ensure_router()
@@ -37,8 +37,9 @@ rows = {
     "intercept (dollars)": [descent[1], normal[1], sklearn[1]],
     f"{loss_name} on all 546 houses (dollars²)": [loss(descent), loss(normal), loss(sklearn)],
 }
-table = pd.DataFrame(rows, index=[f"gradient descent, {len(fit.run.records)} epochs", "normal equation",
-                                  "scikit-learn LinearRegression"]).T
+table = pd.DataFrame(
+    rows, index=[f"gradient descent, {len(fit.run.records)} epochs", "normal equation", "scikit-learn LinearRegression"]
+).T
 table["descent − scikit-learn"] = table.iloc[:, 0] - table.iloc[:, 2]
 table["normal equation − scikit-learn"] = table.iloc[:, 1] - table.iloc[:, 2]
 st.table(table.map(num))

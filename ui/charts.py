@@ -10,14 +10,22 @@ import numpy as np
 import plotly.graph_objects as go
 
 ORANGE, SKY, GREEN, BLUE, VERMILLION, PURPLE, GREY = (
-    "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#555555",
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+    "#555555",
 )
 MONEY = dict(tickprefix="$", separatethousands=True)
 
 
 def _layout(fig: go.Figure, x_title: str, y_title: str, height: int = 380) -> go.Figure:
     fig.update_layout(
-        height=height, margin=dict(l=10, r=10, t=30, b=10), hovermode="closest",
+        height=height,
+        margin=dict(l=10, r=10, t=30, b=10),
+        hovermode="closest",
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
     )
     fig.update_xaxes(title_text=x_title)
@@ -25,56 +33,113 @@ def _layout(fig: go.Figure, x_title: str, y_title: str, height: int = 380) -> go
     return fig
 
 
-def guess_chart(x: np.ndarray, y: np.ndarray, prediction: np.ndarray, line_x: np.ndarray, line_y: np.ndarray) -> go.Figure:
+def guess_chart(
+    x: np.ndarray, y: np.ndarray, prediction: np.ndarray, line_x: np.ndarray, line_y: np.ndarray
+) -> go.Figure:
     """The door-to-door points, the guessed line, and each error as a dashed segment."""
     fig = go.Figure()
     seg_x = np.column_stack([x, x, np.full_like(x, np.nan)]).ravel()  # (3k,): x, x, gap
     seg_y = np.column_stack([y, prediction, np.full_like(y, np.nan)]).ravel()
-    fig.add_scatter(x=seg_x, y=seg_y, mode="lines", name="error (actual − guess)",
-                    line=dict(color=VERMILLION, dash="dot", width=2), hoverinfo="skip")
+    fig.add_scatter(
+        x=seg_x,
+        y=seg_y,
+        mode="lines",
+        name="error (actual − guess)",
+        line=dict(color=VERMILLION, dash="dot", width=2),
+        hoverinfo="skip",
+    )
     fig.add_scatter(x=line_x, y=line_y, mode="lines", name="guessed line", line=dict(color=BLUE, width=3))
-    fig.add_scatter(x=x, y=prediction, mode="markers", name="guess", marker=dict(symbol="x", size=10, color=BLUE),
-                    hovertemplate="%{x} bedrooms: guess $%{y:,.0f}<extra></extra>")
-    fig.add_scatter(x=x, y=y, mode="markers", name="average price (actual)",
-                    marker=dict(symbol="circle", size=12, color=ORANGE, line=dict(color="black", width=1)),
-                    hovertemplate="%{x} bedrooms: actual $%{y:,.0f}<extra></extra>")
+    fig.add_scatter(
+        x=x,
+        y=prediction,
+        mode="markers",
+        name="guess",
+        marker=dict(symbol="x", size=10, color=BLUE),
+        hovertemplate="%{x} bedrooms: guess $%{y:,.0f}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=x,
+        y=y,
+        mode="markers",
+        name="average price (actual)",
+        marker=dict(symbol="circle", size=12, color=ORANGE, line=dict(color="black", width=1)),
+        hovertemplate="%{x} bedrooms: actual $%{y:,.0f}<extra></extra>",
+    )
     _layout(fig, "bedrooms", "price (dollars)")
     fig.update_yaxes(**MONEY)
     return fig
 
 
 def slope_loss_chart(
-    slopes: np.ndarray, losses: np.ndarray, *, current: tuple[float, float], derivative: float,
-    best: tuple[float, float], loss_title: str, slope_title: str,
+    slopes: np.ndarray,
+    losses: np.ndarray,
+    *,
+    current: tuple[float, float],
+    derivative: float,
+    best: tuple[float, float],
+    loss_title: str,
+    slope_title: str,
 ) -> go.Figure:
     """The loss against the slope, with the tangent at the current slope and the minimum."""
     fig = go.Figure()
     fig.add_scatter(x=slopes, y=losses, mode="lines", name="loss", line=dict(color=BLUE, width=3))
     half = (slopes[-1] - slopes[0]) / 6
     tangent_x = np.array([current[0] - half, current[0] + half])
-    fig.add_scatter(x=tangent_x, y=current[1] + derivative * (tangent_x - current[0]), mode="lines",
-                    name=f"tangent: slope of the loss = {derivative:,.4g}", line=dict(color=VERMILLION, dash="dash", width=2))
-    fig.add_scatter(x=[current[0]], y=[current[1]], mode="markers", name="your slope",
-                    marker=dict(symbol="circle", size=13, color=VERMILLION, line=dict(color="black", width=1)))
-    fig.add_scatter(x=[best[0]], y=[best[1]], mode="markers", name="minimum (derivative = 0)",
-                    marker=dict(symbol="star", size=16, color=GREEN, line=dict(color="black", width=1)))
+    fig.add_scatter(
+        x=tangent_x,
+        y=current[1] + derivative * (tangent_x - current[0]),
+        mode="lines",
+        name=f"tangent: slope of the loss = {derivative:,.4g}",
+        line=dict(color=VERMILLION, dash="dash", width=2),
+    )
+    fig.add_scatter(
+        x=[current[0]],
+        y=[current[1]],
+        mode="markers",
+        name="your slope",
+        marker=dict(symbol="circle", size=13, color=VERMILLION, line=dict(color="black", width=1)),
+    )
+    fig.add_scatter(
+        x=[best[0]],
+        y=[best[1]],
+        mode="markers",
+        name="minimum (derivative = 0)",
+        marker=dict(symbol="star", size=16, color=GREEN, line=dict(color="black", width=1)),
+    )
     return _layout(fig, slope_title, loss_title)
 
 
 def descent_path_chart(
-    slopes: np.ndarray, losses: np.ndarray, path_slopes: Sequence[float], path_losses: Sequence[float],
-    *, loss_title: str, slope_title: str,
+    slopes: np.ndarray,
+    losses: np.ndarray,
+    path_slopes: Sequence[float],
+    path_losses: Sequence[float],
+    *,
+    loss_title: str,
+    slope_title: str,
 ) -> go.Figure:
     """The loss against the slope, and the guesses so far joined in order: the zig-zag downhill."""
     fig = go.Figure()
-    fig.add_scatter(x=slopes, y=losses, mode="lines", name="loss at this epoch's intercept",
-                    line=dict(color=SKY, width=3))
-    fig.add_scatter(x=list(path_slopes), y=list(path_losses), mode="lines+markers", name="guesses, in order",
-                    line=dict(color=VERMILLION, width=1.5), marker=dict(symbol="circle-open", size=9, color=VERMILLION),
-                    hovertemplate="slope %{x:.6g}<br>loss %{y:.6g}<extra></extra>")
+    fig.add_scatter(
+        x=slopes, y=losses, mode="lines", name="loss at this epoch's intercept", line=dict(color=SKY, width=3)
+    )
+    fig.add_scatter(
+        x=list(path_slopes),
+        y=list(path_losses),
+        mode="lines+markers",
+        name="guesses, in order",
+        line=dict(color=VERMILLION, width=1.5),
+        marker=dict(symbol="circle-open", size=9, color=VERMILLION),
+        hovertemplate="slope %{x:.6g}<br>loss %{y:.6g}<extra></extra>",
+    )
     if len(path_slopes):
-        fig.add_scatter(x=[path_slopes[-1]], y=[path_losses[-1]], mode="markers", name="now",
-                        marker=dict(symbol="diamond", size=14, color=BLUE, line=dict(color="black", width=1)))
+        fig.add_scatter(
+            x=[path_slopes[-1]],
+            y=[path_losses[-1]],
+            mode="markers",
+            name="now",
+            marker=dict(symbol="diamond", size=14, color=BLUE, line=dict(color="black", width=1)),
+        )
     return _layout(fig, slope_title, loss_title)
 
 
@@ -84,10 +149,21 @@ def loss_over_epochs(
     """The loss after each epoch, on an axis that spans the whole run (0 to `last` epochs);
     a log axis once the loss spans more than a hundredfold."""
     fig = go.Figure()
-    fig.add_scatter(x=list(epochs), y=list(losses), mode="lines+markers", name="loss",
-                    line=dict(color=BLUE, width=2), marker=dict(symbol="circle", size=6))
-    fig.add_scatter(x=[0, max(last, 1)], y=[best, best], mode="lines",
-                    name="lowest possible loss", line=dict(color=GREEN, dash="dash"))
+    fig.add_scatter(
+        x=list(epochs),
+        y=list(losses),
+        mode="lines+markers",
+        name="loss",
+        line=dict(color=BLUE, width=2),
+        marker=dict(symbol="circle", size=6),
+    )
+    fig.add_scatter(
+        x=[0, max(last, 1)],
+        y=[best, best],
+        mode="lines",
+        name="lowest possible loss",
+        line=dict(color=GREEN, dash="dash"),
+    )
     _layout(fig, "epochs taken", loss_title)
     fig.update_xaxes(range=[-0.5, max(last, 1) + 0.5])
     positive = [value for value in losses if value > 0]
@@ -98,13 +174,21 @@ def loss_over_epochs(
     return fig
 
 
-def houses_chart(x: np.ndarray, y: np.ndarray, lines: dict[str, tuple[float, float]], *, x_title: str, y_title: str) -> go.Figure:
+def houses_chart(
+    x: np.ndarray, y: np.ndarray, lines: dict[str, tuple[float, float]], *, x_title: str, y_title: str
+) -> go.Figure:
     """Every house as a dot (spread sideways a little so they do not hide each other) and the lines."""
     jitter = np.random.default_rng(0).uniform(-0.18, 0.18, size=len(x))  # fixed: the same picture every run
     fig = go.Figure()
-    fig.add_scatter(x=x + jitter, y=y, mode="markers", name="a house", customdata=x,
-                    marker=dict(symbol="circle", size=5, color=ORANGE, opacity=0.45),
-                    hovertemplate="%{customdata} bedrooms, $%{y:,.0f}<extra></extra>")
+    fig.add_scatter(
+        x=x + jitter,
+        y=y,
+        mode="markers",
+        name="a house",
+        customdata=x,
+        marker=dict(symbol="circle", size=5, color=ORANGE, opacity=0.45),
+        hovertemplate="%{customdata} bedrooms, $%{y:,.0f}<extra></extra>",
+    )
     line_x = np.array([x.min() - 0.5, x.max() + 0.5])
     styles = [dict(color=GREY, dash="dot", width=2), dict(color=BLUE, width=3), dict(color=GREEN, dash="dash", width=2)]
     for (name, (slope, intercept)), style in zip(lines.items(), styles):

@@ -11,7 +11,7 @@ def num(value: float, digits: int = 6) -> str:
         return "too large to show"
     if value != 0 and (abs(value) >= 1e12 or abs(value) < 1e-4):
         return f"{value:.{digits}g}"
-    return f"{value:,.{digits}g}" if abs(value) < 10 ** digits else f"{value:,.0f}"
+    return f"{value:,.{digits}g}" if abs(value) < 10**digits else f"{value:,.0f}"
 
 
 def money(value: float) -> str:

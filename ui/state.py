@@ -67,7 +67,9 @@ def seed_whole_number(page: str, key: str, high: int) -> None:
                 if not 0 <= value <= high:
                     raise ValueError
             except ValueError:
-                add_note(page, f"The link's {key}={raw!r} was ignored (this run has epochs 0 to {high}); showing 0 instead.")
+                add_note(
+                    page, f"The link's {key}={raw!r} was ignored (this run has epochs 0 to {high}); showing 0 instead."
+                )
                 value = 0
         st.session_state[key] = value
     st.session_state[key] = min(max(int(st.session_state[key]), 0), high)
