@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
@@ -46,6 +47,8 @@ class DescentConfig:
     def __post_init__(self) -> None:
         if not (math.isfinite(self.learning_rate) and self.learning_rate > 0):
             raise ValueError(f"the learning rate must be a positive number, not {self.learning_rate}")
+        if not isinstance(self.epochs, int) or not isinstance(self.seed, int):
+            raise ValueError("the number of epochs and the seed must be whole numbers")
         if self.epochs < 1:
             raise ValueError(f"the number of epochs must be at least 1, not {self.epochs}")
         if self.seed < 0:
@@ -65,15 +68,20 @@ def parse_value(raw: str, default, low=None, high=None, choices: tuple = ()):
         return raw
     if isinstance(default, str):
         return raw
+    integer = isinstance(default, int)
     try:
-        number = int(raw) if isinstance(default, int) else float(raw)
+        number = int(raw) if integer else float(raw)
     except ValueError:
         kind = "a whole number" if isinstance(default, int) else "a number"
         raise ValueError(f"it is not {kind}") from None
     if not math.isfinite(number):
         raise ValueError("it is not a finite number")
     if (low is not None and number < low) or (high is not None and number > high):
-        raise ValueError(f"it is outside the range {low:g} to {high:g}")
+        raise ValueError(
+            f"it is outside the range {low:,} to {high:,}"
+            if integer
+            else f"it is outside the range {low:g} to {high:g}"
+        )
     return number
 
 
@@ -137,12 +145,12 @@ class SlopeConfig:
 
 
 def to_command(config: DescentConfig, data: str = "data/windsor_housing.csv") -> str:
-    """The `python -m gdcore descend` command that prints this config's ledger."""
+    """The `python -m gdcore descend` command that prints this config's ledger, quoted for a shell."""
     parts = [
         "python -m gdcore descend",
-        f"--data {data}",
-        f"--x {config.x}" if " " not in config.x else f"--x '{config.x}'",
-        f"--y {config.y}" if " " not in config.y else f"--y '{config.y}'",
+        f"--data {shlex.quote(data)}",
+        f"--x {shlex.quote(config.x)}",
+        f"--y {shlex.quote(config.y)}",
         f"--lr {config.learning_rate!r}",
         f"--epochs {config.epochs}",
         f"--loss {config.loss}",
@@ -151,5 +159,6 @@ def to_command(config: DescentConfig, data: str = "data/windsor_housing.csv") ->
     if config.start == "random":
         parts.append(f"--seed {config.seed}")
     else:
-        parts.append(f"--init-slope {config.init_slope!r} --init-intercept {config.init_intercept!r}")
+        # "=" keeps argparse from reading a negative like -1e-05 as an option.
+        parts.append(f"--init-slope={config.init_slope!r} --init-intercept={config.init_intercept!r}")
     return " ".join(parts)

@@ -29,7 +29,8 @@ class Dataset:
 def read_table(source: str | Path | IO) -> pd.DataFrame:
     """Read a CSV (a path or an open file) into a DataFrame, or raise DataError."""
     try:
-        frame = pd.read_csv(source)
+        # Blank lines are kept for now so that frame.index + 2 is the line number in the file.
+        frame = pd.read_csv(source, skip_blank_lines=False)
     except FileNotFoundError:
         raise DataError(f"There is no file at {source}: check the path.") from None
     except IsADirectoryError:
@@ -41,6 +42,12 @@ def read_table(source: str | Path | IO) -> pd.DataFrame:
         raise DataError(f"This is not a well-formed CSV file ({first_line}).") from None
     except UnicodeDecodeError:
         raise DataError("This file is not text: save it as a CSV (comma-separated values).") from None
+    except OSError as error:
+        raise DataError(f"Could not open {source}: {error.strerror or error}.") from None
+    if not frame.index.equals(pd.RangeIndex(len(frame))):
+        # pandas turns extra leading fields into an index instead of complaining.
+        raise DataError("Some rows have more fields than the header has column names: check the commas.")
+    frame = frame.dropna(how="all")  # blank lines
     if frame.empty:
         raise DataError("The file has a header row but no data rows.")
     return frame
@@ -57,9 +64,9 @@ def numeric_column(frame: pd.DataFrame, name: str) -> np.ndarray:
         row = bad[0]
         raw = frame[name].iloc[row]
         shown = "an empty cell" if pd.isna(raw) else f"'{raw}'"
-        # Line numbers as a spreadsheet shows them: the header is line 1.
+        # Line numbers as a text editor shows them: the header is line 1.
         raise DataError(
-            f"Column '{name}' must hold finite numbers, but line {row + 2} holds {shown}"
+            f"Column '{name}' must hold finite numbers, but line {frame.index[row] + 2} holds {shown}"
             f" ({bad.size} bad row{'s' if bad.size > 1 else ''} in all): fix or remove them."
         )
     return values

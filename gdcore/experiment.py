@@ -158,7 +158,8 @@ def why_different(fit: Fit, reference: tuple[float, float], rtol: float = 1e-6) 
     Returns (agrees, sentence).
     """
     got = fit.in_data_units(fit.run.final)
-    if all(math.isclose(a, b, rel_tol=rtol, abs_tol=rtol * abs(reference[1])) for a, b in zip(got, reference)):
+    size = max(abs(value) for value in reference)  # a parameter near 0 is judged on the other's scale
+    if all(math.isclose(a, b, rel_tol=rtol, abs_tol=rtol * size) for a, b in zip(got, reference)):
         return True, (
             f"They agree to within {rtol:g} relative: after {len(fit.run.records)} epochs gradient descent has "
             "walked to the same bottom of the bowl that the formula jumps to directly."
