@@ -7,7 +7,7 @@ st.set_page_config(page_title="Gradient descent, step by step", page_icon=":mate
 pages = [
     st.Page("pages/1_guess.py", title="1. Guess and measure", icon=":material/straighten:", default=True),
     st.Page("pages/2_loss_curve.py", title="2. Loss against the slope", icon=":material/show_chart:"),
-    st.Page("pages/3_descent.py", title="3. Gradient descent, epoch by epoch", icon=":material/downhill_skiing:"),
+    st.Page("pages/3_descent.py", title="3. Gradient descent", icon=":material/downhill_skiing:"),
     st.Page("pages/4_check.py", title="4. Check against scikit-learn", icon=":material/fact_check:"),
 ]
 

@@ -37,15 +37,19 @@ st.markdown(
     )
 )
 outcome = verdict(fit)
-{"converging": st.success, "oscillating": st.info}.get(outcome.kind, st.error)(
-    f"Where these {config.epochs} epochs go: {outcome.sentence}"
+stopped = f" (the run stopped before epoch {fit.run.diverged_at} of {config.epochs})" if fit.run.diverged_at else ""
+where = (
+    "this run goes" if stopped else f"{'this epoch goes' if config.epochs == 1 else f'these {config.epochs} epochs go'}"
 )
+{"converging": st.success, "oscillating": st.info}.get(outcome.kind, st.error)(f"Where {where}: {outcome.sentence}")
 
 
 def move(step: int | None) -> None:
     """Button callback: step the epoch shown (None: back to the start) and stop playing."""
     st.session_state.epoch = 0 if step is None else min(max(st.session_state.epoch + step, 0), last)
-    st.session_state.playing = False
+    if st.session_state.get("playing"):
+        st.session_state.playing = False
+        st.session_state.restart = True  # rerun the page to stop the timer
 
 
 def toggle_play() -> None:
@@ -57,11 +61,12 @@ def toggle_play() -> None:
 
 
 playing = st.session_state.get("playing", False)
+st.session_state.full_run = True  # only the timer's reruns of the fragment below advance the epoch
 
 
 @st.fragment(run_every=0.8 if playing else None)
 def epochs_view() -> None:
-    if st.session_state.get("playing") and not st.session_state.pop("just_clicked", False):
+    if st.session_state.get("playing") and not st.session_state.pop("full_run", False):
         if st.session_state.epoch < last:
             st.session_state.epoch += 1
         if st.session_state.epoch >= last:
@@ -96,7 +101,6 @@ def epochs_view() -> None:
     )
     buttons[3].button("Reset", on_click=move, args=(None,), icon=":material/restart_alt:", width="stretch")
     if st.session_state.pop("restart", False):
-        st.session_state.just_clicked = True
         st.rerun(scope="app")
     if last > 0:
         st.slider("Epochs taken", 0, last, key="epoch", help="Drag to jump to any epoch of this run.")
@@ -110,14 +114,11 @@ def show_epoch(k: int) -> None:
     params = records[k - 1].new if k else fit.run.start
     if k == 0:
         st.markdown(
-            f"**Epoch 0 of {last}: the starting point.** Slope {num(params[0])}, intercept {num(params[1])}, "
+            f"**Epoch 0 of {last}{stopped}: the starting point.** Slope {num(params[0])}, intercept {num(params[1])}, "
             f"{loss_name} {num(fit.loss(params))}. Press **Next epoch** to take the first step."
         )
     else:
         r = records[k - 1]
-        stopped = (
-            f" (the run stopped before epoch {fit.run.diverged_at} of {config.epochs})" if fit.run.diverged_at else ""
-        )
         st.markdown(
             f"**Epoch {k} of {last}{stopped}.** {loss_name} at the start of this epoch: {num(r.loss)} {loss_units}."
         )
@@ -189,13 +190,13 @@ def show_epoch(k: int) -> None:
         "next epoch starts from that new value. The latest epoch is at the top, marked ▶ and shaded."
     )
     if k:
-        frame = tables.ledger_frame(records[:k])
+        frame = tables.ledger_frame(records[:k], loss_name)
         st.dataframe(
             tables.highlight_latest(frame),
             hide_index=True,
             width="stretch",
             height=min(400, 38 + 35 * len(frame)),
-            column_config=tables.LEDGER_FORMAT,
+            column_config=tables.text_columns(frame),
         )
     else:
         st.caption("No epochs yet: the ledger fills in as you press Next epoch.")

@@ -1,11 +1,12 @@
 """Page 4: the descent's answer beside scikit-learn's and the normal equation's."""
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from gdcore import line, why_different
 from ui import cached, controls, router, state
-from ui.fmt import num
+from ui.fmt import difference, num
 
 router.ensure_router()
 
@@ -29,7 +30,8 @@ loss_name = "SSE" if config.loss == "sse" else "MSE"
 
 
 def loss(params):
-    return line.loss(params, data.x, data.y, config.loss)
+    with np.errstate(over="ignore", invalid="ignore"):  # a blown-up descent's loss is inf: shown in words
+        return line.loss(params, data.x, data.y, config.loss)
 
 
 rows = {
@@ -38,11 +40,16 @@ rows = {
     f"{loss_name} on all 546 houses (dollars²)": [loss(descent), loss(normal), loss(sklearn)],
 }
 table = pd.DataFrame(
-    rows, index=[f"gradient descent, {len(fit.run.records)} epochs", "normal equation", "scikit-learn LinearRegression"]
-).T
-table["descent − scikit-learn"] = table.iloc[:, 0] - table.iloc[:, 2]
-table["normal equation − scikit-learn"] = table.iloc[:, 1] - table.iloc[:, 2]
-st.table(table.map(num))
+    {
+        f"gradient descent, {len(fit.run.records)} epochs": [num(a) for a, _, _ in rows.values()],
+        "normal equation": [num(b) for _, b, _ in rows.values()],
+        "scikit-learn LinearRegression": [num(c) for _, _, c in rows.values()],
+        "descent − scikit-learn": [difference(a, c) for a, _, c in rows.values()],
+        "normal equation − scikit-learn": [difference(b, c) for _, b, c in rows.values()],
+    },
+    index=list(rows),
+)
+st.table(table)
 
 agrees, sentence = why_different(fit, sklearn)
 (st.success if agrees else st.warning)(sentence)
@@ -54,5 +61,6 @@ if config.scale == "standardize":
     )
 st.caption(
     "The normal equation: solve (AᵀA)·p = Aᵀy for p = (slope, intercept), where A has a column of bedrooms and "
-    "a column of 1s. Differences of about 1e-9 between the two formulas are floating-point rounding."
+    "a column of 1s. A difference smaller than a billionth of the numbers themselves is floating-point rounding, "
+    "shown as ≈ 0."
 )

@@ -36,3 +36,10 @@ def equation(slope: float, intercept: float, x: str = "bedrooms", dollars: bool 
     show = money if dollars else num
     sign = "−" if intercept < 0 else "+"
     return f"price = {show(slope)} × {x} {sign} {show(abs(intercept))}"
+
+
+def difference(a: float, b: float) -> str:
+    """a − b, or "≈ 0 (rounding)" when it is within a billionth of the numbers' size."""
+    if math.isfinite(a) and math.isfinite(b) and abs(a - b) <= 1e-9 * max(abs(a), abs(b)):
+        return "≈ 0 (rounding)"
+    return num(a - b)

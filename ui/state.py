@@ -52,6 +52,8 @@ def add_note(page: str, note: str) -> None:
 def publish(page: str, config, **extra: object) -> None:
     """Remember this page's config and write the link from it (the only place the URL is written)."""
     st.session_state[f"config:{page}"] = config
+    for key, value in extra.items():
+        st.session_state[f"view:{page}:{key}"] = value  # e.g. the epoch shown, for the next visit
     query = to_query(config) | {key: str(value) for key, value in extra.items() if value is not None}
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
@@ -60,7 +62,7 @@ def publish(page: str, config, **extra: object) -> None:
 def seed_whole_number(page: str, key: str, high: int) -> None:
     """A view setting outside the config (the epoch shown): from the link once a visit, kept in 0..high."""
     if key not in st.session_state or st.session_state.get("_new_visit", True):
-        raw, value = st.query_params.get(key), 0
+        raw, value = st.query_params.get(key), st.session_state.get(f"view:{page}:{key}") or 0
         if raw is not None:
             try:
                 value = int(raw)

@@ -1,0 +1,153 @@
+"""The four pages in a real browser: links, the sidebar menu, the Next epoch button, and no error on screen.
+
+AppTest (tests/app/) checks the numbers; this checks what only a browser shows: the menu of the
+first session after a server start, the address bar, the charts drawn, and the page as a learner sees it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from urllib.parse import parse_qs
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"  # gitignored
+
+# Page title (the h1 and the menu entry) and the address st.navigation gives it, from the file name.
+PAGES = [
+    ("1. Guess and measure", "/"),
+    ("2. Loss against the slope", "/loss_curve"),
+    ("3. Gradient descent", "/descent"),  # the menu's title; the page's heading goes on: ", epoch by epoch"
+    ("4. Check against scikit-learn", "/check"),
+]
+TITLE = {path: title for title, path in PAGES}
+NAN_OR_INF = re.compile(r"(?<![A-Za-z])(nan|[-+−]?inf(inity)?)(?![A-Za-z])", re.IGNORECASE)
+
+
+def settle(page, title: str) -> None:
+    """Wait for the page's h1, then for the script to stay finished for half a second, charts drawn."""
+    page.locator("h1", has_text=title).first.wait_for(state="visible")
+    app = page.locator('[data-testid="stApp"]')
+    deadline, quiet_since = time.monotonic() + 30, None
+    while True:
+        idle = app.get_attribute("data-test-script-state") == "notRunning"
+        running_widget = page.locator('[data-testid="stStatusWidget"]', has_text="Running").count()
+        if idle and not running_widget:
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= 0.5:
+                break
+        else:
+            quiet_since = None
+        assert time.monotonic() < deadline, f"{title}: the script was still running after 30 s"
+        time.sleep(0.1)
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    for i in range(charts.count()):
+        charts.nth(i).locator(".main-svg").first.wait_for(state="attached")
+
+
+def assert_clean(page, title: str) -> None:
+    """No exception box, no traceback, no NaN or inf anywhere on the page, the real menu, no JS error."""
+    exceptions = page.locator('[data-testid="stException"]')
+    assert exceptions.count() == 0, exceptions.all_inner_texts()
+    text = page.locator("body").inner_text()
+    assert "Traceback" not in text
+    found = NAN_OR_INF.findall(text)
+    assert not found, f"{title}: NaN/inf on screen: {found}"
+    menu = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+    assert [entry.split("\n")[-1] for entry in menu] == [t for t, _ in PAGES], menu
+    headings = [h.strip() for h in page.locator("h1").all_inner_texts()]
+    assert len(headings) == 1 and headings[0].startswith(title), headings
+    assert not page.js_errors, page.js_errors
+
+
+def screenshot(page, name: str) -> None:
+    """The whole page: the app and the sidebar scroll inside their own containers, so grow the window first."""
+    scrollers = '[data-testid="stMain"], [data-testid="stAppViewContainer"], [data-testid="stSidebarContent"]'
+    height = page.evaluate(
+        "(selector) => Math.max(...[...document.querySelectorAll(selector)].map(e => e.scrollHeight),"
+        " document.body.scrollHeight)",
+        scrollers,
+    )
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 12_000)})
+    time.sleep(0.3)  # let plotly re-layout to the new size
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size(size)
+
+
+def query(page) -> dict[str, list[str]]:
+    """The address bar's query, read in the page: the sync API's page.url can lag until events are pumped."""
+    return parse_qs(page.evaluate("() => window.location.search").lstrip("?"))
+
+
+def ledger_rows(page) -> int:
+    """Data rows of the ledger grid (aria-rowcount counts the header row too); 0 if there is no ledger."""
+    grid = page.locator('[data-testid="stDataFrame"] [role="grid"]')
+    if grid.count() == 0:
+        return 0
+    return int(grid.first.get_attribute("aria-rowcount")) - 1
+
+
+def test_direct_links_first_session_gets_the_real_menu(page, app_url: str) -> None:
+    # First in this file on purpose: the first session after a server start that opens a page's own
+    # address is the case where Streamlit can fall back to a menu built from file names.
+    for title, path in [PAGES[2], PAGES[0], PAGES[1], PAGES[3]]:
+        page.goto(app_url + path)
+        settle(page, title)
+        assert_clean(page, title)
+        assert page.evaluate("() => window.location.pathname") == path
+
+
+def test_sidebar_navigation_through_every_page(page, app_url: str) -> None:
+    page.goto(app_url)
+    settle(page, PAGES[0][0])
+    for number, (title, path) in enumerate(PAGES + [PAGES[0]], start=1):
+        page.locator('[data-testid="stSidebarNav"] a', has_text=title).click()
+        page.wait_for_url(re.compile(re.escape(app_url + path) + r"(\?.*)?$"))
+        settle(page, title)
+        assert_clean(page, title)
+        if number <= len(PAGES):
+            screenshot(page, f"page-{number}-{path.strip('/') or 'guess'}")
+
+
+def test_next_epoch_fills_the_ledger_and_the_link(page, app_url: str) -> None:
+    title = TITLE["/descent"]
+    page.goto(app_url + "/descent")
+    settle(page, title)
+    assert ledger_rows(page) == 0
+    page.get_by_role("button", name="Next epoch").click()
+    page.wait_for_url(re.compile(r"[?&]epoch=1(&|$)"))
+    settle(page, title)
+    assert_clean(page, title)
+    page.locator('[data-testid="stDataFrame"] [role="grid"]').first.wait_for(state="attached")
+    assert ledger_rows(page) == 2
+    assert query(page)["epoch"] == ["1"]
+    assert page.get_by_text("Epoch 1 of 40").count() >= 1
+    page.get_by_role("button", name="Next epoch").click()
+    page.wait_for_url(re.compile(r"[?&]epoch=2(&|$)"))
+    settle(page, title)
+    assert ledger_rows(page) == 4
+    screenshot(page, "page-3-descent-after-2-epochs")
+
+
+def test_diverging_link_says_so_without_an_exception(page, app_url: str) -> None:
+    title = TITLE["/descent"]
+    page.goto(app_url + "/descent?lr=1e6&epochs=500")
+    settle(page, title)
+    assert_clean(page, title)
+    alerts = "\n".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
+    assert "Diverged" in alerts and "largest stable" in alerts, alerts
+    assert query(page)["epochs"] == ["500"]
+    screenshot(page, "page-3-descent-diverged")
+
+
+def test_bad_link_value_gives_a_note(page, app_url: str) -> None:
+    title = TITLE["/descent"]
+    page.goto(app_url + "/descent?lr=abc")
+    settle(page, title)
+    assert_clean(page, title)
+    alerts = "\n".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
+    assert "lr='abc' was ignored" in alerts, alerts
+    assert "lr" not in query(page), "the bad value is dropped from the address bar"
+    screenshot(page, "page-3-descent-bad-link")
