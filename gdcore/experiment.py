@@ -126,7 +126,14 @@ def verdict(fit: Fit) -> Verdict:
         )
     first, last = run.records[0].loss, fit.loss(run.final)
     losses = f"the loss went from {first:.4g} to {last:.4g} (the lowest possible is {fit.best_loss:.4g})"
-    if lr >= lr_max:
+    if math.isclose(lr, lr_max, rel_tol=1e-6):
+        return Verdict(
+            "oscillating",
+            f"Bouncing: {losses}. At exactly the largest stable learning rate, {lr_max:.4g}, each step lands as "
+            "high up the other side of the valley as it started, so the ball bounces from wall to wall without "
+            "settling. A little lower and it settles; a little higher and it flies off.",
+        )
+    if lr > lr_max:
         return Verdict(
             "diverging",
             f"Diverging: {losses}. Each step jumps across the valley and lands higher up the other "

@@ -1,9 +1,11 @@
 """Page 3: gradient descent on all 546 houses, one epoch at a time, every number shown."""
 
+import inspect
+
 import numpy as np
 import streamlit as st
 
-from gdcore import to_command, verdict
+from gdcore import descend, line, to_command, verdict
 from ui import cached, charts, controls, router, state, tables
 from ui.fmt import equation, num, tex
 
@@ -217,6 +219,13 @@ with st.expander("Where the gradients come from"):
         f"2 ÷ (the largest curvature) = **{num(fit.max_stable_lr)}** overshoots further each time: that is the "
         f"largest stable learning rate for this data and loss."
     )
+with st.expander("Show the code"):
+    st.markdown(
+        "This is the code that computed every number on this page (from `gdcore`, plain numpy). "
+        "The loop is the whole algorithm: measure the tilt, step against it, write down the record."
+    )
+    for function in (line.predict, line.errors, line.sse, line.sse_grad, descend):
+        st.code(inspect.getsource(function), language="python")
 with st.expander("Print this ledger for a handout"):
     st.code(to_command(config), language="bash")
     st.caption(f"Prints the same {last} epochs as CSV, with every number in full precision.")

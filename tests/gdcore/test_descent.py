@@ -253,6 +253,19 @@ def test_verdict_kind_follows_the_learning_rate(loss, times_one_over_h_max, kind
     assert np.all(flips) if kind != "converging" else not np.any(flips)
 
 
+def test_verdict_at_exactly_the_largest_stable_rate_is_a_bounce(windsor_data):
+    # Standardized x and the mean loss: the Hessian is 2I (computed here, not taken from gdcore), so at
+    # lr = 2 / 2 = 1 every step lands at the mirror image of the last: the loss never changes.
+    xs = (windsor_data.x - windsor_data.x.mean()) / windsor_data.x.std()
+    h_max = hessian_max_eigenvalue(xs, "mse")
+    fit = fit_line(DescentConfig(learning_rate=2.0 / h_max, epochs=20, loss="mse"), windsor_data)
+    losses = [r.loss for r in fit.run.records]
+    assert losses[-1] == pytest.approx(losses[0], rel=1e-9)
+    result = verdict(fit)
+    assert result.kind == "oscillating"
+    assert result.sentence.startswith("Bouncing")
+
+
 def test_verdict_diverged_for_a_huge_learning_rate(windsor_data):
     fit = fit_line(DescentConfig(learning_rate=1e6, epochs=500), windsor_data)
     result = verdict(fit)
