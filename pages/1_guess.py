@@ -50,7 +50,7 @@ worst = int(np.argmax(np.abs(errors)))
 st.caption(
     f"Chart: the six average prices (circles) against bedrooms, the guessed line, and a dotted segment "
     f"from each average to the line: that segment is the error. The biggest miss is at {int(x[worst])} "
-    f"bedrooms: actual {money(y[worst])}, guess {money(guess[worst])}."
+    f"bedroom{'' if x[worst] == 1 else 's'}: actual {money(y[worst])}, guess {money(guess[worst])}."
 )
 
 st.header("How wrong is it? Subtract, square, add up")

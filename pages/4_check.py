@@ -41,9 +41,10 @@ rows = {
 }
 table = pd.DataFrame(
     {
-        f"gradient descent, {len(fit.run.records)} epochs": [num(a) for a, _, _ in rows.values()],
-        "normal equation": [num(b) for _, b, _ in rows.values()],
-        "scikit-learn LinearRegression": [num(c) for _, _, c in rows.values()],
+        # Ten significant digits: enough to see where the three answers part.
+        f"gradient descent, {len(fit.run.records)} epochs": [num(a, 10) for a, _, _ in rows.values()],
+        "normal equation": [num(b, 10) for _, b, _ in rows.values()],
+        "scikit-learn LinearRegression": [num(c, 10) for _, _, c in rows.values()],
         "descent − scikit-learn": [difference(a, c) for a, _, c in rows.values()],
         "normal equation − scikit-learn": [difference(b, c) for _, b, c in rows.values()],
     },

@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qs
 
+import pytest
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"  # gitignored
 
 # Page title (the h1 and the menu entry) and the address st.navigation gives it, from the file name.
@@ -151,3 +153,20 @@ def test_bad_link_value_gives_a_note(page, app_url: str) -> None:
     assert "lr='abc' was ignored" in alerts, alerts
     assert "lr" not in query(page), "the bad value is dropped from the address bar"
     screenshot(page, "page-3-descent-bad-link")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/descent?lr=1e-09&epochs=500&epoch=500",  # a crawl, at its last epoch
+        "/descent?lr=1e6&epochs=500&epoch=25",  # the last finite epoch before the overflow
+        "/descent?epochs=1&epoch=1",
+        "/check?lr=1e6&epochs=500",
+        "/check?lr=1e-09&epochs=1&scale=none&loss=sse",
+    ],
+)
+def test_extreme_settings_show_no_exception_or_nan(page, app_url: str, path: str) -> None:
+    title = TITLE[path.split("?")[0]]
+    page.goto(app_url + path)
+    settle(page, title)
+    assert_clean(page, title)
