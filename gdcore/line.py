@@ -44,6 +44,12 @@ def loss_grad(params, x: np.ndarray, y: np.ndarray, kind: str = "sse") -> np.nda
     return sse_grad(params, x, y) / (len(x) if kind == "mse" else 1)
 
 
+def loss_along_slope(slopes: np.ndarray, intercept: float, x: np.ndarray, y: np.ndarray, kind: str = "sse"):
+    """The loss for each slope in `slopes` (shape (k,)) with the intercept held still: shape (k,)."""
+    e = y[None, :] - (slopes[:, None] * x[None, :] + intercept)  # (k, n): one row of errors per slope
+    return (e**2).sum(axis=1) / (len(x) if kind == "mse" else 1)
+
+
 def hessian(x: np.ndarray, kind: str = "sse") -> np.ndarray:
     """Second derivatives of the loss, shape (2, 2): 2 * [[sum x^2, sum x], [sum x, n]].
 

@@ -30,7 +30,7 @@ m_best = line.best_slope(x, y, b)
 loss_best = line.sse((m_best, b), x, y)
 half = max(1.6 * abs(m0 - m_best), 0.6 * abs(m_best), 5_000.0)
 slopes = np.linspace(m_best - half, m_best + half, 241)  # (241,)
-losses = np.array([line.sse((s, b), x, y) for s in slopes])
+losses = line.loss_along_slope(slopes, b, x, y)
 
 fig = charts.slope_loss_chart(
     slopes,

@@ -156,7 +156,8 @@ def show_epoch(k: int) -> None:
         lo, hi = min(spread), max(spread)
         pad = max(0.2 * (hi - lo), 0.5 * abs(fit.best[0]), 1e-3)
         slopes = np.linspace(lo - pad, hi + pad, 201)  # (201,)
-        curve = np.array([fit.loss((s, params[1])) for s in slopes])
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverged path spans slopes whose loss overflows
+            curve = line.loss_along_slope(slopes, params[1], fit.x, fit.y, config.loss)
         fig = charts.descent_path_chart(
             slopes,
             curve,

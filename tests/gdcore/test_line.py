@@ -218,3 +218,12 @@ def test_predict_and_errors_by_hand():
     # SSE = 0 + 1 + 1 = 2, MSE = 2 / 3.
     assert line.loss((2.0, 1.0), x, np.array([1.0, 4.0, 4.0]), "sse") == 2.0
     assert line.loss((2.0, 1.0), x, np.array([1.0, 4.0, 4.0]), "mse") == pytest.approx(2 / 3, rel=1e-15)
+
+
+def test_loss_along_slope_is_the_loss_at_each_slope(windsor):
+    x, y = windsor
+    slopes = np.linspace(-20_000.0, 40_000.0, 7)
+    for kind in ("sse", "mse"):
+        # One slope at a time, written out here.
+        expected = [np.sum((y - (s * x + 5_000.0)) ** 2) / (len(x) if kind == "mse" else 1) for s in slopes]
+        np.testing.assert_allclose(line.loss_along_slope(slopes, 5_000.0, x, y, kind), expected, rtol=1e-12)
