@@ -1,17 +1,29 @@
-"""gdcore: gradient descent on a line, in plain numpy, small enough to read in one sitting.
+"""gdcore: gradient descent on a line and on a small network, in plain numpy, small enough to read in one sitting.
 
 No streamlit and no plotly here: the pages draw, gdcore computes. `python -m gdcore` is its
 command line.
 """
 
-from gdcore.config import DescentConfig, GuessConfig, SlopeConfig, from_query, to_command, to_query
-from gdcore.data import WINDSOR, DataError, Dataset, load_xy, mean_by_value, read_table, select_xy
+from gdcore.config import DescentConfig, GuessConfig, NetworkConfig, SlopeConfig, from_query, to_command, to_query
+from gdcore.data import (
+    WINDSOR,
+    DataError,
+    Dataset,
+    load_xy,
+    mean_by_value,
+    numeric_columns,
+    read_table,
+    select_columns,
+    select_xy,
+)
 from gdcore.descent import LEDGER_COLUMNS, EpochRecord, Run, descend, ledger_rows
 from gdcore.experiment import (
     Fit,
+    NetworkFit,
     Verdict,
     epochs_to_converge,
     fit_line,
+    fit_network,
     initial_line,
     progress,
     verdict,
@@ -26,6 +38,8 @@ __all__ = [
     "DescentConfig",
     "EpochRecord",
     "Fit",
+    "NetworkConfig",
+    "NetworkFit",
     "GuessConfig",
     "Run",
     "SlopeConfig",
@@ -33,13 +47,16 @@ __all__ = [
     "descend",
     "epochs_to_converge",
     "fit_line",
+    "fit_network",
     "from_query",
     "initial_line",
     "ledger_rows",
     "load_xy",
     "mean_by_value",
+    "numeric_columns",
     "progress",
     "read_table",
+    "select_columns",
     "select_xy",
     "to_command",
     "to_query",

@@ -10,17 +10,26 @@ import csv
 import math
 import sys
 
-from gdcore.config import LOSSES, SCALES, DescentConfig
-from gdcore.data import DataError, load_xy
+from gdcore.config import ACTIVATIONS, LOSSES, SCALES, DescentConfig, NetworkConfig
+from gdcore.data import DataError, load_xy, read_table, select_columns
 from gdcore.descent import LEDGER_COLUMNS, ledger_rows
-from gdcore.experiment import fit_line
+from gdcore.experiment import fit_line, fit_network
 
 DESCRIPTION = """\
-Run gradient descent on a straight line, prediction = slope * x + intercept, and print the
-ledger as CSV on stdout: one row per parameter per epoch, with the columns
-epoch,parameter,current,gradient,learning_rate,new,loss. `loss` is the loss at `current` on the
-whole data set, `gradient` its exact derivative, new = current - learning_rate * gradient, and
-the next epoch starts from `new`. Numbers are printed in full (repr-exact floats).
+Run gradient descent and print the ledger as CSV on stdout: one row per parameter per epoch,
+with the columns epoch,parameter,current,gradient,learning_rate,new,loss. `loss` is the loss at
+`current` on the whole data set, `gradient` its exact derivative, new = current - learning_rate
+* gradient, and the next epoch starts from `new`. Numbers are printed in full (repr-exact floats).
+
+--model line (default): prediction = slope * x + intercept; parameters slope, intercept.
+
+--model network: --x names three columns, comma-separated (x1,x2,x3); inputs and target are
+always standardized ((value - mean) / population std) and the loss is on the standardized target:
+    h1 = act(w1*x1 + w2*x2 + w3*x3 + b1)
+    h2 = act(w4*x1 + w5*x2 + w6*x3 + b2)
+    prediction = w7*h1 + w8*h2
+with act from --activation; parameters w1..w8, b1, b2, started from Normal(0, 1) drawn with --seed
+(default 0), exactly as the app's network page does.
 
 If the numbers overflow, the rows up to the last finite epoch are printed, the line
 "diverged at epoch K: <reason>" goes to stderr, and the exit status is still 0.
@@ -28,9 +37,11 @@ Bad input prints one line on stderr and exits with status 2.
 """
 
 EPILOG = """\
-example:
+examples:
   python -m gdcore descend --data data/windsor_housing.csv --x bedrooms --y price \\
-      --lr 0.1 --epochs 25 --loss mse --scale standardize --seed 0
+      --lr 0.2 --epochs 40 --loss mse --scale standardize --seed 8
+  python -m gdcore descend --model network --data data/windsor_housing.csv \\
+      --x bedrooms,bathrms,lotsize --y price --lr 0.05 --epochs 500 --loss mse --seed 0
 """
 
 
@@ -86,21 +97,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     descend.add_argument("--data", required=True, metavar="PATH", help="a CSV file with a header row")
     descend.add_argument(
-        "--x", required=True, metavar="COL", help="the feature column (names may contain spaces: quote them)"
+        "--x",
+        required=True,
+        metavar="COL",
+        help="the feature column (names may contain spaces: quote them); for --model network, three "
+        "columns separated by commas",
     )
     descend.add_argument("--y", required=True, metavar="COL", help="the target column")
     descend.add_argument("--lr", required=True, type=positive_float, metavar="FLOAT", help="the learning rate, above 0")
     descend.add_argument("--epochs", required=True, type=count(1), metavar="INT", help="how many steps, at least 1")
-    descend.add_argument("--model", choices=("line",), default="line", help="the model (default: line)")
+    descend.add_argument("--model", choices=("line", "network"), default="line", help="the model (default: line)")
+    descend.add_argument(
+        "--activation",
+        choices=ACTIVATIONS,
+        help="the hidden nodes' activation, for --model network only (default: sigmoid)",
+    )
     descend.add_argument(
         "--loss", choices=LOSSES, default="sse", help="sum (sse) or mean (mse) of squared errors (default: sse)"
     )
     descend.add_argument(
         "--scale",
         choices=SCALES,
-        default="none",
         help="standardize: replace x and y by (value - mean) / population std; the parameters then "
-        "live in that scaled space (default: none)",
+        "live in that scaled space (default: none for a line; a network always standardizes)",
     )
     descend.add_argument("--init-slope", type=finite_float, metavar="FLOAT", help="starting slope (default 0)")
     descend.add_argument("--init-intercept", type=finite_float, metavar="FLOAT", help="starting intercept (default 0)")
@@ -108,21 +127,42 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed",
         type=count(0),
         metavar="INT",
-        help="draw the starting slope and intercept at random from this seed, as the app does "
-        "(instead of --init-slope and --init-intercept)",
+        help="draw the starting values at random from this seed, as the app does (for a line, instead "
+        "of --init-slope and --init-intercept; for a network, default 0)",
     )
     return parser
 
 
-def config_from_args(args: argparse.Namespace) -> DescentConfig:
+def config_from_args(args: argparse.Namespace) -> DescentConfig | NetworkConfig:
     typed = args.init_slope is not None or args.init_intercept is not None
+    if args.model == "network":
+        names = [name.strip() for name in args.x.split(",")]
+        if len(names) != 3 or not all(names):
+            raise ValueError(f"--model network needs three input columns in --x, separated by commas, not {args.x!r}")
+        if typed:
+            raise ValueError("--init-slope and --init-intercept are for --model line; a network starts from --seed")
+        if args.scale == "none":
+            raise ValueError("--model network always standardizes its inputs and target: drop --scale none")
+        return NetworkConfig(
+            learning_rate=args.lr,
+            epochs=args.epochs,
+            loss=args.loss,
+            activation=args.activation or "sigmoid",
+            seed=args.seed or 0,
+            x1=names[0],
+            x2=names[1],
+            x3=names[2],
+            y=args.y,
+        )
+    if args.activation is not None:
+        raise ValueError("--activation is for --model network; a line has no activation")
     if typed and args.seed is not None:
         raise ValueError("give either --seed or --init-slope/--init-intercept, not both")
     return DescentConfig(
         learning_rate=args.lr,
         epochs=args.epochs,
         loss=args.loss,
-        scale=args.scale,
+        scale=args.scale or "none",
         start="random" if args.seed is not None else "typed",
         seed=args.seed or 0,
         init_slope=args.init_slope or 0.0,
@@ -140,7 +180,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         config = config_from_args(args)
-        fit = fit_line(config, load_xy(args.data, config.x, config.y))
+        if isinstance(config, NetworkConfig):
+            fit = fit_network(config, *select_columns(read_table(args.data), config.inputs, config.y))
+        else:
+            fit = fit_line(config, load_xy(args.data, config.x, config.y))
     except (ValueError, DataError) as error:  # DataError's sentence is meant for people
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
 SCALES = ("none", "standardize")
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
 STARTS = ("random", "typed")
 LOSSES = ("sse", "mse")
 
@@ -58,6 +59,41 @@ class DescentConfig:
         for name, allowed in (("loss", LOSSES), ("scale", SCALES), ("start", STARTS)):
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """Everything that decides a run of the small network (3 inputs, 2 hidden nodes, 1 output)."""
+
+    # The lesson's learning rate. Inputs and target are always standardized.
+    learning_rate: float = field(default=0.05, metadata=spec("lr", 1e-9, 1e6))
+    epochs: int = field(default=500, metadata=spec("epochs", 1, 5000))
+    loss: str = field(default="mse", metadata=spec("loss", choices=LOSSES))
+    activation: str = field(default="sigmoid", metadata=spec("act", choices=ACTIVATIONS))
+    # The 10 starting values are drawn from Normal(0, 1) with this seed.
+    seed: int = field(default=0, metadata=spec("seed", 0, 2**31 - 1))
+    # The three input columns and the target.
+    x1: str = field(default="bedrooms", metadata=spec("x1"))
+    x2: str = field(default="bathrms", metadata=spec("x2"))
+    x3: str = field(default="lotsize", metadata=spec("x3"))
+    y: str = field(default="price", metadata=spec("y"))
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.learning_rate) and self.learning_rate > 0):
+            raise ValueError(f"the learning rate must be a positive number, not {self.learning_rate}")
+        if not isinstance(self.epochs, int) or self.epochs < 1:
+            raise ValueError(f"the number of epochs must be a whole number of at least 1, not {self.epochs}")
+        if not isinstance(self.seed, int) or self.seed < 0:
+            raise ValueError(f"the seed must be a whole number, 0 or more, not {self.seed}")
+        for name, allowed in (("loss", LOSSES), ("activation", ACTIVATIONS)):
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
+        if len({self.x1, self.x2, self.x3}) < 3:
+            raise ValueError("the three inputs must be three different columns")
+
+    @property
+    def inputs(self) -> tuple[str, str, str]:
+        return (self.x1, self.x2, self.x3)
 
 
 def parse_value(raw: str, default, low=None, high=None, choices: tuple = ()):

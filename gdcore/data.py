@@ -96,3 +96,14 @@ def mean_by_value(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     counts = np.bincount(group)
     means = np.bincount(group, weights=y) / counts
     return values, means, counts
+
+
+def select_columns(frame: pd.DataFrame, xs, y: str) -> tuple[np.ndarray, np.ndarray]:
+    """Several numeric feature columns and a target: X of shape (n, len(xs)) and y of shape (n,)."""
+    X = np.column_stack([numeric_column(frame, name) for name in xs])  # (n, k)
+    return X, numeric_column(frame, y)
+
+
+def numeric_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns that hold only finite numbers: the ones a model can use."""
+    return [name for name in frame.columns if np.isfinite(pd.to_numeric(frame[name], errors="coerce")).all()]

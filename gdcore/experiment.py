@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gdcore import line
-from gdcore.config import DescentConfig
+from gdcore import line, network
+from gdcore.config import DescentConfig, NetworkConfig
 from gdcore.data import DataError, Dataset
 from gdcore.descent import Run, descend
 
@@ -204,3 +204,49 @@ def why_different(fit: Fit, reference: tuple[float, float], rtol: float = 1e-6) 
             f"; about {more:,} more epoch{'s' if more > 1 else ''} would get within {rtol:g} relative. Add epochs."
         )
     return False, sentence
+
+
+@dataclass(frozen=True, eq=False)
+class NetworkFit:
+    """A finished descent of the small network, on standardized inputs and target."""
+
+    config: NetworkConfig
+    X: np.ndarray  # (n, 3) standardized inputs
+    y: np.ndarray  # (n,) standardized target
+    y_mean: float  # to turn predictions back into the target's units (dollars)
+    y_std: float
+    run: Run
+
+    def loss(self, params) -> float:
+        with np.errstate(all="ignore"):
+            return network.loss(params, self.X, self.y, self.config.activation, self.config.loss)
+
+    def predict_in_data_units(self, params) -> np.ndarray:
+        """Predictions in the target's own units, e.g. dollars, shape (n,)."""
+        with np.errstate(all="ignore"):
+            return network.predict(params, self.X, self.config.activation) * self.y_std + self.y_mean
+
+
+def standardize_columns(X: np.ndarray, names) -> np.ndarray:
+    """Each column (value - mean) / population std; a constant column cannot be standardized."""
+    std = X.std(axis=0)  # (k,)
+    for name, s in zip(names, std):
+        if s == 0:
+            raise DataError(f"Column '{name}' holds the same value in every row, so it cannot be standardized.")
+    return (X - X.mean(axis=0)) / std  # (n, k) - (k,) broadcasts over rows
+
+
+def fit_network(config: NetworkConfig, X: np.ndarray, y: np.ndarray) -> NetworkFit:
+    """Standardize X (n, 3) and y (n,), then run gradient descent on the 10 parameters."""
+    Xs = standardize_columns(X, config.inputs)
+    ys = standardize_columns(y[:, None], [config.y])[:, 0]
+
+    def loss_and_grad(params):
+        return (
+            network.loss(params, Xs, ys, config.activation, config.loss),
+            network.loss_grad(params, Xs, ys, config.activation, config.loss),
+        )
+
+    start = network.initial_params(config.seed)
+    run = descend(loss_and_grad, start, config.learning_rate, config.epochs, network.PARAMETERS)
+    return NetworkFit(config=config, X=Xs, y=ys, y_mean=float(y.mean()), y_std=float(y.std()), run=run)
