@@ -9,6 +9,8 @@ pages = [
     st.Page("pages/2_loss_curve.py", title="2. Loss against the slope", icon=":material/show_chart:"),
     st.Page("pages/3_descent.py", title="3. Gradient descent", icon=":material/downhill_skiing:"),
     st.Page("pages/4_check.py", title="4. Check against scikit-learn", icon=":material/fact_check:"),
+    st.Page("pages/5_network.py", title="5. A small neural network", icon=":material/hub:"),
+    st.Page("pages/6_gradients.py", title="6. Vanishing and exploding gradients", icon=":material/bolt:"),
 ]
 
 with st.sidebar:

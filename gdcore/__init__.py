@@ -26,6 +26,7 @@ from gdcore.experiment import (
     fit_network,
     initial_line,
     progress,
+    restart_losses,
     verdict,
     why_different,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "numeric_columns",
     "progress",
     "read_table",
+    "restart_losses",
     "select_columns",
     "select_xy",
     "to_command",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -250,3 +250,16 @@ def fit_network(config: NetworkConfig, X: np.ndarray, y: np.ndarray) -> NetworkF
     start = network.initial_params(config.seed)
     run = descend(loss_and_grad, start, config.learning_rate, config.epochs, network.PARAMETERS)
     return NetworkFit(config=config, X=Xs, y=ys, y_mean=float(y.mean()), y_std=float(y.std()), run=run)
+
+
+def restart_losses(config: NetworkConfig, X: np.ndarray, y: np.ndarray, seeds) -> list[tuple[int, float]]:
+    """Train from each seed in `seeds` (all else as in `config`): (seed, final loss) per run.
+
+    A run that diverged reports inf. Different starts can end in different valleys (local minima):
+    the best of several restarts is the lesson's answer to that.
+    """
+    results = []
+    for seed in seeds:
+        fit = fit_network(replace(config, seed=int(seed)), X, y)
+        results.append((int(seed), fit.loss(fit.run.final) if fit.run.diverged_at is None else math.inf))
+    return results

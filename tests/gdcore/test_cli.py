@@ -239,7 +239,9 @@ def test_divergence_prints_the_finite_rows_and_says_where_it_stopped(windsor, re
         assert not np.isfinite(e @ e)
 
 
-OPTIONS = "--data --x --y --lr --epochs --model --loss --scale --init-slope --init-intercept --seed --activation --help".split()
+OPTIONS = (
+    "--data --x --y --lr --epochs --model --loss --scale --init-slope --init-intercept --seed --activation --help"
+).split()
 
 
 def test_help_mentions_every_option(repo_root):

@@ -1,0 +1,8 @@
+"""Placeholder: being written."""
+
+import streamlit as st
+
+from ui import router
+
+router.ensure_router()
+st.title("6_gradients")
