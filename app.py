@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+import ui.startup  # noqa: F401  (once per process: heavy imports, then gc.freeze())
+
 st.set_page_config(page_title="Gradient descent, step by step", page_icon=":material/downhill_skiing:", layout="wide")
 
 pages = [
