@@ -229,11 +229,11 @@ class NetworkFit:
 
 def standardize_columns(X: np.ndarray, names) -> np.ndarray:
     """Each column (value - mean) / population std; a constant column cannot be standardized."""
-    std = X.std(axis=0)  # (k,)
-    for name, s in zip(names, std):
-        if s == 0:
+    # Same value in every row: test the spread (max - min), since std can round to 1e-17 instead of 0.
+    for name, spread in zip(names, np.ptp(X, axis=0)):
+        if spread == 0:
             raise DataError(f"Column '{name}' holds the same value in every row, so it cannot be standardized.")
-    return (X - X.mean(axis=0)) / std  # (n, k) - (k,) broadcasts over rows
+    return (X - X.mean(axis=0)) / X.std(axis=0)  # (n, k) - (k,) broadcasts over rows
 
 
 def fit_network(config: NetworkConfig, X: np.ndarray, y: np.ndarray) -> NetworkFit:
