@@ -21,7 +21,7 @@ ORANGE, SKY, GREEN, BLUE, VERMILLION, PURPLE, GREY = (
 MONEY = dict(tickprefix="$", separatethousands=True)
 
 
-def _layout(fig: go.Figure, x_title: str, y_title: str, height: int = 380) -> go.Figure:
+def layout(fig: go.Figure, x_title: str, y_title: str, height: int = 380) -> go.Figure:
     fig.update_layout(
         height=height,
         margin=dict(l=10, r=10, t=30, b=10),
@@ -65,7 +65,7 @@ def guess_chart(
         marker=dict(symbol="circle", size=12, color=ORANGE, line=dict(color="black", width=1)),
         hovertemplate="%{x} bedrooms: actual $%{y:,.0f}<extra></extra>",
     )
-    _layout(fig, "bedrooms", "price (dollars)")
+    layout(fig, "bedrooms", "price (dollars)")
     fig.update_yaxes(**MONEY)
     return fig
 
@@ -106,7 +106,7 @@ def slope_loss_chart(
         name="minimum (derivative = 0)",
         marker=dict(symbol="star", size=16, color=GREEN, line=dict(color="black", width=1)),
     )
-    return _layout(fig, slope_title, loss_title)
+    return layout(fig, slope_title, loss_title)
 
 
 def descent_path_chart(
@@ -140,7 +140,7 @@ def descent_path_chart(
             name="now",
             marker=dict(symbol="diamond", size=14, color=BLUE, line=dict(color="black", width=1)),
         )
-    return _layout(fig, slope_title, loss_title)
+    return layout(fig, slope_title, loss_title)
 
 
 def loss_over_epochs(
@@ -164,7 +164,7 @@ def loss_over_epochs(
         name="lowest possible loss",
         line=dict(color=GREEN, dash="dash"),
     )
-    _layout(fig, "epochs taken", loss_title)
+    layout(fig, "epochs taken", loss_title)
     fig.update_xaxes(range=[-0.5, max(last, 1) + 0.5])
     positive = [value for value in losses if value > 0]
     if positive and best > 0 and max(positive) / min(min(positive), best) > 100:
@@ -193,7 +193,10 @@ def houses_chart(
     styles = [dict(color=GREY, dash="dot", width=2), dict(color=BLUE, width=3), dict(color=GREEN, dash="dash", width=2)]
     for (name, (slope, intercept)), style in zip(lines.items(), styles):
         fig.add_scatter(x=line_x, y=slope * line_x + intercept, mode="lines", name=name, line=style)
-    _layout(fig, x_title, y_title)
+    layout(fig, x_title, y_title)
     # Keep the houses in view even when a diverging line shoots off the chart.
     fig.update_yaxes(**MONEY, range=[min(0.0, float(y.min())), 1.08 * float(y.max())])
     return fig
+
+
+_layout = layout  # old name, kept until ui/network.py moves to `layout`

@@ -18,7 +18,8 @@ LOSS_LABELS = {"sse": "sum of squared errors (SSE)", "mse": "mean of squared err
 SCALE_LABELS = {"none": "none: bedrooms and dollars", "standardize": "standardize x and y"}
 
 
-def _meta(cls, url: str) -> dict:
+def meta(cls, url: str) -> dict:
+    """The field metadata (URL key, range, choices) of the config field whose URL key is `url`."""
     return next(f.metadata for f in fields(cls) if f.metadata["url"] == url)
 
 
@@ -26,13 +27,13 @@ def number(
     cls, url: str, label: str, *, step: float, fmt: str | None = None, help: str | None = None, disabled: bool = False
 ):
     """A number box for the config field whose URL key is `url`, limited to the field's range."""
-    meta = _meta(cls, url)
-    integer = isinstance(meta["low"], int) and isinstance(meta["high"], int)
+    limits = meta(cls, url)
+    integer = isinstance(limits["low"], int) and isinstance(limits["high"], int)
     cast = int if integer else float
     return st.number_input(
         label,
-        min_value=cast(meta["low"]),
-        max_value=cast(meta["high"]),
+        min_value=cast(limits["low"]),
+        max_value=cast(limits["high"]),
         step=cast(step),
         format=fmt,
         key=url,
@@ -42,7 +43,7 @@ def number(
 
 
 def choice(cls, url: str, label: str, labels: dict[str, str], help: str | None = None):
-    return st.radio(label, _meta(cls, url)["choices"], format_func=labels.get, key=url, help=help)
+    return st.radio(label, meta(cls, url)["choices"], format_func=labels.get, key=url, help=help)
 
 
 def guess_controls() -> GuessConfig:

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 FORBIDDEN = {"streamlit", "plotly"}
-MODULES = {"__init__", "__main__", "config", "data", "descent", "experiment", "line"}
+MODULES = {"__init__", "__main__", "chain", "config", "data", "descent", "experiment", "line", "network"}
 
 
 def imported_roots(source: str) -> set[str]:
@@ -76,7 +76,8 @@ def test_importing_gdcore_loads_neither(repo_root, tmp_path):
         (tmp_path / name / "__init__.py").write_text("")
     script = (
         "import importlib.util, json, sys\n"
-        "import gdcore, gdcore.config, gdcore.data, gdcore.descent, gdcore.experiment, gdcore.line\n"
+        "import gdcore, gdcore.chain, gdcore.config, gdcore.data, gdcore.descent, gdcore.experiment\n"
+        "import gdcore.line, gdcore.network\n"
         "import gdcore.__main__\n"
         f"stubs = {{n: importlib.util.find_spec(n).origin for n in {sorted(FORBIDDEN)!r}}}\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in stubs)\n"

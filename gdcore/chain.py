@@ -1,0 +1,292 @@
+"""A deep chain: one node per layer, so the chain rule's product can be read layer by layer.
+
+    z1 = w1 . x + b1              (x: bedrooms, bathrooms, lot size; w1 has 3 weights)
+    z_l = w_l * a_(l-1) + b_l     for l = 2..L
+    a_l = act(z_l)                (sigmoid, tanh or relu)
+    prediction = w_out * a_L
+
+params is the vector (w1 (3 numbers), w2..wL, b1..bL, w_out), shape (2L + 3,); X has shape (n, 3),
+y (n,). The loss is the mean of squared errors. Backwards, every layer multiplies the gradient by
+one factor w_l * act'(z_l): many factors below 1 make the early layers' gradients vanish, many
+above 1 make them explode.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gdcore.config import ACTIVATIONS, spec
+from gdcore.descent import Run, descend
+from gdcore.experiment import Verdict, standardize_columns
+from gdcore.network import activate, activate_slope
+
+INPUTS = ("bedrooms", "bathrms", "lotsize")
+TARGET = "price"
+INPUT_SCALINGS = ("standardize", "raw")
+# Layer 1's gradient below 1/1000 of the last layer's is vanishing; above 1000 times, exploding.
+VANISHING, EXPLODING = 1e-3, 1e3
+
+
+@dataclass(frozen=True)
+class ChainConfig:
+    """Everything that decides a chain's backward pass and its descent; equal configs give equal runs."""
+
+    # How many layers of the activation, one node each. 2 is shallow; at 30 the product has 30 factors.
+    depth: int = field(default=10, metadata=spec("depth", 2, 30))
+    # Every starting weight is scale * a random number between 0.5 and 1.5: the typical weight size.
+    scale: float = field(default=1.0, metadata=spec("scale", 0.1, 10.0))
+    # Sigmoid, the default, shows vanishing gradients at once: each layer multiplies by at most 0.25 * w.
+    activation: str = field(default="sigmoid", metadata=spec("act", choices=ACTIVATIONS))
+    # "standardize": inputs and price become (value - mean) / std; "raw": square feet and dollars.
+    inputs: str = field(default="standardize", metadata=spec("inputs", choices=INPUT_SCALINGS))
+    # Step size of the descent: new = current - learning_rate * gradient.
+    learning_rate: float = field(default=0.1, metadata=spec("lr", 1e-6, 10.0))
+    # A few epochs are enough to see a descent stall or blow up.
+    epochs: int = field(default=20, metadata=spec("epochs", 1, 100))
+    # The starting weights are drawn with this seed.
+    seed: int = field(default=0, metadata=spec("seed", 0, 2**31 - 1))
+
+    def __post_init__(self) -> None:
+        for name in ("depth", "epochs", "seed"):
+            if not isinstance(getattr(self, name), int):
+                raise ValueError(f"{name} must be a whole number, not {getattr(self, name)!r}")
+        if self.depth < 2 or self.epochs < 1 or self.seed < 0:
+            raise ValueError("the chain needs at least 2 layers, at least 1 epoch and a seed of 0 or more")
+        for name in ("scale", "learning_rate"):
+            if not (math.isfinite(getattr(self, name)) and getattr(self, name) > 0):
+                raise ValueError(f"{name} must be a positive number, not {getattr(self, name)}")
+        for name, allowed in (("activation", ACTIVATIONS), ("inputs", INPUT_SCALINGS)):
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
+
+
+def parameter_names(depth: int) -> tuple[str, ...]:
+    """w1_bedrooms, w1_bathrms, w1_lotsize, w2..wL, b1..bL, w_out: the order of params."""
+    weights = [f"w{layer}" for layer in range(2, depth + 1)]
+    biases = [f"b{layer}" for layer in range(1, depth + 1)]
+    return (*(f"w1_{name}" for name in INPUTS), *weights, *biases, "w_out")
+
+
+def unpack(params, depth: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Split params into w1 (3,), w (L-1,) = [w2..wL], b (L,) = [b1..bL] and w_out."""
+    p = np.asarray(params, dtype=float)
+    return p[:3], p[3 : depth + 2], p[depth + 2 : 2 * depth + 2], p[-1]
+
+
+def initial_params(depth: int, scale: float, seed: int) -> np.ndarray:
+    """Every weight scale * Uniform(0.5, 1.5), every bias 0.
+
+    The weights are all positive on purpose: with relu, a negative weight after layer 1 would
+    switch every later node off for every house at once (a "dead" chain, gradient exactly 0),
+    which is a different lesson from vanishing. With positive weights and zero biases, a house
+    that gets through layer 1 gets through all of them.
+    """
+    rng = np.random.default_rng(seed)
+    weights = scale * rng.uniform(0.5, 1.5, size=3 + depth)  # w1 (3), w2..wL, w_out
+    return np.concatenate([weights[:-1], np.zeros(depth), weights[-1:]])
+
+
+def forward(params, X: np.ndarray, depth: int, activation: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run the chain: z (n, L) before each activation, a (n, L) after it, and the prediction (n,).
+
+    Numbers too large for a 64-bit float overflow quietly (no warning): the caller checks np.isfinite.
+    """
+    w1, w, b, w_out = unpack(params, depth)
+    z = np.empty((len(X), depth))
+    a = np.empty((len(X), depth))
+    with np.errstate(over="ignore", invalid="ignore"):
+        z[:, 0] = X @ w1 + b[0]  # (n, 3) @ (3,) -> (n,): layer 1 sees all three inputs
+        a[:, 0] = activate(z[:, 0], activation)
+        for layer in range(1, depth):  # column `layer` is layer number layer + 1
+            z[:, layer] = w[layer - 1] * a[:, layer - 1] + b[layer]
+            a[:, layer] = activate(z[:, layer], activation)
+        return z, a, w_out * a[:, -1]
+
+
+def loss(params, X: np.ndarray, y: np.ndarray, depth: int, activation: str) -> float:
+    """Mean of squared errors, (y - prediction)^2 averaged over the houses (not finite if it overflows)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = y - forward(params, X, depth, activation)[2]
+        return float(np.mean(e**2))
+
+
+def loss_grad(params, X: np.ndarray, y: np.ndarray, depth: int, activation: str) -> np.ndarray:
+    """Every partial derivative by the chain rule (backpropagation), in the order of parameter_names.
+
+    Backwards from the loss, delta_l = dL/dz_l (one number per house):
+        delta_L = dL/dprediction * w_out * act'(z_L)
+        delta_l = delta_(l+1) * w_(l+1) * act'(z_l)      <- one more factor w * act' per layer
+    and each weight's gradient is its delta times what it multiplies:
+        dL/dw_l = sum delta_l * a_(l-1)     dL/dw1 = sum delta_1 * x     dL/db_l = sum delta_l
+    """
+    w1, w, b, w_out = unpack(params, depth)
+    z, a, prediction = forward(params, X, depth, activation)
+    with np.errstate(over="ignore", invalid="ignore"):
+        d_pred = -2.0 * (y - prediction) / len(y)  # (n,)
+        delta = np.empty_like(z)  # (n, L)
+        delta[:, -1] = d_pred * w_out * activate_slope(z[:, -1], activation)
+        for layer in range(depth - 2, -1, -1):
+            delta[:, layer] = delta[:, layer + 1] * w[layer] * activate_slope(z[:, layer], activation)
+        d_w1 = X.T @ delta[:, 0]  # (3, n) @ (n,) -> (3,)
+        d_w = np.sum(delta[:, 1:] * a[:, :-1], axis=0)  # (L-1,): w2..wL
+        d_out = d_pred @ a[:, -1]
+        return np.concatenate([d_w1, d_w, delta.sum(axis=0), [d_out]])
+
+
+def per_layer(vector, depth: int) -> np.ndarray:
+    """The size of each layer's bias entry in a params-shaped vector (a gradient or a step), shape (L,).
+
+    For the gradient this is the chain rule's product, one factor w * act' per layer above l:
+        dL/db_l = sum over houses of dL/dpred * w_out * act'(z_L) * w_L * ... * w_(l+1) * act'(z_l)
+    A weight's gradient has one more factor, the activation it multiplies, which in a relu chain
+    grows just as fast as the product shrinks: the bias shows the product alone.
+    """
+    return np.abs(unpack(vector, depth)[2])
+
+
+@dataclass(frozen=True, eq=False)
+class ChainFit:
+    """One backward pass from the starting weights, and the descent from them."""
+
+    config: ChainConfig
+    X: np.ndarray  # (n, 3) the inputs the chain saw: standardized or raw
+    y: np.ndarray  # (n,) the target it saw
+    gradient: np.ndarray  # (2L + 3,) dL/dparams at the start; inf or nan where the numbers overflowed
+    sizes: np.ndarray  # (L,) per_layer(gradient): |dL/db_l| for each layer
+    run: Run
+
+    def loss(self, params) -> float:
+        return loss(params, self.X, self.y, self.config.depth, self.config.activation)
+
+    @property
+    def baseline(self) -> float:
+        """The loss of guessing the average price for every house: the variance of y."""
+        return float(np.var(self.y))
+
+    @property
+    def moved(self) -> np.ndarray:
+        """How far each layer's bias moved over the descent, per_layer(final - start), shape (L,)."""
+        return per_layer(np.subtract(self.run.final, self.run.start), self.config.depth)
+
+
+def fit_chain(config: ChainConfig, X: np.ndarray, y: np.ndarray) -> ChainFit:
+    """One backward pass and `config.epochs` epochs of gradient descent, on X (n, 3) and y (n,)."""
+    if config.inputs == "standardize":
+        X = standardize_columns(X, INPUTS)
+        y = standardize_columns(y[:, None], [TARGET])[:, 0]
+    depth, act = config.depth, config.activation
+    start = initial_params(depth, config.scale, config.seed)
+
+    def loss_and_grad(params):
+        return loss(params, X, y, depth, act), loss_grad(params, X, y, depth, act)
+
+    gradient = loss_grad(start, X, y, depth, act)
+    run = descend(loss_and_grad, start, config.learning_rate, config.epochs, parameter_names(depth))
+    return ChainFit(config=config, X=X, y=y, gradient=gradient, sizes=per_layer(gradient, depth), run=run)
+
+
+def _g(value: float) -> str:
+    """A number in words-and-digits: 3 significant digits, or "too large to store" for inf and nan."""
+    return f"{value:.3g}" if math.isfinite(value) else "too large to store"
+
+
+def gradient_verdict(sizes: np.ndarray) -> Verdict:
+    """Vanishing, exploding or healthy, from the ratio of layer 1's gradient to the last layer's.
+
+    ratio < 1e-3: vanishing; ratio > 1e3: exploding; otherwise healthy. Numbers that overflowed
+    (inf or nan) and a last layer whose gradient is exactly 0 get their own sentences.
+    """
+    depth = len(sizes)
+    bad = [layer for layer, size in enumerate(sizes, start=1) if not np.isfinite(size)]
+    if bad:
+        return Verdict(
+            "overflow",
+            f"Too large to store: from layer {max(bad)} down to layer {min(bad)} the gradients grew beyond the "
+            "largest 64-bit float (about 1.8e308), so they cannot be shown. The product of the layers' "
+            "factors exploded; try a smaller scale or fewer layers.",
+        )
+    first, last = float(sizes[0]), float(sizes[-1])
+    if last == 0:
+        return Verdict(
+            "dead",
+            f"No gradient at all: layer {depth}'s gradient is exactly 0 (its node is switched off or flat for "
+            "every house), so no layer gets a signal and nothing can move.",
+        )
+    ratio = first / last
+    compare = f"layer 1's gradient is {_g(ratio)} times layer {depth}'s"
+    if ratio < VANISHING:
+        if first == 0:
+            compare = f"layer 1's gradient is exactly 0 (too small for a 64-bit float), layer {depth}'s {_g(last)}"
+        return Verdict(
+            "vanishing",
+            f"Vanishing: {compare}. A step that moves layer {depth} a useful amount barely moves layer 1, so "
+            "the early layers hardly learn.",
+        )
+    if ratio > EXPLODING:
+        return Verdict(
+            "exploding",
+            f"Exploding: {compare}. A learning rate small enough for layer {depth} is far too big for layer 1: "
+            "its steps are too big to be useful, and the descent is thrown around or overflows.",
+        )
+    return Verdict(
+        "healthy",
+        f"Healthy: {compare}, within a factor of 1,000, so one learning rate can suit every layer.",
+    )
+
+
+def descent_verdict(fit: ChainFit) -> Verdict:
+    """Blew up, stuck, blowing up, stalling or learning: what the descent's losses did, in words."""
+    run, depth = fit.run, fit.config.depth
+    moved = fit.moved  # (L,) how far each layer's bias went in all
+    motion = f"Layer 1's bias moved {_g(moved[0])} in all, layer {depth}'s {_g(moved[-1])}."
+    if run.diverged_at is not None and not run.records:
+        return Verdict(
+            "overflow",
+            f"Blew up before the first step: at epoch 1 {run.reason}. The starting weights are already so large "
+            "that the numbers do not fit; try a smaller scale or fewer layers.",
+        )
+    if run.diverged_at is not None:
+        steps = len(run.records)
+        return Verdict(
+            "overflow",
+            f"Blew up: at epoch {run.diverged_at} {run.reason}, so the run stopped there, after {steps} "
+            f"step{'' if steps == 1 else 's'}. The steps were too big to be useful: they threw the weights far "
+            "from any sensible value.",
+        )
+    first, last = run.records[0].loss, fit.loss(run.final)
+    if not math.isfinite(last):  # the last step was finite, but the loss after it is not
+        return Verdict(
+            "overflow",
+            f"Blew up: after epoch {len(run.records)} the loss grew too large to store in a 64-bit float. The "
+            "steps were too big to be useful.",
+        )
+    losses = f"the loss went from {first:.4g} to {last:.4g} in {len(run.records)} epochs"
+    average = f"guessing the average price for every house gives {fit.baseline:.4g}"
+    # Once every gradient is 0 the step is 0, so the weights never change again.
+    stuck = next((r.epoch for r in run.records if not np.any(r.gradient)), None)
+    if stuck is not None:
+        cut = (
+            "a whole layer of relus is switched off (z <= 0) for every house"
+            if fit.config.activation == "relu"
+            else f"a layer sits so far out on the flat part of the {fit.config.activation} that its slope is 0"
+        )
+        return Verdict(
+            "stuck",
+            f"Stuck: {losses}, but from epoch {stuck} on every gradient is exactly 0: {cut}, so no step can "
+            f"change anything again. {motion}",
+        )
+    if last > 1.01 * first:
+        return Verdict("blowing up", f"Blowing up: {losses}: each step lands higher than the last. {motion}")
+    if last > 0.9 * fit.baseline:
+        return Verdict(
+            "stalling",
+            f"Stalling: {losses}, while {average}: the chain has learned little more than the average. {motion}",
+        )
+    return Verdict(
+        "learning",
+        f"Learning: {losses}, below the {fit.baseline:.4g} that guessing the average price for every house "
+        f"gives. {motion}",
+    )
