@@ -21,10 +21,12 @@ from gdcore.experiment import (
     Fit,
     NetworkFit,
     Verdict,
+    baseline_loss,
     epochs_to_converge,
     fit_line,
     fit_network,
     initial_line,
+    network_verdict,
     progress,
     restart_losses,
     verdict,
@@ -32,6 +34,8 @@ from gdcore.experiment import (
 )
 
 __all__ = [
+    "baseline_loss",
+    "network_verdict",
     "LEDGER_COLUMNS",
     "WINDSOR",
     "DataError",

@@ -142,7 +142,10 @@ def from_query(cls, params: Mapping[str, str], base=None) -> tuple:
             values[f.name] = parse_value(raw, default, meta["low"], meta["high"], meta["choices"])
         except ValueError as error:
             notes.append(describe_parse_error(meta["url"], raw, default, str(error)))
-    return replace(base, **values), notes
+    try:
+        return replace(base, **values), notes
+    except ValueError as error:  # each value fine alone, but not together (e.g. the same input twice)
+        return base, [*notes, f"The link's settings did not fit together ({error}); using the defaults instead."]
 
 
 def to_query(config) -> dict[str, str]:

@@ -263,3 +263,36 @@ def restart_losses(config: NetworkConfig, X: np.ndarray, y: np.ndarray, seeds) -
         fit = fit_network(replace(config, seed=int(seed)), X, y)
         results.append((int(seed), fit.loss(fit.run.final) if fit.run.diverged_at is None else math.inf))
     return results
+
+
+def baseline_loss(fit: NetworkFit) -> float:
+    """The loss of always predicting the average price: 0 on the standardized target, so SSE = n, MSE = 1."""
+    return float(fit.y @ fit.y) / (len(fit.y) if fit.config.loss == "mse" else 1)
+
+
+def network_verdict(fit: NetworkFit, suggest: float = 0.05) -> tuple[str, str]:
+    """("converging" | "crawling" | "rising" | "diverged", a sentence a learner can follow)."""
+    run, lr = fit.run, fit.config.learning_rate
+    name = "SSE" if fit.config.loss == "sse" else "MSE"
+    if run.diverged_at is not None:
+        return "diverged", (
+            f"Diverged: at epoch {run.diverged_at} {run.reason}, so the run stopped there. The learning rate "
+            f"{lr:g} is far too large: each step overshoots the valley and lands higher up the other side, further "
+            f"each time. Try a smaller one, such as {suggest:g}."
+        )
+    first, last = run.records[0].loss, fit.loss(run.final)
+    count = len(run.records)
+    went = f"the {name} went from {first:.6g} to {last:.6g} in {count:,} epoch{'' if count == 1 else 's'}"
+    if not last <= first:
+        return "rising", (
+            f"Going the wrong way: {went}. The steps are too big: each one jumps across the valley and lands "
+            f"higher up. Try a smaller learning rate, such as {suggest:g}."
+        )
+    if first - last < 1e-3 * first:
+        return "crawling", (
+            f"Barely moving: {went}. At learning rate {lr:g} each step is tiny; raise it (try {suggest:g}) or take "
+            "more epochs."
+        )
+    return "converging", (
+        f"Going downhill: {went}. For comparison, always guessing the average price gives {baseline_loss(fit):.6g}."
+    )

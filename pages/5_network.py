@@ -1,8 +1,398 @@
-"""Placeholder: being written."""
+"""Page 5: a small neural network (3 inputs, 2 hidden nodes, the price), trained one epoch at a time."""
 
+import inspect
+import math
+
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-from ui import router
+from gdcore import baseline_loss, descend, network, network_verdict
+from ui import network as net
+from ui import router, state, tables
+from ui.fmt import money, num, tex
 
 router.ensure_router()
-st.title("5_network")
+
+config = net.network_controls()
+fit = net.fit(config)
+records = fit.run.records
+last = len(records)
+loss_name = net.loss_name(config)
+loss_units = "standardized units²"
+inputs = config.inputs
+X_raw, prices = net.houses(inputs)  # (546, 3) and (546,), in the data's own units
+n_houses = len(prices)
+act = config.activation
+
+st.title("5. A small neural network")
+net.seed_views(last)
+state.show_notes(net.PAGE)
+st.markdown(
+    "Pages 1 to 4 predicted the price from bedrooms alone, with a line: two numbers to learn. Here three "
+    f"measurements of each house go in, **{inputs[0]}**, **{inputs[1]}** and **{inputs[2]}**, and pass "
+    "through two **hidden nodes** before the price comes out:"
+)
+a = net.ACTIVATION_TEX[act]
+st.latex(
+    rf"h_1 = {a}(w_1 x_1 + w_2 x_2 + w_3 x_3 + b_1) \qquad h_2 = {a}(w_4 x_1 + w_5 x_2 + w_6 x_3 + b_2)"
+    r"\qquad \hat y = w_7 h_1 + w_8 h_2"
+)
+st.markdown(
+    f"That is **10 numbers** to learn: 8 weights (w1 to w8) and 2 biases (b1, b2). Each hidden node adds up "
+    f"the inputs, each times its weight, plus its bias, then bends the sum with the **activation** ({act}). "
+    f"The inputs and the price are **standardized**, (value − mean) ÷ standard deviation, so the network "
+    f"works in standard deviations; its predictions are turned back into dollars: price = ŷ × "
+    f"{money(fit.y_std)} + {money(fit.y_mean)}."
+)
+st.markdown(
+    "**Why there is no loss curve to look at any more.** On page 2 the loss hung on one number, the slope, "
+    "and made a curve you could see. Here it hangs on 10 numbers at once: a surface in 10 dimensions, which "
+    "no chart can draw. Gradient descent never needed the picture. It is the same four steps as on page 3:\n"
+    "1. **Random start**: draw the 10 numbers from the seed.\n"
+    "2. **Partial derivatives**: for each of the 10, how fast the loss rises as that one grows while the "
+    "others stand still. The chain rule gives all 10 in one pass back through the network: that is "
+    "**backpropagation**.\n"
+    "3. **Step against the gradient**: new = current − learning rate × gradient, for each of the 10.\n"
+    "4. **Repeat**, one epoch at a time."
+)
+kind, sentence = network_verdict(fit, suggest=net.DEFAULT.learning_rate)
+{"converging": st.success, "crawling": st.info}.get(kind, st.error)(sentence)
+stopped = f" (the run stopped before epoch {fit.run.diverged_at} of {config.epochs})" if fit.run.diverged_at else ""
+stride = max(1, math.ceil(last / 100))  # Play shows a long run in about 100 steps
+
+
+def move(step: int | None) -> None:
+    """Button callback: step the epoch shown (None: back to the start) and stop playing."""
+    st.session_state[net.EPOCH] = 0 if step is None else min(max(st.session_state[net.EPOCH] + step, 0), last)
+    if st.session_state.get("net_playing"):
+        st.session_state.net_playing = False
+        st.session_state.net_restart = True  # rerun the page to stop the timer
+
+
+def toggle_play() -> None:
+    playing = not st.session_state.get("net_playing", False)
+    if playing and st.session_state[net.EPOCH] >= last:
+        st.session_state[net.EPOCH] = 0  # play from the start again
+    st.session_state.net_playing = playing
+    st.session_state.net_restart = True  # the timer is set when the fragment is declared: rerun the page
+
+
+playing = st.session_state.get("net_playing", False)
+st.session_state.net_full_run = True  # only the timer's reruns of the fragment below advance the epoch
+
+
+@st.fragment(run_every=0.8 if playing else None)
+def epochs_view() -> None:
+    if st.session_state.get("net_playing") and not st.session_state.pop("net_full_run", False):
+        st.session_state[net.EPOCH] = min(st.session_state[net.EPOCH] + stride, last)
+        if st.session_state[net.EPOCH] >= last:
+            st.session_state.net_playing = False
+            st.session_state.net_restart = True
+
+    buttons = st.columns(4)
+    k = st.session_state[net.EPOCH]
+    buttons[0].button(
+        "Previous epoch",
+        on_click=move,
+        args=(-1,),
+        disabled=k == 0,
+        icon=":material/skip_previous:",
+        width="stretch",
+    )
+    buttons[1].button(
+        "Next epoch",
+        on_click=move,
+        args=(1,),
+        disabled=k >= last,
+        type="primary",
+        icon=":material/skip_next:",
+        width="stretch",
+    )
+    buttons[2].button(
+        "Pause" if st.session_state.get("net_playing") else "Play",
+        on_click=toggle_play,
+        disabled=last == 0,
+        icon=":material/play_arrow:",
+        width="stretch",
+        help=None
+        if stride == 1
+        else f"Play moves {stride} epochs per step, so all {last:,} epochs play in about "
+        f"{round(0.8 * math.ceil(last / stride))} seconds.",
+    )
+    buttons[3].button("Reset", on_click=move, args=(None,), icon=":material/restart_alt:", width="stretch")
+    if st.session_state.pop("net_restart", False):
+        st.rerun(scope="app")
+    if last > 0:
+        st.slider("Epochs taken", 0, last, key=net.EPOCH, help="Drag to jump to any epoch of this run.")
+    show_epoch(st.session_state[net.EPOCH])
+    net.publish(config)
+
+
+def show_epoch(k: int) -> None:
+    """Everything that depends on how many epochs have been taken (k = 0: the starting point)."""
+    params = records[k - 1].new if k else fit.run.start
+    loss_now = fit.loss(params)
+    error = net.dollars_error(fit, loss_now)
+    typical = (
+        f"a typical prediction is off by {money(error)} (the root mean squared error, in dollars)"
+        if math.isfinite(error)
+        else "the predictions are off by more than any number can hold"
+    )
+    if k == 0:
+        st.markdown(
+            f"**Epoch 0 of {last:,}{stopped}: the random start.** {loss_name}: {net.amount(loss_now, loss_units)}; "
+            f"{typical}. Press **Next epoch** to take the first step."
+        )
+    else:
+        st.markdown(
+            f"**Epoch {k:,} of {last:,}{stopped}.** After this step the {loss_name} is "
+            f"{net.amount(loss_now, loss_units)} (it was {num(records[k - 1].loss)} before it); {typical}."
+        )
+    if fit.run.diverged_at is not None and k == last:
+        st.error(
+            f"The run stops here: at epoch {fit.run.diverged_at} {fit.run.reason}. The learning rate "
+            f"{config.learning_rate:g} is too large; try {net.DEFAULT.learning_rate:g}."
+        )
+
+    st.plotly_chart(net.diagram(params, inputs, act), width="stretch", key="net_diagram")
+    st.caption(net.diagram_text(params, inputs, act))
+
+    left, right = st.columns(2)
+    with left:
+        with np.errstate(all="ignore"):
+            predicted = fit.predict_in_data_units(params)  # (546,) dollars
+        fig, hidden = net.prediction_chart(prices, predicted)
+        st.plotly_chart(fig, width="stretch", key="net_predictions")
+        off = f" {hidden} predictions are too far off to fit on the chart." if hidden else ""
+        st.caption(
+            f"Chart: the predicted price of each of the {n_houses} houses (up, dollars) against its actual sale price "
+            f"(across, dollars), after {k} epochs. On the dashed line predicted = actual; the closer the dots, the "
+            f"better. {typical[0].upper() + typical[1:]}.{off}"
+        )
+        with st.expander("The first five houses, in dollars"):
+            table = pd.DataFrame({column: [num(v) for v in X_raw[:5, i]] for i, column in enumerate(inputs)})
+            table["actual price"] = [money(v) for v in prices[:5]]
+            table[f"predicted after {k:,} epochs"] = [money(v) for v in predicted[:5]]
+            st.dataframe(table, hide_index=True)
+    with right:
+        losses = [r.loss for r in records[:k]] + [loss_now]
+        epochs = [e for e, value in zip(range(k + 1), losses) if np.isfinite(value)]
+        fig = net.loss_chart(
+            epochs,
+            [value for value in losses if np.isfinite(value)],
+            loss_title=f"{loss_name} ({loss_units})",
+            baseline=baseline_loss(fit),
+            last=last,
+        )
+        st.plotly_chart(fig, width="stretch", key="net_losses")
+        st.caption(
+            f"Chart: {loss_name} after each epoch, from {num(losses[0])} at the start"
+            + (f" to {net.amount(losses[-1], loss_units)} after {k} epochs" if k else "")
+            + f". The dotted line, {num(baseline_loss(fit))}, "
+            "is what always guessing the average price would score: below it, the network has learned something."
+        )
+
+    st.subheader("The ledger")
+    shown = records[max(0, k - net.LEDGER_EPOCHS) : k]
+    st.markdown(
+        "Ten rows per epoch, one per parameter. Check any row: **new = current − learning rate × gradient**, and "
+        "the next epoch starts from that new value. The latest epoch is at the top, marked ▶ and shaded."
+    )
+    if shown:
+        frame = tables.ledger_frame(shown, loss_name)
+        st.dataframe(
+            tables.highlight_latest(frame),
+            hide_index=True,
+            width="stretch",
+            height=min(420, 38 + 35 * len(frame)),
+            column_config=tables.text_columns(frame),
+        )
+        if k > len(shown):
+            st.caption(f"Showing the latest {len(shown)} of the {k:,} epochs taken.")
+    else:
+        st.caption("No epochs yet: the ledger fills in as you press Next epoch.")
+
+    if records:
+        # The epoch whose gradient is explained: the latest in the ledger, or epoch 1 before any step.
+        record = records[k - 1] if k else records[0]
+        chain_rule(record, k)
+        gradient_check(record)
+
+
+def chain_rule(record, k: int) -> None:
+    st.subheader("Where one gradient comes from: the chain rule")
+    name = st.selectbox(
+        "Parameter",
+        network.PARAMETERS,
+        key=net.PARAM,
+        help="Pick any of the 10: the formula and its numbers follow.",
+    )
+    index = network.PARAMETERS.index(name)
+    if index in (6, 7):
+        path = f"{name} moves the prediction directly (ŷ = w7·h1 + w8·h2), and the prediction moves the loss"
+    else:
+        node = (index // 3 + 1) if index < 6 else index - 7
+        path = (
+            f"{name} moves z{node} (the sum inside h{node}), z{node} moves h{node} through the {act}, "
+            f"h{node} moves the prediction through w{6 + node}, and the prediction moves the loss"
+        )
+    st.markdown(
+        f"The loss feels {name} only through a chain: {path}. The **chain rule** multiplies the rates of change "
+        f"along the chain, house by house, then adds up over the {n_houses} houses:"
+    )
+    factors = network.chain_rule(record.current, fit.X, fit.y, act, config.loss, name)
+    general, first = net.chain_rule_tex(config, name, factors)
+    st.latex(general)
+    if index not in (6, 7):
+        st.latex(rf"\text{{where }} {net.ACTIVATION_SLOPE_TEX[act]}")
+    when = (
+        f"epoch {record.epoch}'s numbers (the ledger's *current* column for epoch {record.epoch})"
+        if k
+        else "the starting values (epoch 1 will use this gradient)"
+    )
+    with np.errstate(all="ignore"):
+        first_price = float(fit.predict_in_data_units(record.current)[0])
+    described = ", ".join(f"{column} {num(value)}" for column, value in zip(inputs, X_raw[0]))
+    st.markdown(
+        f"With {when}: the first house ({described}) sold for {money(prices[0])}, y₁ = {num(fit.y[0])} "
+        f"standardized, and the network predicted {money(first_price)}. Its factors multiply out to:"
+    )
+    st.latex(first)
+    with np.errstate(all="ignore"):
+        total = float(np.sum(np.prod(list(factors.values()), axis=0)))  # the product per house, summed
+    st.latex(rf"\text{{all {n_houses} houses: }} \sum_{{i=1}}^{{{n_houses}}} (\ldots) = {tex(total)}")
+    st.markdown(
+        f"Add up that product for every house and you have the gradient: the ledger's **gradient** for {name} "
+        f"in epoch {record.epoch} is **{num(record.gradient[index])}**."
+    )
+
+
+def gradient_check(record) -> None:
+    st.subheader("Check: backpropagation is just derivatives")
+    table, worst = net.gradient_check(fit, record.current, record.gradient)
+    st.markdown(
+        "Is the chain rule right? Nudge each parameter up and down by 0.000001, run the whole network each "
+        "time, and see how much the loss changes: (loss up − loss down) ÷ 0.000002. That **finite difference** "
+        "knows nothing about the chain rule."
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    if worst is None:
+        verdict = "The numbers here are too large to compare: the run is blowing up."
+    elif worst >= 1e-4 and max(abs(value) for value in record.current) > 1e6:
+        verdict = (
+            f"The largest relative error is {num(worst, 2)}, but here the check is what breaks, not backpropagation: "
+            f"some parameters are as large as {num(max(abs(value) for value in record.current))}, and a nudge of "
+            "0.000001 is lost in the rounding of so large a number, so the finite difference cannot see it."
+        )
+    elif worst < 1e-4:
+        verdict = (
+            f"The two agree for all 10 parameters (largest relative error {num(worst, 2)}): backpropagation is "
+            '"just derivatives", the chain rule applied node by node.'
+        )
+    else:
+        verdict = (
+            f"The largest relative error is {num(worst, 2)}: where a gradient is tiny, or a relu sits right at its "
+            'kink, the finite difference is the rough one. Backpropagation is still "just derivatives".'
+        )
+    st.markdown(
+        f"{verdict} It gets all 10 from one pass forward and one pass back; the finite difference needs 20 runs "
+        "of the network, which is why real networks, with millions of parameters, use backpropagation."
+    )
+    st.caption(
+        f"Table: for each of the 10 parameters, the gradient at the start of epoch {record.epoch} by "
+        "backpropagation and by finite difference, and their relative error |a − b| ÷ max(|a|, |b|)."
+    )
+
+
+epochs_view()
+
+st.subheader("Random restarts: does the start matter?")
+st.markdown(
+    "A line's loss is a bowl with one bottom, so any start rolls to the same answer. A network's loss can have "
+    "several valleys. Gradient descent only ever walks downhill from where it starts, so different seeds can "
+    "end in different places. Train the same network from several seeds and see where each run ends:"
+)
+n = st.slider(
+    "Number of runs (seeds 0 to N − 1)",
+    1,
+    net.MAX_RESTARTS,
+    key=net.RESTARTS,
+    help="Each run uses the settings in the sidebar, with its own seed.",
+)
+with st.spinner(f"Training {n} networks, {net.epochs(config.epochs)} each..."):
+    results = net.restarts(config, n)
+finished = [(seed, value) for seed, value in results if math.isfinite(value)]
+blown = len(results) - len(finished)
+if not finished:
+    st.error(
+        f"All {n} runs diverged at learning rate {config.learning_rate:g}: the numbers grew too large to store. "
+        f"Try a smaller learning rate, such as {net.DEFAULT.learning_rate:g}."
+    )
+else:
+    best_seed, best = min(finished, key=lambda result: result[1])
+    worst = max(value for _, value in finished)
+    mine = dict(finished).get(config.seed)
+    fig = net.restarts_chart(
+        [value for _, value in finished],
+        loss_title=f"final {loss_name} after {net.epochs(config.epochs)} ({loss_units})",
+        mine=mine,
+        best=best,
+    )
+    st.plotly_chart(fig, width="stretch", key="net_restarts_chart")
+    yours = (
+        f"this page's run (seed {config.seed}) ended at {num(mine)}"
+        if mine is not None
+        else f"this page's seed, {config.seed}, is not among them"
+    )
+    st.caption(
+        f"Chart: a histogram of the final {loss_name} of {len(finished)} runs (seeds 0 to {n - 1}), across in "
+        f"{loss_units}, up the number of runs ending there. Best: seed {best_seed} at {num(best)} (dashed line); "
+        f"worst: {num(worst)}; {yours} (dotted line)."
+    )
+    dollars = money(net.dollars_error(fit, best))
+    st.markdown(f"**Best of {n}: seed {best_seed}**, {loss_name} {num(best)}, a typical error of {dollars}.")
+
+    def use_best() -> None:
+        st.session_state.seed = best_seed
+
+    if best_seed != config.seed:
+        st.button(f"Show the run from seed {best_seed}", on_click=use_best, icon=":material/trophy:")
+    if kind == "crawling":
+        st.markdown(
+            f"At learning rate {config.learning_rate:g} the runs barely moved in {net.epochs(config.epochs)}, so these "
+            "losses are mostly where they started, not where they would settle. Raise the learning rate to see "
+            "whether different starts end in different valleys."
+        )
+    elif worst - best > 0.01 * best:
+        st.markdown(
+            f"The runs did not all end in the same place: from {num(best)} to {num(worst)}. A run can settle in a "
+            "valley that is not the deepest (a **local minimum**: uphill in every direction from where it "
+            "stands), or still be crossing a flat stretch when the epochs run out. Nothing in the gradient tells "
+            "it that a deeper valley exists somewhere else. The everyday answer is this chart: start from several "
+            f"seeds and keep the best, here seed {best_seed}."
+        )
+    else:
+        st.markdown(
+            f"All {len(finished)} runs ended at about the same {loss_name} ({num(best)} to {num(worst)}): from "
+            "these starts they found valleys equally deep. With another activation, other inputs or fewer epochs "
+            "they may part, and then the best of several starts is the answer to local minima."
+        )
+if blown and finished:
+    st.warning(f"{blown} of the {n} runs diverged (their numbers grew too large to store); the chart leaves them out.")
+
+with st.expander("Show the code"):
+    st.markdown(
+        "This is the code that computed every number on this page (from `gdcore`, plain numpy): the network, "
+        "its loss, backpropagation, the chain rule's factors, the finite difference, and the same descent loop "
+        "as page 3."
+    )
+    for function in (
+        network.forward,
+        network.loss,
+        network.loss_grad,
+        network.chain_rule,
+        network.numerical_gradient,
+        descend,
+    ):
+        st.code(inspect.getsource(function), language="python")

@@ -197,6 +197,3 @@ def houses_chart(
     # Keep the houses in view even when a diverging line shoots off the chart.
     fig.update_yaxes(**MONEY, range=[min(0.0, float(y.min())), 1.08 * float(y.max())])
     return fig
-
-
-_layout = layout  # old name, kept until ui/network.py moves to `layout`

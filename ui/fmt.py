@@ -24,6 +24,9 @@ def money(value: float) -> str:
 
 def tex(value: float, digits: int = 6, wrap: bool = False) -> str:
     """A number for st.latex; `wrap` puts a negative in parentheses, as after a "×" or "−"."""
+    if not math.isfinite(value):
+        return r"\text{too large to show}"
+    value = value + 0.0  # -0.0 -> 0.0: no "−0" on screen
     text = num(value, digits).replace(",", "{,}")
     if "e" in text:
         mantissa, exponent = text.split("e")

@@ -21,6 +21,8 @@ PAGES = [
     ("2. Loss against the slope", "/loss_curve"),
     ("3. Gradient descent", "/descent"),  # the menu's title; the page's heading goes on: ", epoch by epoch"
     ("4. Check against scikit-learn", "/check"),
+    ("5. A small neural network", "/network"),
+    ("6. Vanishing and exploding gradients", "/gradients"),
 ]
 TITLE = {path: title for title, path in PAGES}
 NAN_OR_INF = re.compile(r"(?<![A-Za-z])(nan|[-+−]?inf(inity)?)(?![A-Za-z])", re.IGNORECASE)
@@ -94,7 +96,7 @@ def ledger_rows(page) -> int:
 def test_direct_links_first_session_gets_the_real_menu(page, app_url: str) -> None:
     # First in this file on purpose: the first session after a server start that opens a page's own
     # address is the case where Streamlit can fall back to a menu built from file names.
-    for title, path in [PAGES[2], PAGES[0], PAGES[1], PAGES[3]]:
+    for title, path in [PAGES[2], PAGES[0], PAGES[1], PAGES[3], PAGES[4], PAGES[5]]:
         page.goto(app_url + path)
         settle(page, title)
         assert_clean(page, title)
@@ -163,6 +165,11 @@ def test_bad_link_value_gives_a_note(page, app_url: str) -> None:
         "/descent?epochs=1&epoch=1",
         "/check?lr=1e6&epochs=500",
         "/check?lr=1e-09&epochs=1&scale=none&loss=sse",
+        "/network?lr=1e6&act=relu&epoch=3",
+        "/network?lr=1e-09&act=tanh&loss=sse",
+        "/gradients?depth=30&scale=10.0&act=relu",
+        "/gradients?depth=30&scale=10.0&act=sigmoid&inputs=raw",
+        "/gradients?depth=25&act=relu&inputs=raw",  # the descent overflows: the page says so
     ],
 )
 def test_extreme_settings_show_no_exception_or_nan(page, app_url: str, path: str) -> None:
@@ -170,3 +177,19 @@ def test_extreme_settings_show_no_exception_or_nan(page, app_url: str, path: str
     page.goto(app_url + path)
     settle(page, title)
     assert_clean(page, title)
+
+
+def test_network_next_epoch_fills_the_ledger_and_the_link(page, app_url: str) -> None:
+    title = TITLE["/network"]
+    page.goto(app_url + "/network")
+    settle(page, title)
+    page.get_by_role("button", name="Next epoch").click()
+    page.wait_for_function("() => location.search.includes('epoch=1')")
+    settle(page, title)
+    assert_clean(page, title)
+    assert query(page)["epoch"] == ["1"]
+    # The ledger is the visible grid whose rows are the 10 parameters of epoch 1.
+    grids = page.locator('[data-testid="stDataFrame"] [role="grid"]')
+    counts = [int(grids.nth(i).get_attribute("aria-rowcount")) - 1 for i in range(grids.count())]
+    assert 10 in counts, counts
+    screenshot(page, "page-5-network-after-1-epoch")

@@ -20,6 +20,7 @@ from gdcore import (
     Dataset,
     DescentConfig,
     GuessConfig,
+    NetworkConfig,
     SlopeConfig,
     fit_line,
     from_query,
@@ -324,3 +325,10 @@ def test_to_command_survives_the_shell(y, data):
     assert option_value(words, "--y") == y
     assert option_value(words, "--data") == data
     assert option_value(words, "--x") == "bedrooms"
+
+
+def test_link_values_that_clash_fall_back_to_the_defaults_with_a_note():
+    # Each value alone is a fine column name; together they repeat one, which NetworkConfig refuses.
+    config, notes = from_query(NetworkConfig, {"x1": "lotsize", "lr": "0.5"})
+    assert config == NetworkConfig()
+    assert len(notes) == 1 and "did not fit together" in notes[0]
