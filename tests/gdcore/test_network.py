@@ -567,3 +567,35 @@ def test_restart_losses_keep_the_rest_of_the_config(windsor_raw, windsor_std):
     config = NetworkConfig(learning_rate=2e-4, epochs=15, loss="sse", activation="sigmoid", seed=0)
     ((_, got),) = restart_losses(replace(config, seed=4), X, y, [7])
     assert got == pytest.approx(final_loss_by_hand(7, *windsor_std, 2e-4, 15, "sigmoid", "sse"), rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("settings", "kind"),
+    [
+        ({}, "converging"),  # the lesson's defaults
+        ({"learning_rate": 1e-9, "epochs": 5}, "crawling"),
+        ({"learning_rate": 1e6, "activation": "relu", "epochs": 50}, "diverged"),
+    ],
+)
+def test_network_verdict_names_what_the_records_show(windsor_raw, settings, kind):
+    X, y = windsor_raw
+    fit = gdcore.fit_network(replace(NetworkConfig(), **settings), X, y)
+    got, sentence = gdcore.network_verdict(fit)
+    assert got == kind
+    assert "nan" not in sentence.lower() and "inf" not in sentence.lower()
+    losses = [r.loss for r in fit.run.records]
+    if kind == "converging":
+        assert losses[-1] < losses[0]
+    if kind == "crawling":
+        assert abs(losses[0] - losses[-1]) < 1e-3 * losses[0]
+    if kind == "diverged":
+        assert fit.run.diverged_at is not None and f"epoch {fit.run.diverged_at}" in sentence
+
+
+def test_baseline_loss_is_the_loss_of_guessing_the_average(windsor_raw):
+    X, y = windsor_raw
+    for loss in ("sse", "mse"):
+        fit = gdcore.fit_network(NetworkConfig(loss=loss, epochs=1), X, y)
+        ys = (y - y.mean()) / y.std()  # standardized here, ddof=0
+        expected = np.sum(ys**2) / (len(ys) if loss == "mse" else 1)  # predicting 0 = the average price
+        assert gdcore.baseline_loss(fit) == pytest.approx(expected, rel=1e-12)
