@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from gdcore import descend, line, to_command, verdict
-from ui import cached, charts, controls, router, state, tables
+from ui import cached, charts, controls, router, state, stepper, tables
 from ui.fmt import equation, num, tex
 
 router.ensure_router()
@@ -46,67 +46,7 @@ where = (
 {"converging": st.success, "oscillating": st.info}.get(outcome.kind, st.error)(f"Where {where}: {outcome.sentence}")
 
 
-def move(step: int | None) -> None:
-    """Button callback: step the epoch shown (None: back to the start) and stop playing."""
-    st.session_state.epoch = 0 if step is None else min(max(st.session_state.epoch + step, 0), last)
-    if st.session_state.get("playing"):
-        st.session_state.playing = False
-        st.session_state.restart = True  # rerun the page to stop the timer
-
-
-def toggle_play() -> None:
-    playing = not st.session_state.get("playing", False)
-    if playing and st.session_state.epoch >= last:
-        st.session_state.epoch = 0  # play from the start again
-    st.session_state.playing = playing
-    st.session_state.restart = True  # the timer is set when the fragment is declared: rerun the page
-
-
-playing = st.session_state.get("playing", False)
-st.session_state.full_run = True  # only the timer's reruns of the fragment below advance the epoch
-
-
-@st.fragment(run_every=0.8 if playing else None)
-def epochs_view() -> None:
-    if st.session_state.get("playing") and not st.session_state.pop("full_run", False):
-        if st.session_state.epoch < last:
-            st.session_state.epoch += 1
-        if st.session_state.epoch >= last:
-            st.session_state.playing = False
-            st.session_state.restart = True
-
-    buttons = st.columns(4)
-    at_end = st.session_state.epoch >= last
-    buttons[0].button(
-        "Previous epoch",
-        on_click=move,
-        args=(-1,),
-        disabled=st.session_state.epoch == 0,
-        icon=":material/skip_previous:",
-        width="stretch",
-    )
-    buttons[1].button(
-        "Next epoch",
-        on_click=move,
-        args=(1,),
-        disabled=at_end,
-        type="primary",
-        icon=":material/skip_next:",
-        width="stretch",
-    )
-    buttons[2].button(
-        "Pause" if st.session_state.get("playing") else "Play",
-        on_click=toggle_play,
-        disabled=last == 0,
-        icon=":material/play_arrow:",
-        width="stretch",
-    )
-    buttons[3].button("Reset", on_click=move, args=(None,), icon=":material/restart_alt:", width="stretch")
-    if st.session_state.pop("restart", False):
-        st.rerun(scope="app")
-    if last > 0:
-        st.slider("Epochs taken", 0, last, key="epoch", help="Drag to jump to any epoch of this run.")
-    k = st.session_state.epoch
+def show(k: int) -> None:
     state.publish("descent", config, epoch=k or None)
     show_epoch(k)
 
@@ -205,7 +145,7 @@ def show_epoch(k: int) -> None:
         st.caption("No epochs yet: the ledger fills in as you press Next epoch.")
 
 
-epochs_view()
+stepper.stepper("epoch", last, show)
 
 with st.expander("Where the gradients come from"):
     n = "" if config.loss == "sse" else r"\frac{1}{n}"

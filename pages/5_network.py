@@ -9,7 +9,7 @@ import streamlit as st
 
 from gdcore import baseline_loss, descend, network, network_verdict
 from ui import network as net
-from ui import router, state, tables
+from ui import router, state, stepper, tables
 from ui.fmt import money, num, tex
 
 router.ensure_router()
@@ -62,70 +62,8 @@ stopped = f" (the run stopped before epoch {fit.run.diverged_at} of {config.epoc
 stride = max(1, math.ceil(last / 100))  # Play shows a long run in about 100 steps
 
 
-def move(step: int | None) -> None:
-    """Button callback: step the epoch shown (None: back to the start) and stop playing."""
-    st.session_state[net.EPOCH] = 0 if step is None else min(max(st.session_state[net.EPOCH] + step, 0), last)
-    if st.session_state.get("net_playing"):
-        st.session_state.net_playing = False
-        st.session_state.net_restart = True  # rerun the page to stop the timer
-
-
-def toggle_play() -> None:
-    playing = not st.session_state.get("net_playing", False)
-    if playing and st.session_state[net.EPOCH] >= last:
-        st.session_state[net.EPOCH] = 0  # play from the start again
-    st.session_state.net_playing = playing
-    st.session_state.net_restart = True  # the timer is set when the fragment is declared: rerun the page
-
-
-playing = st.session_state.get("net_playing", False)
-st.session_state.net_full_run = True  # only the timer's reruns of the fragment below advance the epoch
-
-
-@st.fragment(run_every=0.8 if playing else None)
-def epochs_view() -> None:
-    if st.session_state.get("net_playing") and not st.session_state.pop("net_full_run", False):
-        st.session_state[net.EPOCH] = min(st.session_state[net.EPOCH] + stride, last)
-        if st.session_state[net.EPOCH] >= last:
-            st.session_state.net_playing = False
-            st.session_state.net_restart = True
-
-    buttons = st.columns(4)
-    k = st.session_state[net.EPOCH]
-    buttons[0].button(
-        "Previous epoch",
-        on_click=move,
-        args=(-1,),
-        disabled=k == 0,
-        icon=":material/skip_previous:",
-        width="stretch",
-    )
-    buttons[1].button(
-        "Next epoch",
-        on_click=move,
-        args=(1,),
-        disabled=k >= last,
-        type="primary",
-        icon=":material/skip_next:",
-        width="stretch",
-    )
-    buttons[2].button(
-        "Pause" if st.session_state.get("net_playing") else "Play",
-        on_click=toggle_play,
-        disabled=last == 0,
-        icon=":material/play_arrow:",
-        width="stretch",
-        help=None
-        if stride == 1
-        else f"Play moves {stride} epochs per step, so all {last:,} epochs play in about "
-        f"{round(0.8 * math.ceil(last / stride))} seconds.",
-    )
-    buttons[3].button("Reset", on_click=move, args=(None,), icon=":material/restart_alt:", width="stretch")
-    if st.session_state.pop("net_restart", False):
-        st.rerun(scope="app")
-    if last > 0:
-        st.slider("Epochs taken", 0, last, key=net.EPOCH, help="Drag to jump to any epoch of this run.")
-    show_epoch(st.session_state[net.EPOCH])
+def show(k: int) -> None:
+    show_epoch(k)
     net.publish(config)
 
 
@@ -305,7 +243,7 @@ def gradient_check(record) -> None:
     )
 
 
-epochs_view()
+stepper.stepper(net.EPOCH, last, show, stride=stride)
 
 st.subheader("Random restarts: does the start matter?")
 st.markdown(
