@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from gdcore import baseline_loss, descend, network, network_verdict
+from ui import cached, router, state, stepper, tables
 from ui import network as net
-from ui import router, state, stepper, tables
 from ui.fmt import money, num, tex
 
 router.ensure_router()
@@ -21,7 +21,7 @@ last = len(records)
 loss_name = net.loss_name(config)
 loss_units = "standardized units²"
 inputs = config.inputs
-X_raw, prices = net.houses(inputs)  # (546, 3) and (546,), in the data's own units
+X_raw, prices = cached.house_columns(inputs)  # (546, 3) and (546,), in the data's own units
 n_houses = len(prices)
 act = config.activation
 

@@ -9,7 +9,7 @@ import streamlit as st
 from gdcore import chain
 from gdcore.experiment import standardize_columns
 from gdcore.network import activate_slope
-from ui import gradients, router, state
+from ui import cached, gradients, router, state
 from ui.fmt import num
 
 router.ensure_router()
@@ -70,7 +70,7 @@ st.markdown(
     "1 where it is switched on (z > 0) and 0 where it is off, so relu hands back the weight itself: weights of "
     "10 multiply the gradient by 10 per layer."
 )
-houses_x, houses_y = gradients.houses()
+houses_x, houses_y = cached.house_columns(chain.INPUTS, chain.TARGET)
 first_std = standardize_columns(houses_x, chain.INPUTS)[0]  # (3,) the first house, standardized
 price_std = standardize_columns(houses_y[:, None], [chain.TARGET])[0, 0]
 st.markdown(

@@ -17,6 +17,12 @@ def houses(x: str = "bedrooms", y: str = "price") -> gdcore.Dataset:
 
 
 @st.cache_data(show_spinner=False)
+def house_columns(inputs: tuple[str, ...], y: str = "price") -> tuple[np.ndarray, np.ndarray]:
+    """Several input columns of the Windsor houses, X (546, k), and the target y (546,), raw."""
+    return gdcore.select_columns(gdcore.read_table(gdcore.WINDSOR), inputs, y)
+
+
+@st.cache_data(show_spinner=False)
 def door_to_door() -> gdcore.Dataset:
     """The door-to-door table: one row per bedroom count, with the average price of those houses."""
     data = houses()

@@ -14,9 +14,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from gdcore.chain import INPUTS, TARGET, ChainConfig, ChainFit, fit_chain
-from gdcore.data import WINDSOR, read_table, select_columns
 from gdcore.descent import Run
-from ui import state
+from ui import cached, state
 from ui.charts import BLUE, GREEN, GREY, ORANGE, VERMILLION, layout
 from ui.controls import choice, meta, number
 
@@ -106,16 +105,10 @@ def controls() -> ChainConfig:
 # --- cached at the app's edge, keyed on the small config ------------------------------------------
 
 
-@st.cache_data(show_spinner=False)
-def houses() -> tuple[np.ndarray, np.ndarray]:
-    """bedrooms, bathrms, lotsize (546, 3) and price (546,) of the Windsor houses, raw."""
-    return select_columns(read_table(WINDSOR), INPUTS, TARGET)
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def fit(config: ChainConfig) -> ChainFit:
     """The backward pass and the descent `config` describes, on the Windsor houses."""
-    return fit_chain(config, *houses())
+    return fit_chain(config, *cached.house_columns(INPUTS, TARGET))
 
 
 def say(kind: str, sentence: str) -> None:

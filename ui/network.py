@@ -18,7 +18,7 @@ import streamlit as st
 
 import gdcore
 from gdcore import NetworkConfig, NetworkFit, network
-from ui import charts, controls, state
+from ui import cached, charts, controls, state
 from ui.fmt import num, tex
 
 PAGE = "network"
@@ -62,21 +62,15 @@ def input_columns() -> list[str]:
     return [name for name in gdcore.numeric_columns(gdcore.read_table(gdcore.WINDSOR)) if name != TARGET]
 
 
-@st.cache_data(show_spinner=False)
-def houses(inputs: tuple[str, str, str], y: str = TARGET) -> tuple[np.ndarray, np.ndarray]:
-    """X (546, 3) and y (546,) in the data's own units."""
-    return gdcore.select_columns(gdcore.read_table(gdcore.WINDSOR), inputs, y)
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def fit(config: NetworkConfig) -> NetworkFit:
     """The descent `config` describes, on the Windsor houses."""
-    return gdcore.fit_network(config, *houses(config.inputs, config.y))
+    return gdcore.fit_network(config, *cached.house_columns(config.inputs, config.y))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _restarts(config: NetworkConfig, n: int) -> list[tuple[int, float]]:
-    return gdcore.restart_losses(config, *houses(config.inputs, config.y), range(n))
+    return gdcore.restart_losses(config, *cached.house_columns(config.inputs, config.y), range(n))
 
 
 def restarts(config: NetworkConfig, n: int) -> list[tuple[int, float]]:
