@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gdcore.config import ACTIVATIONS, spec
-from gdcore.descent import Run, descend
-from gdcore.experiment import Verdict, standardize_columns
+from gdcore.batches import take
+from gdcore.config import ACTIVATIONS, Training, check, spec
+from gdcore.descent import Run
+from gdcore.experiment import Verdict, standardize_columns, train
 from gdcore.network import activate, activate_slope
 
 INPUTS = ("bedrooms", "bathrms", "lotsize")
@@ -31,36 +32,26 @@ VANISHING, EXPLODING = 1e-3, 1e3
 
 
 @dataclass(frozen=True)
-class ChainConfig:
+class ChainConfig(Training):
     """Everything that decides a chain's backward pass and its descent; equal configs give equal runs."""
 
     # How many layers of the activation, one node each. 2 is shallow; at 30 the product has 30 factors.
-    depth: int = field(default=10, metadata=spec("depth", 2, 30))
+    depth: int = field(default=10, metadata=spec("depth", 2, 30, label="number of layers"))
     # Every starting weight is scale * a random number between 0.5 and 1.5: the typical weight size.
-    scale: float = field(default=1.0, metadata=spec("scale", 0.1, 10.0))
+    scale: float = field(default=1.0, metadata=spec("scale", 0.1, 10.0, label="weight scale"))
     # Sigmoid, the default, shows vanishing gradients at once: each layer multiplies by at most 0.25 * w.
-    activation: str = field(default="sigmoid", metadata=spec("act", choices=ACTIVATIONS))
+    activation: str = field(default="sigmoid", metadata=spec("act", choices=ACTIVATIONS, label="activation"))
     # "standardize": inputs and price become (value - mean) / std; "raw": square feet and dollars.
-    inputs: str = field(default="standardize", metadata=spec("inputs", choices=INPUT_SCALINGS))
+    inputs: str = field(default="standardize", metadata=spec("inputs", choices=INPUT_SCALINGS, label="input scaling"))
     # Step size of the descent: new = current - learning_rate * gradient.
-    learning_rate: float = field(default=0.1, metadata=spec("lr", 1e-6, 10.0))
+    learning_rate: float = field(default=0.1, metadata=spec("lr", 1e-6, 10.0, label="learning rate"))
     # A few epochs are enough to see a descent stall or blow up.
-    epochs: int = field(default=20, metadata=spec("epochs", 1, 100))
+    epochs: int = field(default=20, metadata=spec("epochs", 1, 100, label="number of epochs"))
     # The starting weights are drawn with this seed.
-    seed: int = field(default=0, metadata=spec("seed", 0, 2**31 - 1))
+    seed: int = field(default=0, metadata=spec("seed", 0, 2**31 - 1, label="seed"))
 
     def __post_init__(self) -> None:
-        for name in ("depth", "epochs", "seed"):
-            if not isinstance(getattr(self, name), int):
-                raise ValueError(f"{name} must be a whole number, not {getattr(self, name)!r}")
-        if self.depth < 2 or self.epochs < 1 or self.seed < 0:
-            raise ValueError("the chain needs at least 2 layers, at least 1 epoch and a seed of 0 or more")
-        for name in ("scale", "learning_rate"):
-            if not (math.isfinite(getattr(self, name)) and getattr(self, name) > 0):
-                raise ValueError(f"{name} must be a positive number, not {getattr(self, name)}")
-        for name, allowed in (("activation", ACTIVATIONS), ("inputs", INPUT_SCALINGS)):
-            if getattr(self, name) not in allowed:
-                raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
+        check(self)
 
 
 def parameter_names(depth: int) -> tuple[str, ...]:
@@ -180,11 +171,15 @@ def fit_chain(config: ChainConfig, X: np.ndarray, y: np.ndarray) -> ChainFit:
     depth, act = config.depth, config.activation
     start = initial_params(depth, config.scale, config.seed)
 
-    def loss_and_grad(params):
-        return loss(params, X, y, depth, act), loss_grad(params, X, y, depth, act)
+    def loss_and_grad(params, rows):
+        Xb, yb = take(X, rows), take(y, rows)  # this step's batch
+        return loss(params, Xb, yb, depth, act), loss_grad(params, Xb, yb, depth, act)
+
+    def whole_loss(params):
+        return loss(params, X, y, depth, act)
 
     gradient = loss_grad(start, X, y, depth, act)
-    run = descend(loss_and_grad, start, config.learning_rate, config.epochs, parameter_names(depth))
+    run = train(config, loss_and_grad, whole_loss, start, parameter_names(depth), len(y))
     return ChainFit(config=config, X=X, y=y, gradient=gradient, sizes=per_layer(gradient, depth), run=run)
 
 

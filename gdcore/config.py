@@ -1,4 +1,9 @@
-"""One frozen config per experiment: it drives the widgets, the URL, the cache key and the CLI."""
+"""One frozen config per experiment: it drives the widgets, the URL, the cache key, the validation and the CLI.
+
+Each field carries its metadata (`spec`): the URL key, the range or the choices, and a label. From
+that one declaration come the config's validation (`check`), link parsing (`from_query`, which
+never raises), the link itself (`to_query`), the widgets' limits and the command line's options.
+"""
 
 from __future__ import annotations
 
@@ -7,141 +12,286 @@ import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
+from gdcore.optimizers import OPTIMIZERS, Hyper
+from gdcore.schedules import SCHEDULES, rate
+
 SCALES = ("none", "standardize")
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 STARTS = ("random", "typed")
 LOSSES = ("sse", "mse")
+LONGEST_LINK_VALUE = 200  # characters; a longer value in a link is not read at all
+SHOWN = 40  # characters of a bad link value repeated back in a note
 
 
-def spec(url: str, low: float | None = None, high: float | None = None, choices: tuple = ()) -> dict:
-    """Field metadata: the URL key, and the range or the choices a widget and a link may take."""
-    return {"url": url, "low": low, "high": high, "choices": choices}
+def spec(
+    url: str,
+    low: float | None = None,
+    high: float | None = None,
+    choices: tuple = (),
+    *,
+    label: str | None = None,
+    kind: type | None = None,
+    cli: str | None = None,
+    help: str = "",
+) -> dict:
+    """Field metadata: the URL key, the range or the choices, what to call the field in a sentence,
+    its type when the default (None) does not say, its command-line option and a help text."""
+    return {
+        "url": url,
+        "low": low,
+        "high": high,
+        "choices": choices,
+        "label": label,
+        "kind": kind,
+        "cli": cli,
+        "help": help,
+    }
+
+
+def kind_of(f) -> type:
+    """The field's type: bool, int, float or str."""
+    return f.metadata.get("kind") or type(f.default)
+
+
+def describe_range(f) -> str:
+    low, high = f.metadata["low"], f.metadata["high"]
+    if kind_of(f) is int:
+        return f"a whole number from {low:,} to {high:,}"
+    return f"a number from {low:g} to {high:g}"
+
+
+def problem(f, value) -> str:
+    """What is wrong with `value` for field f, or "" if nothing is."""
+    meta, kind = f.metadata, kind_of(f)
+    if value is None and f.default is None:
+        return ""
+    if meta["choices"]:
+        return "" if value in meta["choices"] else f"one of {', '.join(map(str, meta['choices']))}"
+    if kind is bool:
+        return "" if isinstance(value, bool) else "yes or no"
+    if kind is str:
+        return "" if isinstance(value, str) and value else "a non-empty name"
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+        return "a whole number"
+    if kind is float and (isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)):
+        return "a finite number"
+    low, high = meta["low"], meta["high"]
+    if (low is not None and value < low) or (high is not None and value > high):
+        return describe_range(f)
+    return ""
+
+
+def check(config) -> None:
+    """Raise ValueError naming the first field whose value breaks its metadata's rules."""
+    for f in fields(config):
+        value = getattr(config, f.name)
+        wanted = problem(f, value)
+        if wanted:
+            raise ValueError(f"the {f.metadata['label'] or f.name} must be {wanted}, not {value!r}")
 
 
 @dataclass(frozen=True)
-class DescentConfig:
+class Training:
+    """How to walk downhill: the optimizer and its hyperparameters, the schedule, the batches.
+
+    Shared by every experiment config; the defaults are plain full-batch gradient descent.
+    """
+
+    # gd: new = current - lr * gradient. The others remember past gradients (gdcore.optimizers).
+    optimizer: str = field(
+        default="gd",
+        metadata=spec(
+            "opt", choices=OPTIMIZERS, label="optimizer", cli="optimizer", help="how a gradient becomes a step"
+        ),
+    )
+    momentum: float = field(
+        default=0.9,
+        metadata=spec("mu", 0.0, 0.999, label="momentum", cli="momentum", help="momentum and nesterov's mu"),
+    )
+    beta1: float = field(default=0.9, metadata=spec("b1", 0.0, 0.999, label="beta1", cli="beta1", help="Adam's b1"))
+    beta2: float = field(default=0.999, metadata=spec("b2", 0.0, 0.99999, label="beta2", cli="beta2", help="Adam's b2"))
+    alpha: float = field(
+        default=0.99, metadata=spec("alpha", 0.0, 0.9999, label="alpha", cli="alpha", help="RMSProp's alpha")
+    )
+    # None: each optimizer's own default (1e-10 for adagrad, 1e-8 for rmsprop and adam).
+    eps: float | None = field(
+        default=None,
+        metadata=spec(
+            "eps", 1e-12, 1.0, label="eps", kind=float, cli="eps", help="adagrad 1e-10, rmsprop and adam 1e-8"
+        ),
+    )
+    # The learning rate of each epoch: constant, or falling as the run goes on (gdcore.schedules).
+    schedule: str = field(
+        default="constant",
+        metadata=spec("sched", choices=SCHEDULES, label="schedule", cli="schedule", help="the learning rate per epoch"),
+    )
+    gamma: float = field(
+        default=0.9,
+        metadata=spec("gamma", 0.001, 1.0, label="gamma", cli="gamma", help="step and exponential's factor"),
+    )
+    every: int = field(
+        default=10, metadata=spec("every", 1, 10_000, label="every", cli="every", help="step's epochs per drop")
+    )
+    lr_min: float = field(
+        default=0.0, metadata=spec("lrmin", 0.0, 1e6, label="lr_min", cli="lr-min", help="cosine's last rate")
+    )
+    warmup: int = field(
+        default=0, metadata=spec("warmup", 0, 10_000, label="warm-up", cli="warmup", help="epochs of linear warm-up")
+    )
+    # Rows per step; 0 means all rows (full batch: one step per epoch).
+    batch_size: int = field(
+        default=0, metadata=spec("batch", 0, 10**9, label="batch size", cli="batch-size", help="rows per step, 0: all")
+    )
+    shuffle: bool = field(
+        default=True, metadata=spec("shuffle", label="shuffle", cli="shuffle", help="a fresh shuffle every epoch")
+    )
+
+    def __post_init__(self) -> None:
+        check(self)
+
+    @property
+    def hyper(self) -> Hyper:
+        """The optimizer's hyperparameters, at the base learning rate."""
+        return Hyper(self.learning_rate, self.momentum, self.alpha, self.beta1, self.beta2, self.eps)
+
+    def rate(self, t: int) -> float:
+        """The learning rate of epoch t (1-based) under this config's schedule and warm-up."""
+        return rate(
+            t,
+            self.learning_rate,
+            self.schedule,
+            gamma=self.gamma,
+            every=self.every,
+            lr_min=self.lr_min,
+            epochs=self.epochs,
+            warmup=self.warmup,
+        )
+
+    def plain(self, n: int) -> bool:
+        """Plain full-batch gradient descent at a constant rate: one step per epoch, new = current - lr * g."""
+        full = self.batch_size <= 0 or self.batch_size >= n
+        return self.optimizer == "gd" and self.schedule == "constant" and self.warmup == 0 and full
+
+
+@dataclass(frozen=True)
+class DescentConfig(Training):
     """Everything that decides a gradient-descent run on a line; equal configs give equal runs."""
 
     # Step size: new = current - learning_rate * gradient. With the defaults below (standardized
     # data, the mean loss) each epoch shrinks the distance to the answer by 1 - 2 * 0.2 = 0.6, so
     # 40 epochs land within a millionth of it; the page lets learners go from 1e-9 (a crawl) to
     # 1e6 (a blow-up).
-    learning_rate: float = field(default=0.2, metadata=spec("lr", 1e-9, 1e6))
-    # How many steps to take.
-    epochs: int = field(default=40, metadata=spec("epochs", 1, 500))
+    learning_rate: float = field(default=0.2, metadata=spec("lr", 1e-9, 1e6, label="learning rate", cli="lr"))
+    # How many passes over the data.
+    epochs: int = field(default=40, metadata=spec("epochs", 1, 500, label="number of epochs", cli="epochs"))
     # "sse": sum of squared errors; "mse": their mean (SSE / n), which keeps gradients small.
-    loss: str = field(default="mse", metadata=spec("loss", choices=LOSSES))
+    loss: str = field(default="mse", metadata=spec("loss", choices=LOSSES, label="loss", cli="loss"))
     # "standardize" turns x and y into (value - mean) / std, so one learning rate suits both
     # parameters; "none" keeps dollars and bedrooms, where the valley is long and narrow.
-    scale: str = field(default="standardize", metadata=spec("scale", choices=SCALES))
+    scale: str = field(default="standardize", metadata=spec("scale", choices=SCALES, label="scale", cli="scale"))
     # "random": slope and intercept drawn from `seed`; "typed": init_slope and init_intercept.
-    start: str = field(default="random", metadata=spec("start", choices=STARTS))
+    start: str = field(default="random", metadata=spec("start", choices=STARTS, label="start"))
     # Seed 8 starts well away from the answer (the line even slopes downward), so the walk
     # downhill is easy to see; seed 0 happens to start close to the bottom already.
-    seed: int = field(default=8, metadata=spec("seed", 0, 2**31 - 1))
-    init_slope: float = field(default=0.0, metadata=spec("slope0", -1e12, 1e12))
-    init_intercept: float = field(default=0.0, metadata=spec("intercept0", -1e12, 1e12))
+    seed: int = field(default=8, metadata=spec("seed", 0, 2**31 - 1, label="seed", cli="seed"))
+    init_slope: float = field(default=0.0, metadata=spec("slope0", -1e12, 1e12, label="starting slope"))
+    init_intercept: float = field(default=0.0, metadata=spec("intercept0", -1e12, 1e12, label="starting intercept"))
     # The columns: the feature x and the target y.
-    x: str = field(default="bedrooms", metadata=spec("x"))
-    y: str = field(default="price", metadata=spec("y"))
+    x: str = field(default="bedrooms", metadata=spec("x", label="x column"))
+    y: str = field(default="price", metadata=spec("y", label="y column"))
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.learning_rate) and self.learning_rate > 0):
-            raise ValueError(f"the learning rate must be a positive number, not {self.learning_rate}")
-        if not isinstance(self.epochs, int) or not isinstance(self.seed, int):
-            raise ValueError("the number of epochs and the seed must be whole numbers")
-        if self.epochs < 1:
-            raise ValueError(f"the number of epochs must be at least 1, not {self.epochs}")
-        if self.seed < 0:
-            raise ValueError(f"the seed must be 0 or more, not {self.seed}")
-        if not (math.isfinite(self.init_slope) and math.isfinite(self.init_intercept)):
-            raise ValueError("the starting slope and intercept must be finite numbers")
-        for name, allowed in (("loss", LOSSES), ("scale", SCALES), ("start", STARTS)):
-            if getattr(self, name) not in allowed:
-                raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
+        check(self)
+        if self.x == self.y:
+            raise ValueError(f"the x column and the y column must differ, but both are {self.x!r}")
 
 
 @dataclass(frozen=True)
-class NetworkConfig:
+class NetworkConfig(Training):
     """Everything that decides a run of the small network (3 inputs, 2 hidden nodes, 1 output)."""
 
     # The lesson's learning rate. Inputs and target are always standardized.
-    learning_rate: float = field(default=0.05, metadata=spec("lr", 1e-9, 1e6))
-    epochs: int = field(default=500, metadata=spec("epochs", 1, 5000))
-    loss: str = field(default="mse", metadata=spec("loss", choices=LOSSES))
-    activation: str = field(default="sigmoid", metadata=spec("act", choices=ACTIVATIONS))
+    learning_rate: float = field(default=0.05, metadata=spec("lr", 1e-9, 1e6, label="learning rate", cli="lr"))
+    epochs: int = field(default=500, metadata=spec("epochs", 1, 5000, label="number of epochs", cli="epochs"))
+    loss: str = field(default="mse", metadata=spec("loss", choices=LOSSES, label="loss", cli="loss"))
+    activation: str = field(
+        default="sigmoid", metadata=spec("act", choices=ACTIVATIONS, label="activation", cli="activation")
+    )
     # The 10 starting values are drawn from Normal(0, 1) with this seed.
-    seed: int = field(default=0, metadata=spec("seed", 0, 2**31 - 1))
+    seed: int = field(default=0, metadata=spec("seed", 0, 2**31 - 1, label="seed", cli="seed"))
     # The three input columns and the target.
-    x1: str = field(default="bedrooms", metadata=spec("x1"))
-    x2: str = field(default="bathrms", metadata=spec("x2"))
-    x3: str = field(default="lotsize", metadata=spec("x3"))
-    y: str = field(default="price", metadata=spec("y"))
+    x1: str = field(default="bedrooms", metadata=spec("x1", label="first input column"))
+    x2: str = field(default="bathrms", metadata=spec("x2", label="second input column"))
+    x3: str = field(default="lotsize", metadata=spec("x3", label="third input column"))
+    y: str = field(default="price", metadata=spec("y", label="y column"))
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.learning_rate) and self.learning_rate > 0):
-            raise ValueError(f"the learning rate must be a positive number, not {self.learning_rate}")
-        if not isinstance(self.epochs, int) or self.epochs < 1:
-            raise ValueError(f"the number of epochs must be a whole number of at least 1, not {self.epochs}")
-        if not isinstance(self.seed, int) or self.seed < 0:
-            raise ValueError(f"the seed must be a whole number, 0 or more, not {self.seed}")
-        for name, allowed in (("loss", LOSSES), ("activation", ACTIVATIONS)):
-            if getattr(self, name) not in allowed:
-                raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
+        check(self)
         if len({self.x1, self.x2, self.x3}) < 3:
             raise ValueError("the three inputs must be three different columns")
+        if self.y in self.inputs:
+            raise ValueError(f"the target {self.y!r} cannot also be an input")
 
     @property
     def inputs(self) -> tuple[str, str, str]:
         return (self.x1, self.x2, self.x3)
 
 
-def parse_value(raw: str, default, low=None, high=None, choices: tuple = ()):
-    """Parse one URL value like the field's default, or raise ValueError with the reason."""
-    if choices:
-        if raw not in choices:
-            raise ValueError(f"it is not one of {', '.join(choices)}")
+def parse_value(raw: str, f):
+    """Parse one URL value for field f, or raise ValueError with the reason in a few words."""
+    if len(raw) > LONGEST_LINK_VALUE:
+        raise ValueError(f"it is longer than {LONGEST_LINK_VALUE} characters")
+    kind, meta = kind_of(f), f.metadata
+    if meta["choices"]:
+        if raw not in meta["choices"]:
+            raise ValueError(f"it is not one of {', '.join(map(str, meta['choices']))}")
         return raw
-    if isinstance(default, str):
+    if kind is bool:
+        if raw not in ("yes", "no"):
+            raise ValueError("it is not yes or no")
+        return raw == "yes"
+    if kind is str:
         return raw
-    integer = isinstance(default, int)
     try:
-        number = int(raw) if integer else float(raw)
+        value = int(raw) if kind is int else float(raw)
     except ValueError:
-        kind = "a whole number" if isinstance(default, int) else "a number"
-        raise ValueError(f"it is not {kind}") from None
-    if not math.isfinite(number):
-        raise ValueError("it is not a finite number")
-    if (low is not None and number < low) or (high is not None and number > high):
-        raise ValueError(
-            f"it is outside the range {low:,} to {high:,}"
-            if integer
-            else f"it is outside the range {low:g} to {high:g}"
-        )
-    return number
+        raise ValueError(f"it is not {'a whole number' if kind is int else 'a number'}") from None
+    wanted = problem(f, value)
+    if wanted:
+        raise ValueError(f"it is not {wanted}")
+    return value
+
+
+def shown(raw: str) -> str:
+    """A link value as a note repeats it: quoted, and cut short if long."""
+    return repr(raw if len(raw) <= SHOWN else raw[:SHOWN] + "…")
 
 
 def describe_parse_error(key: str, raw: str, default, reason: str) -> str:
-    return f"The link's {key}={raw!r} was ignored ({reason}); using {default!r} instead."
+    return f"The link's {key}={shown(raw)} was ignored ({reason}); using {link_text(default)!r} instead."
+
+
+def link_text(value) -> str:
+    """A config value as the link writes it: yes/no for a switch, repr-exact numbers."""
+    return ("yes" if value else "no") if isinstance(value, bool) else str(value)
 
 
 def from_query(cls, params: Mapping[str, str], base=None) -> tuple:
     """Build a `cls` config from URL query parameters; a value that makes no sense keeps the default.
 
-    Returns the config and one note per ignored value, for the page to show.
+    Returns the config and one note per ignored value, for the page to show. Never raises.
     """
     base = base if base is not None else cls()
     values, notes = {}, []
     for f in fields(cls):
-        meta = f.metadata
-        if meta["url"] not in params:
+        key = f.metadata["url"]
+        if key not in params:
             continue
-        raw = params[meta["url"]]
-        default = getattr(base, f.name)
+        raw = str(params[key])
         try:
-            values[f.name] = parse_value(raw, default, meta["low"], meta["high"], meta["choices"])
+            values[f.name] = parse_value(raw, f)
         except ValueError as error:
-            notes.append(describe_parse_error(meta["url"], raw, default, str(error)))
+            notes.append(describe_parse_error(key, raw, getattr(base, f.name), str(error)))
     try:
         return replace(base, **values), notes
     except ValueError as error:  # each value fine alone, but not together (e.g. the same input twice)
@@ -152,7 +302,7 @@ def to_query(config) -> dict[str, str]:
     """The URL query parameters for the values that differ from the defaults."""
     default = type(config)()
     return {
-        f.metadata["url"]: str(getattr(config, f.name))
+        f.metadata["url"]: link_text(getattr(config, f.name))
         for f in fields(config)
         if getattr(config, f.name) != getattr(default, f.name)
     }
@@ -164,14 +314,13 @@ class GuessConfig:
 
     # "typed": slope and intercept, a guess a person might make; "random": drawn from `seed`,
     # the same way a descent's start is.
-    start: str = field(default="typed", metadata=spec("start", choices=STARTS))
-    seed: int = field(default=0, metadata=spec("seed", 0, 2**31 - 1))
-    slope: float = field(default=10_000.0, metadata=spec("slope", -1e7, 1e7))  # dollars per bedroom
-    intercept: float = field(default=20_000.0, metadata=spec("intercept", -1e7, 1e7))  # dollars
+    start: str = field(default="typed", metadata=spec("start", choices=STARTS, label="start"))
+    seed: int = field(default=0, metadata=spec("seed", 0, 2**31 - 1, label="seed"))
+    slope: float = field(default=10_000.0, metadata=spec("slope", -1e7, 1e7, label="slope"))  # dollars per bedroom
+    intercept: float = field(default=20_000.0, metadata=spec("intercept", -1e7, 1e7, label="intercept"))  # dollars
 
     def __post_init__(self) -> None:
-        if self.start not in STARTS:
-            raise ValueError(f"start must be one of {', '.join(STARTS)}, not {self.start!r}")
+        check(self)
 
 
 @dataclass(frozen=True)
@@ -179,8 +328,21 @@ class SlopeConfig:
     """The loss against the slope with the intercept held still (page "Loss against the slope")."""
 
     # 0: a house with no bedrooms would be worth nothing, the simplest model to start from.
-    intercept: float = field(default=0.0, metadata=spec("intercept", -1e6, 1e6))  # dollars
-    slope: float = field(default=10_000.0, metadata=spec("slope", -1e6, 1e6))  # dollars per bedroom
+    intercept: float = field(default=0.0, metadata=spec("intercept", -1e6, 1e6, label="intercept"))  # dollars
+    slope: float = field(default=10_000.0, metadata=spec("slope", -1e6, 1e6, label="slope"))  # dollars per bedroom
+
+    def __post_init__(self) -> None:
+        check(self)
+
+
+def training_options(config: Training) -> list[str]:
+    """The command-line options for the training settings that differ from the defaults."""
+    default = type(config)()
+    return [
+        f"--{f.metadata['cli']} {link_text(getattr(config, f.name))}"
+        for f in fields(Training)
+        if getattr(config, f.name) != getattr(default, f.name)
+    ]
 
 
 def to_command(config: DescentConfig, data: str = "data/windsor_housing.csv") -> str:
@@ -200,4 +362,4 @@ def to_command(config: DescentConfig, data: str = "data/windsor_housing.csv") ->
     else:
         # "=" keeps argparse from reading a negative like -1e-05 as an option.
         parts.append(f"--init-slope={config.init_slope!r} --init-intercept={config.init_intercept!r}")
-    return " ".join(parts)
+    return " ".join(parts + training_options(config))

@@ -1,30 +1,42 @@
-"""Gradient descent, one immutable record per epoch.
+"""Gradient descent, one immutable record per step.
 
 Every table, chart, animation, the command line and the tests read these records;
-nothing recomputes an epoch its own way.
+nothing recomputes a step its own way. Full-batch plain descent is the special case with one
+step per epoch, update = learning_rate * gradient.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-LossAndGrad = Callable[[np.ndarray], tuple[float, np.ndarray]]
+from gdcore import optimizers
+from gdcore.optimizers import Hyper
+
+LossAndGrad = Callable[..., tuple[float, np.ndarray]]
 
 
 @dataclass(frozen=True)
-class EpochRecord:
-    """One step downhill: new = current - learning_rate * gradient, for every parameter."""
+class StepRecord:
+    """One step downhill: new = current - update, for every parameter (update = learning_rate * gradient
+    for plain descent)."""
 
     epoch: int  # counted from 1
     names: tuple[str, ...]  # parameter names, e.g. ("slope", "intercept")
-    current: tuple[float, ...]  # parameters at the start of the epoch
-    gradient: tuple[float, ...]  # dLoss/dparameter at `current`
-    learning_rate: float
+    current: tuple[float, ...]  # parameters before the step
+    gradient: tuple[float, ...]  # dLoss/dparameter at `current`, on this step's rows
+    learning_rate: float  # this epoch's rate
     new: tuple[float, ...]  # parameters after the step
     loss: float  # loss at `current`, on the whole data set
+    step: int = 1  # counted from 1 across epochs
+    update: tuple[float, ...] = ()  # what was subtracted: new = current - update
+    rows: range | tuple[int, ...] | None = None  # the 0-based rows of this step's batch; None: no rows
+    state: tuple[tuple[str, tuple[float, ...]], ...] = ()  # the optimizer's memory after the step, by name
+
+
+EpochRecord = StepRecord  # the name from before mini-batches, when a step was always a whole epoch
 
 
 @dataclass(frozen=True)
@@ -32,17 +44,35 @@ class Run:
     """What a descent produced: its records, and where and why it stopped early, if it did."""
 
     start: tuple[float, ...]
-    records: tuple[EpochRecord, ...]
+    records: tuple[StepRecord, ...]
     diverged_at: int | None = None  # the epoch whose numbers overflowed; None if all finished
     reason: str = ""  # why it diverged, in words
+    ends: tuple[int, ...] = field(default=(), repr=False)  # records[:ends[k - 1]] are epochs 1..k
 
     @property
     def final(self) -> tuple[float, ...]:
         """The parameters after the last finite step (the start if there was none)."""
         return self.records[-1].new if self.records else self.start
 
+    @property
+    def epochs(self) -> int:
+        """How many epochs have records (the last may be cut short by an overflow)."""
+        return len(self.ends)
 
-def overflow_reason(names: Sequence[str], loss: float, gradient: np.ndarray, new: np.ndarray) -> str:
+    def epoch_records(self, k: int) -> tuple[StepRecord, ...]:
+        """The steps of epoch k (1-based)."""
+        return self.records[self.ends[k - 2] if k > 1 else 0 : self.ends[k - 1]]
+
+    def after(self, k: int) -> tuple[float, ...]:
+        """The parameters after epoch k (k = 0: the start)."""
+        return self.records[self.ends[k - 1] - 1].new if k else self.start
+
+    def up_to(self, k: int) -> tuple[StepRecord, ...]:
+        """Every step of epochs 1..k."""
+        return self.records[: self.ends[k - 1]] if k else ()
+
+
+def overflow_reason(names: Sequence[str], loss: float, gradient: np.ndarray, new: np.ndarray, state=None) -> str:
     """Say which number stopped being finite, or return "" if all are finite."""
     if not np.isfinite(loss):
         return "the loss grew too large to store in a 64-bit float (over 1.8e308)"
@@ -52,7 +82,16 @@ def overflow_reason(names: Sequence[str], loss: float, gradient: np.ndarray, new
     for name, value in zip(names, new):
         if not np.isfinite(value):
             return f"the new value of {name} grew too large to store in a 64-bit float"
+    for key, values in (state or {}).items():
+        for name, value in zip(names, values):
+            if not np.isfinite(value):
+                return f"the optimizer's {key} for {name} grew too large to store in a 64-bit float"
     return ""
+
+
+def as_rows(rows) -> range | tuple[int, ...] | None:
+    """A batch's rows as something immutable: a range stays a range, an array becomes a tuple."""
+    return rows if rows is None or isinstance(rows, range) else tuple(np.asarray(rows).tolist())
 
 
 def descend(
@@ -61,44 +100,95 @@ def descend(
     learning_rate: float,
     epochs: int,
     names: Sequence[str],
+    *,
+    optimizer: str = "gd",
+    hyper: Hyper | None = None,
+    schedule: Callable[[int], float] | None = None,
+    batches: Callable[[int], list] | None = None,
+    whole_loss: Callable[[np.ndarray], float] | None = None,
 ) -> Run:
-    """Take `epochs` steps of plain gradient descent from `start`.
+    """Take `epochs` epochs of gradient descent from `start`.
 
-    Each epoch: loss, gradient = loss_and_grad(current); new = current - learning_rate * gradient.
-    Stops at the first epoch whose loss, gradient or new values are not finite, and says why.
+    Each step: loss, gradient = loss_and_grad(current[, rows]); update, state = the optimizer's rule;
+    new = current - update. Plain descent (the defaults) is new = current - learning_rate * gradient.
+
+    schedule(t) gives epoch t's learning rate (default: `learning_rate` every epoch).
+    batches(t) gives the rows of each step of epoch t; without it each epoch is one step on all rows
+    and loss_and_grad(params) is called alone. With it, loss_and_grad(params, rows) works on those
+    rows, and whole_loss(params), if given, is the loss on all rows that the record keeps.
+    Stops at the first step whose numbers are not finite, and says why.
     """
     names = tuple(names)
+    hyper = hyper or Hyper(lr=learning_rate)
+    rule = optimizers.RULES[optimizer]
+    kept = optimizers.STATE_NAMES[optimizer]
     current = np.asarray(start, dtype=float)  # (p,)
-    records: list[EpochRecord] = []
+    state: dict = {}
+    records: list[StepRecord] = []
+    ends: list[int] = []
+    s = 0
     for epoch in range(1, epochs + 1):
-        with np.errstate(all="ignore"):  # overflow is detected below, not warned about
-            loss, gradient = loss_and_grad(current)
-            new = current - learning_rate * gradient  # the minus sign turns uphill into downhill
-        reason = overflow_reason(names, loss, gradient, new)
-        if reason:
-            return Run(tuple(map(float, start)), tuple(records), epoch, reason)
-        records.append(
-            EpochRecord(
-                epoch=epoch,
-                names=names,
-                current=tuple(map(float, current)),
-                gradient=tuple(map(float, gradient)),
-                learning_rate=float(learning_rate),
-                new=tuple(map(float, new)),
-                loss=float(loss),
+        rate = learning_rate if schedule is None else schedule(epoch)
+        hp = Hyper(rate, hyper.momentum, hyper.alpha, hyper.beta1, hyper.beta2, hyper.eps)
+        for rows in batches(epoch) if batches else (None,):
+            s += 1
+            with np.errstate(all="ignore"):  # overflow is detected below, not warned about
+                loss, gradient = loss_and_grad(current) if rows is None else loss_and_grad(current, rows)
+                if whole_loss is not None:
+                    loss = whole_loss(current)
+                update, state = rule(gradient, state, hp)
+                new = current - update  # the minus sign turns uphill into downhill
+            memory = {key: np.broadcast_to(state[key], current.shape) for key in kept}  # (p,) each
+            reason = overflow_reason(names, loss, gradient, new, memory)
+            if reason:
+                if len(ends) < epoch and len(records) > (ends[-1] if ends else 0):
+                    ends.append(len(records))  # the epoch cut short keeps the steps it finished
+                return Run(tuple(map(float, start)), tuple(records), epoch, reason, tuple(ends))
+            records.append(
+                StepRecord(
+                    epoch=epoch,
+                    names=names,
+                    current=tuple(map(float, current)),
+                    gradient=tuple(map(float, gradient)),
+                    learning_rate=float(rate),
+                    new=tuple(map(float, new)),
+                    loss=float(loss),
+                    step=s,
+                    update=tuple(map(float, update)),
+                    rows=as_rows(rows),
+                    state=tuple(
+                        (key, tuple(map(float, np.broadcast_to(value, len(names))))) for key, value in memory.items()
+                    ),
+                )
             )
-        )
-        current = new
-    return Run(tuple(map(float, start)), tuple(records))
+            current = new
+        ends.append(len(records))
+    return Run(tuple(map(float, start)), tuple(records), None, "", tuple(ends))
 
 
 LEDGER_COLUMNS = ("epoch", "parameter", "current", "gradient", "learning_rate", "new", "loss")
+STEP_COLUMNS = ("step", "update", "rows")
 
 
-def ledger_rows(records: Sequence[EpochRecord]) -> list[tuple]:
-    """One row per parameter per epoch, in the order of LEDGER_COLUMNS."""
-    return [
-        (r.epoch, name, current, gradient, r.learning_rate, new, r.loss)
-        for r in records
-        for name, current, gradient, new in zip(r.names, r.current, r.gradient, r.new)
-    ]
+def ledger_columns(optimizer: str = "gd", extended: bool = False) -> tuple[str, ...]:
+    """The ledger's header: the seven columns, then, for an extended ledger, the step, the update,
+    the rows and the optimizer's memory."""
+    return LEDGER_COLUMNS + (STEP_COLUMNS + optimizers.STATE_NAMES[optimizer] if extended else ())
+
+
+def rows_text(rows) -> str:
+    """The batch's rows as 0-based numbers separated by spaces."""
+    return "" if rows is None else " ".join(map(str, rows))
+
+
+def ledger_rows(records: Sequence[StepRecord], extended: bool = False) -> list[tuple]:
+    """One row per parameter per step, in the order of ledger_columns(optimizer, extended)."""
+    table = []
+    for r in records:
+        batch = rows_text(r.rows) if extended else ""
+        for i, (name, current, gradient, new) in enumerate(zip(r.names, r.current, r.gradient, r.new)):
+            row = (r.epoch, name, current, gradient, r.learning_rate, new, r.loss)
+            if extended:
+                row += (r.step, r.update[i], batch) + tuple(values[i] for _, values in r.state)
+            table.append(row)
+    return table

@@ -8,9 +8,32 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from gdcore import line, network
-from gdcore.config import DescentConfig, NetworkConfig
+from gdcore.batches import epoch_batches, shuffle_stream, take
+from gdcore.config import DescentConfig, NetworkConfig, Training
 from gdcore.data import DataError, Dataset
 from gdcore.descent import Run, descend
+
+
+def train(config: Training, loss_and_grad, whole_loss, start, names, n: int) -> Run:
+    """Descend as `config` says: its optimizer, its learning-rate schedule and its batches of n rows.
+
+    loss_and_grad(params, rows) -> (loss, gradient) on those rows; whole_loss(params) is the loss
+    on all n rows, which every record keeps. The shuffle has its own random stream, from the seed.
+    """
+    shuffles = shuffle_stream(config.seed)
+    full = config.batch_size <= 0 or config.batch_size >= n
+    return descend(
+        loss_and_grad,
+        start,
+        config.learning_rate,
+        config.epochs,
+        names,
+        optimizer=config.optimizer,
+        hyper=config.hyper,
+        schedule=config.rate,
+        batches=lambda epoch: epoch_batches(n, config.batch_size, config.shuffle, shuffles),
+        whole_loss=None if full else whole_loss,  # a full batch's loss already is the whole data set's
+    )
 
 
 def initial_line(seed: int, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -64,10 +87,14 @@ def fit_line(config: DescentConfig, data: Dataset) -> Fit:
     else:
         start = (config.init_slope, config.init_intercept)
 
-    def loss_and_grad(params):
-        return line.loss(params, x, y, config.loss), line.loss_grad(params, x, y, config.loss)
+    def loss_and_grad(params, rows):
+        xb, yb = take(x, rows), take(y, rows)  # this step's batch
+        return line.loss(params, xb, yb, config.loss), line.loss_grad(params, xb, yb, config.loss)
 
-    run = descend(loss_and_grad, start, config.learning_rate, config.epochs, line.PARAMETERS)
+    def whole_loss(params):
+        return line.loss(params, x, y, config.loss)
+
+    run = train(config, loss_and_grad, whole_loss, start, line.PARAMETERS, len(x))
     best = line.least_squares(x, y)
     return Fit(
         config=config,
@@ -241,14 +268,18 @@ def fit_network(config: NetworkConfig, X: np.ndarray, y: np.ndarray) -> NetworkF
     Xs = standardize_columns(X, config.inputs)
     ys = standardize_columns(y[:, None], [config.y])[:, 0]
 
-    def loss_and_grad(params):
+    def loss_and_grad(params, rows):
+        Xb, yb = take(Xs, rows), take(ys, rows)  # this step's batch
         return (
-            network.loss(params, Xs, ys, config.activation, config.loss),
-            network.loss_grad(params, Xs, ys, config.activation, config.loss),
+            network.loss(params, Xb, yb, config.activation, config.loss),
+            network.loss_grad(params, Xb, yb, config.activation, config.loss),
         )
 
+    def whole_loss(params):
+        return network.loss(params, Xs, ys, config.activation, config.loss)
+
     start = network.initial_params(config.seed)
-    run = descend(loss_and_grad, start, config.learning_rate, config.epochs, network.PARAMETERS)
+    run = train(config, loss_and_grad, whole_loss, start, network.PARAMETERS, len(ys))
     return NetworkFit(config=config, X=Xs, y=ys, y_mean=float(y.mean()), y_std=float(y.std()), run=run)
 
 
