@@ -9,29 +9,50 @@ import argparse
 import csv
 import math
 import sys
+from dataclasses import fields
 
-from gdcore.config import ACTIVATIONS, LOSSES, SCALES, DescentConfig, NetworkConfig
-from gdcore.data import DataError, load_xy, read_table, select_columns
-from gdcore.descent import LEDGER_COLUMNS, ledger_rows
+from gdcore.config import DescentConfig, NetworkConfig, describe_range, kind_of, link_text, parse_value
+from gdcore.data import WINDSOR, DataError, load_xy, read_table, select_columns
+from gdcore.descent import ledger_columns, ledger_rows
 from gdcore.experiment import fit_line, fit_network
 
 DESCRIPTION = """\
-Run gradient descent and print the ledger as CSV on stdout: one row per parameter per epoch,
+Run gradient descent and print the ledger as CSV on stdout: one row per parameter per step,
 with the columns epoch,parameter,current,gradient,learning_rate,new,loss. `loss` is the loss at
-`current` on the whole data set, `gradient` its exact derivative, new = current - learning_rate
-* gradient, and the next epoch starts from `new`. Numbers are printed in full (repr-exact floats).
+`current` on the whole data set, `gradient` its exact derivative on the step's rows, new =
+current - learning_rate * gradient for plain descent, and the next step starts from `new`.
+Numbers are printed in full (repr-exact floats). Every option has a default, the app's: with
+none at all this prints the descent page's default run.
 
---model line (default): prediction = slope * x + intercept; parameters slope, intercept.
+When the optimizer, the schedule or the batch size is not the default, these columns follow:
+step (counted from 1 across epochs), update (new = current - update), rows (the 0-based rows
+of the step's batch, separated by spaces), and the optimizer's memory after the step: velocity
+(momentum, nesterov), sum_sq (adagrad), mean_sq (rmsprop), m, v, m_hat, v_hat (adam).
+  gd        update = lr * g
+  momentum  v = mu * v + g;  update = lr * v
+  nesterov  v = mu * v + g;  update = lr * (g + mu * v)
+  adagrad   G = G + g^2;  update = lr * g / (sqrt(G) + eps)
+  rmsprop   E = alpha * E + (1 - alpha) * g^2;  update = lr * g / (sqrt(E) + eps)
+  adam      m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  m_hat = m / (1 - b1^s);
+            v_hat = v / (1 - b2^s);  update = lr * m_hat / (sqrt(v_hat) + eps), s = step
+Schedules give epoch t's rate: constant lr; step lr * gamma^floor((t-1)/every); exponential
+lr * gamma^(t-1); cosine lr_min + (lr - lr_min)(1 + cos(pi (t-1)/epochs))/2; --warmup W
+multiplies it by t/W while t <= W. --batch-size B: each epoch passes over all rows in batches of
+B (the last may be smaller), freshly shuffled from the seed unless --shuffle no; on a batch, sse
+is the sum over its rows and mse their mean.
+
+--model line (default): prediction = slope * x + intercept; parameters slope, intercept;
+a random start from --seed unless --init-slope/--init-intercept are given.
 
 --model network: --x names three columns, comma-separated (x1,x2,x3); inputs and target are
 always standardized ((value - mean) / population std) and the loss is on the standardized target:
     h1 = act(w1*x1 + w2*x2 + w3*x3 + b1)
     h2 = act(w4*x1 + w5*x2 + w6*x3 + b2)
     prediction = w7*h1 + w8*h2
-with act from --activation; parameters w1..w8, b1, b2, started from Normal(0, 1) drawn with --seed
-(default 0), exactly as the app's network page does.
+with act from --activation; parameters w1..w8, b1, b2, started from Normal(0, 1) drawn with --seed,
+exactly as the app's network page does.
 
-If the numbers overflow, the rows up to the last finite epoch are printed, the line
+If the numbers overflow, the rows up to the last finite step are printed, the line
 "diverged at epoch K: <reason>" goes to stderr, and the exit status is still 0.
 Bad input prints one line on stderr and exits with status 2.
 """
@@ -42,6 +63,8 @@ examples:
       --lr 0.2 --epochs 40 --loss mse --scale standardize --seed 8
   python -m gdcore descend --model network --data data/windsor_housing.csv \\
       --x bedrooms,bathrms,lotsize --y price --lr 0.05 --epochs 500 --loss mse --seed 0
+  python -m gdcore descend --optimizer adam --lr 0.1 --batch-size 32 --epochs 5
+
 """
 
 
@@ -52,14 +75,21 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see python -m gdcore descend --help)\n")
 
 
-def positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number above 0")
-    return value
+CONFIGS = {"line": DescentConfig, "network": NetworkConfig}
+DEFAULT_X = {"line": DescentConfig().x, "network": ",".join(NetworkConfig().inputs)}
+
+
+def option_type(f):
+    """Parse an option's text as the config field f's metadata says: its type, its range."""
+
+    def parse(text: str):
+        try:
+            return parse_value(text, f)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(f"{text!r}: {error}") from None
+
+    parse.__name__ = kind_of(f).__name__  # what argparse names in "invalid <type> value"
+    return parse
 
 
 def finite_float(text: str) -> float:
@@ -72,20 +102,50 @@ def finite_float(text: str) -> float:
     return value
 
 
-def count(low: int):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"{text!r} must be at least {low}")
-        return value
-
-    return parse
+def default_text(name: str) -> str:
+    """The default of config field `name`, for the help: one value, or one per model where they differ."""
+    values = {model: getattr(cls(), name) for model, cls in CONFIGS.items() if name in cls.__dataclass_fields__}
+    shown = {model: "the optimizer's own" if value is None else link_text(value) for model, value in values.items()}
+    if len(set(shown.values())) == 1:
+        return next(iter(shown.values()))
+    return ", ".join(f"{model} {value}" for model, value in shown.items())
 
 
-def build_parser() -> argparse.ArgumentParser:
+def add_config_options(command: argparse.ArgumentParser, model: str) -> None:
+    """One option per config field that has a command-line name, parsed and checked as the app checks
+    the same field (the chosen model's field where the two models differ)."""
+    seen = set()
+    for cls in (CONFIGS[model], *CONFIGS.values()):
+        for f in fields(cls):
+            option = f.metadata.get("cli")
+            if not option or option in seen:
+                continue
+            seen.add(option)
+            meta = f.metadata
+            help_text = f"{meta['help'] or meta['label']} (default: {default_text(f.name)})"
+            if meta["choices"]:
+                help_text = (
+                    f"{meta['help'] or meta['label']}: {'|'.join(meta['choices'])} (default: {default_text(f.name)})"
+                )
+                command.add_argument(f"--{option}", choices=meta["choices"], metavar=f.name.upper(), help=help_text)
+            elif kind_of(f) is bool:
+                command.add_argument(f"--{option}", type=option_type(f), metavar="yes|no", help=help_text)
+            else:
+                if meta["low"] is not None:
+                    help_text += f"; {describe_range(f)}"
+                metavar = "INT" if kind_of(f) is int else "FLOAT"
+                command.add_argument(f"--{option}", type=option_type(f), metavar=metavar, help=help_text)
+
+
+def peek_model(argv: list[str]) -> str:
+    """The --model the command line asks for (line if none or unknown), before the full parse."""
+    peek = argparse.ArgumentParser(add_help=False)
+    peek.add_argument("--model", default="line")
+    model = peek.parse_known_args(argv)[0].model
+    return model if model in CONFIGS else "line"
+
+
+def build_parser(model: str = "line") -> argparse.ArgumentParser:
     parser = Parser(prog="python -m gdcore", description="Gradient descent, every number shown.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     descend = commands.add_parser(
@@ -95,86 +155,66 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    descend.add_argument("--data", required=True, metavar="PATH", help="a CSV file with a header row")
+    descend.add_argument(
+        "--data",
+        default=str(WINDSOR),
+        metavar="PATH",
+        help="a CSV file with a header row (default: the Windsor houses)",
+    )
     descend.add_argument(
         "--x",
-        required=True,
         metavar="COL",
         help="the feature column (names may contain spaces: quote them); for --model network, three "
-        "columns separated by commas",
+        f"columns separated by commas (default: line {DEFAULT_X['line']}, network {DEFAULT_X['network']})",
     )
-    descend.add_argument("--y", required=True, metavar="COL", help="the target column")
-    descend.add_argument("--lr", required=True, type=positive_float, metavar="FLOAT", help="the learning rate, above 0")
-    descend.add_argument("--epochs", required=True, type=count(1), metavar="INT", help="how many steps, at least 1")
-    descend.add_argument("--model", choices=("line", "network"), default="line", help="the model (default: line)")
+    descend.add_argument("--y", default=DescentConfig().y, metavar="COL", help="the target column (default: price)")
+    descend.add_argument("--model", choices=tuple(CONFIGS), default="line", help="the model (default: line)")
+    add_config_options(descend, model)
     descend.add_argument(
-        "--activation",
-        choices=ACTIVATIONS,
-        help="the hidden nodes' activation, for --model network only (default: sigmoid)",
+        "--init-slope", type=finite_float, metavar="FLOAT", help="a typed starting slope, instead of --seed (line only)"
     )
     descend.add_argument(
-        "--loss", choices=LOSSES, default="sse", help="sum (sse) or mean (mse) of squared errors (default: sse)"
-    )
-    descend.add_argument(
-        "--scale",
-        choices=SCALES,
-        help="standardize: replace x and y by (value - mean) / population std; the parameters then "
-        "live in that scaled space (default: none for a line; a network always standardizes)",
-    )
-    descend.add_argument("--init-slope", type=finite_float, metavar="FLOAT", help="starting slope (default 0)")
-    descend.add_argument("--init-intercept", type=finite_float, metavar="FLOAT", help="starting intercept (default 0)")
-    descend.add_argument(
-        "--seed",
-        type=count(0),
-        metavar="INT",
-        help="draw the starting values at random from this seed, as the app does (for a line, instead "
-        "of --init-slope and --init-intercept; for a network, default 0)",
+        "--init-intercept", type=finite_float, metavar="FLOAT", help="a typed starting intercept (line only; default 0)"
     )
     return parser
 
 
+def given(args: argparse.Namespace, cls) -> dict:
+    """The config fields the command line set: every option left out keeps the app's default."""
+    values = {}
+    for f in fields(cls):
+        option = f.metadata.get("cli")
+        value = getattr(args, option.replace("-", "_"), None) if option else None
+        if value is not None:
+            values[f.name] = value
+    return values
+
+
 def config_from_args(args: argparse.Namespace) -> DescentConfig | NetworkConfig:
     typed = args.init_slope is not None or args.init_intercept is not None
+    values = given(args, CONFIGS[args.model])
     if args.model == "network":
-        names = [name.strip() for name in args.x.split(",")]
+        names = [name.strip() for name in (args.x or DEFAULT_X["network"]).split(",")]
         if len(names) != 3 or not all(names):
             raise ValueError(f"--model network needs three input columns in --x, separated by commas, not {args.x!r}")
         if typed:
             raise ValueError("--init-slope and --init-intercept are for --model line; a network starts from --seed")
         if args.scale == "none":
             raise ValueError("--model network always standardizes its inputs and target: drop --scale none")
-        return NetworkConfig(
-            learning_rate=args.lr,
-            epochs=args.epochs,
-            loss=args.loss,
-            activation=args.activation or "sigmoid",
-            seed=args.seed or 0,
-            x1=names[0],
-            x2=names[1],
-            x3=names[2],
-            y=args.y,
-        )
+        return NetworkConfig(**values, x1=names[0], x2=names[1], x3=names[2], y=args.y)
     if args.activation is not None:
         raise ValueError("--activation is for --model network; a line has no activation")
     if typed and args.seed is not None:
         raise ValueError("give either --seed or --init-slope/--init-intercept, not both")
-    return DescentConfig(
-        learning_rate=args.lr,
-        epochs=args.epochs,
-        loss=args.loss,
-        scale=args.scale or "none",
-        start="random" if args.seed is not None else "typed",
-        seed=args.seed or 0,
-        init_slope=args.init_slope or 0.0,
-        init_intercept=args.init_intercept or 0.0,
-        x=args.x,
-        y=args.y,
-    )
+    if typed:
+        values |= dict(start="typed", init_slope=args.init_slope or 0.0, init_intercept=args.init_intercept or 0.0)
+    return DescentConfig(**values, x=args.x or DEFAULT_X["line"], y=args.y)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    if not (sys.argv[1:] if argv is None else argv):
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(peek_model(argv))
+    if not argv:
         parser.print_help(sys.stderr)
         return 2
     args = parser.parse_args(argv)
@@ -182,14 +222,17 @@ def main(argv: list[str] | None = None) -> int:
         config = config_from_args(args)
         if isinstance(config, NetworkConfig):
             fit = fit_network(config, *select_columns(read_table(args.data), config.inputs, config.y))
+            n = len(fit.y)
         else:
             fit = fit_line(config, load_xy(args.data, config.x, config.y))
+            n = len(fit.x)
     except (ValueError, DataError) as error:  # DataError's sentence is meant for people
         print(f"error: {error}", file=sys.stderr)
         return 2
+    extended = not config.plain(n)  # the step, update, rows and state columns, when they say something
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(LEDGER_COLUMNS)
-    writer.writerows(ledger_rows(fit.run.records))  # csv writes floats with repr: exact
+    writer.writerow(ledger_columns(config.optimizer, extended))
+    writer.writerows(ledger_rows(fit.run.records, extended))  # csv writes floats with repr: exact
     if fit.run.diverged_at is not None:
         print(f"diverged at epoch {fit.run.diverged_at}: {fit.run.reason}", file=sys.stderr)
     return 0

@@ -128,15 +128,16 @@ def test_every_row_recomputed(loss, scale, start, windsor, repo_root, capsys):
 def test_rows_recomputed_when_crawling_zigzagging_and_growing(times_stable, windsor, repo_root, capsys):
     x, y = windsor
     lr = times_stable * 2.0 / largest_curvature(x, "sse")
-    code, out, _ = run_main(windsor_args(repo_root, f"--lr {lr!r} --epochs 40"), capsys)
+    options = f"--lr {lr!r} --epochs 40 --loss sse --scale none --init-slope 0 --init-intercept 0"
+    code, out, _ = run_main(windsor_args(repo_root, options), capsys)
     assert code == 0
-    # The CLI's defaults: sse, no scaling, start at slope 0 and intercept 0.
+    # sse, no scaling, start at slope 0 and intercept 0.
     check_ledger(out, x, y, lr=lr, loss="sse", scale="none", start=[0.0, 0.0], epochs=40)
 
 
 def test_only_init_slope_given_starts_the_intercept_at_zero(windsor, repo_root, capsys):
     x, y = windsor
-    options = "--lr 0.01 --epochs 5 --loss mse --init-slope 5000"
+    options = "--lr 0.01 --epochs 5 --loss mse --scale none --init-slope 5000"
     code, out, _ = run_main(windsor_args(repo_root, options), capsys)
     assert code == 0
     check_ledger(out, x, y, lr=0.01, loss="mse", scale="none", start=[5000.0, 0.0], epochs=5)
@@ -186,7 +187,10 @@ BAD_INPUTS = {
     "epochs 2.5": (WINDSOR_BEDROOMS + " --lr 0.1 --epochs 2.5", "--epochs"),
     "unknown loss": (WINDSOR_BEDROOMS + " --lr 0.1 --epochs 3 --loss mae", "--loss"),
     "seed and a typed start": (WINDSOR_BEDROOMS + " --lr 0.1 --epochs 3 --seed 1 --init-slope 2", "--seed"),
-    "no --lr": (WINDSOR_BEDROOMS + " --epochs 3", "--lr"),
+    "lr above its range": (WINDSOR_BEDROOMS + " --lr 2e6 --epochs 3", "--lr"),
+    "unknown optimizer": (WINDSOR_BEDROOMS + " --optimizer sgd", "--optimizer"),
+    "batch size -1": (WINDSOR_BEDROOMS + " --batch-size -1", "--batch-size"),
+    "shuffle maybe": (WINDSOR_BEDROOMS + " --shuffle maybe", "--shuffle"),
 }
 
 
@@ -219,6 +223,7 @@ def test_bad_input_in_a_real_process(case, bad_files, repo_root):
 
 def test_divergence_prints_the_finite_rows_and_says_where_it_stopped(windsor, repo_root):
     command = "descend --data data/windsor_housing.csv --x bedrooms --y price --lr 1e6 --epochs 500"
+    command += " --loss sse --scale none --init-slope 0 --init-intercept 0"
     result = run_module(command.split(), cwd=repo_root)
     assert result.returncode == 0
     assert "nan" not in result.stdout.lower()
@@ -241,6 +246,8 @@ def test_divergence_prints_the_finite_rows_and_says_where_it_stopped(windsor, re
 
 OPTIONS = (
     "--data --x --y --lr --epochs --model --loss --scale --init-slope --init-intercept --seed --activation --help"
+    " --optimizer --momentum --beta1 --beta2 --alpha --eps --schedule --gamma --every --lr-min --warmup"
+    " --batch-size --shuffle"
 ).split()
 
 
@@ -259,8 +266,58 @@ def test_help_mentions_every_option(repo_root):
         assert option in result.stdout, option
 
 
+def test_descend_alone_prints_the_apps_default_run(windsor, repo_root):
+    """Every option defaults to the app's: lr 0.2, 40 epochs, mse, standardized, random start from seed 8."""
+    result = run_module(["descend"], cwd=repo_root)
+    assert (result.returncode, result.stderr) == (0, "")
+    x, y = windsor
+    start = seeded_start(8, standardized(x), standardized(y))
+    check_ledger(result.stdout, x, y, lr=0.2, loss="mse", scale="standardize", start=start, epochs=40)
+
+
 def test_no_arguments_prints_the_help_on_stderr(capsys):
     code, out, err = run_main([], capsys)
     assert code == 2
     assert out == ""
     assert "descend" in err
+
+
+def test_a_mini_batch_momentum_ledger_recomputed_row_by_row(windsor, repo_root, capsys):
+    """Momentum on batches of 100 shuffled houses: the extra columns, each row recomputed by a loop written here."""
+    options = "--optimizer momentum --momentum 0.8 --batch-size 100 --epochs 3 --lr 0.05 --seed 5"
+    code, out, err = run_main(windsor_args(repo_root, options), capsys)
+    assert (code, err) == (0, "")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == [*HEADER, "step", "update", "rows", "velocity"]
+    body = rows[1:]
+    x, y = windsor
+    x, y = standardized(x), standardized(y)
+    n, steps_per_epoch = len(x), 6  # 546 rows: five batches of 100 and one of 46
+    assert len(body) == 2 * 3 * steps_per_epoch
+    shuffles = np.random.default_rng(np.random.SeedSequence(5).spawn(1)[0])  # the shuffle's own stream
+    current = seeded_start(5, x, y)
+    velocity = np.zeros(2)
+    step = 0
+    for epoch in range(1, 4):
+        order = shuffles.permutation(n)
+        for start in range(0, n, 100):
+            batch = order[start : start + 100]
+            step += 1
+            slope_row, intercept_row = body[2 * step - 2], body[2 * step - 1]
+            assert slope_row[:2] == [str(epoch), "slope"] and intercept_row[:2] == [str(epoch), "intercept"]
+            assert slope_row[7] == intercept_row[7] == str(step)
+            assert slope_row[9] == intercept_row[9] == " ".join(map(str, batch))
+            e = y[batch] - (current[0] * x[batch] + current[1])  # the batch's errors, its mean loss below
+            gradient = np.array([-2.0 * np.sum(x[batch] * e), -2.0 * np.sum(e)]) / len(batch)
+            velocity = 0.8 * velocity + gradient
+            update = 0.05 * velocity
+            whole = np.sum((y - (current[0] * x + current[1])) ** 2) / n  # the loss column: every house
+            for i, row in enumerate((slope_row, intercept_row)):
+                assert float(row[2]) == pytest.approx(current[i], rel=1e-12)
+                assert float(row[3]) == pytest.approx(gradient[i], rel=1e-9, abs=1e-12)
+                assert float(row[4]) == 0.05
+                assert float(row[6]) == pytest.approx(whole, rel=1e-12)
+                assert float(row[8]) == pytest.approx(update[i], rel=1e-9, abs=1e-12)
+                assert float(row[10]) == pytest.approx(velocity[i], rel=1e-9, abs=1e-12)
+                assert float(row[5]) == float(row[2]) - float(row[8])  # new = current - update, exactly
+            current = current - update

@@ -200,12 +200,12 @@ def test_every_row_recomputed_on_a_csv_with_spaces_in_its_names(activation, kind
     check_ledger(out, X, y, lr=lr, kind=kind, activation=activation, start=seeded_start(3), epochs=25)
 
 
-def test_the_defaults_are_sigmoid_sse_and_seed_0(windsor3, repo_root, capsys):
-    code, out, err = run_main(windsor_argv(repo_root, "--lr 0.0001 --epochs 5"), capsys)
+def test_the_defaults_are_the_apps_sigmoid_mse_lr_0_05_and_seed_0(windsor3, repo_root, capsys):
+    code, out, err = run_main(windsor_argv(repo_root, "--epochs 5"), capsys)
     assert (code, err) == (0, "")
-    check_ledger(out, *windsor3, lr=1e-4, kind="sse", activation="sigmoid", start=seeded_start(0), epochs=5)
+    check_ledger(out, *windsor3, lr=0.05, kind="mse", activation="sigmoid", start=seeded_start(0), epochs=5)
     # Spelled out, the same choices print the same bytes.
-    spelled = "--lr 0.0001 --epochs 5 --loss sse --activation sigmoid --seed 0 --scale standardize"
+    spelled = "--lr 0.05 --epochs 5 --loss mse --activation sigmoid --seed 0 --scale standardize"
     assert run_main(windsor_argv(repo_root, spelled), capsys) == (0, out, "")
 
 
@@ -314,7 +314,7 @@ def test_a_constant_column_of_tenths_is_an_error_too(tmp_path, capsys):
 @pytest.mark.parametrize("activation", ["relu", "tanh"])
 def test_divergence_prints_the_finite_rows_and_says_where_it_stopped(activation, windsor3, repo_root):
     command = "descend --model network --data data/windsor_housing.csv --x bedrooms,bathrms,lotsize --y price"
-    options = f"--lr 1e6 --epochs 300 --activation {activation}"
+    options = f"--lr 1e6 --epochs 300 --activation {activation} --loss sse"
     result = run_module([*command.split(), *options.split()], cwd=repo_root)
     assert result.returncode == 0
     assert "nan" not in result.stdout.lower()
