@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import shlex
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
 from gdcore.optimizers import OPTIMIZERS, Hyper
@@ -203,7 +203,7 @@ class DescentConfig(Training):
     def __post_init__(self) -> None:
         check(self)
         if self.x == self.y:
-            raise ValueError(f"the x column and the y column must differ, but both are {self.x!r}")
+            raise ValueError(f"the x column and the y column must differ, but both are {shown(self.x)}")
 
 
 @dataclass(frozen=True)
@@ -230,21 +230,26 @@ class NetworkConfig(Training):
         if len({self.x1, self.x2, self.x3}) < 3:
             raise ValueError("the three inputs must be three different columns")
         if self.y in self.inputs:
-            raise ValueError(f"the target {self.y!r} cannot also be an input")
+            raise ValueError(f"the target {shown(self.y)} cannot also be an input")
 
     @property
     def inputs(self) -> tuple[str, str, str]:
         return (self.x1, self.x2, self.x3)
 
 
-def parse_value(raw: str, f):
-    """Parse one URL value for field f, or raise ValueError with the reason in a few words."""
+def parse_value(raw: str, f, choices: Sequence[str] = ()):
+    """Parse one URL value for field f, or raise ValueError with the reason in a few words.
+
+    `choices`, if given, are the values a text field may take here (say, the data's numeric columns).
+    """
     if len(raw) > LONGEST_LINK_VALUE:
         raise ValueError(f"it is longer than {LONGEST_LINK_VALUE} characters")
     kind, meta = kind_of(f), f.metadata
-    if meta["choices"]:
-        if raw not in meta["choices"]:
-            raise ValueError(f"it is not one of {', '.join(map(str, meta['choices']))}")
+    choices = meta["choices"] or tuple(choices)
+    if choices:
+        if raw not in choices:
+            listed = ", ".join(map(str, choices[:12])) + (", …" if len(choices) > 12 else "")
+            raise ValueError(f"it is not one of {listed}")
         return raw
     if kind is bool:
         if raw not in ("yes", "no"):
@@ -276,10 +281,11 @@ def link_text(value) -> str:
     return ("yes" if value else "no") if isinstance(value, bool) else str(value)
 
 
-def from_query(cls, params: Mapping[str, str], base=None) -> tuple:
+def from_query(cls, params: Mapping[str, str], base=None, columns: Mapping[str, Sequence[str]] | None = None) -> tuple:
     """Build a `cls` config from URL query parameters; a value that makes no sense keeps the default.
 
-    Returns the config and one note per ignored value, for the page to show. Never raises.
+    `columns` maps a URL key to the column names it may take (the page's data decides). Returns the
+    config and one note per ignored value, for the page to show. Never raises.
     """
     base = base if base is not None else cls()
     values, notes = {}, []
@@ -289,13 +295,15 @@ def from_query(cls, params: Mapping[str, str], base=None) -> tuple:
             continue
         raw = str(params[key])
         try:
-            values[f.name] = parse_value(raw, f)
+            values[f.name] = parse_value(raw, f, (columns or {}).get(key, ()))
         except ValueError as error:
             notes.append(describe_parse_error(key, raw, getattr(base, f.name), str(error)))
     try:
         return replace(base, **values), notes
     except ValueError as error:  # each value fine alone, but not together (e.g. the same input twice)
-        return base, [*notes, f"The link's settings did not fit together ({error}); using the defaults instead."]
+        used = [f"{f.metadata['url']}={shown(str(params[f.metadata['url']]))}" for f in fields(cls) if f.name in values]
+        listed = ", ".join(used[:4]) + (", …" if len(used) > 4 else "")
+        return base, [*notes, f"The link's {listed} did not fit together ({error}); using the defaults instead."]
 
 
 def to_query(config) -> dict[str, str]:

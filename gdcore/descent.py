@@ -74,6 +74,9 @@ class Run:
 
 def overflow_reason(names: Sequence[str], loss: float, gradient: np.ndarray, new: np.ndarray, state=None) -> str:
     """Say which number stopped being finite, or return "" if all are finite."""
+    numbers = [np.asarray(gradient), np.asarray(new), *(state or {}).values()]
+    if np.isfinite(loss) and all(np.isfinite(values).all() for values in numbers):
+        return ""  # the usual case, in a few vectorized checks
     if not np.isfinite(loss):
         return "the loss grew too large to store in a 64-bit float (over 1.8e308)"
     for name, g in zip(names, gradient):
@@ -138,7 +141,7 @@ def descend(
                     loss = whole_loss(current)
                 update, state = rule(gradient, state, hp)
                 new = current - update  # the minus sign turns uphill into downhill
-            memory = {key: np.broadcast_to(state[key], current.shape) for key in kept}  # (p,) each
+            memory = {key: np.broadcast_to(state[key], current.shape) for key in kept} if kept else {}  # (p,) each
             reason = overflow_reason(names, loss, gradient, new, memory)
             if reason:
                 if len(ends) < epoch and len(records) > (ends[-1] if ends else 0):

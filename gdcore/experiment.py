@@ -30,7 +30,7 @@ def train(config: Training, loss_and_grad, whole_loss, start, names, n: int) -> 
         names,
         optimizer=config.optimizer,
         hyper=config.hyper,
-        schedule=config.rate,
+        schedule=None if config.schedule == "constant" and not config.warmup else config.rate,
         batches=lambda epoch: epoch_batches(n, config.batch_size, config.shuffle, shuffles),
         whole_loss=None if full else whole_loss,  # a full batch's loss already is the whole data set's
     )
@@ -67,6 +67,11 @@ class Fit:
         """The config's loss at `params`, on the data the descent saw (inf if it overflows)."""
         with np.errstate(all="ignore"):
             return line.loss(params, self.x, self.y, self.config.loss)
+
+    def whole_gradient(self, params) -> np.ndarray:
+        """The gradient on every row at `params`, to set beside a batch's gradient, shape (2,)."""
+        with np.errstate(all="ignore"):
+            return line.loss_grad(params, self.x, self.y, self.config.loss)
 
     def in_data_units(self, params) -> tuple[float, float]:
         """(slope, intercept) in the data's own units, e.g. dollars per bedroom and dollars."""
@@ -140,8 +145,52 @@ def epochs_to_converge(fit: Fit, tolerance: float = 1e-6) -> float:
     return math.ceil(math.log(tolerance) / math.log(rate))
 
 
+def most_epochs(config) -> int:
+    """The most epochs the config (and so the page's box) accepts."""
+    return type(config).__dataclass_fields__["epochs"].metadata["high"]
+
+
+def trained_verdict(fit: Fit) -> Verdict:
+    """The verdict of a run that is not plain full-batch descent: read from its losses, since the
+    Hessian's rule for the largest stable rate holds only for plain steps."""
+    run, config = fit.run, fit.config
+    if run.diverged_at is not None:
+        return Verdict(
+            "diverged",
+            f"Diverged: at epoch {run.diverged_at} {run.reason}, so the run stopped there. The steps grew until "
+            f"the numbers no longer fit: try a smaller learning rate than {config.learning_rate:g}.",
+        )
+    first, last = run.records[0].loss, fit.loss(run.final)
+    losses = f"the loss went from {first:.4g} to {last:.4g} (the lowest possible is {fit.best_loss:.4g})"
+    noisy = (
+        " Each step saw only a batch of the houses, so the steps wobble around the way down."
+        if (0 < config.batch_size < len(fit.x))
+        else ""
+    )
+    if not last <= first:
+        return Verdict(
+            "diverging",
+            f"Going the wrong way: {losses}. The steps overshoot the valley; try a smaller learning rate.{noisy}",
+        )
+    share = progress(fit)
+    if share >= 0.999:
+        return Verdict("converging", f"Converging: the ball rolls down to the bottom; {losses}.{noisy}")
+    if share < 0.01:
+        return Verdict(
+            "crawling",
+            f"Crawling: {losses}, only {100 * share:.2f}% of the way down. Raise the learning rate or add "
+            f"epochs.{noisy}",
+        )
+    return Verdict(
+        "converging",
+        f"Converging: {losses}, {100 * share:.1f}% of the way down so far; more epochs would get closer.{noisy}",
+    )
+
+
 def verdict(fit: Fit) -> Verdict:
     """Converging, oscillating or diverging, in words a learner can follow."""
+    if not fit.config.plain(len(fit.x)):
+        return trained_verdict(fit)
     run, lr, lr_max = fit.run, fit.config.learning_rate, fit.max_stable_lr
     if run.diverged_at is not None:
         return Verdict(
@@ -182,6 +231,8 @@ def verdict(fit: Fit) -> Verdict:
     if share < 0.999:
         more = epochs_to_converge(fit)
         pace = "it barely moves" if math.isinf(more) else f"it needs about {more:,} epochs in all to reach the bottom"
+        if more > most_epochs(fit.config) and not math.isinf(more):
+            pace += f", more than the {most_epochs(fit.config):,} the page allows: raise the learning rate"
         sentence += f" It has covered {100 * share:.1f}% of the way down; at this learning rate {pace}."
     return Verdict(kind, sentence)
 
@@ -199,6 +250,20 @@ def why_different(fit: Fit, reference: tuple[float, float], rtol: float = 1e-6) 
             "walked to the same bottom of the bowl that the formula jumps to directly."
         )
     lr, lr_max = fit.config.learning_rate, fit.max_stable_lr
+    if not fit.config.plain(len(fit.x)):
+        if fit.run.diverged_at is not None:
+            return False, f"They differ because the descent diverged: {trained_verdict(fit).sentence}"
+        return False, (
+            f"They differ because the descent has not reached the bottom yet: after {fit.run.epochs} epochs its "
+            f"slope is still {abs(got[0] - reference[0]):.4g} and its intercept {abs(got[1] - reference[1]):.4g} "
+            "away from the answer (in the data's units). "
+            + (
+                "With mini-batches each step follows a few houses, so the line keeps wobbling near the bottom "
+                "instead of settling on it; a larger batch, or a schedule that lowers the rate, settles it."
+                if 0 < fit.config.batch_size < len(fit.x)
+                else "Add epochs, or change the learning rate."
+            )
+        )
     if fit.run.diverged_at is not None or lr >= lr_max:
         return False, (
             f"They differ because the descent diverged: the learning rate {lr:g} is at or above the largest "
@@ -212,10 +277,13 @@ def why_different(fit: Fit, reference: tuple[float, float], rtol: float = 1e-6) 
         f"is still {abs(got[0] - reference[0]):.4g} and its intercept {abs(got[1] - reference[1]):.4g} "
         "away from the answer (in the data's units)"
     )
-    if math.isinf(more) or more > 10_000:
+    room = most_epochs(fit.config) - len(fit.run.records)  # more epochs the page's box still allows
+    if math.isinf(more) or more > room:
         sentence += (
             f", and at learning rate {lr:g} it would need "
-            f"{'forever' if math.isinf(more) else f'about {more:,} more epochs'}. The learning rate is too small for "
+            f"{'forever' if math.isinf(more) else f'about {more:,} more epochs'}"
+            + ("" if math.isinf(more) else f", more than the {most_epochs(fit.config):,} the page allows")
+            + ". The learning rate is too small for "
         )
         if fit.config.scale == "none":
             sentence += (

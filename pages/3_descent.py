@@ -5,26 +5,32 @@ import inspect
 import numpy as np
 import streamlit as st
 
-from gdcore import descend, line, to_command, verdict
-from ui import cached, charts, controls, router, state, stepper, tables
-from ui.fmt import equation, num, tex
+from gdcore import descend, line, optimizers, schedules, to_command, verdict
+from gdcore.batches import epoch_batches
+from ui import cached, charts, controls, router, state, stepper, tables, updates
+from ui.fmt import column_name, equation, num, per_unit
 
 router.ensure_router()
 
-config = controls.descent_controls()
+config = controls.descent_controls(cached.row_count())
 fit = cached.fit(config)
-records = fit.run.records
-last = len(records)
+run = fit.run
+last = run.epochs
+n = len(fit.x)
+plain = config.plain(n)
+batched = 0 < config.batch_size < n
 scaled = config.scale == "standardize"
 loss_name = "SSE" if config.loss == "sse" else "MSE"
 loss_units = "standardized units²" if scaled else "dollars²"
+x_name = column_name(config.x)
+slope_units = "standardized units" if scaled else per_unit(config.x)
 
 st.title("3. Gradient descent, epoch by epoch")
 state.seed_whole_number("descent", "epoch", last)
 state.show_notes("descent")
 st.markdown(
     "Picture the loss as a hill in the fog: you cannot see the bottom, but you can feel which way the "
-    "ground tilts under your feet. That tilt is the **gradient**. Each **epoch**, look at all 546 houses, "
+    f"ground tilts under your feet. That tilt is the **gradient**. Each **epoch**, look at all {n} houses, "
     "measure the tilt for the slope and for the intercept, and take a step the other way:"
 )
 st.latex(r"\text{new} = \text{current} - \text{learning rate} \times \text{gradient}")
@@ -32,18 +38,39 @@ st.markdown(
     "The minus sign turns uphill into downhill. The **learning rate** sets the size of the step: too small "
     "and you crawl, too big and you leap over the valley."
     + (
-        " Here x (bedrooms) and y (price) are **standardized**, so the numbers below are in standard "
+        f" Here x ({x_name}) and y (price) are **standardized**, so the numbers below are in standard "
         "deviations; page 4 turns them back into dollars."
         if scaled
         else ""
     )
 )
+if not plain:
+    changes = []
+    if config.optimizer != "gd":
+        changes.append(f"the optimizer is **{controls.OPTIMIZER_LABELS[config.optimizer]}**")
+    if config.schedule != "constant" or config.warmup:
+        warm = f", after {config.warmup} warm-up epochs" if config.warmup else ""
+        changes.append(f"the learning rate follows a **{config.schedule}** schedule{warm}")
+    if batched:
+        steps = -(-n // config.batch_size)  # ceil
+        changes.append(
+            f"each step looks at a **batch of {config.batch_size}** houses"
+            f"{', freshly shuffled every epoch' if config.shuffle else ', in file order'}: {steps} steps per epoch"
+        )
+    st.info(
+        "Advanced settings (sidebar): " + "; ".join(changes) + ". The ledger shows every step with its update "
+        "and what the optimizer remembers.",
+        icon=":material/tune:",
+    )
 outcome = verdict(fit)
-stopped = f" (the run stopped before epoch {fit.run.diverged_at} of {config.epochs})" if fit.run.diverged_at else ""
+stopped = f" (the run stopped in epoch {run.diverged_at} of {config.epochs})" if run.diverged_at else ""
 where = (
     "this run goes" if stopped else f"{'this epoch goes' if config.epochs == 1 else f'these {config.epochs} epochs go'}"
 )
-{"converging": st.success, "oscillating": st.info}.get(outcome.kind, st.error)(f"Where {where}: {outcome.sentence}")
+{"converging": st.success, "oscillating": st.info, "crawling": st.info}.get(outcome.kind, st.error)(
+    f"Where {where}: {outcome.sentence}"
+)
+LEDGER_STEPS = 500  # a plain run shows every epoch; a long mini-batch run, its latest 500 steps
 
 
 def show(k: int) -> None:
@@ -53,45 +80,68 @@ def show(k: int) -> None:
 
 def show_epoch(k: int) -> None:
     """Everything that depends on how many epochs have been taken (k = 0: the starting point)."""
-    params = records[k - 1].new if k else fit.run.start
+    params = run.after(k)
+    steps = run.epoch_records(k) if k else ()
+    latest = steps[-1] if steps else None
     if k == 0:
         st.markdown(
             f"**Epoch 0 of {last}{stopped}: the starting point.** Slope {num(params[0])}, intercept {num(params[1])}, "
             f"{loss_name} {num(fit.loss(params))}. Press **Next epoch** to take the first step."
         )
     else:
-        r = records[k - 1]
+        count = (
+            f" {len(steps)} steps; the last one, step {latest.step}, is written out below." if len(steps) > 1 else ""
+        )
+        rate = (
+            ""
+            if config.schedule == "constant" and not config.warmup
+            else f" Learning rate this epoch: {num(latest.learning_rate)}."
+        )
         st.markdown(
-            f"**Epoch {k} of {last}{stopped}.** {loss_name} at the start of this epoch: {num(r.loss)} {loss_units}."
+            f"**Epoch {k} of {last}{stopped}.** {loss_name} at the start of this epoch: "
+            f"{num(steps[0].loss)} {loss_units}.{count}{rate}"
         )
-        for name, current, gradient, new in zip(r.names, r.current, r.gradient, r.new):
-            step = rf"{tex(current)} - {tex(r.learning_rate)} \times {tex(gradient, wrap=True)}"
-            st.latex(rf"\text{{{name}}} \leftarrow {step} = {tex(new)}")
-    if fit.run.diverged_at is not None and k == last:
-        st.error(
-            f"The run stops here: at epoch {fit.run.diverged_at} {fit.run.reason}. "
-            f"The largest stable learning rate for this data is {num(fit.max_stable_lr)}."
-        )
+        if config.optimizer != "gd":
+            st.latex(updates.RULES_TEX[config.optimizer])
+        previous = run.records[latest.step - 2] if latest.step > 1 else None  # record i is step i + 1
+        for text in updates.update_lines(config, latest, previous):
+            st.latex(text)
+        if batched:
+            whole = fit.whole_gradient(latest.current)
+            st.markdown(
+                f"This step's gradient came from its batch of {len(latest.rows)} houses (marked ◆ on the chart): "
+                f"slope {num(latest.gradient[0])}, intercept {num(latest.gradient[1])}. On all {n} houses it would "
+                f"have been slope {num(whole[0])}, intercept {num(whole[1])}: a batch points roughly, not exactly, "
+                "downhill, and costs a fraction of the work."
+            )
+    if run.diverged_at is not None and k == last:
+        advice = f" The largest stable learning rate for this data is {num(fit.max_stable_lr)}." if plain else ""
+        st.error(f"The run stops here: in epoch {run.diverged_at} {run.reason}.{advice}")
 
-    slope_units = "standardized units" if scaled else "dollars per bedroom"
-    start_line, now_line, best_line = (fit.in_data_units(p) for p in (fit.run.start, params, fit.best))
+    start_line, now_line, best_line = (fit.in_data_units(p) for p in (run.start, params, fit.best))
+    houses = cached.houses(config.x, config.y)
     left, right = st.columns(2)
     with left:
         fig = charts.houses_chart(
-            cached.houses(config.x, config.y).x,
-            cached.houses(config.x, config.y).y,
+            houses.x,
+            houses.y,
             {"start": start_line, f"after {k} epochs": now_line, "best possible": best_line},
-            x_title="bedrooms",
+            x_title=x_name,
             y_title="price (dollars)",
+            unit=config.x,
+            batch=latest.rows if batched and latest else None,
         )
         st.plotly_chart(fig, width="stretch", key="houses")
         st.caption(
-            f"Chart: all 546 houses as dots (price against bedrooms), the starting line (dotted), the line after "
-            f"{k} epochs, {equation(*now_line)}, and the best line (dashed), {equation(*best_line)}."
+            f"Chart: all {n} houses as dots (price against {x_name}), the starting line (dotted), the line after "
+            f"{k} epochs, {equation(*now_line, x=config.x)}, and the best line (dashed), "
+            f"{equation(*best_line, x=config.x)}."
+            + (f" The {len(latest.rows)} houses of the latest step's batch are marked ◆." if batched and latest else "")
         )
+    ends = [run.after(j) for j in range(k + 1)]  # the parameters after each epoch so far
+    losses = [fit.loss(p) for p in ends]
     with right:
-        path = [(r.current[0], r.loss) for r in records[:k]] + [(params[0], fit.loss(params))]
-        path = [(s, value) for s, value in path if np.isfinite(value)]
+        path = [(p[0], value) for p, value in zip(ends, losses) if np.isfinite(value)]
         spread = [s for s, _ in path] + [fit.best[0]]
         lo, hi = min(spread), max(spread)
         pad = max(0.2 * (hi - lo), 0.5 * abs(fit.best[0]), 1e-3)
@@ -108,11 +158,10 @@ def show_epoch(k: int) -> None:
         )
         st.plotly_chart(fig, width="stretch", key="path")
         st.caption(
-            f"Chart: {loss_name} against the slope, drawn at this epoch's intercept {num(params[1])}, with each "
-            f"guess so far joined in order. The latest guess is slope {num(params[0])}. Earlier guesses had "
-            "their own intercepts, so they can sit a little off the curve."
+            f"Chart: {loss_name} against the slope, drawn at this epoch's intercept {num(params[1])}, with the "
+            f"guess after each epoch joined in order. The latest guess is slope {num(params[0])}. Earlier guesses "
+            "had their own intercepts, so they can sit a little off the curve."
         )
-    losses = [r.loss for r in records[:k]] + [fit.loss(params)]
     epochs = [value for value, loss in zip(range(k + 1), losses) if np.isfinite(loss)]
     fig = charts.loss_over_epochs(
         epochs,
@@ -123,17 +172,34 @@ def show_epoch(k: int) -> None:
     )
     st.plotly_chart(fig, width="stretch", key="losses")
     st.caption(
-        f"Chart: {loss_name} after each epoch, from {num(losses[0])} at the start to {num(losses[-1])} after "
-        f"{k} epochs; the dashed line is the lowest possible, {num(fit.best_loss)}."
+        f"Chart: {loss_name} on all houses after each epoch, from {num(losses[0])} at the start to "
+        f"{num(losses[-1])} after {k} epochs; the dashed line is the lowest possible, {num(fit.best_loss)}."
     )
+    if config.schedule != "constant" or config.warmup:
+        rates = [config.rate(t) for t in range(1, config.epochs + 1)]
+        st.plotly_chart(charts.rate_chart(rates, now=k), width="stretch", key="rates")
+        st.caption(
+            f"Chart: the learning rate of each of the {config.epochs} epochs ({config.schedule} schedule"
+            f"{f', {config.warmup} warm-up epochs' if config.warmup else ''}), from {num(rates[0])} in epoch 1 to "
+            f"{num(rates[-1])} in epoch {config.epochs}; this epoch is marked ◆."
+        )
 
     st.subheader("The ledger")
-    st.markdown(
-        "One row per parameter per epoch. Check any row: **new = current − learning rate × gradient**, and the "
-        "next epoch starts from that new value. The latest epoch is at the top, marked ▶ and shaded."
-    )
+    if plain:
+        st.markdown(
+            "One row per parameter per epoch. Check any row: **new = current − learning rate × gradient**, and "
+            "the next epoch starts from that new value. The latest epoch is at the top, marked ▶ and shaded."
+        )
+    else:
+        st.markdown(
+            "One row per parameter per step. Check any row: **new = current − update**, where the update comes "
+            "from the optimizer's rule above; the next step starts from that new value. The columns after "
+            "*update* are the batch's rows and what the optimizer remembers after the step. The latest step is "
+            "at the top, marked ▶ and shaded."
+        )
     if k:
-        frame = tables.ledger_frame(records[:k], loss_name)
+        shown = run.up_to(k)[-LEDGER_STEPS:]
+        frame = tables.ledger_frame(shown, loss_name, config.optimizer, extended=not plain, rows=n)
         st.dataframe(
             tables.highlight_latest(frame),
             hide_index=True,
@@ -141,6 +207,8 @@ def show_epoch(k: int) -> None:
             height=min(400, 38 + 35 * len(frame)),
             column_config=tables.text_columns(frame),
         )
+        if len(run.up_to(k)) > len(shown):
+            st.caption(f"Showing the latest {len(shown)} of the {len(run.up_to(k)):,} steps taken.")
     else:
         st.caption("No epochs yet: the ledger fills in as you press Next epoch.")
 
@@ -148,15 +216,20 @@ def show_epoch(k: int) -> None:
 stepper.stepper("epoch", last, show)
 
 with st.expander("Where the gradients come from"):
-    n = "" if config.loss == "sse" else r"\frac{1}{n}"
-    st.latex(rf"\text{{{loss_name}}} = {n}\sum_i (y_i - (\text{{slope}}\cdot x_i + \text{{intercept}}))^2")
+    over_n = "" if config.loss == "sse" else r"\frac{1}{n}"
+    st.latex(rf"\text{{{loss_name}}} = {over_n}\sum_i (y_i - (\text{{slope}}\cdot x_i + \text{{intercept}}))^2")
     st.latex(
-        rf"\frac{{\partial\,\text{{{loss_name}}}}}{{\partial\,\text{{slope}}}} = -2{n}\sum_i x_i\,(y_i - \hat y_i)"
+        rf"\frac{{\partial\,\text{{{loss_name}}}}}{{\partial\,\text{{slope}}}} = -2{over_n}\sum_i x_i\,(y_i - \hat y_i)"
         r"\qquad"
-        rf"\frac{{\partial\,\text{{{loss_name}}}}}{{\partial\,\text{{intercept}}}} = -2{n}\sum_i (y_i - \hat y_i)"
+        rf"\frac{{\partial\,\text{{{loss_name}}}}}{{\partial\,\text{{intercept}}}} = -2{over_n}\sum_i (y_i - \hat y_i)"
     )
+    if batched:
+        st.markdown(
+            "With mini-batches the sums run over the batch's houses only"
+            + (", and n is the batch size." if over_n else ".")
+        )
     st.markdown(
-        f"The loss is a bowl, so its curvature (the Hessian) is the same everywhere. A step larger than "
+        f"The loss is a bowl, so its curvature (the Hessian) is the same everywhere. A plain step larger than "
         f"2 ÷ (the largest curvature) = **{num(fit.max_stable_lr)}** overshoots further each time: that is the "
         f"largest stable learning rate for this data and loss."
     )
@@ -165,7 +238,12 @@ with st.expander("Show the code"):
         "This is the code that computed every number on this page (from `gdcore`, plain numpy). "
         "The loop is the whole algorithm: measure the tilt, step against it, write down the record."
     )
-    for function in (line.predict, line.errors, line.sse, line.sse_grad, descend):
+    functions = [line.predict, line.errors, line.sse, line.sse_grad]
+    functions += [line.loss, line.loss_grad] if config.loss == "mse" else []
+    functions += [optimizers.RULES[config.optimizer]]
+    functions += [schedules.RULES[config.schedule]] if config.schedule != "constant" else []
+    functions += [epoch_batches] if batched else []
+    for function in [*functions, descend]:
         st.code(inspect.getsource(function), language="python")
 with st.expander("Print this ledger for a handout"):
     st.code(to_command(config), language="bash")

@@ -10,7 +10,7 @@ from ui.fmt import difference, num
 
 router.ensure_router()
 
-config = controls.descent_controls()
+config = controls.descent_controls(cached.row_count())
 state.publish("descent", config)
 fit = cached.fit(config)
 data = cached.houses(config.x, config.y)

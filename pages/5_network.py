@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from gdcore import baseline_loss, descend, network, network_verdict
-from ui import cached, router, state, stepper, tables
+from ui import cached, router, state, stepper, tables, updates
 from ui import network as net
 from ui.fmt import money, num, tex
 
@@ -16,8 +16,11 @@ router.ensure_router()
 
 config = net.network_controls()
 fit = net.fit(config)
-records = fit.run.records
-last = len(records)
+run = fit.run
+last = run.epochs
+n_rows = len(fit.y)
+plain = config.plain(n_rows)
+batched = 0 < config.batch_size < n_rows
 loss_name = net.loss_name(config)
 loss_units = "standardized units²"
 inputs = config.inputs
@@ -69,7 +72,7 @@ def show(k: int) -> None:
 
 def show_epoch(k: int) -> None:
     """Everything that depends on how many epochs have been taken (k = 0: the starting point)."""
-    params = records[k - 1].new if k else fit.run.start
+    params = run.after(k)
     loss_now = fit.loss(params)
     error = net.dollars_error(fit, loss_now)
     typical = (
@@ -85,8 +88,16 @@ def show_epoch(k: int) -> None:
     else:
         st.markdown(
             f"**Epoch {k:,} of {last:,}{stopped}.** After this step the {loss_name} is "
-            f"{net.amount(loss_now, loss_units)} (it was {num(records[k - 1].loss)} before it); {typical}."
+            f"{net.amount(loss_now, loss_units)} (it was {num(run.epoch_records(k)[0].loss)} before it); {typical}."
         )
+        if not plain:
+            latest = run.epoch_records(k)[-1]
+            with st.expander(f"This epoch's last step (step {latest.step}), written out for all 10 parameters"):
+                if config.optimizer != "gd":
+                    st.latex(updates.RULES_TEX[config.optimizer])
+                previous = run.records[latest.step - 2] if latest.step > 1 else None
+                for text in updates.update_lines(config, latest, previous):
+                    st.latex(text)
     if fit.run.diverged_at is not None and k == last:
         st.error(
             f"The run stops here: at epoch {fit.run.diverged_at} {fit.run.reason}. The learning rate "
@@ -114,7 +125,7 @@ def show_epoch(k: int) -> None:
             table[f"predicted after {k:,} epochs"] = [money(v) for v in predicted[:5]]
             st.dataframe(table, hide_index=True)
     with right:
-        losses = [r.loss for r in records[:k]] + [loss_now]
+        losses = [run.epoch_records(j)[0].loss for j in range(1, k + 1)] + [loss_now]  # each epoch's start
         epochs = [e for e, value in zip(range(k + 1), losses) if np.isfinite(value)]
         fig = net.loss_chart(
             epochs,
@@ -132,13 +143,20 @@ def show_epoch(k: int) -> None:
         )
 
     st.subheader("The ledger")
-    shown = records[max(0, k - net.LEDGER_EPOCHS) : k]
-    st.markdown(
-        "Ten rows per epoch, one per parameter. Check any row: **new = current − learning rate × gradient**, and "
-        "the next epoch starts from that new value. The latest epoch is at the top, marked ▶ and shaded."
-    )
+    shown = run.up_to(k)[-net.LEDGER_STEPS :]
+    if plain:
+        st.markdown(
+            "Ten rows per epoch, one per parameter. Check any row: **new = current − learning rate × gradient**, "
+            "and the next epoch starts from that new value. The latest epoch is at the top, marked ▶ and shaded."
+        )
+    else:
+        st.markdown(
+            "Ten rows per step, one per parameter. Check any row: **new = current − update**, with the update from "
+            "the optimizer's rule; then the batch's rows and what the optimizer remembers. The latest step is at "
+            "the top, marked ▶ and shaded."
+        )
     if shown:
-        frame = tables.ledger_frame(shown, loss_name)
+        frame = tables.ledger_frame(shown, loss_name, config.optimizer, extended=not plain, rows=n_rows)
         st.dataframe(
             tables.highlight_latest(frame),
             hide_index=True,
@@ -146,14 +164,15 @@ def show_epoch(k: int) -> None:
             height=min(420, 38 + 35 * len(frame)),
             column_config=tables.text_columns(frame),
         )
-        if k > len(shown):
-            st.caption(f"Showing the latest {len(shown)} of the {k:,} epochs taken.")
+        if len(run.up_to(k)) > len(shown):
+            what = "epochs" if plain else "steps"
+            st.caption(f"Showing the latest {len(shown)} of the {len(run.up_to(k)):,} {what} taken.")
     else:
         st.caption("No epochs yet: the ledger fills in as you press Next epoch.")
 
-    if records:
-        # The epoch whose gradient is explained: the latest in the ledger, or epoch 1 before any step.
-        record = records[k - 1] if k else records[0]
+    if run.records:
+        # The step whose gradient is explained: the latest in the ledger, or the first before any step.
+        record = run.epoch_records(k)[-1] if k else run.records[0]
         chain_rule(record, k)
         gradient_check(record)
 
@@ -167,6 +186,9 @@ def chain_rule(record, k: int) -> None:
         help="Pick any of the 10: the formula and its numbers follow.",
     )
     index = network.PARAMETERS.index(name)
+    rows = np.asarray(record.rows) if batched else slice(None)  # the houses this step's gradient adds up
+    n_houses = len(fit.y[rows])
+    which = f"the {n_houses} houses of this step's batch" if batched else f"the {n_houses} houses"
     if index in (6, 7):
         path = f"{name} moves the prediction directly (ŷ = w7·h1 + w8·h2), and the prediction moves the loss"
     else:
@@ -177,9 +199,9 @@ def chain_rule(record, k: int) -> None:
         )
     st.markdown(
         f"The loss feels {name} only through a chain: {path}. The **chain rule** multiplies the rates of change "
-        f"along the chain, house by house, then adds up over the {n_houses} houses:"
+        f"along the chain, house by house, then adds up over {which}:"
     )
-    factors = network.chain_rule(record.current, fit.X, fit.y, act, config.loss, name)
+    factors = network.chain_rule(record.current, fit.X[rows], fit.y[rows], act, config.loss, name)
     general, first = net.chain_rule_tex(config, name, factors)
     st.latex(general)
     if index not in (6, 7):
@@ -199,7 +221,10 @@ def chain_rule(record, k: int) -> None:
     st.latex(first)
     with np.errstate(all="ignore"):
         total = float(np.sum(np.prod(list(factors.values()), axis=0)))  # the product per house, summed
-    st.latex(rf"\text{{all {n_houses} houses: }} \sum_{{i=1}}^{{{n_houses}}} (\ldots) = {tex(total)}")
+    st.latex(
+        rf"\text{{{'the batch' if batched else 'all'} {n_houses} houses: }} "
+        rf"\sum_{{i=1}}^{{{n_houses}}} (\ldots) = {tex(total)}"
+    )
     st.markdown(
         f"Add up that product for every house and you have the gradient: the ledger's **gradient** for {name} "
         f"in epoch {record.epoch} is **{num(record.gradient[index])}**."
@@ -208,7 +233,11 @@ def chain_rule(record, k: int) -> None:
 
 def gradient_check(record) -> None:
     st.subheader("Check: backpropagation is just derivatives")
-    table, worst = net.gradient_check(fit, record.current, record.gradient)
+    gradient = record.gradient
+    if batched:  # the check is on every house: set it beside backpropagation on every house too
+        gradient = network.loss_grad(record.current, fit.X, fit.y, act, config.loss)
+        st.caption("With mini-batches the ledger's gradient is a batch's; this check uses all the houses.")
+    table, worst = net.gradient_check(fit, record.current, gradient)
     st.markdown(
         "Is the chain rule right? Nudge each parameter up and down by 0.000001, run the whole network each "
         "time, and see how much the loss changes: (loss up − loss down) ÷ 0.000002. That **finite difference** "

@@ -23,6 +23,18 @@ def house_columns(inputs: tuple[str, ...], y: str = "price") -> tuple[np.ndarray
 
 
 @st.cache_data(show_spinner=False)
+def row_count() -> int:
+    """How many houses the data has."""
+    return len(gdcore.read_table(gdcore.WINDSOR))
+
+
+@st.cache_data(show_spinner=False)
+def numeric_columns() -> list[str]:
+    """The Windsor columns that hold only numbers: the ones a model can use."""
+    return gdcore.numeric_columns(gdcore.read_table(gdcore.WINDSOR))
+
+
+@st.cache_data(show_spinner=False)
 def door_to_door() -> gdcore.Dataset:
     """The door-to-door table: one row per bedroom count, with the average price of those houses."""
     data = houses()

@@ -175,10 +175,19 @@ def loss_over_epochs(
 
 
 def houses_chart(
-    x: np.ndarray, y: np.ndarray, lines: dict[str, tuple[float, float]], *, x_title: str, y_title: str
+    x: np.ndarray,
+    y: np.ndarray,
+    lines: dict[str, tuple[float, float]],
+    *,
+    x_title: str,
+    y_title: str,
+    unit: str = "bedrooms",
+    batch: Sequence[int] | None = None,
 ) -> go.Figure:
-    """Every house as a dot (spread sideways a little so they do not hide each other) and the lines."""
-    jitter = np.random.default_rng(0).uniform(-0.18, 0.18, size=len(x))  # fixed: the same picture every run
+    """Every house as a dot (whole-number x spread sideways a little so they do not hide each other),
+    the lines, and the houses of this step's batch marked."""
+    whole = bool(np.all(x == np.round(x)))
+    jitter = np.random.default_rng(0).uniform(-0.18, 0.18, size=len(x)) if whole else np.zeros(len(x))  # fixed
     fig = go.Figure()
     fig.add_scatter(
         x=x + jitter,
@@ -187,13 +196,50 @@ def houses_chart(
         name="a house",
         customdata=x,
         marker=dict(symbol="circle", size=5, color=ORANGE, opacity=0.45),
-        hovertemplate="%{customdata} bedrooms, $%{y:,.0f}<extra></extra>",
+        hovertemplate=f"%{{customdata}} {unit}, $%{{y:,.0f}}<extra></extra>",
     )
-    line_x = np.array([x.min() - 0.5, x.max() + 0.5])
+    if batch is not None:
+        rows = np.asarray(batch, dtype=int)
+        fig.add_scatter(
+            x=x[rows] + jitter[rows],
+            y=y[rows],
+            mode="markers",
+            name=f"this step's batch ({len(rows)} house{'' if len(rows) == 1 else 's'})",
+            customdata=x[rows],
+            marker=dict(symbol="diamond", size=9, color=VERMILLION, line=dict(color="black", width=1)),
+            hovertemplate=f"in the batch: %{{customdata}} {unit}, $%{{y:,.0f}}<extra></extra>",
+        )
+    pad = 0.5 if whole else 0.05 * float(np.ptp(x))
+    line_x = np.array([x.min() - pad, x.max() + pad])
     styles = [dict(color=GREY, dash="dot", width=2), dict(color=BLUE, width=3), dict(color=GREEN, dash="dash", width=2)]
     for (name, (slope, intercept)), style in zip(lines.items(), styles):
         fig.add_scatter(x=line_x, y=slope * line_x + intercept, mode="lines", name=name, line=style)
     layout(fig, x_title, y_title)
     # Keep the houses in view even when a diverging line shoots off the chart.
     fig.update_yaxes(**MONEY, range=[min(0.0, float(y.min())), 1.08 * float(y.max())])
+    return fig
+
+
+def rate_chart(rates: Sequence[float], *, now: int) -> go.Figure:
+    """The learning rate of each epoch (a bar each), the epoch shown marked with a diamond."""
+    epochs = list(range(1, len(rates) + 1))
+    fig = go.Figure()
+    fig.add_bar(
+        x=epochs,
+        y=list(rates),
+        name="learning rate of the epoch",
+        marker=dict(color=SKY, line=dict(color=BLUE, width=0.5)),
+        hovertemplate="epoch %{x}: learning rate %{y:.6g}<extra></extra>",
+    )
+    if 1 <= now <= len(rates):
+        fig.add_scatter(
+            x=[now],
+            y=[rates[now - 1]],
+            mode="markers",
+            name="this epoch",
+            marker=dict(symbol="diamond", size=13, color=VERMILLION, line=dict(color="black", width=1)),
+        )
+    layout(fig, "epoch", "learning rate", height=260)
+    fig.update_xaxes(range=[0.5, len(rates) + 0.5])
+    fig.update_yaxes(rangemode="tozero", exponentformat="power")
     return fig

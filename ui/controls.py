@@ -11,16 +11,33 @@ from dataclasses import fields
 import streamlit as st
 
 from gdcore import DescentConfig, GuessConfig, SlopeConfig
-from ui import state
+from gdcore.config import Training, kind_of
+from gdcore.optimizers import DEFAULT_EPS
+from ui import cached, state
 
 START_LABELS = {"random": "random (from a seed)", "typed": "typed in"}
 LOSS_LABELS = {"sse": "sum of squared errors (SSE)", "mse": "mean of squared errors (MSE = SSE ÷ n)"}
 SCALE_LABELS = {"none": "none: bedrooms and dollars", "standardize": "standardize x and y"}
 
 
+def field_for(cls, url: str):
+    """The config field whose URL key is `url`."""
+    return next(f for f in fields(cls) if f.metadata["url"] == url)
+
+
 def meta(cls, url: str) -> dict:
     """The field metadata (URL key, range, choices) of the config field whose URL key is `url`."""
-    return next(f.metadata for f in fields(cls) if f.metadata["url"] == url)
+    return field_for(cls, url).metadata
+
+
+def keep(url: str, value) -> None:
+    """Give a widget shown only for some settings its last value back before it is drawn again.
+
+    Streamlit forgets the value of a widget that a run does not draw (say, momentum's mu while
+    Adam is picked); the config kept it.
+    """
+    if url not in st.session_state:
+        st.session_state[url] = value
 
 
 def number(
@@ -113,9 +130,13 @@ def slope_controls() -> SlopeConfig:
     return config
 
 
-def descent_controls() -> DescentConfig:
-    """The descent's settings; pages 3 and 4 share them (and their link), so the check matches the run."""
-    base = state.seed("descent", DescentConfig)
+def descent_controls(rows: int) -> DescentConfig:
+    """The descent's settings; pages 3 and 4 share them (and their link), so the check matches the run.
+
+    `rows`: how many houses the data has, the largest batch.
+    """
+    columns = [name for name in cached.numeric_columns() if name != "price"]
+    base = state.seed("descent", DescentConfig, columns={"x": columns, "y": ["price"]}, views=("epoch",))
     with st.sidebar:
         st.subheader("The descent")
         lr = number(
@@ -164,6 +185,7 @@ def descent_controls() -> DescentConfig:
             fmt="%g",
             disabled=start != "typed",
         )
+    advanced = training_controls(DescentConfig, base, rows)
     return DescentConfig(
         learning_rate=lr,
         epochs=epochs,
@@ -175,4 +197,118 @@ def descent_controls() -> DescentConfig:
         init_intercept=intercept0,
         x=base.x,
         y=base.y,
+        **advanced,
+    )
+
+
+OPTIMIZER_LABELS = {
+    "gd": "plain gradient descent",
+    "momentum": "momentum: a heavy ball",
+    "nesterov": "Nesterov: momentum that looks ahead",
+    "adagrad": "AdaGrad: a brake per parameter",
+    "rmsprop": "RMSProp: a brake that forgets",
+    "adam": "Adam: momentum and a brake",
+}
+SCHEDULE_LABELS = {
+    "constant": "constant: the same every epoch",
+    "step": "step: drop by gamma every few epochs",
+    "exponential": "exponential: × gamma every epoch",
+    "cosine": "cosine: glide down to a minimum",
+}
+# The hyperparameters each optimizer and each schedule reads (URL keys): only those are shown.
+OPTIMIZER_USES = {"momentum": ("mu",), "nesterov": ("mu",), "adagrad": ("eps",), "rmsprop": ("alpha", "eps")}
+OPTIMIZER_USES["adam"] = ("b1", "b2", "eps")
+SCHEDULE_USES = {"step": ("gamma", "every"), "exponential": ("gamma",), "cosine": ("lrmin",)}
+HYPER_WIDGETS = {
+    "mu": (
+        "Momentum μ",
+        0.05,
+        "How much of the last velocity each step keeps: v = μ·v + gradient. 0 is plain descent.",
+    ),
+    "alpha": ("RMSProp's α", 0.01, "How much of the old average of gradient² it keeps: E = α·E + (1 − α)·g²."),
+    "b1": ("Adam's β1", 0.01, "Memory of the gradient: m = β1·m + (1 − β1)·g."),
+    "b2": ("Adam's β2", 0.001, "Memory of the gradient squared: v = β2·v + (1 − β2)·g²."),
+    "gamma": ("Factor γ", 0.05, "Each drop multiplies the learning rate by γ (0.5 halves it)."),
+    "every": ("Drop every … epochs", 1, "The step schedule keeps the rate for this many epochs, then drops it."),
+    "lrmin": ("Smallest rate at the end", 0.001, "Cosine glides from the learning rate down towards this."),
+}
+
+
+def training_controls(cls: type[Training], base: Training, rows: int) -> dict:
+    """The "Advanced" part of the sidebar: optimizer, schedule, batches. Returns their config values.
+
+    Only the hyperparameters the chosen optimizer and schedule read are drawn; the others keep their
+    values in the config. `rows` is how many rows the data has: the largest useful batch.
+    """
+    values = {f.name: getattr(base, f.name) for f in fields(Training)}
+    with st.sidebar.expander("Advanced: optimizer, schedule, batches", icon=":material/tune:"):
+        optimizer = st.selectbox(
+            "Optimizer",
+            meta(cls, "opt")["choices"],
+            format_func=OPTIMIZER_LABELS.get,
+            key="opt",
+            help="How a gradient becomes a step. Plain descent steps straight against it; the others remember "
+            "earlier gradients.",
+        )
+        values["optimizer"] = optimizer
+        for url in OPTIMIZER_USES.get(optimizer, ()):
+            values[field_for(cls, url).name] = hyper_widget(cls, url, base, optimizer)
+        schedule = st.selectbox(
+            "Learning-rate schedule",
+            meta(cls, "sched")["choices"],
+            format_func=SCHEDULE_LABELS.get,
+            key="sched",
+            help="The learning rate of each epoch: like a car slowing down as it nears its destination.",
+        )
+        values["schedule"] = schedule
+        for url in SCHEDULE_USES.get(schedule, ()):
+            values[field_for(cls, url).name] = hyper_widget(cls, url, base, optimizer)
+        keep("warmup", base.warmup)
+        values["warmup"] = number(
+            cls, "warmup", "Warm-up epochs", step=1, help="The rate grows from lr/W to lr over the first W epochs."
+        )
+        keep("batch", min(base.batch_size, rows))
+        values["batch_size"] = st.number_input(
+            f"Batch size (0 = all {rows:,} rows)",
+            min_value=0,
+            max_value=rows,
+            step=1,
+            key="batch",
+            help="How many rows each step looks at. All rows: one step per epoch. Fewer: several quicker, noisier "
+            "steps per epoch (mini-batches); 1 is stochastic gradient descent.",
+        )
+        keep("shuffle", base.shuffle)
+        values["shuffle"] = st.toggle(
+            "Shuffle the rows every epoch",
+            key="shuffle",
+            disabled=not 0 < values["batch_size"] < rows,
+            help="A fresh random order each epoch, drawn from the seed. Off: batches in file order.",
+        )
+    return values
+
+
+def hyper_widget(cls, url: str, base: Training, optimizer: str):
+    """One hyperparameter's number box, with its last value kept while it was hidden."""
+    f = field_for(cls, url)
+    keep(url, getattr(base, f.name))
+    if url == "eps":
+        return st.number_input(
+            f"ε (empty: {DEFAULT_EPS[optimizer]:g})",
+            min_value=float(f.metadata["low"]),
+            max_value=float(f.metadata["high"]),
+            value=None,
+            format="%g",
+            key=url,
+            help="Keeps the division by √(…) away from zero.",
+        )
+    label, step, help_text = HYPER_WIDGETS[url]
+    cast = int if kind_of(f) is int else float
+    return st.number_input(
+        label,
+        min_value=cast(f.metadata["low"]),
+        max_value=cast(f.metadata["high"]),
+        step=cast(step),
+        format=None if cast is int else "%g",
+        key=url,
+        help=help_text,
     )

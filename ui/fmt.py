@@ -46,3 +46,24 @@ def difference(a: float, b: float) -> str:
     if math.isfinite(a) and math.isfinite(b) and abs(a - b) <= 1e-9 * max(abs(a), abs(b)):
         return "≈ 0 (rounding)"
     return num(a - b)
+
+
+# How a column of the Windsor data reads on screen: (what it is, one unit of it).
+COLUMNS = {
+    "bedrooms": ("bedrooms", "bedroom"),
+    "bathrms": ("bathrooms", "bathroom"),
+    "lotsize": ("lot size (square feet)", "square foot"),
+    "stories": ("stories (excluding the basement)", "story"),
+    "garagepl": ("garage places", "garage place"),
+    "price": ("price (dollars)", "dollar"),
+}
+
+
+def column_name(name: str) -> str:
+    """'bathrooms' for bathrms; a column we know nothing about keeps its own name."""
+    return COLUMNS.get(name, (name, name))[0]
+
+
+def per_unit(name: str) -> str:
+    """'dollars per bathroom': the units of a slope of the price against this column."""
+    return f"dollars per {COLUMNS.get(name, (name, f'unit of {name}'))[1]}"

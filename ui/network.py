@@ -27,7 +27,7 @@ INPUT_KEYS = ("x1", "x2", "x3")
 DEFAULT = NetworkConfig()
 DEFAULT_PARAM = "w1"
 DEFAULT_RESTARTS = 20
-LEDGER_EPOCHS = 50  # the ledger shows the latest 50 epochs (500 rows), so a long run stays quick to draw
+LEDGER_STEPS = 50  # the ledger shows the latest 50 steps (500 rows), so a long run stays quick to draw
 MAX_RESTARTS = 50
 # The view settings: URL key -> session key.
 EPOCH, PARAM, RESTARTS = "net_epoch", "net_param", "net_restarts"
@@ -84,40 +84,6 @@ def restarts(config: NetworkConfig, n: int) -> list[tuple[int, float]]:
 # --- controls and the link -----------------------------------------------------------------------
 
 
-def _drop_bad_column_links(columns: Sequence[str]) -> list[str]:
-    """Remove column names from the link that the page cannot use, before state.seed reads it.
-
-    NetworkConfig refuses three inputs that are not all different, so a link like ?x1=bathrms must
-    not reach it. Returns the notes to show.
-    """
-    if not st.session_state.get("_new_visit", True):
-        return []
-    params, notes = st.query_params, []
-    raw_target = params.get("y")
-    if raw_target is not None and raw_target != TARGET:
-        notes.append(f"The link's y={raw_target!r} was ignored (this page always predicts {TARGET}).")
-        del params["y"]
-    for key in INPUT_KEYS:
-        raw = params.get(key)
-        if raw is not None and raw not in columns:
-            notes.append(
-                f"The link's {key}={raw!r} was ignored (it is not one of {', '.join(columns)}); "
-                f"using {getattr(DEFAULT, key)!r} instead."
-            )
-            del params[key]
-    chosen = [params.get(key, getattr(DEFAULT, key)) for key in INPUT_KEYS]
-    if len(set(chosen)) < len(chosen):
-        shown = ", ".join(f"{key}={value!r}" for key, value in zip(INPUT_KEYS, chosen))
-        notes.append(
-            f"The link's inputs {shown} repeat a column, and the network needs three different ones; "
-            f"using {', '.join(DEFAULT.inputs)} instead."
-        )
-        for key in INPUT_KEYS:
-            if key in params:
-                del params[key]
-    return notes
-
-
 def _keep_inputs_distinct(changed: str) -> None:
     """Picking a column already used by another input swaps the two, so the three stay different."""
     previous = st.session_state.get(f"config:{PAGE}", DEFAULT)
@@ -129,10 +95,8 @@ def _keep_inputs_distinct(changed: str) -> None:
 def network_controls() -> NetworkConfig:
     """The network's settings in the sidebar, seeded from the link; returns the page's config."""
     columns = input_columns()
-    notes = _drop_bad_column_links(columns)
-    state.seed(PAGE, NetworkConfig)
-    for note in notes:
-        state.add_note(PAGE, note)
+    links = {key: columns for key in INPUT_KEYS} | {"y": [TARGET]}
+    base = state.seed(PAGE, NetworkConfig, columns=links, views=("epoch", "param", "restarts"))
     with st.sidebar:
         st.subheader("The network")
         inputs = [
@@ -181,6 +145,7 @@ def network_controls() -> NetworkConfig:
         )
     if len(set(inputs)) < len(inputs):  # cannot happen through the widgets (they swap); never raise if it does
         inputs = list(DEFAULT.inputs)
+    advanced = controls.training_controls(NetworkConfig, base, cached.row_count())
     return NetworkConfig(
         learning_rate=lr,
         epochs=epochs,
@@ -191,6 +156,7 @@ def network_controls() -> NetworkConfig:
         x2=inputs[1],
         x3=inputs[2],
         y=TARGET,
+        **advanced,
     )
 
 

@@ -14,24 +14,34 @@ from dataclasses import fields
 import streamlit as st
 
 from gdcore import from_query, to_query
+from gdcore.config import shown
 
 
-def seed(page: str, cls) -> object:
+def seed(page: str, cls, columns: dict[str, list[str]] | None = None, views: tuple[str, ...] = ()) -> object:
     """Fill this page's widget keys in session state before the widgets are drawn.
 
     Returns the config the widgets start from. Notes about link values that made no sense are
-    kept for the whole visit and shown by `show_notes`.
+    kept for the whole visit and shown by `show_notes`. `columns`: the column names each column key
+    (x, y, ...) may take; `views`: the link keys the page reads itself (the epoch shown, ...). Any
+    other key in the link is named in a note and dropped.
     """
     url_keys = tuple(f.metadata["url"] for f in fields(cls))
     stored = st.session_state.get(f"config:{page}")
     new_visit = st.session_state.get("_new_visit", True)
-    if stored is not None and not new_visit and all(key in st.session_state for key in url_keys):
-        return stored
+    if stored is not None and not new_visit:
+        return stored  # the widgets hold the values; a widget drawn only for some settings is kept by controls.keep
     params = st.query_params.to_dict()
     if stored is None or any(key in params for key in url_keys):
-        config, notes = from_query(cls, params)
+        config, notes = from_query(cls, params, columns=columns)
     else:  # coming back to the page: the link was cleared by the page switch, the config was kept
         config, notes = stored, []
+    unknown = [key for key in params if key not in url_keys and key not in views]
+    if unknown:
+        listed = ", ".join(shown(key) for key in unknown[:5]) + (", …" if len(unknown) > 5 else "")
+        notes.append(
+            f"The link's {listed} {'is not a setting' if len(unknown) == 1 else 'are not settings'} of this "
+            "page: ignored."
+        )
     for f in fields(cls):
         st.session_state[f.metadata["url"]] = getattr(config, f.name)
     st.session_state[f"notes:{page}"] = notes

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from gdcore import EpochRecord, ledger_rows
+from gdcore.descent import ledger_columns
 from ui.fmt import num
 
 LEDGER_HEADERS = {
@@ -21,15 +22,54 @@ LEDGER_HEADERS = {
 }
 
 
-def ledger_frame(records: Sequence[EpochRecord], loss_name: str = "loss") -> pd.DataFrame:
-    """The guided ledger: one row per parameter per epoch, newest epoch first and marked with ▶."""
-    headers = LEDGER_HEADERS | {"loss": f"{loss_name} at current"}
-    frame = pd.DataFrame(ledger_rows(records[::-1]), columns=list(headers)).rename(columns=headers)
-    latest = records[-1].epoch if records else None
-    frame.insert(0, "now", ["▶" if epoch == latest else "" for epoch in frame["epoch"]])
+STEP_HEADERS = {
+    "step": "step",
+    "update": "update",
+    "rows": "rows in the batch",
+    "velocity": "velocity v",
+    "sum_sq": "sum of g² (G)",
+    "mean_sq": "average of g² (E)",
+    "m": "m",
+    "v": "v",
+    "m_hat": "m̂",
+    "v_hat": "v̂",
+}
+
+
+def rows_summary(text: str, rows: int) -> str:
+    """'all 546' for a full batch, else how many rows and the first few of them."""
+    numbers = text.split()
+    if len(numbers) == rows:
+        return f"all {rows:,}"
+    head = ", ".join(str(int(n) + 1) for n in numbers[:6])  # 1-based, as a learner counts houses
+    return f"{len(numbers)}: houses {head}{', …' if len(numbers) > 6 else ''}"
+
+
+def ledger_frame(
+    records: Sequence[EpochRecord],
+    loss_name: str = "loss",
+    optimizer: str = "gd",
+    extended: bool = False,
+    rows: int = 0,
+) -> pd.DataFrame:
+    """The guided ledger: one row per parameter per step, newest first, the latest marked with ▶.
+
+    `extended` adds the step, the update, the batch's rows and the optimizer's memory after the step.
+    """
+    headers = LEDGER_HEADERS | {"loss": f"{loss_name} at current (all rows)" if extended else f"{loss_name} at current"}
+    if extended:
+        headers["new"] = "new = current − update"
+        headers |= {name: STEP_HEADERS[name] for name in ledger_columns(optimizer, True)[len(LEDGER_HEADERS) :]}
+    frame = pd.DataFrame(ledger_rows(records[::-1], extended), columns=list(headers)).rename(columns=headers)
+    latest = records[-1].step if records else None
+    steps = [r.step for r in records[::-1] for _ in r.names]
+    frame.insert(0, "now", ["▶" if step == latest else "" for step in steps])
     # Written out as text: six significant figures, powers of ten only for huge or tiny numbers.
-    for header in list(headers.values())[2:]:
-        frame[header] = frame[header].map(num)
+    for name, header in headers.items():
+        if name == "rows":
+            frame[header] = frame[header].map(lambda text: rows_summary(text, rows))
+        elif name not in ("epoch", "parameter", "step"):
+            frame[header] = frame[header].map(num)
     return frame
 
 
@@ -39,6 +79,7 @@ def text_columns(frame: pd.DataFrame) -> dict:
         "gradient": "The slope of the loss for this parameter: how fast the loss rises as the parameter grows.",
         "new = current − rate × gradient": "The step: against the gradient, scaled by the learning rate.",
     }
+    tips["update"] = "What the step subtracts: new = current − update. Plain descent: learning rate × gradient."
     return {header: st.column_config.TextColumn(header, help=tips.get(header)) for header in frame.columns[3:]}
 
 
