@@ -44,22 +44,10 @@ st.markdown(
         else ""
     )
 )
-if not plain:
-    changes = []
-    if config.optimizer != "gd":
-        changes.append(f"the optimizer is **{controls.OPTIMIZER_LABELS[config.optimizer]}**")
-    if config.schedule != "constant" or config.warmup:
-        warm = f", after {config.warmup} warm-up epochs" if config.warmup else ""
-        changes.append(f"the learning rate follows a **{config.schedule}** schedule{warm}")
-    if batched:
-        steps = -(-n // config.batch_size)  # ceil
-        changes.append(
-            f"each step looks at a **batch of {config.batch_size}** houses"
-            f"{', freshly shuffled every epoch' if config.shuffle else ', in file order'}: {steps} steps per epoch"
-        )
+advanced = controls.describe_training(config, n)
+if advanced:
     st.info(
-        "Advanced settings (sidebar): " + "; ".join(changes) + ". The ledger shows every step with its update "
-        "and what the optimizer remembers.",
+        advanced + " The ledger shows every step with its update and what the optimizer remembers.",
         icon=":material/tune:",
     )
 outcome = verdict(fit)

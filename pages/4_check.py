@@ -6,7 +6,7 @@ import streamlit as st
 
 from gdcore import line, why_different
 from ui import cached, controls, router, state
-from ui.fmt import difference, num
+from ui.fmt import column_name, difference, num, per_unit
 
 router.ensure_router()
 
@@ -35,9 +35,9 @@ def loss(params):
 
 
 rows = {
-    "slope (dollars per bedroom)": [descent[0], normal[0], sklearn[0]],
+    f"slope ({per_unit(config.x)})": [descent[0], normal[0], sklearn[0]],
     "intercept (dollars)": [descent[1], normal[1], sklearn[1]],
-    f"{loss_name} on all 546 houses (dollars²)": [loss(descent), loss(normal), loss(sklearn)],
+    f"{loss_name} on all {len(data.x)} houses (dollars²)": [loss(descent), loss(normal), loss(sklearn)],
 }
 table = pd.DataFrame(
     {
@@ -57,11 +57,11 @@ agrees, sentence = why_different(fit, sklearn)
 if config.scale == "standardize":
     st.markdown(
         "The descent ran on standardized numbers; its slope and intercept were turned back into dollars with "
-        "slope = slope_std × std(price) ÷ std(bedrooms) and intercept = mean(price) + std(price) × intercept_std "
-        "− slope × mean(bedrooms)."
+        f"slope = slope_std × std(price) ÷ std({config.x}) and intercept = mean(price) + std(price) × intercept_std "
+        f"− slope × mean({config.x})."
     )
 st.caption(
-    "The normal equation: solve (AᵀA)·p = Aᵀy for p = (slope, intercept), where A has a column of bedrooms and "
-    "a column of 1s. A difference smaller than a billionth of the numbers themselves is floating-point rounding, "
-    "shown as ≈ 0."
+    f"The normal equation: solve (AᵀA)·p = Aᵀy for p = (slope, intercept), where A has a column of "
+    f"{column_name(config.x)} and a column of 1s. A difference smaller than a billionth of the numbers themselves "
+    "is floating-point rounding, shown as ≈ 0."
 )

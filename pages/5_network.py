@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from gdcore import baseline_loss, descend, network, network_verdict
-from ui import cached, router, state, stepper, tables, updates
+from ui import cached, controls, router, state, stepper, tables, updates
 from ui import network as net
 from ui.fmt import money, num, tex
 
@@ -59,6 +59,9 @@ st.markdown(
     "3. **Step against the gradient**: new = current − learning rate × gradient, for each of the 10.\n"
     "4. **Repeat**, one epoch at a time."
 )
+advanced = controls.describe_training(config, n_rows)
+if advanced:
+    st.info(advanced, icon=":material/tune:")
 kind, sentence = network_verdict(fit, suggest=net.DEFAULT.learning_rate)
 {"converging": st.success, "crawling": st.info}.get(kind, st.error)(sentence)
 stopped = f" (the run stopped before epoch {fit.run.diverged_at} of {config.epochs})" if fit.run.diverged_at else ""

@@ -9,7 +9,7 @@ import streamlit as st
 from gdcore import chain
 from gdcore.experiment import standardize_columns
 from gdcore.network import activate_slope
-from ui import cached, gradients, router, state
+from ui import cached, controls, gradients, router, state
 from ui.fmt import num
 
 router.ensure_router()
@@ -185,6 +185,9 @@ st.markdown(
     f"Every epoch: the loss and all {2 * depth + 3} gradients on all 546 houses, then "
     "new = current − learning rate × gradient for every weight and bias at once, with one learning rate."
 )
+advanced = controls.describe_training(config, len(fit.y))
+if advanced:
+    st.info(advanced, icon=":material/tune:")
 outcome = chain.descent_verdict(fit)
 gradients.say(outcome.kind, outcome.sentence)
 final_loss = fit.loss(fit.run.final)
@@ -202,7 +205,8 @@ with left:
         key="losses",
     )
     steps = len(fit.run.records)
-    losses = [r.loss for r in fit.run.records] + ([final_loss] if np.isfinite(final_loss) else [])
+    starts = [fit.run.epoch_records(k)[0].loss for k in range(1, fit.run.epochs + 1)]  # each epoch's first loss
+    losses = starts + ([final_loss] if np.isfinite(final_loss) else [])
     caption = "Chart: the loss (mean squared error) after each epoch taken, with markers"
     if len(losses) == 1:
         caption += f": only the start, {short(losses[0])}"
@@ -212,7 +216,7 @@ with left:
     if fit.run.diverged_at is not None:
         caption += (
             f" At epoch {fit.run.diverged_at} the numbers became too large to store, so the line stops after "
-            f"{steps} epoch{'' if steps == 1 else 's'} (dotted line)."
+            f"{fit.run.epochs} epoch{'' if fit.run.epochs == 1 else 's'} (dotted line)."
         )
     st.caption(caption)
 with right:

@@ -14,10 +14,11 @@ from gdcore import DescentConfig, GuessConfig, SlopeConfig
 from gdcore.config import Training, kind_of
 from gdcore.optimizers import DEFAULT_EPS
 from ui import cached, state
+from ui.fmt import per_unit
 
 START_LABELS = {"random": "random (from a seed)", "typed": "typed in"}
 LOSS_LABELS = {"sse": "sum of squared errors (SSE)", "mse": "mean of squared errors (MSE = SSE ÷ n)"}
-SCALE_LABELS = {"none": "none: bedrooms and dollars", "standardize": "standardize x and y"}
+SCALE_LABELS = {"none": "none: the data's own units (say, bedrooms and dollars)", "standardize": "standardize x and y"}
 
 
 def field_for(cls, url: str):
@@ -173,7 +174,7 @@ def descent_controls(rows: int) -> DescentConfig:
             disabled=start != "random",
             help="The same seed always gives the same starting line.",
         )
-        units = "standardized units" if scale == "standardize" else "dollars per bedroom"
+        units = "standardized units" if scale == "standardize" else per_unit(base.x)
         slope0 = number(
             DescentConfig, "slope0", f"Starting slope ({units})", step=0.1, fmt="%g", disabled=start != "typed"
         )
@@ -312,3 +313,20 @@ def hyper_widget(cls, url: str, base: Training, optimizer: str):
         key=url,
         help=help_text,
     )
+
+
+def describe_training(config: Training, rows: int) -> str | None:
+    """What the Advanced settings change about the walk downhill, in one sentence; None for plain descent."""
+    if config.plain(rows):
+        return None
+    changes = []
+    if config.optimizer != "gd":
+        changes.append(f"the optimizer is **{OPTIMIZER_LABELS[config.optimizer]}**")
+    if config.schedule != "constant" or config.warmup:
+        warm = f", after {config.warmup} warm-up epochs" if config.warmup else ""
+        changes.append(f"the learning rate follows a **{config.schedule}** schedule{warm}")
+    if 0 < config.batch_size < rows:
+        steps = -(-rows // config.batch_size)  # ceil
+        order = ", freshly shuffled every epoch" if config.shuffle else ", in file order"
+        changes.append(f"each step looks at a **batch of {config.batch_size}** rows{order}: {steps} steps per epoch")
+    return "Advanced settings (sidebar): " + "; ".join(changes) + "."

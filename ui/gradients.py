@@ -17,7 +17,7 @@ from gdcore.chain import INPUTS, TARGET, ChainConfig, ChainFit, fit_chain
 from gdcore.descent import Run
 from ui import cached, state
 from ui.charts import BLUE, GREEN, GREY, ORANGE, VERMILLION, layout
-from ui.controls import choice, meta, number
+from ui.controls import choice, meta, number, training_controls
 
 PAGE = "gradients"
 ACTIVATION_LABELS = {
@@ -52,7 +52,7 @@ def _slider(url: str, label: str, *, step: float, help: str) -> float:
 
 def controls() -> ChainConfig:
     """The sidebar: the chain, then its descent. Returns the config and writes it to the link."""
-    state.seed(PAGE, ChainConfig)
+    base = state.seed(PAGE, ChainConfig)
     with st.sidebar:
         st.subheader("The chain")
         depth = _slider("depth", "Layers", step=1, help="How many layers of one node each, from 2 to 30.")
@@ -89,7 +89,9 @@ def controls() -> ChainConfig:
         )
         epochs = number(ChainConfig, "epochs", "Epochs", step=1, help="How many steps to take (1 to 100).")
         seed = number(ChainConfig, "seed", "Seed", step=1, help="The same seed always draws the same starting weights.")
+    advanced = training_controls(ChainConfig, base, cached.row_count())
     config = ChainConfig(
+        **advanced,
         depth=depth,
         scale=scale,
         activation=activation,
@@ -189,10 +191,10 @@ def layer_bars(values: np.ndarray, *, y_title: str, what: str, guides: float | N
 def loss_chart(run: Run, final_loss: float, *, baseline: float, epochs: int, units: str) -> go.Figure:
     """The loss after each epoch (log axis when it spans a hundredfold), the average-guess level, and
     a marked line where the numbers became too large to store."""
-    steps = [r.epoch - 1 for r in run.records]  # a record's loss is at its start: after epoch - 1 steps
-    losses = [r.loss for r in run.records]
+    steps = list(range(run.epochs))  # an epoch's first record holds the loss at its start
+    losses = [run.epoch_records(k)[0].loss for k in range(1, run.epochs + 1)]
     if math.isfinite(final_loss):
-        steps, losses = steps + [len(run.records)], losses + [final_loss]
+        steps, losses = steps + [run.epochs], losses + [final_loss]
     fig = go.Figure()
     fig.add_scatter(
         x=steps,
