@@ -22,6 +22,8 @@ with st.sidebar:
         "The address bar always holds your settings: copy it to share exactly this view."
     )
 
+# A wide equation scrolls sideways on a phone instead of being cut off at the screen's edge.
+st.html("<style>.katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 4px; }</style>")
 page = st.navigation(pages)
 # A new visit to a page (first run, or arriving from another page) re-seeds its widgets: see ui/state.py.
 st.session_state["_new_visit"] = st.session_state.get("_last_page") != page.url_path

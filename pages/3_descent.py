@@ -90,7 +90,8 @@ def show_epoch(k: int) -> None:
             f"{num(steps[0].loss)} {loss_units}.{count}{rate}"
         )
         if config.optimizer != "gd":
-            st.latex(updates.RULES_TEX[config.optimizer])
+            for rule in updates.RULES_TEX[config.optimizer]:
+                st.latex(rule)
         previous = run.records[latest.step - 2] if latest.step > 1 else None  # record i is step i + 1
         for text in updates.update_lines(config, latest, previous):
             st.latex(text)

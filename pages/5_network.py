@@ -97,7 +97,8 @@ def show_epoch(k: int) -> None:
             latest = run.epoch_records(k)[-1]
             with st.expander(f"This epoch's last step (step {latest.step}), written out for all 10 parameters"):
                 if config.optimizer != "gd":
-                    st.latex(updates.RULES_TEX[config.optimizer])
+                    for rule in updates.RULES_TEX[config.optimizer]:
+                        st.latex(rule)
                 previous = run.records[latest.step - 2] if latest.step > 1 else None
                 for text in updates.update_lines(config, latest, previous):
                     st.latex(text)

@@ -10,17 +10,19 @@ from gdcore.descent import StepRecord
 from gdcore.optimizers import DEFAULT_EPS
 from ui.fmt import tex
 
-# Each rule in symbols, shown above the numbers.
+NEW = r"\text{new} = \text{current} - \text{lr} \times "
+# Each rule in symbols, one equation a line (so a line fits a phone), shown above the numbers.
 RULES_TEX = {
-    "gd": r"\text{new} = \text{current} - \text{lr} \times g",
-    "momentum": r"v = \mu\, v + g \qquad \text{new} = \text{current} - \text{lr} \times v",
-    "nesterov": r"v = \mu\, v + g \qquad \text{new} = \text{current} - \text{lr} \times (g + \mu\, v)",
-    "adagrad": r"G = G + g^2 \qquad \text{new} = \text{current} - \text{lr} \times \frac{g}{\sqrt{G} + \varepsilon}",
-    "rmsprop": r"E = \alpha E + (1 - \alpha)\, g^2 \qquad "
-    r"\text{new} = \text{current} - \text{lr} \times \frac{g}{\sqrt{E} + \varepsilon}",
-    "adam": r"m = \beta_1 m + (1 - \beta_1)\, g \quad v = \beta_2 v + (1 - \beta_2)\, g^2 \quad "
-    r"\hat m = \frac{m}{1 - \beta_1^s} \quad \hat v = \frac{v}{1 - \beta_2^s} \quad "
-    r"\text{new} = \text{current} - \text{lr} \times \frac{\hat m}{\sqrt{\hat v} + \varepsilon}",
+    "gd": [NEW + "g"],
+    "momentum": [r"v = \mu\, v + g", NEW + "v"],
+    "nesterov": [r"v = \mu\, v + g", NEW + r"(g + \mu\, v)"],
+    "adagrad": [r"G = G + g^2", NEW + r"\frac{g}{\sqrt{G} + \varepsilon}"],
+    "rmsprop": [r"E = \alpha E + (1 - \alpha)\, g^2", NEW + r"\frac{g}{\sqrt{E} + \varepsilon}"],
+    "adam": [
+        r"m = \beta_1 m + (1 - \beta_1)\, g \qquad v = \beta_2 v + (1 - \beta_2)\, g^2",
+        r"\hat m = \frac{m}{1 - \beta_1^s} \qquad \hat v = \frac{v}{1 - \beta_2^s} \qquad (s = \text{step})",
+        NEW + r"\frac{\hat m}{\sqrt{\hat v} + \varepsilon}",
+    ],
 }
 
 
@@ -30,7 +32,8 @@ def memory(record: StepRecord | None) -> dict[str, tuple[float, ...]]:
 
 
 def update_lines(config, record: StepRecord, previous: StepRecord | None) -> list[str]:
-    """For each parameter, the step's arithmetic with this step's numbers: one LaTeX line each."""
+    """The step's arithmetic with this step's numbers: one short LaTeX equation per line, so that each
+    fits a phone's width; the optimizer's memory carries the parameter's name as a subscript."""
     before, after = memory(previous), memory(record)
     eps = config.eps if config.eps is not None else DEFAULT_EPS.get(config.optimizer, 0.0)
     lr = tex(record.learning_rate)
@@ -40,35 +43,32 @@ def update_lines(config, record: StepRecord, previous: StepRecord | None) -> lis
         g_ = tex(g, wrap=True)
         was = {key: values[i] for key, values in before.items()}
         now = {key: values[i] for key, values in after.items()}
+        sub = rf"_{{\text{{{name}}}}}"  # v_slope, m_w1, ...
         head = rf"\text{{{name}}} \leftarrow {tex(current)} - {lr} \times "
         if config.optimizer == "gd":
             lines.append(rf"{head}{g_} = {tex(new)}")
         elif config.optimizer in ("momentum", "nesterov"):
             mu, v = tex(config.momentum), now["velocity"]
-            velocity = rf"v = {mu} \times {tex(was.get('velocity', 0.0), wrap=True)} + {g_} = {tex(v)}"
+            lines.append(rf"v{sub} = {mu} \times {tex(was.get('velocity', 0.0), wrap=True)} + {g_} = {tex(v)}")
             step = tex(v, wrap=True) if config.optimizer == "momentum" else rf"({g_} + {mu} \times {tex(v, wrap=True)})"
-            lines.append(rf"{velocity} \qquad {head}{step} = {tex(new)}")
+            lines.append(rf"{head}{step} = {tex(new)}")
         elif config.optimizer == "adagrad":
             total = now["sum_sq"]
-            lines.append(
-                rf"G = {tex(was.get('sum_sq', 0.0))} + {g_}^2 = {tex(total)} \qquad "
-                rf"{head}\frac{{{tex(g)}}}{{\sqrt{{{tex(total)}}} + {tex(eps)}}} = {tex(new)}"
-            )
+            lines.append(rf"G{sub} = {tex(was.get('sum_sq', 0.0))} + {g_}^2 = {tex(total)}")
+            lines.append(rf"{head}\frac{{{tex(g)}}}{{\sqrt{{{tex(total)}}} + {tex(eps)}}} = {tex(new)}")
         elif config.optimizer == "rmsprop":
             alpha, mean = tex(config.alpha), now["mean_sq"]
             lines.append(
-                rf"E = {alpha} \times {tex(was.get('mean_sq', 0.0))} + (1 - {alpha}) \times {g_}^2 = {tex(mean)} "
-                rf"\qquad {head}\frac{{{tex(g)}}}{{\sqrt{{{tex(mean)}}} + {tex(eps)}}} = {tex(new)}"
+                rf"E{sub} = {alpha} \times {tex(was.get('mean_sq', 0.0))} + (1 - {alpha}) \times {g_}^2 = {tex(mean)}"
             )
+            lines.append(rf"{head}\frac{{{tex(g)}}}{{\sqrt{{{tex(mean)}}} + {tex(eps)}}} = {tex(new)}")
         else:  # adam
             b1, b2, s = tex(config.beta1), tex(config.beta2), record.step
-            lines.append(
-                rf"m = {b1} \times {tex(was.get('m', 0.0), wrap=True)} + (1 - {b1}) \times {g_} = {tex(now['m'])}"
-                rf"\qquad v = {b2} \times {tex(was.get('v', 0.0))} + (1 - {b2}) \times {g_}^2 = {tex(now['v'])}"
-            )
-            lines.append(
-                rf"\hat m = \frac{{{tex(now['m'])}}}{{1 - {b1}^{{{s}}}}} = {tex(now['m_hat'])} \qquad "
-                rf"\hat v = \frac{{{tex(now['v'])}}}{{1 - {b2}^{{{s}}}}} = {tex(now['v_hat'])} \qquad "
-                rf"{head}\frac{{{tex(now['m_hat'])}}}{{\sqrt{{{tex(now['v_hat'])}}} + {tex(eps)}}} = {tex(new)}"
-            )
+            lines += [
+                rf"m{sub} = {b1} \times {tex(was.get('m', 0.0), wrap=True)} + (1 - {b1}) \times {g_} = {tex(now['m'])}",
+                rf"v{sub} = {b2} \times {tex(was.get('v', 0.0))} + (1 - {b2}) \times {g_}^2 = {tex(now['v'])}",
+                rf"\hat m{sub} = \frac{{{tex(now['m'])}}}{{1 - {b1}^{{{s}}}}} = {tex(now['m_hat'])}",
+                rf"\hat v{sub} = \frac{{{tex(now['v'])}}}{{1 - {b2}^{{{s}}}}} = {tex(now['v_hat'])}",
+                rf"{head}\frac{{{tex(now['m_hat'])}}}{{\sqrt{{{tex(now['v_hat'])}}} + {tex(eps)}}} = {tex(new)}",
+            ]
     return lines
