@@ -12,7 +12,7 @@ from ui.fmt import column_name, equation, num, per_unit
 
 router.ensure_router()
 
-config = controls.descent_controls(cached.row_count())
+config = controls.descent_controls(cached.row_count(), views=("epoch",))
 fit = cached.fit(config)
 run = fit.run
 last = run.epochs

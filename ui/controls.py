@@ -131,13 +131,13 @@ def slope_controls() -> SlopeConfig:
     return config
 
 
-def descent_controls(rows: int) -> DescentConfig:
+def descent_controls(rows: int, views: tuple[str, ...] = ()) -> DescentConfig:
     """The descent's settings; pages 3 and 4 share them (and their link), so the check matches the run.
 
-    `rows`: how many houses the data has, the largest batch.
+    `rows`: how many houses the data has, the largest batch; `views`: the link keys the page reads itself.
     """
     columns = [name for name in cached.numeric_columns() if name != "price"]
-    base = state.seed("descent", DescentConfig, columns={"x": columns, "y": ["price"]}, views=("epoch",))
+    base = state.seed("descent", DescentConfig, columns={"x": columns, "y": ["price"]}, views=views)
     with st.sidebar:
         st.subheader("The descent")
         lr = number(

@@ -18,6 +18,7 @@ import streamlit as st
 
 import gdcore
 from gdcore import NetworkConfig, NetworkFit, network
+from gdcore.config import shown
 from ui import cached, charts, controls, state
 from ui.fmt import num, tex
 
@@ -175,7 +176,7 @@ def seed_view(url: str, key: str, default: object, parse: Callable[[str], object
         try:
             value = parse(raw)
         except ValueError:
-            state.add_note(PAGE, f"The link's {url}={raw!r} was ignored ({allowed}); showing {default} instead.")
+            state.add_note(PAGE, f"The link's {url}={shown(raw)} was ignored ({allowed}); showing {default} instead.")
             value = default
     st.session_state[key] = value
 

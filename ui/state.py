@@ -80,7 +80,8 @@ def seed_whole_number(page: str, key: str, high: int) -> None:
                     raise ValueError
             except ValueError:
                 add_note(
-                    page, f"The link's {key}={raw!r} was ignored (this run has epochs 0 to {high}); showing 0 instead."
+                    page,
+                    f"The link's {key}={shown(raw)} was ignored (this run has epochs 0 to {high}); showing 0 instead.",
                 )
                 value = 0
         st.session_state[key] = value
