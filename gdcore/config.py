@@ -268,8 +268,10 @@ def parse_value(raw: str, f, choices: Sequence[str] = ()):
 
 
 def shown(raw: str) -> str:
-    """A link value as a note repeats it: quoted, and cut short if long."""
-    return repr(raw if len(raw) <= SHOWN else raw[:SHOWN] + "…")
+    """A link value as a note repeats it: quoted, and cut short if long (after quoting, since repr can
+    spell one unprintable character as ten)."""
+    text = repr(raw)
+    return text if len(text) <= SHOWN + 2 else text[:SHOWN] + "…"
 
 
 def describe_parse_error(key: str, raw: str, default, reason: str) -> str:

@@ -193,3 +193,36 @@ def test_network_next_epoch_fills_the_ledger_and_the_link(page, app_url: str) ->
     counts = [int(grids.nth(i).get_attribute("aria-rowcount")) - 1 for i in range(grids.count())]
     assert 10 in counts, counts
     screenshot(page, "page-5-network-after-1-epoch")
+
+
+def test_advanced_adam_on_mini_batches_through_the_sidebar(page, app_url: str) -> None:
+    """Pick Adam and batches of 100 in the Advanced section, as a learner would, then take one epoch."""
+    title = TITLE["/descent"]
+    page.goto(app_url + "/descent")
+    settle(page, title)
+    page.get_by_text("Advanced: optimizer, schedule, batches").click()
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    picker = sidebar.locator('[data-testid="stSelectbox"]', has_text="Optimizer").locator("input")
+    picker.wait_for(state="visible")
+    picker.click()
+    picker.fill("Adam")  # as a keyboard user would: type to filter, Enter to pick
+    page.get_by_role("option", name="Adam: momentum and a brake").wait_for(state="visible")
+    picker.press("Enter")
+    page.wait_for_function("() => location.search.includes('opt=adam')")
+    settle(page, title)
+    assert sidebar.get_by_text("Adam's β2").count() == 1, "Adam's own hyperparameters appear"
+    batch = sidebar.get_by_role("spinbutton", name="Batch size (0 = all 546 rows)")
+    batch.fill("100")
+    batch.press("Enter")
+    page.wait_for_function("() => location.search.includes('batch=100')")
+    settle(page, title)
+    page.get_by_role("button", name="Next epoch").click()
+    page.wait_for_function("() => location.search.includes('epoch=1')")
+    settle(page, title)
+    assert_clean(page, title)
+    assert query(page)["opt"] == ["adam"] and query(page)["batch"] == ["100"]
+    assert ledger_rows(page) == 2 * 6, "six steps of two parameters: five batches of 100 and one of 46"
+    text = page.locator("body").inner_text()
+    assert "6 steps; the last one, step 6, is written out below" in text
+    assert "marked ◆ on the chart" in text
+    screenshot(page, "page-3-descent-adam-batches")
