@@ -50,6 +50,8 @@ def main() -> None:
     reference = best_of(lambda: sklearn.linear_model.LinearRegression().fit(data.x.reshape(-1, 1), data.y))
     line = best_of(lambda: gdcore.fit_line(gdcore.DescentConfig(epochs=500), data))
     net = best_of(lambda: gdcore.fit_network(gdcore.NetworkConfig(epochs=500), X, y), repeat=3, number=1)
+    adam = best_of(lambda: gdcore.fit_line(gdcore.DescentConfig(epochs=500, optimizer="adam"), data))
+    batches = best_of(lambda: gdcore.fit_line(gdcore.DescentConfig(epochs=40, batch_size=32), data), number=2)
 
     print(f"gc.collect() before the heavy imports:   {bare * 1e3:8.2f} ms (reference, 1.0)")
     print(f"gc.collect() after them:                 {loaded * 1e3:8.2f} ms ({loaded / bare:6.1f}x)")
@@ -57,6 +59,8 @@ def main() -> None:
     print(f"LinearRegression().fit on 546 houses:    {reference * 1e3:8.2f} ms (reference, 1.0)")
     print(f"line, 500 epochs of gradient descent:    {line * 1e3:8.2f} ms ({line / reference:6.1f}x)")
     print(f"network, 500 epochs of gradient descent: {net * 1e3:8.2f} ms ({net / reference:6.1f}x)")
+    print(f"line, 500 epochs of Adam:                {adam * 1e3:8.2f} ms ({adam / reference:6.1f}x)")
+    print(f"line, 40 epochs in batches of 32 (720 steps): {batches * 1e3:8.2f} ms ({batches / reference:6.1f}x)")
     print(f"numpy {np.__version__}, Python {sys.version.split()[0]}")
 
 
