@@ -128,7 +128,8 @@ def show_epoch(k: int) -> None:
             + (f" The {len(latest.rows)} houses of the latest step's batch are marked ◆." if batched and latest else "")
         )
     ends = [run.after(j) for j in range(k + 1)]  # the parameters after each epoch so far
-    losses = [fit.loss(p) for p in ends]
+    # Each epoch's first record holds the loss where the last epoch ended; only the latest is new.
+    losses = [run.epoch_records(j)[0].loss for j in range(1, k + 1)] + [fit.loss(params)]
     with right:
         path = [(p[0], value) for p, value in zip(ends, losses) if np.isfinite(value)]
         spread = [s for s, _ in path] + [fit.best[0]]
