@@ -17,25 +17,11 @@ from gdcore.data import (
     select_xy,
 )
 from gdcore.descent import LEDGER_COLUMNS, EpochRecord, Run, descend, ledger_rows
-from gdcore.experiment import (
-    Fit,
-    NetworkFit,
-    Verdict,
-    baseline_loss,
-    epochs_to_converge,
-    fit_line,
-    fit_network,
-    initial_line,
-    network_verdict,
-    progress,
-    restart_losses,
-    verdict,
-    why_different,
-)
+from gdcore.experiment import Fit, NetworkFit, baseline_loss, fit_line, fit_network, initial_line, restart_losses
+from gdcore.narrate import KINDS, Verdict, epochs_to_converge, network_verdict, progress, verdict, why_different
 
 __all__ = [
-    "baseline_loss",
-    "network_verdict",
+    "KINDS",
     "LEDGER_COLUMNS",
     "WINDSOR",
     "DataError",
@@ -49,6 +35,7 @@ __all__ = [
     "Run",
     "SlopeConfig",
     "Verdict",
+    "baseline_loss",
     "descend",
     "epochs_to_converge",
     "fit_line",
@@ -58,6 +45,7 @@ __all__ = [
     "ledger_rows",
     "load_xy",
     "mean_by_value",
+    "network_verdict",
     "numeric_columns",
     "progress",
     "read_table",

@@ -13,7 +13,6 @@ above 1 make them explode.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +20,7 @@ import numpy as np
 from gdcore.batches import take
 from gdcore.config import ACTIVATIONS, Training, check, spec
 from gdcore.descent import Run
-from gdcore.experiment import Verdict, standardize_columns, train
+from gdcore.experiment import standardize_columns, train
 from gdcore.network import activate, activate_slope
 
 INPUTS = ("bedrooms", "bathrms", "lotsize")
@@ -181,107 +180,3 @@ def fit_chain(config: ChainConfig, X: np.ndarray, y: np.ndarray) -> ChainFit:
     gradient = loss_grad(start, X, y, depth, act)
     run = train(config, loss_and_grad, whole_loss, start, parameter_names(depth), len(y))
     return ChainFit(config=config, X=X, y=y, gradient=gradient, sizes=per_layer(gradient, depth), run=run)
-
-
-def _g(value: float) -> str:
-    """A number in words-and-digits: 3 significant digits, or "too large to store" for inf and nan."""
-    return f"{value:.3g}" if math.isfinite(value) else "too large to store"
-
-
-def gradient_verdict(sizes: np.ndarray) -> Verdict:
-    """Vanishing, exploding or healthy, from the ratio of layer 1's gradient to the last layer's.
-
-    ratio < 1e-3: vanishing; ratio > 1e3: exploding; otherwise healthy. Numbers that overflowed
-    (inf or nan) and a last layer whose gradient is exactly 0 get their own sentences.
-    """
-    depth = len(sizes)
-    bad = [layer for layer, size in enumerate(sizes, start=1) if not np.isfinite(size)]
-    if bad:
-        return Verdict(
-            "overflow",
-            f"Too large to store: from layer {max(bad)} down to layer {min(bad)} the gradients grew beyond the "
-            "largest 64-bit float (about 1.8e308), so they cannot be shown. The product of the layers' "
-            "factors exploded; try a smaller scale or fewer layers.",
-        )
-    first, last = float(sizes[0]), float(sizes[-1])
-    if last == 0:
-        return Verdict(
-            "dead",
-            f"No gradient at all: layer {depth}'s gradient is exactly 0 (its node is switched off or flat for "
-            "every house), so no layer gets a signal and nothing can move.",
-        )
-    ratio = first / last
-    compare = f"layer 1's gradient is {_g(ratio)} times layer {depth}'s"
-    if ratio < VANISHING:
-        if first == 0:
-            compare = f"layer 1's gradient is exactly 0 (too small for a 64-bit float), layer {depth}'s {_g(last)}"
-        return Verdict(
-            "vanishing",
-            f"Vanishing: {compare}. A step that moves layer {depth} a useful amount barely moves layer 1, so "
-            "the early layers hardly learn.",
-        )
-    if ratio > EXPLODING:
-        return Verdict(
-            "exploding",
-            f"Exploding: {compare}. A learning rate small enough for layer {depth} is far too big for layer 1: "
-            "its steps are too big to be useful, and the descent is thrown around or overflows.",
-        )
-    return Verdict(
-        "healthy",
-        f"Healthy: {compare}, within a factor of 1,000, so one learning rate can suit every layer.",
-    )
-
-
-def descent_verdict(fit: ChainFit) -> Verdict:
-    """Blew up, stuck, blowing up, stalling or learning: what the descent's losses did, in words."""
-    run, depth = fit.run, fit.config.depth
-    moved = fit.moved  # (L,) how far each layer's bias went in all
-    motion = f"Layer 1's bias moved {_g(moved[0])} in all, layer {depth}'s {_g(moved[-1])}."
-    if run.diverged_at is not None and not run.records:
-        return Verdict(
-            "overflow",
-            f"Blew up before the first step: at epoch 1 {run.reason}. The starting weights are already so large "
-            "that the numbers do not fit; try a smaller scale or fewer layers.",
-        )
-    if run.diverged_at is not None:
-        steps = len(run.records)
-        return Verdict(
-            "overflow",
-            f"Blew up: at epoch {run.diverged_at} {run.reason}, so the run stopped there, after {steps} "
-            f"step{'' if steps == 1 else 's'}. The steps were too big to be useful: they threw the weights far "
-            "from any sensible value.",
-        )
-    first, last = run.records[0].loss, fit.loss(run.final)
-    if not math.isfinite(last):  # the last step was finite, but the loss after it is not
-        return Verdict(
-            "overflow",
-            f"Blew up: after epoch {len(run.records)} the loss grew too large to store in a 64-bit float. The "
-            "steps were too big to be useful.",
-        )
-    losses = f"the loss went from {first:.4g} to {last:.4g} in {len(run.records)} epochs"
-    average = f"guessing the average price for every house gives {fit.baseline:.4g}"
-    # Once every gradient is 0 the step is 0, so the weights never change again.
-    stuck = next((r.epoch for r in run.records if not np.any(r.gradient)), None)
-    if stuck is not None:
-        cut = (
-            "a whole layer of relus is switched off (z <= 0) for every house"
-            if fit.config.activation == "relu"
-            else f"a layer sits so far out on the flat part of the {fit.config.activation} that its slope is 0"
-        )
-        return Verdict(
-            "stuck",
-            f"Stuck: {losses}, but from epoch {stuck} on every gradient is exactly 0: {cut}, so no step can "
-            f"change anything again. {motion}",
-        )
-    if last > 1.01 * first:
-        return Verdict("blowing up", f"Blowing up: {losses}: each step lands higher than the last. {motion}")
-    if last > 0.9 * fit.baseline:
-        return Verdict(
-            "stalling",
-            f"Stalling: {losses}, while {average}: the chain has learned little more than the average. {motion}",
-        )
-    return Verdict(
-        "learning",
-        f"Learning: {losses}, below the {fit.baseline:.4g} that guessing the average price for every house "
-        f"gives. {motion}",
-    )

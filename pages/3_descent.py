@@ -7,7 +7,7 @@ import streamlit as st
 
 from gdcore import descend, line, optimizers, schedules, to_command, verdict
 from gdcore.batches import epoch_batches
-from ui import cached, charts, controls, router, state, stepper, tables, updates
+from ui import cached, charts, controls, router, state, stepper, tables, updates, verdicts
 from ui.fmt import column_name, equation, num, per_unit
 
 router.ensure_router()
@@ -55,9 +55,7 @@ stopped = f" (the run stopped in epoch {run.diverged_at} of {config.epochs})" if
 where = (
     "this run goes" if stopped else f"{'this epoch goes' if config.epochs == 1 else f'these {config.epochs} epochs go'}"
 )
-{"converging": st.success, "oscillating": st.info, "crawling": st.info}.get(outcome.kind, st.error)(
-    f"Where {where}: {outcome.sentence}"
-)
+verdicts.say(outcome, lead=f"Where {where}: ")
 LEDGER_STEPS = 500  # a plain run shows every epoch; a long mini-batch run, its latest 500 steps
 
 

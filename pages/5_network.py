@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from gdcore import baseline_loss, descend, network, network_verdict
-from ui import cached, controls, router, state, stepper, tables, updates
+from ui import cached, controls, router, state, stepper, tables, updates, verdicts
 from ui import network as net
 from ui.fmt import money, num, tex
 
@@ -62,8 +62,8 @@ st.markdown(
 advanced = controls.describe_training(config, n_rows)
 if advanced:
     st.info(advanced, icon=":material/tune:")
-kind, sentence = network_verdict(fit, suggest=net.DEFAULT.learning_rate)
-{"converging": st.success, "crawling": st.info}.get(kind, st.error)(sentence)
+outcome = network_verdict(fit, suggest=net.DEFAULT.learning_rate)
+verdicts.say(outcome)
 stopped = f" (the run stopped before epoch {fit.run.diverged_at} of {config.epochs})" if fit.run.diverged_at else ""
 stride = max(1, math.ceil(last / 100))  # Play shows a long run in about 100 steps
 
@@ -329,7 +329,7 @@ else:
 
     if best_seed != config.seed:
         st.button(f"Show the run from seed {best_seed}", on_click=use_best, icon=":material/trophy:")
-    if kind == "crawling":
+    if outcome.kind == "crawling":
         st.markdown(
             f"At learning rate {config.learning_rate:g} the runs barely moved in {net.epochs(config.epochs)}, so these "
             "losses are mostly where they started, not where they would settle. Raise the learning rate to see "

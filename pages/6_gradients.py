@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from gdcore import chain
+from gdcore import chain, narrate
 from gdcore.experiment import standardize_columns
 from gdcore.network import activate_slope
-from ui import cached, controls, gradients, router, state
+from ui import cached, controls, gradients, router, state, verdicts
 from ui.fmt import num
 
 router.ensure_router()
@@ -86,8 +86,7 @@ st.markdown(
 # --- one backward pass -------------------------------------------------------------------------------
 
 st.subheader("One backward pass at the starting weights")
-verdict = chain.gradient_verdict(sizes)
-gradients.say(verdict.kind, verdict.sentence)
+verdicts.say(narrate.gradient_verdict(sizes))
 finite = np.isfinite(sizes)
 left, middle, right = st.columns(3)
 left.metric("Layer 1's gradient", short(sizes[0]))
@@ -188,8 +187,7 @@ st.markdown(
 advanced = controls.describe_training(config, len(fit.y))
 if advanced:
     st.info(advanced, icon=":material/tune:")
-outcome = chain.descent_verdict(fit)
-gradients.say(outcome.kind, outcome.sentence)
+verdicts.say(narrate.descent_verdict(fit))
 final_loss = fit.loss(fit.run.final)
 left, right = st.columns(2)
 with left:

@@ -29,18 +29,6 @@ INPUT_LABELS = {
     "standardize": "standardized: (value − mean) ÷ std",
     "raw": "raw: square feet and dollars",
 }
-# Verdict kinds from gdcore.chain, and how each is boxed: a box and an icon, never colour alone.
-BOXES = {
-    "healthy": (st.success, ":material/check_circle:"),
-    "learning": (st.success, ":material/check_circle:"),
-    "vanishing": (st.info, ":material/trending_down:"),
-    "stalling": (st.info, ":material/trending_flat:"),
-    "exploding": (st.info, ":material/trending_up:"),
-    "blowing up": (st.error, ":material/trending_up:"),
-    "dead": (st.error, ":material/block:"),
-    "stuck": (st.error, ":material/block:"),
-    "overflow": (st.error, ":material/error:"),
-}
 
 
 def _slider(url: str, label: str, *, step: float, help: str) -> float:
@@ -111,12 +99,6 @@ def controls() -> ChainConfig:
 def fit(config: ChainConfig) -> ChainFit:
     """The backward pass and the descent `config` describes, on the Windsor houses."""
     return fit_chain(config, *cached.house_columns(INPUTS, TARGET))
-
-
-def say(kind: str, sentence: str) -> None:
-    """A verdict from gdcore.chain in its box, with an icon that says the same as the colour."""
-    box, icon = BOXES.get(kind, (st.info, ":material/info:"))
-    box(sentence, icon=icon)
 
 
 # --- charts -----------------------------------------------------------------------------------------

@@ -580,8 +580,9 @@ def test_restart_losses_keep_the_rest_of_the_config(windsor_raw, windsor_std):
 def test_network_verdict_names_what_the_records_show(windsor_raw, settings, kind):
     X, y = windsor_raw
     fit = gdcore.fit_network(replace(NetworkConfig(), **settings), X, y)
-    got, sentence = gdcore.network_verdict(fit)
-    assert got == kind
+    verdict = gdcore.network_verdict(fit)
+    got, sentence = verdict.kind, verdict.sentence
+    assert got == kind and verdict.tone == gdcore.KINDS[kind]
     assert "nan" not in sentence.lower() and "inf" not in sentence.lower()
     losses = [r.loss for r in fit.run.records]
     if kind == "converging":
