@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gdcore.batches import take
-from gdcore.config import ACTIVATIONS, Training, check, spec
+from gdcore.config import ACTIVATIONS, Experiment, check, spec
 from gdcore.descent import Run
 from gdcore.experiment import standardize_columns, train
 from gdcore.network import activate, activate_slope
@@ -31,7 +31,7 @@ VANISHING, EXPLODING = 1e-3, 1e3
 
 
 @dataclass(frozen=True)
-class ChainConfig(Training):
+class ChainConfig(Experiment):
     """Everything that decides a chain's backward pass and its descent; equal configs give equal runs."""
 
     # How many layers of the activation, one node each. 2 is shallow; at 30 the product has 30 factors.

@@ -12,6 +12,7 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
+from gdcore.data import DEFAULT_DATA, SHIPPED
 from gdcore.optimizers import OPTIMIZERS, Hyper
 from gdcore.schedules import SCHEDULES, rate
 
@@ -174,7 +175,19 @@ class Training:
 
 
 @dataclass(frozen=True)
-class DescentConfig(Training):
+class Experiment(Training):
+    """What every experiment shares: the data set it runs on, and how it trains (Training's fields).
+
+    Each model's config (DescentConfig, NetworkConfig, ChainConfig) adds its model's own settings.
+    """
+
+    # The data set, by name: one of the files that ship with the app (gdcore.data.SHIPPED). The
+    # command line reads a file instead (--data).
+    data: str = field(default=DEFAULT_DATA, metadata=spec("data", choices=tuple(SHIPPED), label="data set"))
+
+
+@dataclass(frozen=True)
+class DescentConfig(Experiment):
     """Everything that decides a gradient-descent run on a line; equal configs give equal runs."""
 
     # Step size: new = current - learning_rate * gradient. With the defaults below (standardized
@@ -207,7 +220,7 @@ class DescentConfig(Training):
 
 
 @dataclass(frozen=True)
-class NetworkConfig(Training):
+class NetworkConfig(Experiment):
     """Everything that decides a run of the small network (3 inputs, 2 hidden nodes, 1 output)."""
 
     # The lesson's learning rate. Inputs and target are always standardized.
@@ -355,8 +368,12 @@ def training_options(config: Training) -> list[str]:
     ]
 
 
-def to_command(config: DescentConfig, data: str = "data/windsor_housing.csv") -> str:
-    """The `python -m gdcore descend` command that prints this config's ledger, quoted for a shell."""
+def to_command(config: DescentConfig, data: str | None = None) -> str:
+    """The `python -m gdcore descend` command that prints this config's ledger, quoted for a shell.
+
+    `data`: the CSV's path, by default the config's shipped data set, relative to the repository.
+    """
+    data = data if data is not None else SHIPPED[config.data].as_posix()
     parts = [
         "python -m gdcore descend",
         f"--data {shlex.quote(data)}",

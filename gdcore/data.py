@@ -9,7 +9,18 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
-WINDSOR = Path(__file__).resolve().parent.parent / "data" / "windsor_housing.csv"
+REPO = Path(__file__).resolve().parent.parent
+# The data sets that ship with the app, by the name an experiment config (and its link) uses.
+# An upload will be named by a hash of its bytes; until then a config names one of these.
+SHIPPED = {"windsor": Path("data") / "windsor_housing.csv"}  # relative to the repository
+TITLES = {"windsor": "the Windsor house sales (Windsor, Ontario, 1987)"}
+DEFAULT_DATA = "windsor"
+WINDSOR = REPO / SHIPPED["windsor"]
+
+
+def shipped(name: str) -> Path:
+    """The file of the shipped data set `name`."""
+    return REPO / SHIPPED[name]
 
 
 class DataError(ValueError):

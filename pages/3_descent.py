@@ -12,7 +12,7 @@ from ui.fmt import column_name, equation, num, per_unit
 
 router.ensure_router()
 
-config = controls.descent_controls(cached.row_count(), views=("epoch",))
+config = controls.descent_controls(views=("epoch",))
 fit = cached.fit(config)
 run = fit.run
 last = run.epochs
@@ -106,7 +106,7 @@ def show_epoch(k: int) -> None:
         st.error(f"The run stops here: in epoch {run.diverged_at} {run.reason}.{advice}")
 
     start_line, now_line, best_line = (fit.in_data_units(p) for p in (run.start, params, fit.best))
-    houses = cached.houses(config.x, config.y)
+    houses = cached.houses(config.data, config.x, config.y)
     left, right = st.columns(2)
     with left:
         fig = charts.houses_chart(

@@ -10,10 +10,10 @@ from ui.fmt import column_name, difference, num, per_unit
 
 router.ensure_router()
 
-config = controls.descent_controls(cached.row_count())
+config = controls.descent_controls()
 state.publish("descent", config)
 fit = cached.fit(config)
-data = cached.houses(config.x, config.y)
+data = cached.houses(config.data, config.x, config.y)
 
 st.title("4. Check against scikit-learn")
 state.show_notes("descent")
@@ -24,8 +24,8 @@ st.markdown(
 )
 
 descent = fit.in_data_units(fit.run.final)
-normal = cached.normal_equation_line(config.x, config.y)
-sklearn = cached.sklearn_line(config.x, config.y)
+normal = cached.normal_equation_line(config.data, config.x, config.y)
+sklearn = cached.sklearn_line(config.data, config.x, config.y)
 loss_name = "SSE" if config.loss == "sse" else "MSE"
 
 

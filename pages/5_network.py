@@ -24,7 +24,7 @@ batched = 0 < config.batch_size < n_rows
 loss_name = net.loss_name(config)
 loss_units = "standardized units²"
 inputs = config.inputs
-X_raw, prices = cached.house_columns(inputs)  # (546, 3) and (546,), in the data's own units
+X_raw, prices = cached.house_columns(config.data, inputs, config.y)  # (n, 3) and (n,), in the data's own units
 n_houses = len(prices)
 act = config.activation
 
@@ -114,7 +114,7 @@ def show_epoch(k: int) -> None:
     left, right = st.columns(2)
     with left:
         with np.errstate(all="ignore"):
-            predicted = fit.predict_in_data_units(params)  # (546,) dollars
+            predicted = fit.predict_in_data_units(params)  # (n,) dollars
         fig, hidden = net.prediction_chart(prices, predicted)
         st.plotly_chart(fig, width="stretch", key="net_predictions")
         off = f" {hidden} predictions are too far off to fit on the chart." if hidden else ""

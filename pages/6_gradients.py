@@ -70,7 +70,7 @@ st.markdown(
     "1 where it is switched on (z > 0) and 0 where it is off, so relu hands back the weight itself: weights of "
     "10 multiply the gradient by 10 per layer."
 )
-houses_x, houses_y = cached.house_columns(chain.INPUTS, chain.TARGET)
+houses_x, houses_y = cached.house_columns(config.data, chain.INPUTS, chain.TARGET)
 first_std = standardize_columns(houses_x, chain.INPUTS)[0]  # (3,) the first house, standardized
 price_std = standardize_columns(houses_y[:, None], [chain.TARGET])[0, 0]
 st.markdown(
@@ -181,7 +181,7 @@ with st.expander("The numbers behind the bars"):
 
 st.subheader(f"The same chain, {config.epochs} epoch{'s' if config.epochs > 1 else ''} of gradient descent")
 st.markdown(
-    f"Every epoch: the loss and all {2 * depth + 3} gradients on all 546 houses, then "
+    f"Every epoch: the loss and all {2 * depth + 3} gradients on all {len(fit.y):,} houses, then "
     "new = current − learning rate × gradient for every weight and bias at once, with one learning rate."
 )
 advanced = controls.describe_training(config, len(fit.y))

@@ -131,13 +131,17 @@ def slope_controls() -> SlopeConfig:
     return config
 
 
-def descent_controls(rows: int, views: tuple[str, ...] = ()) -> DescentConfig:
+def line_columns(data: str) -> dict[str, list[str]]:
+    """The columns a line's link may name on the data set `data`: any numeric x; y is the price."""
+    return {"x": [name for name in cached.numeric_columns(data) if name != "price"], "y": ["price"]}
+
+
+def descent_controls(views: tuple[str, ...] = ()) -> DescentConfig:
     """The descent's settings; pages 3 and 4 share them (and their link), so the check matches the run.
 
-    `rows`: how many houses the data has, the largest batch; `views`: the link keys the page reads itself.
+    `views`: the link keys the page reads itself.
     """
-    columns = [name for name in cached.numeric_columns() if name != "price"]
-    base = state.seed("descent", DescentConfig, columns={"x": columns, "y": ["price"]}, views=views)
+    base = state.seed("descent", DescentConfig, columns=line_columns, views=views)
     with st.sidebar:
         st.subheader("The descent")
         lr = number(
@@ -186,8 +190,9 @@ def descent_controls(rows: int, views: tuple[str, ...] = ()) -> DescentConfig:
             fmt="%g",
             disabled=start != "typed",
         )
-    advanced = training_controls(DescentConfig, base, rows)
+    advanced = training_controls(DescentConfig, base, cached.row_count(base.data))
     return DescentConfig(
+        data=base.data,
         learning_rate=lr,
         epochs=epochs,
         loss=loss,

@@ -77,9 +77,10 @@ def controls() -> ChainConfig:
         )
         epochs = number(ChainConfig, "epochs", "Epochs", step=1, help="How many steps to take (1 to 100).")
         seed = number(ChainConfig, "seed", "Seed", step=1, help="The same seed always draws the same starting weights.")
-    advanced = training_controls(ChainConfig, base, cached.row_count())
+    advanced = training_controls(ChainConfig, base, cached.row_count(base.data))
     config = ChainConfig(
         **advanced,
+        data=base.data,
         depth=depth,
         scale=scale,
         activation=activation,
@@ -97,8 +98,8 @@ def controls() -> ChainConfig:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def fit(config: ChainConfig) -> ChainFit:
-    """The backward pass and the descent `config` describes, on the Windsor houses."""
-    return fit_chain(config, *cached.house_columns(INPUTS, TARGET))
+    """The backward pass and the descent `config` describes, on its data set."""
+    return fit_chain(config, *cached.house_columns(config.data, INPUTS, TARGET))
 
 
 # --- charts -----------------------------------------------------------------------------------------

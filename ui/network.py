@@ -19,6 +19,7 @@ import streamlit as st
 import gdcore
 from gdcore import NetworkConfig, NetworkFit, network
 from gdcore.config import shown
+from gdcore.data import TITLES
 from ui import cached, charts, controls, state
 from ui.fmt import num, tex
 
@@ -57,21 +58,25 @@ ACTIVATION_SLOPE_TEX = {
 # --- data and cached runs ------------------------------------------------------------------------
 
 
-@st.cache_data(show_spinner=False)
-def input_columns() -> list[str]:
-    """The Windsor columns that hold only numbers, except the price: the inputs a learner may pick."""
-    return [name for name in gdcore.numeric_columns(gdcore.read_table(gdcore.WINDSOR)) if name != TARGET]
+def input_columns(data: str) -> list[str]:
+    """The data set's columns that hold only numbers, except the price: the inputs a learner may pick."""
+    return [name for name in cached.numeric_columns(data) if name != TARGET]
+
+
+def link_columns(data: str) -> dict[str, list[str]]:
+    """The columns each input key of a link may name on the data set `data`; the target is the price."""
+    return {key: input_columns(data) for key in INPUT_KEYS} | {"y": [TARGET]}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def fit(config: NetworkConfig) -> NetworkFit:
-    """The descent `config` describes, on the Windsor houses."""
-    return gdcore.fit_network(config, *cached.house_columns(config.inputs, config.y))
+    """The descent `config` describes, on its data set."""
+    return gdcore.fit_network(config, *cached.house_columns(config.data, config.inputs, config.y))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _restarts(config: NetworkConfig, n: int) -> list[tuple[int, float]]:
-    return gdcore.restart_losses(config, *cached.house_columns(config.inputs, config.y), range(n))
+    return gdcore.restart_losses(config, *cached.house_columns(config.data, config.inputs, config.y), range(n))
 
 
 def restarts(config: NetworkConfig, n: int) -> list[tuple[int, float]]:
@@ -95,9 +100,8 @@ def _keep_inputs_distinct(changed: str) -> None:
 
 def network_controls() -> NetworkConfig:
     """The network's settings in the sidebar, seeded from the link; returns the page's config."""
-    columns = input_columns()
-    links = {key: columns for key in INPUT_KEYS} | {"y": [TARGET]}
-    base = state.seed(PAGE, NetworkConfig, columns=links, views=("epoch", "param", "restarts"))
+    base = state.seed(PAGE, NetworkConfig, columns=link_columns, views=("epoch", "param", "restarts"))
+    columns, rows, title = input_columns(base.data), cached.row_count(base.data), TITLES[base.data]
     with st.sidebar:
         st.subheader("The network")
         inputs = [
@@ -108,7 +112,7 @@ def network_controls() -> NetworkConfig:
                 key=key,
                 on_change=_keep_inputs_distinct,
                 args=(key,),
-                help="Any numeric column of the Windsor data. Picking one that another input uses swaps the two.",
+                help=f"Any numeric column of {title}. Picking one that another input uses swaps the two.",
             )
             for key in INPUT_KEYS
         ]
@@ -124,8 +128,8 @@ def network_controls() -> NetworkConfig:
             "loss",
             "Loss",
             controls.LOSS_LABELS,
-            help="Measured on the standardized price. The mean is the sum divided by 546, so its gradients are "
-            "546 times smaller.",
+            help=f"Measured on the standardized price. The mean is the sum divided by {rows:,}, so its gradients are "
+            f"{rows:,} times smaller.",
         )
         lr = controls.number(
             NetworkConfig,
@@ -146,8 +150,9 @@ def network_controls() -> NetworkConfig:
         )
     if len(set(inputs)) < len(inputs):  # cannot happen through the widgets (they swap); never raise if it does
         inputs = list(DEFAULT.inputs)
-    advanced = controls.training_controls(NetworkConfig, base, cached.row_count())
+    advanced = controls.training_controls(NetworkConfig, base, rows)
     return NetworkConfig(
+        data=base.data,
         learning_rate=lr,
         epochs=epochs,
         loss=loss,

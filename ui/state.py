@@ -9,6 +9,7 @@ the URL, so a copied link always reproduces what is on screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
 
 import streamlit as st
@@ -17,13 +18,14 @@ from gdcore import from_query, to_query
 from gdcore.config import shown
 
 
-def seed(page: str, cls, columns: dict[str, list[str]] | None = None, views: tuple[str, ...] = ()) -> object:
+def seed(page: str, cls, columns: Callable[[str], Mapping[str, Sequence[str]]] | None = None, views=()) -> object:
     """Fill this page's widget keys in session state before the widgets are drawn.
 
     Returns the config the widgets start from. Notes about link values that made no sense are
-    kept for the whole visit and shown by `show_notes`. `columns`: the column names each column key
-    (x, y, ...) may take; `views`: the link keys the page reads itself (the epoch shown, ...). Any
-    other key in the link is named in a note and dropped.
+    kept for the whole visit and shown by `show_notes`. `columns(data)`: the column names each column
+    key (x, y, ...) may take on the data set named `data` (the link's, else the default). `views`:
+    the link keys the page reads itself (the epoch shown, ...). Any other key in the link is named in
+    a note and dropped.
     """
     url_keys = tuple(f.metadata["url"] for f in fields(cls))
     stored = st.session_state.get(f"config:{page}")
@@ -32,7 +34,9 @@ def seed(page: str, cls, columns: dict[str, list[str]] | None = None, views: tup
         return stored  # the widgets hold the values; a widget drawn only for some settings is kept by controls.keep
     params = st.query_params.to_dict()
     if stored is None or any(key in params for key in url_keys):
-        config, notes = from_query(cls, params, columns=columns)
+        # The data set first: it decides which column names the rest of the link may use.
+        data = from_query(cls, {key: value for key, value in params.items() if key == "data"})[0]
+        config, notes = from_query(cls, params, columns=columns(data.data) if columns else None)
     else:  # coming back to the page: the link was cleared by the page switch, the config was kept
         config, notes = stored, []
     unknown = [key for key in params if key not in url_keys and key not in views]

@@ -34,7 +34,7 @@ PAGES = {
 VALUES = st.one_of(
     st.sampled_from(["0", "1", "2", "-1", "0.5", "1e-9", "1e6", "1e309", "nan", "inf", "-0", "", " ", "yes", "no"]),
     st.sampled_from(["adam", "momentum", "cosine", "step", "relu", "tanh", "mse", "sse", "none", "typed"]),
-    st.sampled_from(["bedrooms", "bathrms", "lotsize", "price", "driveway", "foo", "w7", "9" * 400]),
+    st.sampled_from(["bedrooms", "bathrms", "lotsize", "price", "driveway", "foo", "w7", "windsor", "9" * 400]),
     st.integers(-(10**30), 10**30).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.text(max_size=30),

@@ -30,6 +30,7 @@ from gdcore import (
     to_query,
 )
 from gdcore.__main__ import main
+from gdcore.chain import ChainConfig
 
 DEFAULT = DescentConfig()
 
@@ -332,3 +333,19 @@ def test_link_values_that_clash_fall_back_to_the_defaults_with_a_note():
     config, notes = from_query(NetworkConfig, {"x1": "lotsize", "lr": "0.5"})
     assert config == NetworkConfig()
     assert len(notes) == 1 and "did not fit together" in notes[0]
+
+
+@pytest.mark.parametrize("cls", [DescentConfig, NetworkConfig, ChainConfig])
+def test_every_experiment_names_its_data_set_and_a_link_to_another_gets_a_note(cls):
+    assert cls().data == "windsor" and "data" not in to_query(cls())
+    with pytest.raises(ValueError, match="data set"):
+        cls(data="elsewhere")
+    config, notes = from_query(cls, {"data": "elsewhere", "seed": "3"})
+    assert config == dataclasses.replace(cls(), seed=3)
+    assert len(notes) == 1 and notes[0].startswith("The link's data='elsewhere' was ignored")
+
+
+def test_the_command_reads_the_config_s_data_set_file(repo_root):
+    command = to_command(DescentConfig())
+    assert "--data data/windsor_housing.csv" in command
+    assert (repo_root / "data" / "windsor_housing.csv").is_file()
