@@ -156,6 +156,18 @@ class ChainFit:
         """The loss of guessing the average price for every house: the variance of y."""
         return float(np.var(self.y))
 
+    def factors(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """At the starting weights, per layer l = 1..L: the houses' z_l, shape (n, L); the average slope
+        act'(z_l), shape (L,); and the weight above the layer (w_(l+1), or w_out for the last), shape (L,).
+
+        Going back from layer l + 1 to layer l multiplies the gradient by weight above x act'(z_l).
+        """
+        z = forward(self.run.start, self.X, self.config.depth, self.config.activation)[0]  # (n, L)
+        with np.errstate(over="ignore", invalid="ignore"):
+            slopes = activate_slope(z, self.config.activation).mean(axis=0)  # (L,)
+        _, w, _, w_out = unpack(self.run.start, self.config.depth)
+        return z, slopes, np.append(w, w_out)
+
     @property
     def moved(self) -> np.ndarray:
         """How far each layer's bias moved over the descent, per_layer(final - start), shape (L,)."""

@@ -136,6 +136,17 @@ class NetworkFit:
         with np.errstate(all="ignore"):
             return network.predict(params, self.X, self.config.activation) * self.y_std + self.y_mean
 
+    def dollars_error(self, loss: float) -> float:
+        """The root mean squared error in the target's units (dollars), from a loss on the standardized target."""
+        mse = loss / (1 if self.config.loss == "mse" else len(self.y))
+        with np.errstate(all="ignore"):
+            return float(np.sqrt(mse) * self.y_std)
+
+    def finite_difference(self, params) -> np.ndarray:
+        """The gradient on every row by central finite differences, shape (10,): what backpropagation must match."""
+        with np.errstate(all="ignore"):
+            return network.numerical_gradient(self.loss, params)
+
 
 def standardize_columns(X: np.ndarray, names) -> np.ndarray:
     """Each column (value - mean) / population std; a constant column cannot be standardized."""

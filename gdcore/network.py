@@ -111,3 +111,13 @@ def numerical_gradient(f, params, eps: float = 1e-6) -> np.ndarray:
         step[k] = eps
         grad[k] = (f(p + step) - f(p - step)) / (2 * eps)
     return grad
+
+
+def relative_error(a, b) -> np.ndarray:
+    """|a - b| / max(|a|, |b|), element by element: 0 where the two are identical, inf where either is not
+    finite (too large to compare)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    with np.errstate(all="ignore"):
+        error = np.abs(a - b) / np.maximum(np.abs(a), np.abs(b))
+    error = np.where(a == b, 0.0, error)
+    return np.where(np.isfinite(a) & np.isfinite(b), error, np.inf)

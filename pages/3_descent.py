@@ -26,7 +26,7 @@ x_name = column_name(config.x)
 slope_units = "standardized units" if scaled else per_unit(config.x)
 
 st.title("3. Gradient descent, epoch by epoch")
-state.seed_whole_number("descent", "epoch", last)
+state.seed_epoch("descent", last)
 state.show_notes("descent")
 st.markdown(
     "Picture the loss as a hill in the fog: you cannot see the bottom, but you can feel which way the "

@@ -77,7 +77,7 @@ def show_epoch(k: int) -> None:
     """Everything that depends on how many epochs have been taken (k = 0: the starting point)."""
     params = run.after(k)
     loss_now = fit.loss(params)
-    error = net.dollars_error(fit, loss_now)
+    error = fit.dollars_error(loss_now)
     typical = (
         f"a typical prediction is off by {money(error)} (the root mean squared error, in dollars)"
         if math.isfinite(error)
@@ -241,7 +241,7 @@ def gradient_check(record) -> None:
     if batched:  # the check is on every house: set it beside backpropagation on every house too
         gradient = network.loss_grad(record.current, fit.X, fit.y, act, config.loss)
         st.caption("With mini-batches the ledger's gradient is a batch's; this check uses all the houses.")
-    table, worst = net.gradient_check(fit, record.current, gradient)
+    table, worst = net.gradient_table(fit, record.current, gradient)
     st.markdown(
         "Is the chain rule right? Nudge each parameter up and down by 0.000001, run the whole network each "
         "time, and see how much the loss changes: (loss up − loss down) ÷ 0.000002. That **finite difference** "
@@ -321,7 +321,7 @@ else:
         f"{loss_units}, up the number of runs ending there. Best: seed {best_seed} at {num(best)} (dashed line); "
         f"worst: {num(worst)}; {yours} (dotted line)."
     )
-    dollars = money(net.dollars_error(fit, best))
+    dollars = money(fit.dollars_error(best))
     st.markdown(f"**Best of {n}: seed {best_seed}**, {loss_name} {num(best)}, a typical error of {dollars}.")
 
     def use_best() -> None:

@@ -143,7 +143,7 @@ if finite.all():
             else ""
         )
     )
-z = chain.forward(fit.run.start, fit.X, depth, act)[0]  # (n, depth): every house's z, at the starting weights
+z, slopes, above = fit.factors()  # every house's z (n, depth); per layer act'(z) averaged, and the weight above
 if raw:
     z1 = float(np.median(np.abs(z[:, 0])))  # a typical house's z in layer 1
     st.markdown(
@@ -163,10 +163,6 @@ with st.expander("The numbers behind the bars"):
         "for the last layer) and by act'(z_ℓ). The slope differs from house to house, so the table shows its "
         "average; the gradient adds up every house's product."
     )
-    with np.errstate(over="ignore", invalid="ignore"):
-        slopes = activate_slope(z, act).mean(axis=0)  # (depth,)
-    _, w, _, w_out = chain.unpack(fit.run.start, depth)
-    above = list(w) + [w_out]  # the weight above layer l: w_(l+1), or w_out
     table = pd.DataFrame(
         {
             "layer": range(1, depth + 1),

@@ -73,20 +73,40 @@ def publish(page: str, config, **extra: object) -> None:
         st.query_params.from_dict(query)
 
 
-def seed_whole_number(page: str, key: str, high: int) -> None:
-    """A view setting outside the config (the epoch shown): from the link once a visit, kept in 0..high."""
-    if key not in st.session_state or st.session_state.get("_new_visit", True):
-        raw, value = st.query_params.get(key), st.session_state.get(f"view:{page}:{key}") or 0
-        if raw is not None:
-            try:
-                value = int(raw)
-                if not 0 <= value <= high:
-                    raise ValueError
-            except ValueError:
-                add_note(
-                    page,
-                    f"The link's {key}={shown(raw)} was ignored (this run has epochs 0 to {high}); showing 0 instead.",
-                )
-                value = 0
-        st.session_state[key] = value
-    st.session_state[key] = min(max(int(st.session_state[key]), 0), high)
+def seed_view(page: str, url: str, default, parse: Callable[[str], object], allowed: str, key: str = "") -> None:
+    """A view setting outside the config (the epoch shown, ...), into session key `key` (`url` if empty).
+
+    From the link once a visit, else from the page's last visit. `parse` turns the link's text into a
+    value or raises ValueError; `allowed` says in words what it may be, for the note a bad value gets.
+    """
+    key = key or url
+    if key in st.session_state and not st.session_state.get("_new_visit", True):
+        return
+    raw = st.query_params.get(url)
+    value = st.session_state.get(f"view:{page}:{url}")
+    value = default if value is None else value
+    if raw is not None:
+        try:
+            value = parse(raw)
+        except ValueError:
+            add_note(page, f"The link's {url}={shown(raw)} was ignored ({allowed}); showing {default} instead.")
+            value = default
+    st.session_state[key] = value
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """A parser for seed_view: a whole number from low to high, else ValueError."""
+
+    def parse(raw: str) -> int:
+        value = int(raw)
+        if not low <= value <= high:
+            raise ValueError
+        return value
+
+    return parse
+
+
+def seed_epoch(page: str, last: int, key: str = "epoch") -> None:
+    """The epoch shown, 0..last, from the link's epoch= once a visit; kept in range as the run changes."""
+    seed_view(page, "epoch", 0, whole_number(0, last), f"this run has epochs 0 to {last}", key=key)
+    st.session_state[key] = min(max(int(st.session_state[key]), 0), last)

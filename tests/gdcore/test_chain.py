@@ -240,3 +240,18 @@ def test_config_round_trips_through_the_link_and_bad_values_fall_back():
 def test_config_rejects_values_that_make_no_sense(change):
     with pytest.raises(ValueError):
         dataclasses.replace(ChainConfig(), **change)
+
+
+def test_factors_are_each_layer_s_slope_and_the_weight_above_it(houses):
+    X, y = houses
+    fit = fit_chain(ChainConfig(depth=3, activation="sigmoid", epochs=1), X, y)
+    p = fit.run.start  # w1 (3), w2, w3, b1, b2, b3, w_out
+    sigmoid = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    z1 = fit.X @ p[:3] + p[5]  # (n,) written out here, layer by layer
+    z2 = p[3] * sigmoid(z1) + p[6]
+    z3 = p[4] * sigmoid(z2) + p[7]
+    z, slopes, above = fit.factors()
+    np.testing.assert_allclose(z, np.column_stack([z1, z2, z3]), rtol=1e-12)
+    by_hand = [np.mean(sigmoid(v) * (1 - sigmoid(v))) for v in (z1, z2, z3)]
+    np.testing.assert_allclose(slopes, by_hand, rtol=1e-12)
+    assert list(above) == [p[3], p[4], p[8]]

@@ -600,3 +600,27 @@ def test_baseline_loss_is_the_loss_of_guessing_the_average(windsor_raw):
         ys = (y - y.mean()) / y.std()  # standardized here, ddof=0
         expected = np.sum(ys**2) / (len(ys) if loss == "mse" else 1)  # predicting 0 = the average price
         assert gdcore.baseline_loss(fit) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("loss", ["sse", "mse"])
+def test_dollars_error_is_the_rmse_of_the_predictions_in_dollars(windsor_raw, loss):
+    X, y = windsor_raw
+    fit = gdcore.fit_network(NetworkConfig(epochs=5, loss=loss), X, y)
+    predicted = fit.predict_in_data_units(fit.run.final)  # (546,) dollars
+    by_hand = np.sqrt(np.mean((predicted - y) ** 2))
+    assert fit.dollars_error(fit.loss(fit.run.final)) == pytest.approx(by_hand, rel=1e-9)
+
+
+def test_relative_error_is_zero_when_identical_and_inf_when_not_comparable():
+    from gdcore.network import relative_error
+
+    got = relative_error([1.0, 0.0, 2.0, np.inf, 3.0], [1.0, 0.0, 1.0, 1.0, np.nan])
+    assert list(got) == [0.0, 0.0, 0.5, np.inf, np.inf]
+
+
+def test_the_finite_difference_matches_backpropagation_on_every_row(windsor_raw):
+    X, y = windsor_raw
+    fit = gdcore.fit_network(NetworkConfig(epochs=3, batch_size=100), X, y)
+    params = fit.run.final
+    backprop = network.loss_grad(params, fit.X, fit.y, "sigmoid", "mse")
+    np.testing.assert_allclose(fit.finite_difference(params), backprop, rtol=1e-5, atol=1e-9)
