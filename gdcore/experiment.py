@@ -36,6 +36,26 @@ def train(config: Training, loss_and_grad, whole_loss, start, names, n: int) -> 
     )
 
 
+# The most steps one run on a page takes, so that a batch of 1 cannot keep the server busy for
+# minutes: 20,000 steps are about 1 s of plain descent and 2.5 s of Adam on the line, 2.3 s on the
+# network (benchmarks/bench.py measures the per-step cost).
+STEP_BUDGET = 20_000
+# The most steps page 5's restarts take, all runs together.
+RESTART_BUDGET = 60_000
+
+
+def steps_per_epoch(config: Training, n: int) -> int:
+    """Steps in one pass over n rows: 1 for a full batch, else ceil(n / batch_size)."""
+    full = config.batch_size <= 0 or config.batch_size >= n
+    return 1 if full else math.ceil(n / config.batch_size)
+
+
+def within_budget(config: Training, n: int, budget: int | None = None) -> Training:
+    """`config` with no more epochs than `budget` steps (STEP_BUDGET if None) allow on n rows; at least one."""
+    most = max(1, (STEP_BUDGET if budget is None else budget) // steps_per_epoch(config, n))
+    return config if config.epochs <= most else replace(config, epochs=most)
+
+
 def initial_line(seed: int, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """A random (slope, intercept) from `seed`, sized to the data.
 

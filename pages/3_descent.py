@@ -7,12 +7,14 @@ import streamlit as st
 
 from gdcore import descend, line, optimizers, schedules, to_command, verdict
 from gdcore.batches import epoch_batches
+from gdcore.experiment import within_budget
 from ui import cached, charts, controls, router, state, stepper, tables, updates, verdicts
 from ui.fmt import column_name, equation, num, per_unit
 
 router.ensure_router()
 
-config = controls.descent_controls(views=("epoch",))
+chosen = controls.descent_controls(views=("epoch",))
+config = within_budget(chosen, cached.row_count(chosen.data))  # what runs: batches of 1 take many steps
 fit = cached.fit(config)
 run = fit.run
 last = run.epochs
@@ -28,6 +30,7 @@ slope_units = "standardized units" if scaled else per_unit(config.x)
 st.title("3. Gradient descent, epoch by epoch")
 state.seed_epoch("descent", last)
 state.show_notes("descent")
+controls.show_budget(chosen, config, n)
 st.markdown(
     "Picture the loss as a hill in the fog: you cannot see the bottom, but you can feel which way the "
     f"ground tilts under your feet. That tilt is the **gradient**. Each **epoch**, look at all {n} houses, "
@@ -60,7 +63,7 @@ LEDGER_STEPS = 500  # a plain run shows every epoch; a long mini-batch run, its 
 
 
 def show(k: int) -> None:
-    state.publish("descent", config, epoch=k or None)
+    state.publish("descent", chosen, epoch=k or None)
     show_epoch(k)
 
 

@@ -5,18 +5,21 @@ import pandas as pd
 import streamlit as st
 
 from gdcore import line, why_different
+from gdcore.experiment import within_budget
 from ui import cached, controls, router, state
 from ui.fmt import column_name, difference, num, per_unit
 
 router.ensure_router()
 
-config = controls.descent_controls()
-state.publish("descent", config)
+chosen = controls.descent_controls()
+state.publish("descent", chosen)
+config = within_budget(chosen, cached.row_count(chosen.data))  # what runs: batches of 1 take many steps
 fit = cached.fit(config)
 data = cached.houses(config.data, config.x, config.y)
 
 st.title("4. Check against scikit-learn")
 state.show_notes("descent")
+controls.show_budget(chosen, config, len(data.x))
 st.markdown(
     "For a straight line there is a shortcut: the **normal equation** solves for the bottom of the bowl in "
     "one go, and scikit-learn's `LinearRegression` does the same with a careful solver. If gradient descent "

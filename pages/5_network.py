@@ -8,13 +8,15 @@ import pandas as pd
 import streamlit as st
 
 from gdcore import baseline_loss, descend, network, network_verdict
+from gdcore.experiment import RESTART_BUDGET, steps_per_epoch, within_budget
 from ui import cached, controls, router, state, stepper, tables, updates, verdicts
 from ui import network as net
 from ui.fmt import money, num, tex
 
 router.ensure_router()
 
-config = net.network_controls()
+chosen = net.network_controls()
+config = within_budget(chosen, cached.row_count(chosen.data))  # what runs: batches of 1 take many steps
 fit = net.fit(config)
 run = fit.run
 last = run.epochs
@@ -31,6 +33,7 @@ act = config.activation
 st.title("5. A small neural network")
 net.seed_views(last)
 state.show_notes(net.PAGE)
+controls.show_budget(chosen, config, n_rows)
 st.markdown(
     "Pages 1 to 4 predicted the price from bedrooms alone, with a line: two numbers to learn. Here three "
     f"measurements of each house go in, **{inputs[0]}**, **{inputs[1]}** and **{inputs[2]}**, and pass "
@@ -70,7 +73,7 @@ stride = max(1, math.ceil(last / 100))  # Play shows a long run in about 100 ste
 
 def show(k: int) -> None:
     show_epoch(k)
-    net.publish(config)
+    net.publish(chosen)
 
 
 def show_epoch(k: int) -> None:
@@ -291,6 +294,15 @@ n = st.slider(
     key=net.RESTARTS,
     help="Each run uses the settings in the sidebar, with its own seed.",
 )
+run_steps = config.epochs * steps_per_epoch(config, n_rows)  # steps in one run
+if n * run_steps > RESTART_BUDGET:  # many small batches: train fewer seeds rather than keep the server busy
+    wanted, n = n, max(1, RESTART_BUDGET // run_steps)
+    st.info(
+        f"Each run takes {run_steps:,} steps with these batches, so {wanted} runs would take {wanted * run_steps:,}. "
+        f"To keep the page quick, only seeds 0 to {n - 1} are trained ({n} run{'' if n == 1 else 's'}). A larger "
+        "batch, or fewer epochs, allows more runs.",
+        icon=":material/timer:",
+    )
 with st.spinner(f"Training {n} networks, {net.epochs(config.epochs)} each..."):
     results = net.restarts(config, n)
 finished = [(seed, value) for seed, value in results if math.isfinite(value)]

@@ -7,14 +7,15 @@ import pandas as pd
 import streamlit as st
 
 from gdcore import chain, narrate
-from gdcore.experiment import standardize_columns
+from gdcore.experiment import standardize_columns, within_budget
 from gdcore.network import activate_slope
 from ui import cached, controls, gradients, router, state, verdicts
 from ui.fmt import num
 
 router.ensure_router()
 
-config = gradients.controls()
+chosen = gradients.controls()
+config = within_budget(chosen, cached.row_count(chosen.data))  # what runs: batches of 1 take many steps
 fit = gradients.fit(config)
 depth, act, lr = config.depth, config.activation, config.learning_rate
 sizes = fit.sizes  # (depth,) |dL/db_l| at the starting weights
@@ -33,6 +34,7 @@ def layers(numbers: list[int]) -> str:
 
 st.title("6. Vanishing and exploding gradients")
 state.show_notes(gradients.PAGE)
+controls.show_budget(chosen, config, len(fit.y))
 st.markdown(
     "Page 5's network had one hidden layer. Deep networks stack many, and then something odd happens: the "
     "layers near the inputs learn far slower than the ones near the output, or the steps blow up. To see why, "

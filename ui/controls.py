@@ -10,7 +10,7 @@ from dataclasses import fields
 
 import streamlit as st
 
-from gdcore import DescentConfig, GuessConfig, SlopeConfig
+from gdcore import DescentConfig, GuessConfig, SlopeConfig, experiment
 from gdcore.config import Training, kind_of
 from gdcore.optimizers import DEFAULT_EPS
 from ui import cached, state
@@ -134,6 +134,20 @@ def slope_controls() -> SlopeConfig:
 def line_columns(data: str) -> dict[str, list[str]]:
     """The columns a line's link may name on the data set `data`: any numeric x; y is the price."""
     return {"x": [name for name in cached.numeric_columns(data) if name != "price"], "y": ["price"]}
+
+
+def show_budget(chosen: Training, config: Training, rows: int) -> None:
+    """Say so when the page runs fewer epochs than chosen, because the batches would take too many steps."""
+    if config.epochs == chosen.epochs:
+        return
+    per = experiment.steps_per_epoch(chosen, rows)
+    st.warning(
+        f"Batches of {chosen.batch_size:,} rows take {per:,} steps per epoch, so {chosen.epochs:,} epochs would be "
+        f"{per * chosen.epochs:,} steps, more than the {experiment.STEP_BUDGET:,} a page takes at once (that keeps "
+        f"the app quick for everyone using it). This run stops after {config.epochs:,} "
+        f"epoch{'' if config.epochs == 1 else 's'} ({per * config.epochs:,} steps). A larger batch allows more epochs.",
+        icon=":material/timer:",
+    )
 
 
 def descent_controls(views: tuple[str, ...] = ()) -> DescentConfig:

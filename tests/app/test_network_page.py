@@ -311,3 +311,15 @@ def test_random_restarts_name_the_best_seed() -> None:
     (said,) = [m.value for m in at.markdown if m.value.startswith("**Best of 4")]
     assert said.startswith(f"**Best of 4: seed {best}**")
     assert number(said.split("MSE ")[1].rstrip(",")) == pytest.approx(finals[best], rel=1e-5)
+
+
+def test_restarts_with_small_batches_train_only_the_seeds_the_budget_allows(monkeypatch) -> None:
+    from gdcore import experiment
+
+    monkeypatch.setattr(experiment, "RESTART_BUDGET", 3000)  # read by the page at each run
+    at = open_page(batch="100", epochs="100", restarts="10")  # 6 steps per epoch: 600 steps per run
+    assert_healthy(at)
+    infos = " ".join(str(i.value) for i in at.info)
+    assert "Each run takes 600 steps" in infos and "only seeds 0 to 4 are trained (5 runs)" in infos
+    assert "Best of 5" in screen_text(at)
+    assert at.query_params["restarts"] == "10"  # the link keeps the choice

@@ -401,3 +401,14 @@ def test_check_page_with_a_diverged_descent() -> None:
     assert_healthy(at, "check")
     (note,) = [w.value for w in at.warning]
     assert "diverged" in note and f"{largest_stable_lr('mse'):.4g}" in note
+
+
+def test_batches_of_one_run_only_the_epochs_the_step_budget_allows_and_say_so() -> None:
+    at = open_page("descent", batch="1", epochs="500", opt="adam")
+    assert not at.exception, [e.value for e in at.exception]
+    notes = " ".join(str(w.value) for w in at.warning)
+    allowed = 20_000 // 546
+    assert f"546 steps per epoch, so 500 epochs would be {546 * 500:,} steps" in notes
+    assert f"stops after {allowed} epochs ({allowed * 546:,} steps)" in notes
+    assert at.query_params["epochs"] == "500" and at.query_params["batch"] == "1"  # the link keeps the choice
+    assert at.slider(key="epoch").max == allowed  # the stepper runs over the epochs actually taken

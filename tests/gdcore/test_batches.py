@@ -166,3 +166,17 @@ def test_batches_partition_every_epoch_for_any_data(n, size, epochs, seed, shuff
     assert len(run.records) == epochs * (1 if size == 0 else math.ceil(n / size))
     by_epoch = [[r.rows for r in run.epoch_records(k)] for k in range(1, epochs + 1)]
     assert by_epoch == expected_rows(n, size, shuffle, seed, epochs)
+
+
+def test_the_step_budget_cuts_epochs_not_batches():
+    from gdcore import DescentConfig
+    from gdcore.experiment import STEP_BUDGET, steps_per_epoch, within_budget
+
+    assert steps_per_epoch(DescentConfig(), 546) == 1  # full batch: one step per epoch
+    assert steps_per_epoch(DescentConfig(batch_size=100), 546) == 6  # 5 of 100 and one of 46
+    assert steps_per_epoch(DescentConfig(batch_size=546), 546) == 1
+    one = DescentConfig(batch_size=1, epochs=500)
+    cut = within_budget(one, 546)
+    assert cut.epochs == STEP_BUDGET // 546 and cut.batch_size == 1 and cut.learning_rate == one.learning_rate
+    assert within_budget(DescentConfig(epochs=500), 546) == DescentConfig(epochs=500)  # 500 steps: untouched
+    assert within_budget(DescentConfig(batch_size=1), 10**6).epochs == 1  # never fewer than one epoch
