@@ -40,9 +40,9 @@ st.markdown(
     "through two **hidden nodes** before the price comes out:"
 )
 a = net.ACTIVATION_TEX[act]
-st.latex(
-    rf"h_1 = {a}(w_1 x_1 + w_2 x_2 + w_3 x_3 + b_1) \qquad h_2 = {a}(w_4 x_1 + w_5 x_2 + w_6 x_3 + b_2)"
-    r"\qquad \hat y = w_7 h_1 + w_8 h_2"
+st.latex(  # one line each, so that a projector or a phone shows all three without scrolling
+    rf"\begin{{aligned}} h_1 &= {a}(w_1 x_1 + w_2 x_2 + w_3 x_3 + b_1) \\ h_2 &= {a}(w_4 x_1 + w_5 x_2 + w_6 x_3 + b_2)"
+    r" \\ \hat y &= w_7 h_1 + w_8 h_2 \end{aligned}"
 )
 st.markdown(
     f"That is **10 numbers** to learn: 8 weights (w1 to w8) and 2 biases (b1, b2). Each hidden node adds up "

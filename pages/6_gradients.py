@@ -178,10 +178,18 @@ with st.expander("The numbers behind the bars"):
 # --- the same descent ---------------------------------------------------------------------------------
 
 st.subheader(f"The same chain, {config.epochs} epoch{'s' if config.epochs > 1 else ''} of gradient descent")
-st.markdown(
-    f"Every epoch: the loss and all {2 * depth + 3} gradients on all {len(fit.y):,} houses, then "
-    "new = current − learning rate × gradient for every weight and bias at once, with one learning rate."
-)
+houses = len(fit.y)
+if config.plain(houses):
+    st.markdown(
+        f"Every epoch: the loss and all {2 * depth + 3} gradients on all {houses:,} houses, then "
+        "new = current − learning rate × gradient for every weight and bias at once, with one learning rate."
+    )
+else:
+    st.markdown(
+        f"Every step: all {2 * depth + 3} gradients on the step's batch of houses, then new = current − update for "
+        f"every weight and bias at once, the update from the optimizer's rule; an epoch passes over all {houses:,} "
+        "houses once."
+    )
 advanced = controls.describe_training(config, len(fit.y))
 if advanced:
     st.info(advanced, icon=":material/tune:")
@@ -224,7 +232,7 @@ with right:
         st.plotly_chart(figure, width="stretch", key="moved")
         still = [layer for layer, distance in enumerate(moved, start=1) if distance == 0]
         caption = (
-            f"Chart: how far each layer's bias moved over the {steps} step{'' if steps == 1 else 's'} taken, on a "
+            f"Chart: how far each layer's bias moved over the {steps:,} step{'' if steps == 1 else 's'} taken, on a "
             f"log scale: layer 1: {short(moved[0])}; layer {depth}: {short(moved[-1])}."
         )
         if still:

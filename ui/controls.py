@@ -142,7 +142,8 @@ def show_budget(chosen: Training, config: Training, rows: int) -> None:
         return
     per = experiment.steps_per_epoch(chosen, rows)
     st.warning(
-        f"Batches of {chosen.batch_size:,} rows take {per:,} steps per epoch, so {chosen.epochs:,} epochs would be "
+        f"Batches of {chosen.batch_size:,} row{'' if chosen.batch_size == 1 else 's'} take {per:,} steps per epoch, so "
+        f"{chosen.epochs:,} epochs would be "
         f"{per * chosen.epochs:,} steps, more than the {experiment.STEP_BUDGET:,} a page takes at once (that keeps "
         f"the app quick for everyone using it). This run stops after {config.epochs:,} "
         f"epoch{'' if config.epochs == 1 else 's'} ({per * config.epochs:,} steps). A larger batch allows more epochs.",
@@ -345,7 +346,8 @@ def describe_training(config: Training, rows: int) -> str | None:
         warm = f", after {config.warmup} warm-up epochs" if config.warmup else ""
         changes.append(f"the learning rate follows a **{config.schedule}** schedule{warm}")
     if 0 < config.batch_size < rows:
-        steps = -(-rows // config.batch_size)  # ceil
+        steps = experiment.steps_per_epoch(config, rows)
         order = ", freshly shuffled every epoch" if config.shuffle else ", in file order"
-        changes.append(f"each step looks at a **batch of {config.batch_size}** rows{order}: {steps} steps per epoch")
+        size = "a **single row**" if config.batch_size == 1 else f"a **batch of {config.batch_size}** rows"
+        changes.append(f"each step looks at {size}{order}: {steps:,} steps per epoch")
     return "Advanced settings (sidebar): " + "; ".join(changes) + "."

@@ -43,7 +43,7 @@ def stepper(key: str, last: int, show: Callable[[int], None], stride: int = 1) -
                 st.session_state[playing] = False
                 st.session_state[restart] = True
         k = st.session_state[key]
-        buttons = st.columns(4)
+        buttons = st.columns([1.4, 1.4, 1, 1])  # room for "Previous epoch" on a 1024 px projector
         buttons[0].button(
             "Previous epoch",
             on_click=move,
