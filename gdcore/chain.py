@@ -52,6 +52,10 @@ class ChainConfig(Experiment):
     def __post_init__(self) -> None:
         check(self)
 
+    @property
+    def step_work(self) -> int:
+        return self.depth + 2  # a loop over the layers, forward and back: about depth + 2 steps of the line
+
 
 def parameter_names(depth: int) -> tuple[str, ...]:
     """w1_bedrooms, w1_bathrms, w1_lotsize, w2..wL, b1..bL, w_out: the order of params."""

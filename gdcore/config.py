@@ -168,6 +168,11 @@ class Training:
             warmup=self.warmup,
         )
 
+    @property
+    def step_work(self) -> int:
+        """The work of one step of this model, in units of one plain step on the line (gdcore.experiment)."""
+        return 1
+
     def plain(self, n: int) -> bool:
         """Plain full-batch gradient descent at a constant rate: one step per epoch, new = current - lr * g."""
         full = self.batch_size <= 0 or self.batch_size >= n
@@ -248,6 +253,10 @@ class NetworkConfig(Experiment):
     @property
     def inputs(self) -> tuple[str, str, str]:
         return (self.x1, self.x2, self.x3)
+
+    @property
+    def step_work(self) -> int:
+        return 3  # a step of the network costs about three of the line
 
 
 def parse_value(raw: str, f, choices: Sequence[str] = ()):

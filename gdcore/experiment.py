@@ -36,12 +36,14 @@ def train(config: Training, loss_and_grad, whole_loss, start, names, n: int) -> 
     )
 
 
-# The most steps one run on a page takes, so that a batch of 1 cannot keep the server busy for
-# minutes: 20,000 steps are about 1 s of plain descent and 2.5 s of Adam on the line, 2.3 s on the
-# network (benchmarks/bench.py measures the per-step cost).
-STEP_BUDGET = 20_000
-# The most steps page 5's restarts take, all runs together.
-RESTART_BUDGET = 60_000
+# How much work one run on a page may take, so that a batch of 1 cannot keep the server busy for
+# minutes. Work is counted in units of one plain step on the line (about 50 µs on the two-core
+# machine): 40,000 units are about 2 s. A step costs its model's units (config.step_work) plus its
+# optimizer's (OPTIMIZER_WORK); measured per step: line 50 µs, network 140 µs, a chain of 10 layers
+# 580 µs, and Adam adds about 170 µs.
+WORK_BUDGET = 40_000
+RESTART_BUDGET = 80_000  # page 5's restarts, all runs together
+OPTIMIZER_WORK = {"gd": 0, "momentum": 1, "nesterov": 1, "adagrad": 2, "rmsprop": 2, "adam": 3}
 
 
 def steps_per_epoch(config: Training, n: int) -> int:
@@ -50,9 +52,19 @@ def steps_per_epoch(config: Training, n: int) -> int:
     return 1 if full else math.ceil(n / config.batch_size)
 
 
+def step_work(config: Training) -> int:
+    """The work of one step, in units of one plain step on the line."""
+    return config.step_work + OPTIMIZER_WORK[config.optimizer]
+
+
+def most_steps(config: Training, budget: int | None = None) -> int:
+    """How many steps of this config fit in `budget` units of work (WORK_BUDGET if None)."""
+    return (WORK_BUDGET if budget is None else budget) // step_work(config)
+
+
 def within_budget(config: Training, n: int, budget: int | None = None) -> Training:
-    """`config` with no more epochs than `budget` steps (STEP_BUDGET if None) allow on n rows; at least one."""
-    most = max(1, (STEP_BUDGET if budget is None else budget) // steps_per_epoch(config, n))
+    """`config` with no more epochs than `budget` units of work (WORK_BUDGET if None) allow on n rows; at least one."""
+    most = max(1, most_steps(config, budget) // steps_per_epoch(config, n))
     return config if config.epochs <= most else replace(config, epochs=most)
 
 

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from gdcore import baseline_loss, descend, network, network_verdict
-from gdcore.experiment import RESTART_BUDGET, steps_per_epoch, within_budget
+from gdcore import baseline_loss, descend, experiment, network, network_verdict
+from gdcore.experiment import step_work, steps_per_epoch, within_budget
 from ui import cached, controls, router, state, stepper, tables, updates, verdicts
 from ui import network as net
 from ui.fmt import money, num, tex
@@ -295,8 +295,8 @@ n = st.slider(
     help="Each run uses the settings in the sidebar, with its own seed.",
 )
 run_steps = config.epochs * steps_per_epoch(config, n_rows)  # steps in one run
-if n * run_steps > RESTART_BUDGET:  # many small batches: train fewer seeds rather than keep the server busy
-    wanted, n = n, max(1, RESTART_BUDGET // run_steps)
+if n * run_steps * step_work(config) > experiment.RESTART_BUDGET:  # fewer seeds, rather than a busy server
+    wanted, n = n, max(1, experiment.RESTART_BUDGET // (run_steps * step_work(config)))
     st.info(
         f"Each run takes {run_steps:,} steps with these batches, so {wanted} runs would take {wanted * run_steps:,}. "
         f"To keep the page quick, only seeds 0 to {n - 1} are trained ({n} run{'' if n == 1 else 's'}). A larger "

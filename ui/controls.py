@@ -140,12 +140,12 @@ def show_budget(chosen: Training, config: Training, rows: int) -> None:
     """Say so when the page runs fewer epochs than chosen, because the batches would take too many steps."""
     if config.epochs == chosen.epochs:
         return
-    per = experiment.steps_per_epoch(chosen, rows)
+    per, most = experiment.steps_per_epoch(chosen, rows), experiment.most_steps(chosen)
     st.warning(
         f"Batches of {chosen.batch_size:,} row{'' if chosen.batch_size == 1 else 's'} take {per:,} steps per epoch, so "
         f"{chosen.epochs:,} epochs would be "
-        f"{per * chosen.epochs:,} steps, more than the {experiment.STEP_BUDGET:,} a page takes at once (that keeps "
-        f"the app quick for everyone using it). This run stops after {config.epochs:,} "
+        f"{per * chosen.epochs:,} steps; a page takes at most {most:,} steps of these at once (about two seconds of "
+        f"work, which keeps the app quick for everyone using it). This run stops after {config.epochs:,} "
         f"epoch{'' if config.epochs == 1 else 's'} ({per * config.epochs:,} steps). A larger batch allows more epochs.",
         icon=":material/timer:",
     )

@@ -316,7 +316,7 @@ def test_random_restarts_name_the_best_seed() -> None:
 def test_restarts_with_small_batches_train_only_the_seeds_the_budget_allows(monkeypatch) -> None:
     from gdcore import experiment
 
-    monkeypatch.setattr(experiment, "RESTART_BUDGET", 3000)  # read by the page at each run
+    monkeypatch.setattr(experiment, "RESTART_BUDGET", 9000)  # read by the page at each run; 1,800 units a run
     at = open_page(batch="100", epochs="100", restarts="10")  # 6 steps per epoch: 600 steps per run
     assert_healthy(at)
     infos = " ".join(str(i.value) for i in at.info)

@@ -407,8 +407,9 @@ def test_batches_of_one_run_only_the_epochs_the_step_budget_allows_and_say_so() 
     at = open_page("descent", batch="1", epochs="500", opt="adam")
     assert not at.exception, [e.value for e in at.exception]
     notes = " ".join(str(w.value) for w in at.warning)
-    allowed = 20_000 // 546
-    assert f"546 steps per epoch, so 500 epochs would be {546 * 500:,} steps" in notes
+    most = 40_000 // (1 + 3)  # the work budget over a step's work: the line's 1 unit plus Adam's 3
+    allowed = most // 546
+    assert f"546 steps per epoch, so 500 epochs would be {546 * 500:,} steps; a page takes at most {most:,}" in notes
     assert f"stops after {allowed} epochs ({allowed * 546:,} steps)" in notes
     assert at.query_params["epochs"] == "500" and at.query_params["batch"] == "1"  # the link keeps the choice
     assert at.slider(key="epoch").max == allowed  # the stepper runs over the epochs actually taken

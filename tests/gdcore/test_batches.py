@@ -170,13 +170,26 @@ def test_batches_partition_every_epoch_for_any_data(n, size, epochs, seed, shuff
 
 def test_the_step_budget_cuts_epochs_not_batches():
     from gdcore import DescentConfig
-    from gdcore.experiment import STEP_BUDGET, steps_per_epoch, within_budget
+    from gdcore.experiment import WORK_BUDGET, steps_per_epoch, within_budget
 
     assert steps_per_epoch(DescentConfig(), 546) == 1  # full batch: one step per epoch
     assert steps_per_epoch(DescentConfig(batch_size=100), 546) == 6  # 5 of 100 and one of 46
     assert steps_per_epoch(DescentConfig(batch_size=546), 546) == 1
     one = DescentConfig(batch_size=1, epochs=500)
     cut = within_budget(one, 546)
-    assert cut.epochs == STEP_BUDGET // 546 and cut.batch_size == 1 and cut.learning_rate == one.learning_rate
+    assert cut.epochs == WORK_BUDGET // 546 and cut.batch_size == 1 and cut.learning_rate == one.learning_rate
     assert within_budget(DescentConfig(epochs=500), 546) == DescentConfig(epochs=500)  # 500 steps: untouched
     assert within_budget(DescentConfig(batch_size=1), 10**6).epochs == 1  # never fewer than one epoch
+
+
+def test_a_step_s_work_grows_with_the_model_and_the_optimizer():
+    from gdcore import DescentConfig, NetworkConfig
+    from gdcore.chain import ChainConfig
+    from gdcore.experiment import WORK_BUDGET, step_work, within_budget
+
+    assert step_work(DescentConfig()) == 1 and step_work(DescentConfig(optimizer="adam")) == 4
+    assert step_work(NetworkConfig()) == 3
+    deep = ChainConfig(depth=30, optimizer="adam", batch_size=1, epochs=100)
+    assert step_work(deep) == 30 + 2 + 3
+    assert within_budget(deep, 546).epochs == max(1, WORK_BUDGET // 35 // 546)  # 2 epochs of single rows
+    assert within_budget(NetworkConfig(), 546) == NetworkConfig()  # the lesson's 500 full-batch epochs: untouched
