@@ -278,6 +278,8 @@ def parse_value(raw: str, f, choices: Sequence[str] = ()):
             raise ValueError("it is not yes or no")
         return raw == "yes"
     if kind is str:
+        if problem(f, raw):
+            raise ValueError(f"it is not {problem(f, raw)}")
         return raw
     try:
         value = int(raw) if kind is int else float(raw)
@@ -322,12 +324,40 @@ def from_query(cls, params: Mapping[str, str], base=None, columns: Mapping[str, 
             values[f.name] = parse_value(raw, f, (columns or {}).get(key, ()))
         except ValueError as error:
             notes.append(describe_parse_error(key, raw, getattr(base, f.name), str(error)))
+    config, dropped = fitting(base, values)
+    for f, error in dropped:
+        key = f.metadata["url"]
+        notes.append(
+            f"The link's {key}={shown(str(params[key]))} did not fit with the rest of the link ({error}); "
+            f"using {link_text(getattr(config, f.name))!r} instead."
+        )
+    return config, notes
+
+
+def fitting(base, values: dict) -> tuple:
+    """`base` with as many of `values` as fit together (each is valid alone, but two inputs may name the
+    same column). Returns the config and the (field, reason) of each value left out."""
     try:
-        return replace(base, **values), notes
-    except ValueError as error:  # each value fine alone, but not together (e.g. the same input twice)
-        used = [f"{f.metadata['url']}={shown(str(params[f.metadata['url']]))}" for f in fields(cls) if f.name in values]
-        listed = ", ".join(used[:4]) + (", …" if len(used) > 4 else "")
-        return base, [*notes, f"The link's {listed} did not fit together ({error}); using the defaults instead."]
+        return replace(base, **values), []
+    except ValueError:
+        pass
+    given = [f for f in fields(base) if f.name in values]
+    for f in reversed(given):  # leave out one value: the last one without which the rest fit
+        try:
+            config = replace(base, **{name: value for name, value in values.items() if name != f.name})
+        except ValueError:
+            continue
+        try:
+            replace(config, **{f.name: values[f.name]})
+        except ValueError as error:
+            return config, [(f, error)]
+    config, left_out = base, []  # else keep each value that fits with the ones before it
+    for f in given:
+        try:
+            config = replace(config, **{f.name: values[f.name]})
+        except ValueError as error:
+            left_out.append((f, error))
+    return config, left_out
 
 
 def to_query(config) -> dict[str, str]:

@@ -328,11 +328,21 @@ def test_to_command_survives_the_shell(y, data):
     assert option_value(words, "--x") == "bedrooms"
 
 
-def test_link_values_that_clash_fall_back_to_the_defaults_with_a_note():
-    # Each value alone is a fine column name; together they repeat one, which NetworkConfig refuses.
+def test_a_link_value_that_clashes_is_dropped_with_a_note_and_the_rest_is_kept():
+    # x1=lotsize alone is a fine column name, but the default x3 is lotsize too: NetworkConfig refuses that.
     config, notes = from_query(NetworkConfig, {"x1": "lotsize", "lr": "0.5"})
-    assert config == NetworkConfig()
-    assert len(notes) == 1 and "did not fit together" in notes[0]
+    assert config == NetworkConfig(learning_rate=0.5)
+    assert notes == [
+        "The link's x1='lotsize' did not fit with the rest of the link (the three inputs must be three different "
+        "columns); using 'bedrooms' instead."
+    ]
+    # Two values that clash only with the defaults, not with each other, are both kept: a swap.
+    config, notes = from_query(NetworkConfig, {"x1": "bathrms", "x2": "bedrooms"})
+    assert (config.x1, config.x2, notes) == ("bathrms", "bedrooms", [])
+    # A swap plus a target that is one of the inputs: only the target is dropped.
+    config, notes = from_query(NetworkConfig, {"x1": "bathrms", "x2": "bedrooms", "y": "bathrms"})
+    assert (config.x1, config.x2, config.y) == ("bathrms", "bedrooms", "price")
+    assert len(notes) == 1 and notes[0].startswith("The link's y='bathrms' did not fit with the rest of the link")
 
 
 @pytest.mark.parametrize("cls", [DescentConfig, NetworkConfig, ChainConfig])
