@@ -17,7 +17,7 @@ router.ensure_router()
 
 chosen = net.network_controls()
 config = within_budget(chosen, cached.row_count(chosen.data))  # what runs: batches of 1 take many steps
-fit = net.fit(config)
+fit = cached.fit(config)
 run = fit.run
 last = run.epochs
 n_rows = len(fit.y)
@@ -304,7 +304,7 @@ if n * run_steps * step_work(config) > experiment.RESTART_BUDGET:  # fewer seeds
         icon=":material/timer:",
     )
 with st.spinner(f"Training {n} networks, {net.epochs(config.epochs)} each..."):
-    results = net.restarts(config, n)
+    results = cached.restarts(config, n)
 finished = [(seed, value) for seed, value in results if math.isfinite(value)]
 blown = len(results) - len(finished)
 if not finished:

@@ -16,7 +16,7 @@ router.ensure_router()
 
 chosen = gradients.controls()
 config = within_budget(chosen, cached.row_count(chosen.data))  # what runs: batches of 1 take many steps
-fit = gradients.fit(config)
+fit = cached.fit(config)
 depth, act, lr = config.depth, config.activation, config.learning_rate
 sizes = fit.sizes  # (depth,) |dL/db_l| at the starting weights
 raw = config.inputs == "raw"

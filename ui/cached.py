@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 from sklearn.linear_model import LinearRegression
 
 import gdcore
-from gdcore import DescentConfig, line
+from gdcore import DescentConfig, NetworkConfig, chain, line
+from gdcore.chain import ChainConfig, ChainFit, fit_chain
 from gdcore.data import DEFAULT_DATA, shipped
 
 
@@ -57,9 +60,26 @@ def door_to_door_counts(data: str = DEFAULT_DATA) -> np.ndarray:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def fit(config: DescentConfig) -> gdcore.Fit:
-    """The descent `config` describes, on its data set."""
+def fit(config: DescentConfig | NetworkConfig | ChainConfig) -> gdcore.Fit | gdcore.NetworkFit | ChainFit:
+    """The run `config` describes, on its data set: a line, the small network or a deep chain."""
+    if isinstance(config, NetworkConfig):
+        return gdcore.fit_network(config, *house_columns(config.data, config.inputs, config.y))
+    if isinstance(config, ChainConfig):
+        return fit_chain(config, *house_columns(config.data, chain.INPUTS, chain.TARGET))
     return gdcore.fit_line(config, houses(config.data, config.x, config.y))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _restarts(config: NetworkConfig, n: int) -> list[tuple[int, float]]:
+    return gdcore.restart_losses(config, *house_columns(config.data, config.inputs, config.y), range(n))
+
+
+def restarts(config: NetworkConfig, n: int) -> list[tuple[int, float]]:
+    """(seed, final loss) of the network for seeds 0..n-1, all else as in `config`; inf for a run that diverged.
+
+    Keyed on the config without its seed, so picking another seed for the page's run reuses them.
+    """
+    return _restarts(replace(config, seed=NetworkConfig().seed), n)
 
 
 @st.cache_data(show_spinner=False)

@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from gdcore.chain import INPUTS, TARGET, ChainConfig, ChainFit, fit_chain
+from gdcore.chain import ChainConfig
 from gdcore.descent import Run
 from ui import cached, state
 from ui.charts import BLUE, GREEN, GREY, ORANGE, VERMILLION, layout
@@ -91,15 +91,6 @@ def controls() -> ChainConfig:
     )
     state.publish(PAGE, config)
     return config
-
-
-# --- cached at the app's edge, keyed on the small config ------------------------------------------
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def fit(config: ChainConfig) -> ChainFit:
-    """The backward pass and the descent `config` describes, on its data set."""
-    return fit_chain(config, *cached.house_columns(config.data, INPUTS, TARGET))
 
 
 # --- charts -----------------------------------------------------------------------------------------

@@ -10,10 +10,8 @@ from ui.network.controls import (
     PAGE,
     PARAM,
     RESTARTS,
-    fit,
     network_controls,
     publish,
-    restarts,
     seed_views,
 )
 from ui.network.words import (
@@ -41,14 +39,12 @@ __all__ = [
     "diagram",
     "diagram_text",
     "epochs",
-    "fit",
     "gradient_table",
     "loss_chart",
     "loss_name",
     "network_controls",
     "prediction_chart",
     "publish",
-    "restarts",
     "restarts_chart",
     "seed_views",
 ]

@@ -7,12 +7,9 @@ with page 3's "epoch", while their URL keys stay short ("epoch", "param", "resta
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
-import gdcore
-from gdcore import NetworkConfig, NetworkFit, network
+from gdcore import NetworkConfig, network
 from gdcore.data import TITLES
 from ui import cached, controls, state
 
@@ -41,7 +38,7 @@ ACTIVATION_LABELS = {
 }
 
 
-# --- data and cached runs ------------------------------------------------------------------------
+# --- the columns a learner may pick ---------------------------------------------------------------
 
 
 def input_columns(data: str) -> list[str]:
@@ -52,25 +49,6 @@ def input_columns(data: str) -> list[str]:
 def link_columns(data: str) -> dict[str, list[str]]:
     """The columns each input key of a link may name on the data set `data`; the target is the price."""
     return {key: input_columns(data) for key in INPUT_KEYS} | {"y": [TARGET]}
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def fit(config: NetworkConfig) -> NetworkFit:
-    """The descent `config` describes, on its data set."""
-    return gdcore.fit_network(config, *cached.house_columns(config.data, config.inputs, config.y))
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _restarts(config: NetworkConfig, n: int) -> list[tuple[int, float]]:
-    return gdcore.restart_losses(config, *cached.house_columns(config.data, config.inputs, config.y), range(n))
-
-
-def restarts(config: NetworkConfig, n: int) -> list[tuple[int, float]]:
-    """(seed, final loss) for seeds 0..n-1, all else as in `config`; inf for a run that diverged.
-
-    Keyed on the config without its seed, so picking another seed for the page's run reuses them.
-    """
-    return _restarts(replace(config, seed=DEFAULT.seed), n)
 
 
 # --- controls and the link -----------------------------------------------------------------------
