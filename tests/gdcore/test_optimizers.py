@@ -39,6 +39,7 @@ STATE_NAMES = {
 }
 INPUTS = ("bedrooms", "bathrms", "lotsize")
 RTOL = 1e-9
+SLOPE_FLOOR = 1e-6  # see network_loss_grad
 
 
 # --- The references, written without gdcore ------------------------------------------------------
@@ -92,7 +93,13 @@ def network_loss_grad(params, X, y, activation: str, kind: str):
     terms = np.stack(  # (10, rows): each parameter's term per house, in the order w1..w8, b1, b2
         [d_z1 * x1, d_z1 * x2, d_z1 * x3, d_z2 * x1, d_z2 * x2, d_z2 * x3, d_pred * h1, d_pred * h2, d_z1, d_z2]
     )
-    return float(np.sum(e**2) / n), terms.sum(axis=1), np.abs(terms).sum(axis=1)
+    # The size a term's rounding scales with. A saturated slope is known only to about 1e-16 absolute
+    # when computed as 1 - tanh(z)**2 (as torch and jax compute tanh's slope, and gdcore too), so a
+    # slope under SLOPE_FLOOR counts as SLOPE_FLOOR here; the reference's sech(z)**2 has no such loss.
+    s1 = d_pred * w7 * np.maximum(np.abs(act_slope(z1, activation)), SLOPE_FLOOR)
+    s2 = d_pred * w8 * np.maximum(np.abs(act_slope(z2, activation)), SLOPE_FLOOR)
+    sizes = np.stack([s1 * x1, s1 * x2, s1 * x3, s2 * x1, s2 * x2, s2 * x3, d_pred * h1, d_pred * h2, s1, s2])
+    return float(np.sum(e**2) / n), terms.sum(axis=1), np.abs(sizes).sum(axis=1)
 
 
 def optimizer_step(name: str, g, state: dict, s: int, lr: float, mu=0.9, alpha=0.99, b1=0.9, b2=0.999, eps=None):
@@ -524,3 +531,59 @@ def test_the_default_network_run_is_plain_gradient_descent(houses):
     assert_plain(run, 546, 30)
     assert {r.learning_rate for r in run.records} == {0.05}
     assert_run_matches(run, network_reference(config, houses), 546, 30)
+
+
+# --- 6. Data the project has never seen: every optimizer x schedule x batch size ----------------
+
+
+@pytest.fixture(scope="module")
+def unseen() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """37 made-up rows, drawn here: x (37,) for the line, X (37, 3) for the network, and y (37,).
+
+    37 is prime, so no batch size below it divides it and every epoch ends on a short batch.
+    """
+    rng = np.random.default_rng(20261123)
+    X = rng.normal([3.0, -40.0, 1e4], [1.0, 15.0, 3e3], size=(37, 3))  # three scales, like rooms, degrees, feet
+    y = 2.5 * X[:, 0] - 0.04 * X[:, 1] + 1e-4 * X[:, 2] + rng.normal(0, 0.5, size=37)
+    for array in (X, y):
+        array.setflags(write=False)
+    return X[:, 0].copy(), X, y
+
+
+SCHEDULES = [
+    {"schedule": "constant"},
+    {"schedule": "step", "gamma": 0.5, "every": 2},
+    {"schedule": "exponential", "gamma": 0.8, "warmup": 2},
+    {"schedule": "cosine", "lr_min": 0.001},
+]
+
+
+@pytest.mark.parametrize("batch_size", [0, 5, 1], ids=["full", "batch5", "batch1"])
+@pytest.mark.parametrize("schedule", SCHEDULES, ids=[s["schedule"] for s in SCHEDULES])
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_every_setting_on_unseen_data_follows_the_rules_for_the_line(optimizer, schedule, batch_size, unseen):
+    x, _, y = unseen
+    config = DescentConfig(
+        optimizer=optimizer,
+        batch_size=batch_size,
+        learning_rate=0.05,
+        epochs=4,
+        seed=3,
+        x="rooms",
+        y="value",
+        **schedule,
+    )
+    run = fit_line(config, Dataset(x=x, y=y, x_name="rooms", y_name="value")).run
+    assert_run_matches(run, line_reference(config, (x, y)), 37, 4)
+
+
+@pytest.mark.parametrize("batch_size", [0, 5, 1], ids=["full", "batch5", "batch1"])
+@pytest.mark.parametrize("schedule", SCHEDULES, ids=[s["schedule"] for s in SCHEDULES])
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_every_setting_on_unseen_data_follows_the_rules_for_the_network(optimizer, schedule, batch_size, unseen):
+    _, X, y = unseen
+    config = NetworkConfig(
+        optimizer=optimizer, batch_size=batch_size, learning_rate=0.05, epochs=3, seed=5, activation="tanh", **schedule
+    )
+    run = fit_network(config, X, y).run
+    assert_run_matches(run, network_reference(config, (X, y)), 37, 3)
