@@ -413,19 +413,13 @@ def to_command(config: DescentConfig, data: str | None = None) -> str:
     `data`: the CSV's path, by default the config's shipped data set, relative to the repository.
     """
     data = data if data is not None else SHIPPED[config.data].as_posix()
-    parts = [
-        "python -m gdcore descend",
-        f"--data {shlex.quote(data)}",
-        f"--x {shlex.quote(config.x)}",
-        f"--y {shlex.quote(config.y)}",
-        f"--lr {config.learning_rate!r}",
-        f"--epochs {config.epochs}",
-        f"--loss {config.loss}",
-        f"--scale {config.scale}",
-    ]
-    if config.start == "random":
-        parts.append(f"--seed {config.seed}")
-    else:
+    parts = ["python -m gdcore descend", f"--data {shlex.quote(data)}", f"--x {shlex.quote(config.x)}"]
+    parts.append(f"--y {shlex.quote(config.y)}")
+    shared = {f.name for f in fields(Experiment)}
+    for f in fields(config):  # the model's own options, all of them, so the command reads on its own
+        if f.metadata["cli"] and f.name not in shared and not (f.name == "seed" and config.start == "typed"):
+            parts.append(f"--{f.metadata['cli']} {link_text(getattr(config, f.name))}")
+    if config.start == "typed":
         # "=" keeps argparse from reading a negative like -1e-05 as an option.
         parts.append(f"--init-slope={config.init_slope!r} --init-intercept={config.init_intercept!r}")
     return " ".join(parts + training_options(config))
