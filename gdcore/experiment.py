@@ -94,16 +94,17 @@ class Fit:
     max_stable_lr: float  # 2 / largest eigenvalue of the loss's Hessian
     best: tuple[float, float]  # the least-squares line, in the same units as the run
     best_loss: float
+    bowl: line.Bowl  # the sums that give the loss on every row at once
 
     def loss(self, params) -> float:
         """The config's loss at `params`, on the data the descent saw (inf if it overflows)."""
         with np.errstate(all="ignore"):
-            return line.loss(params, self.x, self.y, self.config.loss)
+            return float(line.bowl_loss(params, self.bowl, self.config.loss))
 
     def whole_gradient(self, params) -> np.ndarray:
         """The gradient on every row at `params`, to set beside a batch's gradient, shape (2,)."""
         with np.errstate(all="ignore"):
-            return line.loss_grad(params, self.x, self.y, self.config.loss)
+            return line.bowl_loss_grad(params, self.bowl, self.config.loss)
 
     def in_data_units(self, params) -> tuple[float, float]:
         """(slope, intercept) in the data's own units, e.g. dollars per bedroom and dollars."""
@@ -124,15 +125,19 @@ def fit_line(config: DescentConfig, data: Dataset) -> Fit:
     else:
         start = (config.init_slope, config.init_intercept)
 
+    bowl = line.bowl(x, y)  # a few sums, once: every full-batch step costs the same for any n
+
     def loss_and_grad(params, rows):
+        if len(rows) == len(x):  # the whole data set
+            return whole_loss(params), line.bowl_loss_grad(params, bowl, config.loss)
         xb, yb = take(x, rows), take(y, rows)  # this step's batch
         return line.loss(params, xb, yb, config.loss), line.loss_grad(params, xb, yb, config.loss)
 
     def whole_loss(params):
-        return line.loss(params, x, y, config.loss)
+        return float(line.bowl_loss(params, bowl, config.loss))
 
     run = train(config, loss_and_grad, whole_loss, start, line.PARAMETERS, len(x))
-    best = line.least_squares(x, y)
+    best = line.bowl_bottom(bowl)
     return Fit(
         config=config,
         x=x,
@@ -142,9 +147,10 @@ def fit_line(config: DescentConfig, data: Dataset) -> Fit:
         y_mean=y_mean,
         y_std=y_std,
         run=run,
-        max_stable_lr=line.max_stable_lr(x, config.loss),
+        max_stable_lr=float(2.0 / np.linalg.eigvalsh(line.bowl_hessian(bowl, config.loss)).max()),
         best=best,
-        best_loss=line.loss(best, x, y, config.loss),
+        best_loss=float(line.bowl_loss(best, bowl, config.loss)),
+        bowl=bowl,
     )
 
 

@@ -205,7 +205,7 @@ def descent_controls(views: tuple[str, ...] = ()) -> DescentConfig:
             fmt="%g",
             disabled=start != "typed",
         )
-    advanced = training_controls(DescentConfig, base, cached.row_count(base.data))
+    advanced = training_controls(DescentConfig, base, cached.row_count(base.data), "descent")
     return DescentConfig(
         data=base.data,
         learning_rate=lr,
@@ -255,11 +255,11 @@ HYPER_WIDGETS = {
 }
 
 
-def training_controls(cls: type[Training], base: Training, rows: int) -> dict:
+def training_controls(cls: type[Training], base: Training, rows: int, page: str) -> dict:
     """The "Advanced" part of the sidebar: optimizer, schedule, batches. Returns their config values.
 
     Only the hyperparameters the chosen optimizer and schedule read are drawn; the others keep their
-    values in the config. `rows` is how many rows the data has: the largest useful batch.
+    values in the config. `rows` is how many rows the data has: the largest useful batch; `page` gets the notes.
     """
     values = {f.name: getattr(base, f.name) for f in fields(Training)}
     with st.sidebar.expander("Advanced: optimizer, schedule, batches", icon=":material/tune:"):
@@ -289,6 +289,13 @@ def training_controls(cls: type[Training], base: Training, rows: int) -> dict:
             cls, "warmup", "Warm-up epochs", step=1, help="The rate grows from lr/W to lr over the first W epochs."
         )
         keep("batch", min(base.batch_size, rows))
+        if st.session_state["batch"] > rows:  # from a link: more rows than the data has is all of them
+            state.add_note(
+                page,
+                f"The link's batch={st.session_state['batch']} is more rows than the data has ({rows:,}): each step "
+                "uses all of them, as batch=0 says.",
+            )
+            st.session_state["batch"] = 0
         values["batch_size"] = st.number_input(
             f"Batch size (0 = all {rows:,} rows)",
             min_value=0,

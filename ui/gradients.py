@@ -77,7 +77,7 @@ def controls() -> ChainConfig:
         )
         epochs = number(ChainConfig, "epochs", "Epochs", step=1, help="How many steps to take (1 to 100).")
         seed = number(ChainConfig, "seed", "Seed", step=1, help="The same seed always draws the same starting weights.")
-    advanced = training_controls(ChainConfig, base, cached.row_count(base.data))
+    advanced = training_controls(ChainConfig, base, cached.row_count(base.data), PAGE)
     config = ChainConfig(
         **advanced,
         data=base.data,

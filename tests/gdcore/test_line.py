@@ -227,3 +227,67 @@ def test_loss_along_slope_is_the_loss_at_each_slope(windsor):
         # One slope at a time, written out here.
         expected = [np.sum((y - (s * x + 5_000.0)) ** 2) / (len(x) if kind == "mse" else 1) for s in slopes]
         np.testing.assert_allclose(line.loss_along_slope(slopes, 5_000.0, x, y, kind), expected, rtol=1e-12)
+
+
+# --- The bowl: the loss on every row from a few sums ---------------------------------------------
+
+
+def fsum_sse_and_grad(params, x, y) -> tuple[float, float, float]:
+    """SSE and its gradient added up row by row with math.fsum (exactly rounded sums), as the reference."""
+    slope, intercept = params
+    e = [yi - (slope * xi + intercept) for xi, yi in zip(x.tolist(), y.tolist())]
+    return (
+        math.fsum(ei * ei for ei in e),
+        -2.0 * math.fsum(xi * ei for xi, ei in zip(x.tolist(), e)),
+        -2.0 * math.fsum(e),
+    )
+
+
+@pytest.mark.parametrize("params", [(0.0, 0.0), (1e4, 2e4), (-3.5e4, 1e6), (4_000.0, 40_000.0)])
+def test_the_bowl_gives_the_loss_and_gradient_of_every_row(windsor, params):
+    x, y = windsor
+    b = line.bowl(x, y)
+    sse, d_slope, d_intercept = fsum_sse_and_grad(params, x, y)
+    assert float(line.bowl_sse(params, b)) == pytest.approx(sse, rel=1e-12)
+    got = line.bowl_sse_grad(params, b)
+    scale = 2 * math.fsum(abs(xi) * abs(yi - params[0] * xi - params[1]) for xi, yi in zip(x, y))  # sum of |terms|
+    assert got[0] == pytest.approx(d_slope, rel=1e-12, abs=1e-12 * scale)
+    assert got[1] == pytest.approx(d_intercept, rel=1e-12, abs=1e-12 * scale)
+    assert float(line.bowl_loss(params, b, "mse")) == pytest.approx(sse / len(x), rel=1e-12)
+
+
+def test_the_bowl_keeps_its_precision_far_from_zero_and_near_the_bottom():
+    # x a million plus a little, y a near-perfect line: direct sums of large numbers lose digits here.
+    rng = np.random.default_rng(7)
+    x = 1e6 + rng.normal(0, 1, size=20_000)
+    y = 3.0 * x - 2e6 + rng.normal(0, 1e-3, size=20_000)
+    b = line.bowl(x, y)
+    best = (b.best_slope, b.y_mean - b.best_slope * b.x_mean)
+    sse, _, d_intercept = fsum_sse_and_grad(best, x, y)
+    assert float(line.bowl_sse(best, b)) == pytest.approx(sse, rel=1e-6)  # about 0.02: the noise, not rounding
+    assert abs(line.bowl_sse_grad(best, b)[1]) <= 1e-6 * abs(d_intercept) + 1e-6
+
+
+def test_the_loss_along_the_slope_from_the_bowl_matches_the_direct_curve(windsor):
+    x, y = windsor
+    slopes = np.linspace(-5e4, 8e4, 201)
+    direct = line.loss_along_slope(slopes, 2e4, x, y, "mse")  # (201, n) built row by row
+    np.testing.assert_allclose(line.bowl_loss((slopes, 2e4), line.bowl(x, y), "mse"), direct, rtol=1e-12)
+
+
+def test_a_bowl_that_overflows_gives_inf_not_an_exception(windsor):
+    b = line.bowl(*windsor)
+    with np.errstate(all="ignore"):
+        assert np.isinf(line.bowl_sse((1e200, 0.0), b)) and not np.isfinite(line.bowl_sse_grad((1e307, 1e307), b)).all()
+
+
+def test_the_bowl_s_bottom_is_scikit_learn_s_line_and_its_hessian_the_rows(windsor):
+    x, y = windsor
+    b = line.bowl(x, y)
+    model = LinearRegression().fit(x.reshape(-1, 1), y)
+    slope, intercept = line.bowl_bottom(b)
+    assert slope == pytest.approx(model.coef_[0], rel=1e-10)
+    assert intercept == pytest.approx(model.intercept_, rel=1e-10)
+    for kind in ("sse", "mse"):
+        by_rows = 2.0 * np.array([[np.sum(x * x), np.sum(x)], [np.sum(x), len(x)]]) / (len(x) if kind == "mse" else 1)
+        np.testing.assert_allclose(line.bowl_hessian(b, kind), by_rows, rtol=1e-12)

@@ -114,7 +114,7 @@ def network_controls() -> NetworkConfig:
         )
     if len(set(inputs)) < len(inputs):  # cannot happen through the widgets (they swap); never raise if it does
         inputs = list(DEFAULT.inputs)
-    advanced = controls.training_controls(NetworkConfig, base, rows)
+    advanced = controls.training_controls(NetworkConfig, base, rows, PAGE)
     return NetworkConfig(
         data=base.data,
         learning_rate=lr,
