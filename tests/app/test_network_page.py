@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from stepping import choose_epoch, epoch_shown, jump_to_end
 from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -168,7 +169,7 @@ def test_defaults_run_clean() -> None:
     assert at.number_input(key="lr").value == LR
     assert at.radio(key="act").value == "sigmoid"
     assert [at.selectbox(key=key).value for key in ("x1", "x2", "x3")] == list(INPUTS)
-    assert at.slider(key="net_epoch").value == 0
+    assert epoch_shown(at, "net_epoch") == 0
     assert len(ledger(at)) == 0
     assert dict(at.query_params) == {}
 
@@ -177,21 +178,21 @@ def test_next_epoch_adds_ten_ledger_rows_equal_to_numpy_backprop() -> None:
     at = open_page()
     expected = reference_run(epochs=3)
     for k in (1, 2, 3):
-        button(at, "Next epoch").click().run()
+        choose_epoch(at, k, "net_epoch")  # a click on Next epoch
         assert not at.exception, [e.value for e in at.exception]
         frame = ledger(at)
         assert len(frame) == 10 * k
         assert list(frame["epoch"][:10]) == [k] * 10, "the newest epoch is at the top"
         for row in expected[:k]:
             assert_epoch_matches(frame, row, LR)
-        assert at.slider(key="net_epoch").value == k
+        assert epoch_shown(at, "net_epoch") == k
         assert at.query_params["epoch"] == str(k)
         # The chain rule's sum over the houses is the ledger's gradient for the picked parameter (w1).
         (said,) = [m.value for m in at.markdown if "the ledger's **gradient** for w1" in m.value]
         assert number(said.rsplit("**", 2)[-2]) == pytest.approx(expected[k - 1]["gradient"][0], rel=1e-5)
-    button(at, "Previous epoch").click().run()
+    choose_epoch(at, 2, "net_epoch")  # Previous epoch
     assert len(ledger(at)) == 20
-    button(at, "Reset").click().run()
+    choose_epoch(at, 0, "net_epoch")  # Reset
     assert len(ledger(at)) == 0 and "epoch" not in at.query_params
     assert_healthy(at)
 
@@ -207,7 +208,7 @@ def test_link_values_set_the_controls() -> None:
     assert at.number_input(key="seed").value == 3
     assert at.number_input(key="epochs").value == 50
     assert at.selectbox(key="x1").value == "stories"
-    assert at.slider(key="net_epoch").value == 4
+    assert epoch_shown(at, "net_epoch") == 4
     assert at.selectbox(key="net_param").value == "w7"
     assert at.slider(key="net_restarts").value == 5
     inputs = ("stories", "bathrms", "lotsize")
@@ -225,7 +226,7 @@ def test_picking_a_column_another_input_uses_swaps_the_two() -> None:
     at.selectbox(key="x1").set_value("lotsize").run()
     assert_healthy(at)
     assert [at.selectbox(key=key).value for key in ("x1", "x2", "x3")] == ["lotsize", "bathrms", "bedrooms"]
-    button(at, "Next epoch").click().run()
+    choose_epoch(at, 1, "net_epoch")
     assert_epoch_matches(ledger(at), reference_run(epochs=1, inputs=("lotsize", "bathrms", "bedrooms"))[0], LR)
 
 
@@ -270,15 +271,14 @@ def test_extreme_settings_show_no_exception_and_no_nan(params: dict[str, str]) -
     at = open_page(**params, restarts="3")
     diverges = float(params.get("lr", LR)) >= 5  # tanh at rate 5 blows up too, at epoch 141
     assert_healthy(at, errors_allowed=diverges)
-    slider = at.slider(key="net_epoch")
-    slider.set_value(slider.max).run()  # the last epoch: the largest (or smallest) numbers
+    last = jump_to_end(at, "net_epoch")  # the last epoch: the largest (or smallest) numbers
     assert_healthy(at, errors_allowed=diverges)
     at.selectbox(key="net_param").set_value("b2").run()
     assert_healthy(at, errors_allowed=diverges)
     if diverges:
         errors = " ".join(e.value for e in at.error)
         assert "Diverged: at epoch" in errors and "too large" in errors, errors
-        assert slider.max < int(params.get("epochs", EPOCHS)), "a diverged run stops early"
+        assert last < int(params.get("epochs", EPOCHS)), "a diverged run stops early"
     if params.get("lr") == "1e-9":
         assert any("Barely moving" in i.value for i in at.info)
 

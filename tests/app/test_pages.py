@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.linear_model import LinearRegression
+from stepping import choose_epoch, epoch_shown, jump_to_end
 from streamlit.testing.v1 import AppTest
 
 import gdcore
@@ -92,12 +93,6 @@ def number(text: str) -> float:
     """A number as the app writes it: '1,434,843,671.73 dollars²', '-0.896381' or '1.2e+300'."""
     first = str(text).strip().split(" ")[0]
     return float(first.replace(",", "").replace("−", "-"))
-
-
-def button(at: AppTest, label: str):
-    matches = [b for b in at.button if b.label == label]
-    assert len(matches) == 1, [b.label for b in at.button]
-    return matches[0]
 
 
 def windsor() -> tuple[np.ndarray, np.ndarray]:
@@ -202,7 +197,7 @@ def test_page_runs_clean_on_defaults(page: str) -> None:
 
 def test_descent_page_at_its_last_epoch_shows_no_nan() -> None:
     at = open_page("descent")
-    at.slider(key="epoch").set_value(DEFAULT.epochs).run()
+    assert jump_to_end(at) == DEFAULT.epochs
     assert_healthy(at, "descent")
     assert ledger_rows_shown(at) == 2 * DEFAULT.epochs
 
@@ -267,7 +262,7 @@ def test_next_epoch_adds_two_ledger_rows_with_the_right_numbers() -> None:
     assert ledger_rows_shown(at) == 0
     expected = reference_descent(DEFAULT.learning_rate, DEFAULT.epochs, DEFAULT.seed, DEFAULT.loss)
     for k in (1, 2, 3):
-        button(at, "Next epoch").click().run()
+        choose_epoch(at, k)  # a click on Next epoch
         assert not at.exception, [e.value for e in at.exception]
         frame = ledger(at)
         assert len(frame) == 2 * k
@@ -276,26 +271,34 @@ def test_next_epoch_adds_two_ledger_rows_with_the_right_numbers() -> None:
         if k > 1:  # each epoch starts where the last one ended
             previous = frame[frame["epoch"] == k - 1]["new"].to_numpy()
             np.testing.assert_allclose(frame[frame["epoch"] == k]["current"].to_numpy(), previous, rtol=1e-12)
-        assert at.slider(key="epoch").value == k
+        assert epoch_shown(at) == k
         assert at.query_params["epoch"] == str(k)
     assert_healthy(at, "descent")
 
 
 def test_previous_epoch_and_reset() -> None:
     at = open_page("descent")
-    assert button(at, "Previous epoch").disabled  # nothing to go back to at epoch 0
-    for _ in range(3):
-        button(at, "Next epoch").click().run()
-    button(at, "Previous epoch").click().run()
+    for k in (1, 2, 3):
+        choose_epoch(at, k)
+    choose_epoch(at, 2)  # Previous epoch
     assert ledger_rows_shown(at) == 4
-    assert at.slider(key="epoch").value == 2
+    assert epoch_shown(at) == 2
     assert at.query_params["epoch"] == "2"
-    button(at, "Reset").click().run()
+    choose_epoch(at, 0)  # Reset
     assert ledger_rows_shown(at) == 0
-    assert at.slider(key="epoch").value == 0
+    assert epoch_shown(at) == 0
     assert "epoch" not in at.query_params
-    assert button(at, "Previous epoch").disabled
     assert_healthy(at, "descent")
+
+
+def test_an_epoch_past_the_end_of_a_shorter_run_is_clamped() -> None:
+    at = open_page("descent")
+    choose_epoch(at, 30)
+    at.number_input(key="epochs").set_value(10).run()  # the run gets shorter than the epoch shown
+    assert epoch_shown(at) == 10 and at.query_params["epoch"] == "10"
+    assert ledger_rows_shown(at) == 20
+    choose_epoch(at, 9)  # the browser's next click carries the page's new nonce, so it is taken
+    assert epoch_shown(at) == 9
 
 
 def test_query_params_set_the_controls_and_the_epoch_shown() -> None:
@@ -304,7 +307,7 @@ def test_query_params_set_the_controls_and_the_epoch_shown() -> None:
     assert at.number_input(key="lr").value == 0.5
     assert at.number_input(key="epochs").value == 40
     assert at.radio(key="loss").value == "sse"
-    assert at.slider(key="epoch").value == 3
+    assert epoch_shown(at) == 3
     assert not at.warning, [w.value for w in at.warning]
     frame = ledger(at)
     assert len(frame) == 6
@@ -324,7 +327,7 @@ def test_bad_link_values_fall_back_to_the_defaults_with_a_note() -> None:
     assert at.number_input(key="lr").value == DEFAULT.learning_rate
     assert at.number_input(key="epochs").value == DEFAULT.epochs
     assert at.radio(key="loss").value == DEFAULT.loss
-    assert at.slider(key="epoch").value == 0
+    assert epoch_shown(at) == 0
     notes = "\n".join(w.value for w in at.warning)
     for bad in ("lr='abc'", "epochs='99999'", "loss='foo'", "epoch='-4'"):
         assert bad in notes, notes
@@ -343,10 +346,9 @@ def test_extreme_settings(params: dict[str, str]) -> None:
     diverges = params.get("lr") == "1e6"
     assert_healthy(at, "descent", errors_allowed=diverges)
     assert not at.warning, [w.value for w in at.warning]
-    slider = at.slider(key="epoch")
-    slider.set_value(slider.max).run()  # the last epoch: the biggest (or smallest) numbers
+    last = jump_to_end(at)  # the last epoch: the biggest (or smallest) numbers
     assert_healthy(at, "descent", errors_allowed=diverges)
-    assert ledger_rows_shown(at) == 2 * slider.max
+    assert ledger_rows_shown(at) == 2 * last
     if diverges:
         lr_max = largest_stable_lr("mse")
         errors = [e.value for e in at.error]
@@ -355,9 +357,9 @@ def test_extreme_settings(params: dict[str, str]) -> None:
         # e.g. "The learning rate 1e+06 is above the largest stable rate for this data, 1 (2 / ..."
         stated = re.compile(rf"largest stable[^.]*?\b{re.escape(f'{lr_max:.4g}')}\b")
         assert any(stated.search(e) for e in errors), (lr_max, errors)
-        assert slider.max < 500, "a diverged run stops early"
+        assert last < 500, "a diverged run stops early"
     else:
-        assert slider.max == int(params.get("epochs", DEFAULT.epochs))
+        assert last == int(params.get("epochs", DEFAULT.epochs))
 
 
 def test_descent_settings_carry_over_to_the_check_page() -> None:
@@ -412,4 +414,4 @@ def test_batches_of_one_run_only_the_epochs_the_step_budget_allows_and_say_so() 
     assert f"546 steps per epoch, so 500 epochs would be {546 * 500:,} steps; a page takes at most {most:,}" in notes
     assert f"stops after {allowed} epochs ({allowed * 546:,} steps)" in notes
     assert at.query_params["epochs"] == "500" and at.query_params["batch"] == "1"  # the link keeps the choice
-    assert at.slider(key="epoch").max == allowed  # the stepper runs over the epochs actually taken
+    assert jump_to_end(at) == allowed  # the stepper runs over the epochs actually taken

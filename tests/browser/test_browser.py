@@ -135,6 +135,49 @@ def test_next_epoch_fills_the_ledger_and_the_link(page, app_url: str) -> None:
     screenshot(page, "page-3-descent-after-2-epochs")
 
 
+def shown_epochs(page) -> tuple[int, int, int]:
+    """The epoch in the stepper's own label, in the page's "Epoch k of n" sentence, and in the link."""
+    status = page.get_by_test_id("stBidiComponentIsolated").locator("output").inner_text()  # "Epoch 7 / 40"
+    sentence = page.get_by_text(re.compile(r"^Epoch \d+ of ")).first.inner_text()
+    link = int(query(page).get("epoch", ["0"])[0])
+    return int(status.split()[1]), int(sentence.split()[1]), link
+
+
+def test_twenty_quick_clicks_on_next_epoch_land_on_epoch_twenty(page, app_url: str) -> None:
+    """A room clicks fast: every click counts, even those that arrive while the page is still drawing."""
+    title = TITLE["/descent"]
+    page.goto(app_url + "/descent")
+    settle(page, title)
+    previous = page.get_by_role("button", name="Previous epoch")
+    assert previous.is_disabled(), "nothing to go back to at epoch 0"
+    following = page.get_by_role("button", name="Next epoch")
+    for _ in range(20):
+        following.click()
+        page.wait_for_timeout(100)
+    page.wait_for_function("() => location.search.includes('epoch=20')")
+    settle(page, title)
+    assert shown_epochs(page) == (20, 20, 20)
+    assert ledger_rows(page) == 40
+    assert_clean(page, title)
+
+
+def test_pause_stops_play_on_the_epoch_the_screen_and_the_link_show(page, app_url: str) -> None:
+    title = TITLE["/descent"]
+    page.goto(app_url + "/descent")
+    settle(page, title)
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function("() => location.search.includes('epoch=2')")
+    page.get_by_role("button", name="Pause").click()
+    settle(page, title)
+    page.wait_for_timeout(500)  # let the last rerun land
+    settle(page, title)
+    stopped = shown_epochs(page)
+    assert stopped[0] == stopped[1] == stopped[2] >= 2, stopped
+    page.wait_for_timeout(2000)  # more than two ticks of Play: nothing moves after Pause
+    assert shown_epochs(page) == stopped
+    assert page.get_by_role("button", name="Play").count() == 1
+
+
 def test_diverging_link_says_so_without_an_exception(page, app_url: str) -> None:
     title = TITLE["/descent"]
     page.goto(app_url + "/descent?lr=1e6&epochs=500")
