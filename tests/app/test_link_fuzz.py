@@ -2,7 +2,7 @@
 
 A property-based test (hypothesis) draws query strings from each page's own link keys, with values
 that are valid, out of range, the wrong type, huge, empty, unicode or thousands of characters long,
-plus keys that are no setting at all. An AppTest run costs about half a second, so each page gets 24
+plus keys that are no setting at all. An AppTest run costs about half a second, so each page gets 16
 links per suite run (the suite must stay under five minutes); tests/gdcore/test_links.py throws
 thousands at the parsing alone.
 """
@@ -69,7 +69,7 @@ def used_as_default(cls, key: str, raw: str) -> bool:
 
 
 @pytest.mark.parametrize("page", PAGES)
-@settings(max_examples=24, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=16, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_no_link_raises_and_every_value_is_used_or_named(page: str, data) -> None:
     script, cls, _ = PAGES[page]
