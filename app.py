@@ -1,10 +1,16 @@
 """Gradient descent, every number shown: the router. Run with `streamlit run app.py`."""
 
+import importlib
+import sys
+
 import streamlit as st
 
-import ui.startup  # noqa: F401  (once per process: heavy imports, then gc.freeze())
-
 st.set_page_config(page_title="Gradient descent, step by step", page_icon=":material/downhill_skiing:", layout="wide")
+if "ui.startup" not in sys.modules:  # the process's first run: say so before the heavy imports
+    loading = st.empty()
+    loading.info("Loading the lesson: the first visit after a start takes a few seconds.", icon=":material/hourglass:")
+    importlib.import_module("ui.startup")  # once per process: numpy, pandas, plotly, scikit-learn, then gc.freeze()
+    loading.empty()
 
 pages = [
     st.Page("pages/1_guess.py", title="1. Guess and measure", icon=":material/straighten:", default=True),

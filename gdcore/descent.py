@@ -130,42 +130,40 @@ def descend(
     records: list[StepRecord] = []
     ends: list[int] = []
     s = 0
-    for epoch in range(1, epochs + 1):
-        rate = learning_rate if schedule is None else schedule(epoch)
-        hp = Hyper(rate, hyper.momentum, hyper.alpha, hyper.beta1, hyper.beta2, hyper.eps)
-        for rows in batches(epoch) if batches else (None,):
-            s += 1
-            with np.errstate(all="ignore"):  # overflow is detected below, not warned about
+    with np.errstate(all="ignore"):  # overflow is detected below (overflow_reason), not warned about
+        for epoch in range(1, epochs + 1):
+            rate = learning_rate if schedule is None else schedule(epoch)
+            hp = Hyper(rate, hyper.momentum, hyper.alpha, hyper.beta1, hyper.beta2, hyper.eps)
+            for rows in batches(epoch) if batches else (None,):
+                s += 1
                 loss, gradient = loss_and_grad(current) if rows is None else loss_and_grad(current, rows)
                 if whole_loss is not None:
                     loss = whole_loss(current)
                 update, state = rule(gradient, state, hp)
                 new = current - update  # the minus sign turns uphill into downhill
-            memory = {key: np.broadcast_to(state[key], current.shape) for key in kept} if kept else {}  # (p,) each
-            reason = overflow_reason(names, loss, gradient, new, memory)
-            if reason:
-                if len(ends) < epoch and len(records) > (ends[-1] if ends else 0):
-                    ends.append(len(records))  # the epoch cut short keeps the steps it finished
-                return Run(tuple(map(float, start)), tuple(records), epoch, reason, tuple(ends))
-            records.append(
-                StepRecord(
-                    epoch=epoch,
-                    names=names,
-                    current=tuple(map(float, current)),
-                    gradient=tuple(map(float, gradient)),
-                    learning_rate=float(rate),
-                    new=tuple(map(float, new)),
-                    loss=float(loss),
-                    step=s,
-                    update=tuple(map(float, update)),
-                    rows=as_rows(rows),
-                    state=tuple(
-                        (key, tuple(map(float, np.broadcast_to(value, len(names))))) for key, value in memory.items()
-                    ),
+                memory = {key: np.broadcast_to(state[key], current.shape) for key in kept} if kept else {}  # (p,) each
+                reason = overflow_reason(names, loss, gradient, new, memory)
+                if reason:
+                    if len(ends) < epoch and len(records) > (ends[-1] if ends else 0):
+                        ends.append(len(records))  # the epoch cut short keeps the steps it finished
+                    return Run(tuple(map(float, start)), tuple(records), epoch, reason, tuple(ends))
+                records.append(
+                    StepRecord(
+                        epoch=epoch,
+                        names=names,
+                        current=tuple(map(float, current)),
+                        gradient=tuple(map(float, gradient)),
+                        learning_rate=float(rate),
+                        new=tuple(map(float, new)),
+                        loss=float(loss),
+                        step=s,
+                        update=tuple(map(float, update)),
+                        rows=as_rows(rows),
+                        state=tuple((key, tuple(map(float, value))) for key, value in memory.items()),  # (p,) each
+                    )
                 )
-            )
-            current = new
-        ends.append(len(records))
+                current = new
+            ends.append(len(records))
     return Run(tuple(map(float, start)), tuple(records), None, "", tuple(ends))
 
 

@@ -202,10 +202,7 @@ def fit_network(config: NetworkConfig, X: np.ndarray, y: np.ndarray) -> NetworkF
 
     def loss_and_grad(params, rows):
         Xb, yb = take(Xs, rows), take(ys, rows)  # this step's batch
-        return (
-            network.loss(params, Xb, yb, config.activation, config.loss),
-            network.loss_grad(params, Xb, yb, config.activation, config.loss),
-        )
+        return network.loss_and_grad(params, Xb, yb, config.activation, config.loss)  # one pass forward, one back
 
     def whole_loss(params):
         return network.loss(params, Xs, ys, config.activation, config.loss)

@@ -58,8 +58,9 @@ def loss(params, X: np.ndarray, y: np.ndarray, activation: str, kind: str = "mse
     return float(e @ e) / (len(y) if kind == "mse" else 1)
 
 
-def loss_grad(params, X: np.ndarray, y: np.ndarray, activation: str, kind: str = "mse") -> np.ndarray:
-    """All 10 partial derivatives by the chain rule (backpropagation), in the order of PARAMETERS.
+def loss_and_grad(params, X: np.ndarray, y: np.ndarray, activation: str, kind: str = "mse") -> tuple:
+    """The loss and all 10 partial derivatives (in the order of PARAMETERS), from one pass forward
+    and one pass back through the network: backpropagation, the chain rule node by node.
 
     dL/dpred = -2 (y - pred) [/ n]      dL/dw7 = sum dL/dpred * h1         dL/dw8 = sum dL/dpred * h2
     dL/dz_j  = dL/dpred * w_(6+j) * act'(z_j)
@@ -67,12 +68,19 @@ def loss_grad(params, X: np.ndarray, y: np.ndarray, activation: str, kind: str =
     """
     W, v, b = unpack(params)
     z, h, prediction = forward(params, X, activation)
-    d_pred = -2.0 * (y - prediction) / (len(y) if kind == "mse" else 1)  # (n,)
+    n = len(y) if kind == "mse" else 1
+    e = y - prediction  # (n,)
+    d_pred = -2.0 * e / n  # (n,)
     d_v = h.T @ d_pred  # (2,): w7, w8
     d_z = d_pred[:, None] * v[None, :] * activate_slope(z, activation)  # (n, 2)
     d_W = d_z.T @ X  # (2, 3): w1..w3, w4..w6
     d_b = d_z.sum(axis=0)  # (2,): b1, b2
-    return np.concatenate([d_W.ravel(), d_v, d_b])
+    return float(e @ e) / n, np.concatenate([d_W.ravel(), d_v, d_b])
+
+
+def loss_grad(params, X: np.ndarray, y: np.ndarray, activation: str, kind: str = "mse") -> np.ndarray:
+    """All 10 partial derivatives by the chain rule (backpropagation), in the order of PARAMETERS."""
+    return loss_and_grad(params, X, y, activation, kind)[1]
 
 
 def chain_rule(params, X: np.ndarray, y: np.ndarray, activation: str, kind: str, name: str) -> dict[str, np.ndarray]:

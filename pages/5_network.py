@@ -373,7 +373,7 @@ with st.expander("Show the code"):
     for function in (
         network.forward,
         network.loss,
-        network.loss_grad,
+        network.loss_and_grad,
         network.chain_rule,
         network.numerical_gradient,
         descend,

@@ -624,3 +624,21 @@ def test_the_finite_difference_matches_backpropagation_on_every_row(windsor_raw)
     params = fit.run.final
     backprop = network.loss_grad(params, fit.X, fit.y, "sigmoid", "mse")
     np.testing.assert_allclose(fit.finite_difference(params), backprop, rtol=1e-5, atol=1e-9)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+def test_one_pass_gives_the_same_loss_and_gradient_as_two(windsor_raw, activation):
+    X, y = windsor_raw
+    Xs, ys = (X - X.mean(axis=0)) / X.std(axis=0), (y - y.mean()) / y.std()
+    params = np.random.default_rng(4).normal(size=10)
+    for kind in ("sse", "mse"):
+        value, gradient = network.loss_and_grad(params, Xs, ys, activation, kind)
+        assert value == network.loss(params, Xs, ys, activation, kind)  # the same arithmetic, to the bit
+        np.testing.assert_array_equal(gradient, network.loss_grad(params, Xs, ys, activation, kind))
+        step = 1e-6 * np.eye(10)
+        numerical = [
+            (network.loss(params + s, Xs, ys, activation, kind) - network.loss(params - s, Xs, ys, activation, kind))
+            / 2e-6
+            for s in step
+        ]
+        np.testing.assert_allclose(gradient, numerical, rtol=1e-5, atol=1e-7 * max(1.0, abs(value)))
