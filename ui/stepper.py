@@ -227,7 +227,7 @@ def stepper(key: str, last: int, show: Callable[[int], None], stride: int = 1) -
         if k != sync["epoch"]:  # set by the page (the link, a shorter run), not by a click
             sync["epoch"], sync["nonce"] = k, sync["nonce"] + 1
         st.session_state[key] = k
-        help = (
+        play_help = (
             ""
             if stride == 1
             else f"Play moves {stride} epochs per step, so all {last:,} epochs play in about "
@@ -241,7 +241,7 @@ def stepper(key: str, last: int, show: Callable[[int], None], stride: int = 1) -
                 "last": last,
                 "tick_ms": int(TICK * 1000),
                 "stride": stride,
-                "play_help": help,
+                "play_help": play_help,
             },
             on_position_change=functools.partial(_on_position, key),
         )
