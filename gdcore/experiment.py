@@ -147,7 +147,7 @@ def fit_line(config: DescentConfig, data: Dataset) -> Fit:
         y_mean=y_mean,
         y_std=y_std,
         run=run,
-        max_stable_lr=float(2.0 / np.linalg.eigvalsh(line.bowl_hessian(bowl, config.loss)).max()),
+        max_stable_lr=line.max_stable_lr(bowl, config.loss),
         best=best,
         best_loss=float(line.bowl_loss(best, bowl, config.loss)),
         bowl=bowl,

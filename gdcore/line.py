@@ -129,22 +129,24 @@ def hessian(x: np.ndarray, kind: str = "sse") -> np.ndarray:
     return h / (n if kind == "mse" else 1)
 
 
-def max_stable_lr(x: np.ndarray, kind: str = "sse") -> float:
+def max_stable_lr(x: np.ndarray | Bowl, kind: str = "sse") -> float:
     """The largest learning rate that does not blow up: 2 / the largest eigenvalue of the Hessian.
 
     Along an eigenvector with eigenvalue h, each step multiplies the distance to the minimum by
     (1 - lr * h); that factor's size stays below 1 only while lr < 2 / h.
     """
-    return float(2.0 / np.linalg.eigvalsh(hessian(x, kind)).max())
+    h = bowl_hessian(x, kind) if isinstance(x, Bowl) else hessian(x, kind)  # the data's rows, or their sums
+    return float(2.0 / np.linalg.eigvalsh(h).max())
 
 
-def contraction(x: np.ndarray, kind: str, lr: float) -> tuple[float, float]:
+def contraction(x: np.ndarray | Bowl, kind: str, lr: float) -> tuple[float, float]:
     """The factors (1 - lr * h) for the Hessian's two eigenvalues h, smallest h first.
 
     A factor between 0 and 1: steady approach; between -1 and 0: zig-zag that still closes in;
     below -1: each step overshoots further (divergence); close to 1: a crawl.
     """
-    low, high = np.linalg.eigvalsh(hessian(x, kind))
+    h = bowl_hessian(x, kind) if isinstance(x, Bowl) else hessian(x, kind)
+    low, high = np.linalg.eigvalsh(h)
     return float(1.0 - lr * low), float(1.0 - lr * high)
 
 

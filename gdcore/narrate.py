@@ -65,7 +65,7 @@ def epochs_to_converge(fit: Fit, tolerance: float = 1e-6) -> float:
     Each epoch multiplies the distance along the Hessian's eigenvectors by (1 - lr * h);
     the slowest of those factors sets the pace.
     """
-    rate = max(abs(c) for c in line.contraction(fit.x, fit.config.loss, fit.config.learning_rate))
+    rate = max(abs(c) for c in line.contraction(fit.bowl, fit.config.loss, fit.config.learning_rate))
     if rate >= 1:
         return math.inf
     if rate == 0:
@@ -144,7 +144,7 @@ def verdict(fit: Fit) -> Verdict:
             f"side. The largest stable learning rate here is {lr_max:.4g}; try one below it.",
         )
     share = progress(fit)
-    steep = line.contraction(fit.x, fit.config.loss, lr)[1]  # the factor of the steepest direction
+    steep = line.contraction(fit.bowl, fit.config.loss, lr)[1]  # the factor of the steepest direction
     if steep < 0:
         kind, how = (
             "oscillating",
@@ -197,7 +197,7 @@ def why_different(fit: Fit, reference: tuple[float, float], rtol: float = 1e-6) 
             f"They differ because the descent diverged: the learning rate {lr:g} is at or above the largest "
             f"stable rate {lr_max:.4g}, so every step overshoots further. Lower it below {lr_max:.4g}."
         )
-    rate = max(abs(c) for c in line.contraction(fit.x, fit.config.loss, lr))  # per-epoch shrink factor
+    rate = max(abs(c) for c in line.contraction(fit.bowl, fit.config.loss, lr))  # per-epoch shrink factor
     off = max(abs(a - b) / max(abs(b), 1e-300) for a, b in zip(got, reference))  # relative distance now
     more = math.inf if rate >= 1 else max(1, math.ceil(math.log(rtol / off) / math.log(rate))) if rate > 0 else 1
     sentence = (

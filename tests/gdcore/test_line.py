@@ -291,3 +291,12 @@ def test_the_bowl_s_bottom_is_scikit_learn_s_line_and_its_hessian_the_rows(winds
     for kind in ("sse", "mse"):
         by_rows = 2.0 * np.array([[np.sum(x * x), np.sum(x)], [np.sum(x), len(x)]]) / (len(x) if kind == "mse" else 1)
         np.testing.assert_allclose(line.bowl_hessian(b, kind), by_rows, rtol=1e-12)
+
+
+def test_the_largest_stable_rate_and_the_contraction_read_the_same_from_the_rows_or_the_sums(windsor):
+    x, y = windsor
+    b = line.bowl(x, y)
+    for kind in ("sse", "mse"):
+        assert line.max_stable_lr(b, kind) == pytest.approx(line.max_stable_lr(x, kind), rel=1e-12)
+        lr = 0.3 * line.max_stable_lr(x, kind)  # not 0.5: the steep factor would be 0, pure rounding
+        np.testing.assert_allclose(line.contraction(b, kind, lr), line.contraction(x, kind, lr), rtol=1e-12)
