@@ -5,6 +5,8 @@ import sys
 
 import streamlit as st
 
+from ui import router
+
 st.set_page_config(page_title="Gradient descent, step by step", page_icon=":material/downhill_skiing:", layout="wide")
 if "ui.startup" not in sys.modules:  # the process's first run: say so before the heavy imports
     loading = st.empty()
@@ -34,4 +36,5 @@ page = st.navigation(pages)
 # A new visit to a page (first run, or arriving from another page) re-seeds its widgets: see ui/state.py.
 st.session_state["_new_visit"] = st.session_state.get("_last_page") != page.url_path
 st.session_state["_last_page"] = page.url_path
-page.run()
+with router.routed():
+    page.run()

@@ -6,6 +6,7 @@ skip, except on CI (CI=true), where a missing browser is a broken setup and fail
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -62,13 +63,13 @@ def is_healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app_url(chromium: Path) -> Iterator[str]:
-    """Start `streamlit run app.py` from the repository root on a free port; yield its URL."""
+@contextlib.contextmanager
+def serve_app() -> Iterator[str]:
+    """Start `streamlit run app.py` from the repository root on a free port; yield its URL, then stop it."""
     port = free_port()
     url = f"http://localhost:{port}"
     ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / "streamlit-server.log"
+    log_path = ARTIFACTS / f"streamlit-server-{port}.log"
     command = [
         sys.executable,
         "-m",
@@ -102,6 +103,20 @@ def app_url(chromium: Path) -> Iterator[str]:
             yield url
         finally:
             stop(server)
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium: Path) -> Iterator[str]:
+    """The app, started once for the browser tests."""
+    with serve_app() as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_app_url() -> Iterator[str]:
+    """The app, started for this test alone: its first visits are the first of the process."""
+    with serve_app() as url:
+        yield url
 
 
 def stop(server: subprocess.Popen) -> None:
