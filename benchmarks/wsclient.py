@@ -42,10 +42,12 @@ def serve(script: str, port: int) -> subprocess.Popen:
     for _ in range(240):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as response:
-                if response.read() == b"ok":
+                if response.read() == b"ok" and server.poll() is None:
                     return server
         except OSError:
             time.sleep(0.25)
+        if server.poll() is not None:
+            raise RuntimeError(f"{script} exited: is port {port} taken?")
     server.kill()
     raise RuntimeError(f"{script} did not start")
 
