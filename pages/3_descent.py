@@ -179,20 +179,20 @@ def show_epoch(k: int) -> None:
     if plain:
         st.markdown(
             "One row per parameter per epoch. Check any row: **new = current − learning rate × gradient**, and "
-            "the next epoch starts from that new value. The latest epoch is at the top, marked ▶ and shaded."
+            "the next epoch starts from that new value. The latest epoch is at the top, marked ▶."
         )
     else:
         st.markdown(
             "One row per parameter per step. Check any row: **new = current − update**, where the update comes "
             "from the optimizer's rule above; the next step starts from that new value. The columns after "
             "*update* are the batch's rows and what the optimizer remembers after the step. The latest step is "
-            "at the top, marked ▶ and shaded."
+            "at the top, marked ▶."
         )
     if k:
         shown = run.up_to(k)[-LEDGER_STEPS:]
         frame = tables.ledger_frame(shown, loss_name, config.optimizer, extended=not plain, rows=n)
         st.dataframe(
-            tables.highlight_latest(frame),
+            frame,
             hide_index=True,
             width="stretch",
             height=min(400, 38 + 35 * len(frame)),

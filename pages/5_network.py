@@ -154,18 +154,18 @@ def show_epoch(k: int) -> None:
     if plain:
         st.markdown(
             "Ten rows per epoch, one per parameter. Check any row: **new = current − learning rate × gradient**, "
-            "and the next epoch starts from that new value. The latest epoch is at the top, marked ▶ and shaded."
+            "and the next epoch starts from that new value. The latest epoch is at the top, marked ▶."
         )
     else:
         st.markdown(
             "Ten rows per step, one per parameter. Check any row: **new = current − update**, with the update from "
             "the optimizer's rule; then the batch's rows and what the optimizer remembers. The latest step is at "
-            "the top, marked ▶ and shaded."
+            "the top, marked ▶."
         )
     if shown:
         frame = tables.ledger_frame(shown, loss_name, config.optimizer, extended=not plain, rows=n_rows)
         st.dataframe(
-            tables.highlight_latest(frame),
+            frame,
             hide_index=True,
             width="stretch",
             height=min(420, 38 + 35 * len(frame)),

@@ -81,10 +81,3 @@ def text_columns(frame: pd.DataFrame) -> dict:
     }
     tips["update"] = "What the step subtracts: new = current − update. Plain descent: learning rate × gradient."
     return {header: st.column_config.TextColumn(header, help=tips.get(header)) for header in frame.columns[3:]}
-
-
-def highlight_latest(frame: pd.DataFrame):
-    """Shade the latest epoch's rows (the ▶ column says the same without colour)."""
-    return frame.style.apply(
-        lambda row: ["background-color: #fdf0d5; font-weight: 600" if row["now"] else "" for _ in row], axis=1
-    )
