@@ -8,7 +8,7 @@ import streamlit as st
 from gdcore import descend, line, optimizers, schedules, to_command, verdict
 from gdcore.batches import epoch_batches
 from gdcore.experiment import within_budget
-from ui import cached, charts, controls, router, state, stepper, tables, updates, verdicts
+from ui import cached, controls, echarts, router, state, stepper, tables, updates, verdicts
 from ui.fmt import column_name, equation, num, per_unit
 
 router.ensure_router()
@@ -112,22 +112,22 @@ def show_epoch(k: int) -> None:
     houses = cached.houses(config.data, config.x, config.y)
     left, right = st.columns(2)
     with left:
-        fig = charts.houses_chart(
-            houses.x,
-            houses.y,
-            {"start": start_line, f"after {k} epochs": now_line, "best possible": best_line},
-            x_title=x_name,
-            y_title="price (dollars)",
-            unit=config.x,
-            batch=latest.rows if batched and latest else None,
-        )
-        st.plotly_chart(fig, width="stretch", key="houses")
-        st.caption(
+        caption = (
             f"Chart: all {n} houses as dots (price against {x_name}), the starting line (dotted), the line after "
             f"{k} epochs, {equation(*now_line, x=config.x)}, and the best line (dashed), "
             f"{equation(*best_line, x=config.x)}."
             + (f" The {len(latest.rows)} houses of the latest step's batch are marked ◆." if batched and latest else "")
         )
+        spec = echarts.houses(
+            houses.x,
+            houses.y,
+            {"start": start_line, f"after {k} epochs": now_line, "best possible": best_line},
+            x_title=x_name,
+            y_title="price (dollars)",
+            batch=latest.rows if batched and latest else None,
+        )
+        st.echarts_chart(spec, height=echarts.HEIGHT, key="houses", alt=caption)
+        st.caption(caption)
     ends = [run.after(j) for j in range(k + 1)]  # the parameters after each epoch so far
     # Each epoch's first record holds the loss where the last epoch ended; only the latest is new.
     losses = [run.epoch_records(j)[0].loss for j in range(1, k + 1)] + [fit.loss(params)]
@@ -139,7 +139,12 @@ def show_epoch(k: int) -> None:
         slopes = np.linspace(lo - pad, hi + pad, 201)  # (201,)
         with np.errstate(over="ignore", invalid="ignore"):  # a diverged path spans slopes whose loss overflows
             curve = line.bowl_loss((slopes, params[1]), fit.bowl, config.loss)  # (201,), from the sums
-        fig = charts.descent_path_chart(
+        caption = (
+            f"Chart: {loss_name} against the slope, drawn at this epoch's intercept {num(params[1])}, with the "
+            f"guess after each epoch joined in order. The latest guess is slope {num(params[0])}. Earlier guesses "
+            "had their own intercepts, so they can sit a little off the curve."
+        )
+        spec = echarts.descent_path(
             slopes,
             curve,
             [s for s, _ in path],
@@ -147,33 +152,31 @@ def show_epoch(k: int) -> None:
             loss_title=f"{loss_name} ({loss_units})",
             slope_title=f"slope ({slope_units})",
         )
-        st.plotly_chart(fig, width="stretch", key="path")
-        st.caption(
-            f"Chart: {loss_name} against the slope, drawn at this epoch's intercept {num(params[1])}, with the "
-            f"guess after each epoch joined in order. The latest guess is slope {num(params[0])}. Earlier guesses "
-            "had their own intercepts, so they can sit a little off the curve."
-        )
+        st.echarts_chart(spec, height=echarts.HEIGHT, key="path", alt=caption)
+        st.caption(caption)
     epochs = [value for value, loss in zip(range(k + 1), losses) if np.isfinite(loss)]
-    fig = charts.loss_over_epochs(
+    caption = (
+        f"Chart: {loss_name} on all houses after each epoch, from {num(losses[0])} at the start to "
+        f"{num(losses[-1])} after {k} epochs; the dashed line is the lowest possible, {num(fit.best_loss)}."
+    )
+    spec = echarts.loss_over_epochs(
         epochs,
         [loss for loss in losses if np.isfinite(loss)],
         loss_title=f"{loss_name} ({loss_units})",
         best=fit.best_loss,
         last=last,
     )
-    st.plotly_chart(fig, width="stretch", key="losses")
-    st.caption(
-        f"Chart: {loss_name} on all houses after each epoch, from {num(losses[0])} at the start to "
-        f"{num(losses[-1])} after {k} epochs; the dashed line is the lowest possible, {num(fit.best_loss)}."
-    )
+    st.echarts_chart(spec, height=echarts.HEIGHT, key="losses", alt=caption)
+    st.caption(caption)
     if config.schedule != "constant" or config.warmup:
         rates = [config.rate(t) for t in range(1, config.epochs + 1)]
-        st.plotly_chart(charts.rate_chart(rates, now=k), width="stretch", key="rates")
-        st.caption(
+        caption = (
             f"Chart: the learning rate of each of the {config.epochs} epochs ({config.schedule} schedule"
             f"{f', {config.warmup} warm-up epochs' if config.warmup else ''}), from {num(rates[0])} in epoch 1 to "
             f"{num(rates[-1])} in epoch {config.epochs}; this epoch is marked ◆."
         )
+        st.echarts_chart(echarts.rates(rates, now=k), height=260, key="rates", alt=caption)
+        st.caption(caption)
 
     st.subheader("The ledger")
     if plain:
