@@ -9,7 +9,7 @@ import streamlit as st
 
 from gdcore import baseline_loss, descend, experiment, network, network_verdict
 from gdcore.experiment import step_work, steps_per_epoch, within_budget
-from ui import cached, controls, router, state, stepper, tables, updates, verdicts
+from ui import cached, controls, echarts, router, state, stepper, tables, updates, verdicts
 from ui import network as net
 from ui.fmt import money, num, tex
 
@@ -111,21 +111,24 @@ def show_epoch(k: int) -> None:
             f"{config.learning_rate:g} is too large; try {net.DEFAULT.learning_rate:g}."
         )
 
-    st.plotly_chart(net.diagram(params, inputs, act), width="stretch", key="net_diagram")
-    st.caption(net.diagram_text(params, inputs, act))
+    words = net.diagram_text(params, inputs, act)
+    diagram = net.diagram(params, inputs, act)
+    st.echarts_chart(diagram, height=460, key="net_diagram", alt=words)
+    st.caption(words)
 
     left, right = st.columns(2)
     with left:
         with np.errstate(all="ignore"):
             predicted = fit.predict_in_data_units(params)  # (n,) dollars
-        fig, hidden = net.prediction_chart(prices, predicted)
-        st.plotly_chart(fig, width="stretch", key="net_predictions")
+        spec, hidden = net.prediction_chart(prices, predicted)
         off = f" {hidden} predictions are too far off to fit on the chart." if hidden else ""
-        st.caption(
+        caption = (
             f"Chart: the predicted price of each of the {n_houses} houses (up, dollars) against its actual sale price "
             f"(across, dollars), after {k} epochs. On the dashed line predicted = actual; the closer the dots, the "
             f"better. {typical[0].upper() + typical[1:]}.{off}"
         )
+        st.echarts_chart(spec, height=echarts.HEIGHT, key="net_predictions", alt=caption)
+        st.caption(caption)
         with st.expander("The first five houses, in dollars"):
             table = pd.DataFrame({column: [num(v) for v in X_raw[:5, i]] for i, column in enumerate(inputs)})
             table["actual price"] = [money(v) for v in prices[:5]]
@@ -134,20 +137,21 @@ def show_epoch(k: int) -> None:
     with right:
         losses = [run.epoch_records(j)[0].loss for j in range(1, k + 1)] + [loss_now]  # each epoch's start
         epochs = [e for e, value in zip(range(k + 1), losses) if np.isfinite(value)]
-        fig = net.loss_chart(
+        spec = net.loss_chart(
             epochs,
             [value for value in losses if np.isfinite(value)],
             loss_title=f"{loss_name} ({loss_units})",
             baseline=baseline_loss(fit),
             last=last,
         )
-        st.plotly_chart(fig, width="stretch", key="net_losses")
-        st.caption(
+        caption = (
             f"Chart: {loss_name} after each epoch, from {num(losses[0])} at the start"
             + (f" to {net.amount(losses[-1], loss_units)} after {k} epochs" if k else "")
             + f". The dotted line, {num(baseline_loss(fit))}, "
             "is what always guessing the average price would score: below it, the network has learned something."
         )
+        st.echarts_chart(spec, height=echarts.HEIGHT, key="net_losses", alt=caption)
+        st.caption(caption)
 
     st.subheader("The ledger")
     shown = run.up_to(k)[-net.LEDGER_STEPS :]

@@ -76,3 +76,32 @@ def test_the_legend_gets_a_row_for_every_line_it_needs() -> None:
     long = echarts.framed({"grid": {}, "series": [{"name": "a much longer name than fits " * 2}] * 4})
     assert short["grid"]["top"] < long["grid"]["top"]
     assert long["grid"]["top"] >= 22 + 26 * 4
+
+
+def test_the_network_diagram_labels_every_weight_and_styles_each_edge_by_its_sign() -> None:
+    from ui.network import charts as network_charts
+
+    params = [0.5, -0.25, 1.5, -2.0, 0.0, 3.0, -0.125, 0.75, -1.0, 2.5]
+    spec = finite_json(network_charts.diagram(params, ["bedrooms", "bathrms", "lotsize"], "sigmoid"))
+    base = spec["baseOption"]
+    tags = [item["label"]["formatter"] for item in series(base, "weights")["data"]]
+    assert tags == [f"w{k} = {network_charts.signed(params[k - 1])}" for k in (1, 2, 3, 4, 5, 6, 7, 8)]
+    for k in range(8):
+        edge = series(base, f"edge w{k + 1}")
+        assert edge["lineStyle"]["type"] == ("solid" if params[k] >= 0 else "dashed")
+    biases = [item["label"]["formatter"] for item in series(base, "biases")["data"]]
+    assert biases == [f"b1 = {network_charts.signed(-1.0)}\nsigmoid", f"b2 = {network_charts.signed(2.5)}\nsigmoid"]
+    assert spec["media"][0]["query"] == {"maxWidth": 560}
+
+
+def test_predictions_count_what_falls_off_the_chart_and_losses_mark_the_epoch_shown() -> None:
+    from ui.network import charts as network_charts
+
+    actual = np.array([100_000.0, 150_000.0, 200_000.0])
+    predicted = np.array([110_000.0, math.nan, 5e9])
+    spec, hidden = network_charts.prediction_chart(actual, predicted)
+    assert hidden == 2
+    assert finite_json(spec) and series(spec, "a house")["data"] == [[100_000.0, 110_000.0]]
+    losses = finite_json(network_charts.loss_chart([0, 1, 2], [3.0, 2.0, 1.5], loss_title="MSE", baseline=1.0, last=9))
+    assert series(losses, "now")["data"] == [[2.0, 1.5]]
+    assert series(losses, "always guessing the average price")["lineStyle"]["type"] == "dotted"
