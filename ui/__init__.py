@@ -1,1 +1,2 @@
-"""Everything that touches streamlit or plotly: controls, charts, tables and cached wrappers."""
+"""Everything that touches streamlit: controls, charts (plotly figures, and ECharts options for the
+stepping pages), tables and cached wrappers."""

@@ -29,6 +29,11 @@ def points(xs: Iterable[float], ys: Iterable[float]) -> list[list[float]]:
     return [[float(x), float(y)] for x, y in zip(xs, ys) if math.isfinite(x) and math.isfinite(y)]
 
 
+def positive(xs: Iterable[float], ys: Iterable[float]) -> list[list[float]]:
+    """The points a log axis can draw: finite, and above zero."""
+    return [point for point in points(xs, ys) if point[1] > 0]
+
+
 def axis(title: str, gap: int, **extra: object) -> dict:
     return {
         "type": "value",
@@ -174,8 +179,9 @@ def loss_over_epochs(epochs: Sequence[int], losses: Sequence[float], *, loss_tit
         xaxis={"min": -0.5, "max": end + 0.5} | PADDED,
         yaxis=log_axis([*losses, best] if best > 0 else []),
     )
+    shown = positive(epochs, losses) if spec["yAxis"]["type"] == "log" else points(epochs, losses)
     spec["series"].append(
-        line("loss", points(epochs, losses), BLUE, width=2) | {"showSymbol": True, "symbol": "circle", "symbolSize": 6}
+        line("loss", shown, BLUE, width=2) | {"showSymbol": True, "symbol": "circle", "symbolSize": 6}
     )
     spec["series"].append(line("lowest possible loss", points([0, end], [best, best]), GREEN, dash="dashed", width=2))
     return framed(spec)

@@ -105,3 +105,9 @@ def test_predictions_count_what_falls_off_the_chart_and_losses_mark_the_epoch_sh
     losses = finite_json(network_charts.loss_chart([0, 1, 2], [3.0, 2.0, 1.5], loss_title="MSE", baseline=1.0, last=9))
     assert series(losses, "now")["data"] == [[2.0, 1.5]]
     assert series(losses, "always guessing the average price")["lineStyle"]["type"] == "dotted"
+
+
+def test_a_loss_of_exactly_zero_is_left_off_a_log_axis() -> None:
+    spec = finite_json(echarts.loss_over_epochs([0, 1, 2], [1e6, 5.0, 0.0], loss_title="SSE", best=1e-3, last=5))
+    assert spec["yAxis"]["type"] == "log"
+    assert series(spec, "loss")["data"] == [[0.0, 1e6], [1.0, 5.0]]

@@ -2,8 +2,8 @@
 
 Every number checked here comes from a forward pass and backpropagation written out below in plain
 numpy, one weight at a time, never from gdcore or ui, so the page cannot agree with itself by accident.
-AppTest cannot see inside plotly charts (the diagram, the scatter, the histogram): tests/browser/ and a
-look in Chromium cover those.
+AppTest does not draw charts: the ECharts options (the diagram, the scatter, the loss) are checked in
+tests/app/test_echarts.py, the histogram's caption here, and tests/browser/ draws them all in Chromium.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Every number checked here is recomputed inside the test from the CSV with pandas and a short numpy
 loop (or scikit-learn), never read back from gdcore or ui, so a page cannot agree with itself by
-accident. AppTest cannot see inside plotly charts: tests/browser/ covers those in Chromium.
+accident. AppTest does not draw charts: tests/app/test_echarts.py checks the ECharts options of the
+stepping pages, and tests/browser/ draws every chart in Chromium.
 """
 
 from __future__ import annotations

@@ -47,12 +47,17 @@ def settle(page, title: str) -> None:
     charts = page.locator('[data-testid="stPlotlyChart"]')
     for i in range(charts.count()):
         charts.nth(i).locator(".main-svg").first.wait_for(state="attached")
+    charts = page.locator('[data-testid="stEChartsChart"]')
+    for i in range(charts.count()):
+        charts.nth(i).locator("canvas").first.wait_for(state="attached")
 
 
 def assert_clean(page, title: str) -> None:
     """No exception box, no traceback, no NaN or inf anywhere on the page, the real menu, no JS error."""
     exceptions = page.locator('[data-testid="stException"]')
     assert exceptions.count() == 0, exceptions.all_inner_texts()
+    refused = page.locator('[data-testid="stEChartsChartError"]')  # an option ECharts could not draw
+    assert refused.count() == 0, refused.all_inner_texts()
     text = page.locator("body").inner_text()
     assert "Traceback" not in text
     found = NAN_OR_INF.findall(text)

@@ -125,7 +125,8 @@ def loss_chart(epochs: Sequence[int], losses: Sequence[float], *, loss_title: st
         xaxis={"min": -0.5, "max": end + 0.5} | echarts.PADDED,
         yaxis=echarts.log_axis([*losses, baseline]),
     )
-    data = echarts.points(epochs, losses)
+    log = spec["yAxis"]["type"] == "log"
+    data = (echarts.positive if log else echarts.points)(epochs, losses)
     spec["series"].append(echarts.line("loss", data, charts.BLUE))
     if data:
         spec["series"].append(echarts.marks("now", data[-1:], charts.BLUE, "diamond", 13))
