@@ -43,22 +43,27 @@ async def learner(i: int, until: float, pause: tuple[float, float], tally: Tally
             await asyncio.sleep(chance.uniform(*pause))
             roll = chance.random()
             history.append("step" if roll < 0.7 else "rate" if roll < 0.85 else "page 5")
-            if roll < 0.7:  # a click on the stepper: next, previous, or a jump on the slider
-                epoch = min(LAST, max(0, chance.choice([epoch + 1, epoch + 1, epoch - 1, chance.randint(0, LAST)])))
-                screen, taken = await me.step(epoch)
-            elif roll < 0.85:  # a new learning rate of its own: rate(i) + j / 10,000 stays inside its own band
-                changes += 1
-                own = round(rate(i) + (changes % 30) / 10_000, 4)
-                screen, taken = await me.set_number("Learning rate", own)
-                epoch = screen.epoch() if screen.epoch() is not None else epoch  # the page keeps it, clamped
-            else:  # to page 5 and back, through the sidebar; page 5 still shows the epoch this learner left it at
-                screen, _ = await me.go("network")
-                tally.errors += [f"learner {i}, page 5: {w}" for w in check(screen, network_epoch, None, lines)]
-                network_epoch = chance.randint(0, 10)
-                screen, taken = await me.step(network_epoch)
-                tally.latencies.append(taken)
-                tally.errors += [f"learner {i}, page 5: {w}" for w in check(screen, network_epoch, None, lines)]
-                screen, taken = await me.go("descent")
+            try:
+                if roll < 0.7:  # a click on the stepper: next, previous, or a jump on the slider
+                    epoch = min(LAST, max(0, chance.choice([epoch + 1, epoch + 1, epoch - 1, chance.randint(0, LAST)])))
+                    screen, taken = await me.step(epoch)
+                elif roll < 0.85:  # a new learning rate of its own: rate(i) + j / 10,000 stays inside its own band
+                    changes += 1
+                    own = round(rate(i) + (changes % 30) / 10_000, 4)
+                    screen, taken = await me.set_number("Learning rate", own)
+                    epoch = screen.epoch() if screen.epoch() is not None else epoch  # the page keeps it, clamped
+                else:  # to page 5 and back, through the sidebar; page 5 still shows the epoch this learner left it at
+                    screen, _ = await me.go("network")
+                    tally.errors += [f"learner {i}, page 5: {w}" for w in check(screen, network_epoch, None, lines)]
+                    network_epoch = chance.randint(0, 10)
+                    screen, taken = await me.step(network_epoch)
+                    tally.latencies.append(taken)
+                    tally.errors += [f"learner {i}, page 5: {w}" for w in check(screen, network_epoch, None, lines)]
+                    screen, taken = await me.go("descent")
+            except (LookupError, TimeoutError) as problem:  # say what the learner saw, then open the link again
+                tally.errors.append(f"learner {i} after {history[-3:]}: {problem!r}")
+                screen, taken = await me.open("descent", f"lr={own}")
+                epoch = 0
             tally.latencies.append(taken)
             tally.errors += [f"learner {i} after {history[-3:]}: {w}" for w in check(screen, epoch, own, lines)]
 

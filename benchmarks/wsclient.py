@@ -33,11 +33,13 @@ EPOCH = re.compile(r"\*\*Epoch (\d+) of (\d+)")
 
 def serve(script: str, port: int) -> subprocess.Popen:
     """`streamlit run` the script headless on the port, and wait until it answers its health check."""
+    (REPO / "artifacts").mkdir(exist_ok=True)
+    log = open(REPO / "artifacts" / f"server-{port}.log", "w")  # what the server said, when a learner sees an error
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, f"--server.port={port}", "--server.headless=true"],
         cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     for _ in range(240):
         try:
@@ -184,5 +186,8 @@ class Learner:
             del self.states[label]
 
     async def set_number(self, label: str, value: float) -> tuple[Screen, float]:
+        if label not in self.screen.widgets:
+            shown = [text[:60] for text in self.screen.texts[:3]] + self.screen.errors
+            raise LookupError(f"no {label!r} on the screen, which showed {shown}")
         self.states[label] = WidgetState(id=self.screen.widgets[label], double_value=value)
         return await self.run()
