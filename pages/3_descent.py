@@ -72,41 +72,47 @@ def show_epoch(k: int) -> None:
     params = run.after(k)
     steps = run.epoch_records(k) if k else ()
     latest = steps[-1] if steps else None
-    if k == 0:
-        st.markdown(
-            f"**Epoch 0 of {last}{stopped}: the starting point.** Slope {num(params[0])}, intercept {num(params[1])}, "
-            f"{loss_name} {num(fit.loss(params))}. Press **Next epoch** to take the first step."
-        )
-    else:
-        count = (
-            f" {len(steps)} steps; the last one, step {latest.step}, is written out below." if len(steps) > 1 else ""
-        )
-        rate = (
-            ""
-            if config.schedule == "constant" and not config.warmup
-            else f" Learning rate this epoch: {num(latest.learning_rate)}."
-        )
-        st.markdown(
-            f"**Epoch {k} of {last}{stopped}.** {loss_name} at the start of this epoch: "
-            f"{num(steps[0].loss)} {loss_units}.{count}{rate}"
-        )
-        if config.optimizer != "gd":
-            for rule in updates.RULES_TEX[config.optimizer]:
-                st.latex(rule)
-        previous = run.records[latest.step - 2] if latest.step > 1 else None  # record i is step i + 1
-        for text in updates.update_lines(config, latest, previous):
-            st.latex(text)
-        if batched:
-            whole = fit.whole_gradient(latest.current)
+    # The words and equations take a varying number of elements; in a container of their own they leave
+    # the charts at the same place in the page, so Streamlit updates them instead of drawing them anew.
+    with st.container():
+        if k == 0:
             st.markdown(
-                f"This step's gradient came from its batch of {len(latest.rows)} houses (marked ◆ on the chart): "
-                f"slope {num(latest.gradient[0])}, intercept {num(latest.gradient[1])}. On all {n} houses it would "
-                f"have been slope {num(whole[0])}, intercept {num(whole[1])}: a batch points roughly, not exactly, "
-                "downhill, and costs a fraction of the work."
+                f"**Epoch 0 of {last}{stopped}: the starting point.** Slope {num(params[0])}, "
+                f"intercept {num(params[1])}, {loss_name} {num(fit.loss(params))}. Press **Next epoch** to take the "
+                "first step."
             )
-    if run.diverged_at is not None and k == last:
-        advice = f" The largest stable learning rate for this data is {num(fit.max_stable_lr)}." if plain else ""
-        st.error(f"The run stops here: in epoch {run.diverged_at} {run.reason}.{advice}")
+        else:
+            count = (
+                f" {len(steps)} steps; the last one, step {latest.step}, is written out below."
+                if len(steps) > 1
+                else ""
+            )
+            rate = (
+                ""
+                if config.schedule == "constant" and not config.warmup
+                else f" Learning rate this epoch: {num(latest.learning_rate)}."
+            )
+            st.markdown(
+                f"**Epoch {k} of {last}{stopped}.** {loss_name} at the start of this epoch: "
+                f"{num(steps[0].loss)} {loss_units}.{count}{rate}"
+            )
+            if config.optimizer != "gd":
+                for rule in updates.RULES_TEX[config.optimizer]:
+                    st.latex(rule)
+            previous = run.records[latest.step - 2] if latest.step > 1 else None  # record i is step i + 1
+            for text in updates.update_lines(config, latest, previous):
+                st.latex(text)
+            if batched:
+                whole = fit.whole_gradient(latest.current)
+                st.markdown(
+                    f"This step's gradient came from its batch of {len(latest.rows)} houses (marked ◆ on the chart): "
+                    f"slope {num(latest.gradient[0])}, intercept {num(latest.gradient[1])}. On all {n} houses it would "
+                    f"have been slope {num(whole[0])}, intercept {num(whole[1])}: a batch points roughly, not exactly, "
+                    "downhill, and costs a fraction of the work."
+                )
+        if run.diverged_at is not None and k == last:
+            advice = f" The largest stable learning rate for this data is {num(fit.max_stable_lr)}." if plain else ""
+            st.error(f"The run stops here: in epoch {run.diverged_at} {run.reason}.{advice}")
 
     start_line, now_line, best_line = (fit.in_data_units(p) for p in (run.start, params, fit.best))
     houses = cached.houses(config.data, config.x, config.y)

@@ -86,30 +86,33 @@ def show_epoch(k: int) -> None:
         if math.isfinite(error)
         else "the predictions are off by more than any number can hold"
     )
-    if k == 0:
-        st.markdown(
-            f"**Epoch 0 of {last:,}{stopped}: the random start.** {loss_name}: {net.amount(loss_now, loss_units)}; "
-            f"{typical}. Press **Next epoch** to take the first step."
-        )
-    else:
-        st.markdown(
-            f"**Epoch {k:,} of {last:,}{stopped}.** After this step the {loss_name} is "
-            f"{net.amount(loss_now, loss_units)} (it was {num(run.epoch_records(k)[0].loss)} before it); {typical}."
-        )
-        if not plain:
-            latest = run.epoch_records(k)[-1]
-            with st.expander(f"This epoch's last step (step {latest.step}), written out for all 10 parameters"):
-                if config.optimizer != "gd":
-                    for rule in updates.RULES_TEX[config.optimizer]:
-                        st.latex(rule)
-                previous = run.records[latest.step - 2] if latest.step > 1 else None
-                for text in updates.update_lines(config, latest, previous):
-                    st.latex(text)
-    if fit.run.diverged_at is not None and k == last:
-        st.error(
-            f"The run stops here: at epoch {fit.run.diverged_at} {fit.run.reason}. The learning rate "
-            f"{config.learning_rate:g} is too large; try {net.DEFAULT.learning_rate:g}."
-        )
+    # The words take a varying number of elements; in a container of their own they leave the charts at
+    # the same place in the page, so Streamlit updates them instead of drawing them anew.
+    with st.container():
+        if k == 0:
+            st.markdown(
+                f"**Epoch 0 of {last:,}{stopped}: the random start.** {loss_name}: {net.amount(loss_now, loss_units)}; "
+                f"{typical}. Press **Next epoch** to take the first step."
+            )
+        else:
+            st.markdown(
+                f"**Epoch {k:,} of {last:,}{stopped}.** After this step the {loss_name} is "
+                f"{net.amount(loss_now, loss_units)} (it was {num(run.epoch_records(k)[0].loss)} before it); {typical}."
+            )
+            if not plain:
+                latest = run.epoch_records(k)[-1]
+                with st.expander(f"This epoch's last step (step {latest.step}), written out for all 10 parameters"):
+                    if config.optimizer != "gd":
+                        for rule in updates.RULES_TEX[config.optimizer]:
+                            st.latex(rule)
+                    previous = run.records[latest.step - 2] if latest.step > 1 else None
+                    for text in updates.update_lines(config, latest, previous):
+                        st.latex(text)
+        if fit.run.diverged_at is not None and k == last:
+            st.error(
+                f"The run stops here: at epoch {fit.run.diverged_at} {fit.run.reason}. The learning rate "
+                f"{config.learning_rate:g} is too large; try {net.DEFAULT.learning_rate:g}."
+            )
 
     words = net.diagram_text(params, inputs, act)
     diagram = net.diagram(params, inputs, act)

@@ -166,6 +166,43 @@ def test_twenty_quick_clicks_on_next_epoch_land_on_epoch_twenty(page, app_url: s
     assert_clean(page, title)
 
 
+WATCH_FRAMES = """() => {
+    // At every animation frame: how many charts have their canvas, and which epoch the page's sentence shows.
+    window.frames_seen = {fewest: Infinity, epochs: []};
+    const tick = () => {
+        const drawn = [...document.querySelectorAll('[data-testid="stEChartsChart"]')]
+            .filter((chart) => chart.querySelector("canvas")).length;
+        window.frames_seen.fewest = Math.min(window.frames_seen.fewest, drawn);
+        const sentence = [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+            .map((e) => e.innerText).find((text) => /^Epoch \\d+ of/.test(text));
+        const epoch = sentence ? Number(sentence.split(" ")[1]) : null;
+        const seen = window.frames_seen.epochs;
+        if (epoch !== null && seen[seen.length - 1] !== epoch) seen.push(epoch);
+        if (!window.frames_stop) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+}"""
+
+
+def test_play_draws_every_epoch_with_the_charts_always_on_screen(page, app_url: str) -> None:
+    """Play redraws the charts in place: no frame without them, and no epoch skipped on the way."""
+    title = TITLE["/descent"]
+    page.goto(app_url + "/descent")
+    settle(page, title)
+    # ECharts' code loads on the page's first chart: wait until the three charts are drawn once.
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stEChartsChart\"] canvas').length >= 3")
+    page.evaluate(WATCH_FRAMES)
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function("() => location.search.includes('epoch=5')")
+    page.get_by_role("button", name="Pause").click()
+    settle(page, title)
+    seen = page.evaluate("() => { window.frames_stop = true; return window.frames_seen; }")
+    stopped = shown_epochs(page)[0]
+    assert seen["fewest"] == 3, seen  # the houses, the path and the loss: never gone, not even for a frame
+    assert seen["epochs"] == list(range(stopped + 1)), seen
+    assert_clean(page, title)
+
+
 def test_pause_stops_play_on_the_epoch_the_screen_and_the_link_show(page, app_url: str) -> None:
     title = TITLE["/descent"]
     page.goto(app_url + "/descent")
