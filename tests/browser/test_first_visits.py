@@ -10,6 +10,7 @@ sidebar was taken for a new visit and silently undone (found by benchmarks/soak.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import sys
 
 from conftest import REPO
@@ -44,7 +45,9 @@ async def room(url: str, rates: list[float]) -> list[dict]:
 def test_learners_opening_a_link_together_after_a_start_keep_their_changes(fresh_app_url: str) -> None:
     rates = [round(0.05 + 0.01 * i, 2) for i in range(LEARNERS)]
     url = fresh_app_url.replace("http://", "ws://") + "/_stcore/stream"
-    seen = asyncio.run(room(url, rates))
+    # In a thread of its own: Playwright's sync API keeps an event loop running in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        seen = pool.submit(asyncio.run, room(url, rates)).result()
     for rate, learner in zip(rates, seen):
         new = round(rate + 0.01, 4)
         assert learner["routed"], f"the session at rate {rate} ran its page without app.py"
