@@ -2,7 +2,7 @@
 
 For the app and for a one-button app (benchmarks/trivial_app.py), three times each: start a fresh
 `streamlit run`, open its first page, and time from the request to the first text on screen and to
-the first page fully drawn (the script finished and, for the app, its first chart drawn).
+the first page fully drawn (the script finished and, for the app, its first chart drawn, plotly or ECharts).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def cold_start(script: str, port: int, charts: bool) -> tuple[float, float]:
                 "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'"
             )
             if charts:
-                page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+                page.wait_for_selector(".js-plotly-plot .main-svg, [data-testid=stEChartsChart] canvas", timeout=60_000)
             full = time.perf_counter() - start
             browser.close()
     finally:

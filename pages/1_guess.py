@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from gdcore import initial_line, line
-from ui import cached, charts, controls, router, state
+from ui import cached, controls, echarts, router, state
 from ui.fmt import equation, money, num
 
 router.ensure_router()
@@ -45,13 +45,15 @@ st.markdown(
     f"**{equation(slope, intercept)}**. Change it in the sidebar, or pick another seed."
 )
 line_x = np.array([0.5, 6.5])
-st.plotly_chart(charts.guess_chart(x, y, guess, line_x, line.predict(params, line_x)), width="stretch")
 worst = int(np.argmax(np.abs(errors)))
-st.caption(
+caption = (
     f"Chart: the six average prices (circles) against bedrooms, the guessed line, and a dotted segment "
     f"from each average to the line: that segment is the error. The biggest miss is at {int(x[worst])} "
     f"bedroom{'' if x[worst] == 1 else 's'}: actual {money(y[worst])}, guess {money(guess[worst])}."
 )
+spec = echarts.guess(x, y, guess, line_x, line.predict(params, line_x))
+st.echarts_chart(spec, height=echarts.HEIGHT, key="guess", alt=caption)
+st.caption(caption)
 
 st.header("How wrong is it? Subtract, square, add up")
 st.markdown(

@@ -48,41 +48,6 @@ def layout(
     return fig
 
 
-def guess_chart(
-    x: np.ndarray, y: np.ndarray, prediction: np.ndarray, line_x: np.ndarray, line_y: np.ndarray
-) -> go.Figure:
-    """The door-to-door points, the guessed line, and each error as a dashed segment."""
-    fig = go.Figure()
-    seg_x = np.column_stack([x, x, np.full_like(x, np.nan)]).ravel()  # (3k,): x, x, gap
-    seg_y = np.column_stack([y, prediction, np.full_like(y, np.nan)]).ravel()
-    fig.add_scatter(
-        x=seg_x,
-        y=seg_y,
-        mode="lines",
-        name="error (actual − guess)",
-        line=dict(color=VERMILLION, dash="dot", width=2),
-        hoverinfo="skip",
-    )
-    fig.add_scatter(x=line_x, y=line_y, mode="lines", name="guessed line", line=dict(color=BLUE, width=3))
-    fig.add_scatter(
-        x=x,
-        y=prediction,
-        mode="markers",
-        name="guess",
-        marker=dict(symbol="x", size=10, color=BLUE),
-        hovertemplate="%{x} bedrooms: guess $%{y:,.0f}<extra></extra>",
-    )
-    fig.add_scatter(
-        x=x,
-        y=y,
-        mode="markers",
-        name="average price (actual)",
-        marker=dict(symbol="circle", size=12, color=ORANGE, line=dict(color="black", width=1)),
-        hovertemplate="%{x} bedrooms: actual $%{y:,.0f}<extra></extra>",
-    )
-    return layout(fig, "bedrooms", "price (dollars)", yaxis=MONEY)
-
-
 def slope_loss_chart(
     slopes: np.ndarray,
     losses: np.ndarray,

@@ -209,3 +209,24 @@ def rates(rates: Sequence[float], *, now: int) -> dict:
     if 1 <= now <= len(rates):
         spec["series"].append(marks("this epoch", points([now], [rates[now - 1]]), VERMILLION, "diamond", 13))
     return framed(spec)
+
+
+# --- page 1: a guess -----------------------------------------------------------------------------
+
+CROSS = "path://M2,0L5,3L8,0L10,2L7,5L10,8L8,10L5,7L2,10L0,8L3,5L0,2Z"  # an x, as plotly's "x" marker
+
+
+def guess(x: np.ndarray, y: np.ndarray, prediction: np.ndarray, line_x: np.ndarray, line_y: np.ndarray) -> dict:
+    """The door-to-door averages (circles), the guessed line, the guesses on it (crosses), and each
+    error as a dotted segment from the average to the line."""
+    spec = option("bedrooms", "price (dollars)", money=True)
+    segments: list = []
+    for (xi, actual), (_, guessed) in zip(points(x, y), points(x, prediction)):
+        segments += [[xi, actual], [xi, guessed], None]  # None: the line lifts its pen
+    spec["series"] += [
+        line("error (actual − guess)", segments, VERMILLION, dash="dotted", width=2) | {"connectNulls": False},
+        line("guessed line", points(line_x, line_y), BLUE),
+        marks("guess", points(x, prediction), BLUE, CROSS, 11) | {"itemStyle": {"color": BLUE}},
+        marks("average price (actual)", points(x, y), ORANGE, "circle", 12),
+    ]
+    return framed(spec)

@@ -111,3 +111,15 @@ def test_a_loss_of_exactly_zero_is_left_off_a_log_axis() -> None:
     spec = finite_json(echarts.loss_over_epochs([0, 1, 2], [1e6, 5.0, 0.0], loss_title="SSE", best=1e-3, last=5))
     assert spec["yAxis"]["type"] == "log"
     assert series(spec, "loss")["data"] == [[0.0, 1e6], [1.0, 5.0]]
+
+
+def test_the_guess_draws_each_error_from_the_average_to_the_line() -> None:
+    x = np.array([1.0, 2.0, 3.0])
+    y = np.array([40_000.0, 52_000.0, 71_000.0])
+    guessed = 10_000.0 * x + 20_000.0
+    spec = finite_json(echarts.guess(x, y, guessed, np.array([0.5, 3.5]), 10_000.0 * np.array([0.5, 3.5]) + 20_000.0))
+    segments = series(spec, "error (actual − guess)")["data"]
+    assert segments == [[1.0, 40_000.0], [1.0, 30_000.0], None, [2.0, 52_000.0], [2.0, 40_000.0], None,
+                        [3.0, 71_000.0], [3.0, 50_000.0], None]  # fmt: skip
+    assert series(spec, "guess")["data"] == [[1.0, 30_000.0], [2.0, 40_000.0], [3.0, 50_000.0]]
+    assert series(spec, "average price (actual)")["data"] == [[1.0, 40_000.0], [2.0, 52_000.0], [3.0, 71_000.0]]
