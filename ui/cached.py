@@ -7,7 +7,6 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import streamlit as st
-from sklearn.linear_model import LinearRegression
 
 import gdcore
 from gdcore import DescentConfig, NetworkConfig, chain, line
@@ -85,6 +84,8 @@ def restarts(config: NetworkConfig, n: int) -> list[tuple[int, float]]:
 @st.cache_data(show_spinner=False)
 def sklearn_line(data: str, x: str, y: str) -> tuple[float, float]:
     """scikit-learn's least-squares (slope, intercept), in the data's own units."""
+    from sklearn.linear_model import LinearRegression  # 1.2 s to import: only page 4 needs it (see ui/startup.py)
+
     points = houses(data, x, y)
     model = LinearRegression().fit(points.x.reshape(-1, 1), points.y)  # X: (n_samples, 1)
     return float(model.coef_[0]), float(model.intercept_)

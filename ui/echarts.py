@@ -1,4 +1,4 @@
-"""The charts of the stepping pages (3 and 5), as ECharts options for st.echarts_chart.
+"""The charts that change with every click (pages 1, 3 and 5), as ECharts options for st.echarts_chart.
 
 These charts change on every click of Next epoch and every frame of Play. Streamlit draws an
 ECharts option on a canvas and, when the option changes, updates the chart in place; a plotly chart
