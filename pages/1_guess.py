@@ -52,8 +52,7 @@ caption = (
     f"bedroom{'' if x[worst] == 1 else 's'}: actual {money(y[worst])}, guess {money(guess[worst])}."
 )
 spec = echarts.guess(x, y, guess, line_x, line.predict(params, line_x))
-st.echarts_chart(spec, height=echarts.HEIGHT, key="guess", alt=caption)
-st.caption(caption)
+echarts.draw(spec, caption, key="guess")
 
 st.header("How wrong is it? Subtract, square, add up")
 st.markdown(

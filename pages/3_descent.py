@@ -132,8 +132,7 @@ def show_epoch(k: int) -> None:
             y_title="price (dollars)",
             batch=latest.rows if batched and latest else None,
         )
-        st.echarts_chart(spec, height=echarts.HEIGHT, key="houses", alt=caption)
-        st.caption(caption)
+        echarts.draw(spec, caption, key="houses")
     ends = [run.after(j) for j in range(k + 1)]  # the parameters after each epoch so far
     # Each epoch's first record holds the loss where the last epoch ended; only the latest is new.
     losses = [run.epoch_records(j)[0].loss for j in range(1, k + 1)] + [fit.loss(params)]
@@ -158,8 +157,7 @@ def show_epoch(k: int) -> None:
             loss_title=f"{loss_name} ({loss_units})",
             slope_title=f"slope ({slope_units})",
         )
-        st.echarts_chart(spec, height=echarts.HEIGHT, key="path", alt=caption)
-        st.caption(caption)
+        echarts.draw(spec, caption, key="path")
     epochs = [value for value, loss in zip(range(k + 1), losses) if np.isfinite(loss)]
     caption = (
         f"Chart: {loss_name} on all houses after each epoch, from {num(losses[0])} at the start to "
@@ -172,8 +170,7 @@ def show_epoch(k: int) -> None:
         best=fit.best_loss,
         last=last,
     )
-    st.echarts_chart(spec, height=echarts.HEIGHT, key="losses", alt=caption)
-    st.caption(caption)
+    echarts.draw(spec, caption, key="losses")
     if config.schedule != "constant" or config.warmup:
         rates = [config.rate(t) for t in range(1, config.epochs + 1)]
         caption = (
@@ -181,8 +178,7 @@ def show_epoch(k: int) -> None:
             f"{f', {config.warmup} warm-up epochs' if config.warmup else ''}), from {num(rates[0])} in epoch 1 to "
             f"{num(rates[-1])} in epoch {config.epochs}; this epoch is marked ◆."
         )
-        st.echarts_chart(echarts.rates(rates, now=k), height=260, key="rates", alt=caption)
-        st.caption(caption)
+        echarts.draw(echarts.rates(rates, now=k), caption, key="rates", height=260)
 
     st.subheader("The ledger")
     if plain:

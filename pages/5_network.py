@@ -116,8 +116,7 @@ def show_epoch(k: int) -> None:
 
     words = net.diagram_text(params, inputs, act)
     diagram = net.diagram(params, inputs, act)
-    st.echarts_chart(diagram, height=460, key="net_diagram", alt=words)
-    st.caption(words)
+    echarts.draw(diagram, words, key="net_diagram", height=460)
 
     left, right = st.columns(2)
     with left:
@@ -130,8 +129,7 @@ def show_epoch(k: int) -> None:
             f"(across, dollars), after {k} epochs. On the dashed line predicted = actual; the closer the dots, the "
             f"better. {typical[0].upper() + typical[1:]}.{off}"
         )
-        st.echarts_chart(spec, height=echarts.HEIGHT, key="net_predictions", alt=caption)
-        st.caption(caption)
+        echarts.draw(spec, caption, key="net_predictions")
         with st.expander("The first five houses, in dollars"):
             table = pd.DataFrame({column: [num(v) for v in X_raw[:5, i]] for i, column in enumerate(inputs)})
             table["actual price"] = [money(v) for v in prices[:5]]
@@ -153,8 +151,7 @@ def show_epoch(k: int) -> None:
             + f". The dotted line, {num(baseline_loss(fit))}, "
             "is what always guessing the average price would score: below it, the network has learned something."
         )
-        st.echarts_chart(spec, height=echarts.HEIGHT, key="net_losses", alt=caption)
-        st.caption(caption)
+        echarts.draw(spec, caption, key="net_losses")
 
     st.subheader("The ledger")
     shown = run.up_to(k)[-net.LEDGER_STEPS :]

@@ -16,12 +16,19 @@ import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+import streamlit as st
 
 from ui.charts import BLUE, GREEN, GREY, ORANGE, SKY, VERMILLION
 
 HEIGHT = 380  # pixels, as the plotly charts
 LEGEND_WIDTH = 330  # pixels a legend may fill before it wraps: a chart on a phone, or in a column at 1024 px
 MONEY = "${value}"  # axis labels: ECharts writes the thousands separators itself
+
+
+def draw(spec: dict, caption: str, *, key: str, height: int = HEIGHT) -> None:
+    """Draw the option with its caption underneath; the caption is also the chart's text for screen readers."""
+    st.echarts_chart(spec, height=height, key=key, alt=caption)
+    st.caption(caption)
 
 
 def points(xs: Iterable[float], ys: Iterable[float]) -> list[list[float]]:

@@ -163,7 +163,8 @@ def diagram(params: Sequence[float], inputs: Sequence[str], activation: str) -> 
     edges += [(HIDDEN_XY[j], OUTPUT_XY, 0.5, 6 + j) for j in range(2)]
     labels = []
     for start, end, at, k in edges:
-        color, dash, width = _edge_style(params[k]).values()
+        edge = _edge_style(params[k])
+        color, dash, width = edge["color"], edge["dash"], edge["width"]
         spec["series"].append(echarts.line(f"edge {names[k]}", [list(start), list(end)], color, dash=dash, width=width))
         where = [start[0] + at * (end[0] - start[0]), start[1] + at * (end[1] - start[1])]
         tag = {"formatter": f"{names[k]} = {signed(params[k])}", "color": color, "borderColor": color}
