@@ -1,0 +1,246 @@
+"""Loss landscapes over two parameters: a filled contour map and a 3D surface, with descent paths and
+arrows on top (plotly).
+
+Shared by the landscape, optimizers and mini-batch pages. Every path is told apart by its dash and
+marker shape as well as its colour, and its last point is drawn larger: where the ball is now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui.charts import ORANGE, VERMILLION, layout
+from ui.fmt import num
+
+FOG = "#d9dde3"  # the colour of cells hidden by the fog
+TINY = 1e-12  # keeps log10 away from 0 at the minimum
+DECADES = 6  # a log-scaled map shows the top six powers of ten; anything lower shares the darkest colour
+SCALE = "Viridis"  # light for high, dark for low would read as depth; Viridis is safe for colour-blind readers
+
+
+@dataclass(frozen=True)
+class Path:
+    """A descent's path: a line with a marker per step; the last point is the ball, drawn larger."""
+
+    name: str  # legend name, e.g. "Adam" or "mini-batches of 16"
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+    color: str = ORANGE
+    dash: str = "solid"  # plotly dash: "solid", "dash", "dot", "dashdot", "longdash"
+    symbol: str = "circle"  # plotly marker symbol
+
+
+@dataclass(frozen=True)
+class Arrow:
+    """An arrow from (x, y) to (x + dx, y + dy), e.g. the next step, or the way downhill."""
+
+    name: str
+    x: float
+    y: float
+    dx: float
+    dy: float
+    color: str = VERMILLION
+    dash: str = "solid"
+
+
+def finite_prefix(*columns: Sequence[float]) -> list[np.ndarray]:
+    """The columns up to (not including) the first point where any of them is not finite."""
+    arrays = [np.asarray(c, dtype=float) for c in columns]
+    if not arrays or not len(arrays[0]):
+        return arrays
+    bad = ~np.all([np.isfinite(a) for a in arrays], axis=0)  # (k,)
+    stop = int(np.argmax(bad)) if bad.any() else len(bad)
+    return [a[:stop] for a in arrays]
+
+
+def path_traces(path: Path) -> list[go.Scatter]:
+    """The path as a line with small markers, and its last point as a larger ball."""
+    xs, ys = finite_prefix(path.xs, path.ys)
+    if not len(xs):
+        return []
+    halo = go.Scatter(  # a white band under the line keeps it readable on any colour of the map
+        x=xs,
+        y=ys,
+        mode="lines",
+        legendgroup=path.name,
+        showlegend=False,
+        hoverinfo="skip",
+        line=dict(color="white", width=6),
+    )
+    line = go.Scatter(
+        x=xs,
+        y=ys,
+        mode="lines+markers",
+        name=path.name,
+        legendgroup=path.name,
+        line=dict(color=path.color, dash=path.dash, width=2.5),
+        marker=dict(symbol=path.symbol, size=6, color=path.color, line=dict(color="black", width=0.5)),
+        hovertemplate=f"{path.name}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
+    )
+    ball = go.Scatter(
+        x=xs[-1:],
+        y=ys[-1:],
+        mode="markers",
+        name=f"{path.name}: now",
+        legendgroup=path.name,
+        showlegend=False,
+        marker=dict(symbol=path.symbol, size=14, color=path.color, line=dict(color="black", width=1.5)),
+        hovertemplate=f"{path.name}, now<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
+    )
+    return [halo, line, ball]
+
+
+def arrow_trace(arrow: Arrow) -> go.Scatter | None:
+    """The arrow as a two-point line whose second marker is an arrowhead pointing along it."""
+    (xs, ys) = finite_prefix([arrow.x, arrow.x + arrow.dx], [arrow.y, arrow.y + arrow.dy])
+    if len(xs) < 2:
+        return None
+    return go.Scatter(
+        x=xs,
+        y=ys,
+        mode="lines+markers",
+        name=arrow.name,
+        line=dict(color=arrow.color, dash=arrow.dash, width=3),
+        marker=dict(symbol=["circle", "arrow"], size=[5, 16], angleref="previous", color=arrow.color),
+        hovertemplate=f"{arrow.name}<br>from ({num(arrow.x)}, {num(arrow.y)})<br>"
+        f"by ({num(arrow.dx)}, {num(arrow.dy)})<extra></extra>",
+    )
+
+
+def shown_levels(z: np.ndarray, log: bool) -> tuple[np.ndarray, dict]:
+    """The values the colours follow (z, or log10 of its height above its lowest point) and the colour
+    bar's ticks, which always name the loss itself."""
+    finite = z[np.isfinite(z)]
+    if not finite.size:
+        return z, {}
+    if not log:
+        return z, {}
+    low = float(finite.min())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shown = np.log10(z - low + TINY * max(1.0, abs(low)))  # (m, k)
+    top = np.nanmax(np.where(np.isfinite(shown), shown, np.nan))
+    bottom = max(np.nanmin(np.where(np.isfinite(shown), shown, np.nan)), top - DECADES)
+    shown = np.maximum(shown, bottom)  # NaN stays NaN
+    ticks = np.arange(np.ceil(bottom), np.floor(top) + 1)
+    text = [f"{num(low)} + {num(10.0**t)}" if low else num(10.0**t) for t in ticks]
+    return shown, dict(tickvals=ticks.tolist(), ticktext=text)
+
+
+def contour_figure(
+    xs: Sequence[float],
+    ys: Sequence[float],
+    z: np.ndarray,
+    *,
+    x_title: str,
+    y_title: str,
+    z_title: str,
+    paths: Sequence[Path] = (),
+    arrows: Sequence[Arrow] = (),
+    fog: np.ndarray | None = None,
+    log: bool = False,
+    height: int = 460,
+) -> go.Figure:
+    """Filled contour of z (shape (len(ys), len(xs)): row i is ys[i]) with paths and arrows on top.
+
+    fog: a bool mask of z's shape; True cells are hidden, drawn in the fog's grey. log: colour by
+    log10 of the height above the lowest point, for surfaces that span many orders of magnitude.
+    Non-finite values are drawn blank; the view stays on the grid's range.
+    """
+    xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    z = np.asarray(z, dtype=float)  # (m, k)
+    with np.errstate(invalid="ignore"):
+        z = np.where(np.isfinite(z), z, np.nan)
+    shown, ticks = shown_levels(z, log)
+    if fog is not None:
+        shown = np.where(fog, np.nan, shown)  # hidden cells show the plot's grey background
+    fig = go.Figure()
+    fig.add_contour(
+        x=xs,
+        y=ys,
+        z=shown,
+        colorscale=SCALE,
+        ncontours=24,
+        connectgaps=False,
+        line=dict(width=0.5, color="rgba(255,255,255,0.5)"),
+        colorbar=dict(title=dict(text=z_title + (" (log scale)" if log else ""), side="right"), **ticks),
+        hovertemplate=f"{x_title} %{{x:.4g}}<br>{y_title} %{{y:.4g}}<extra></extra>",
+        name=z_title,
+        showscale=True,
+    )
+    for path in paths:
+        for trace in path_traces(path):
+            fig.add_trace(trace)
+    for arrow in arrows:
+        trace = arrow_trace(arrow)
+        if trace is not None:
+            fig.add_trace(trace)
+    return layout(
+        fig,
+        x_title,
+        y_title,
+        height,
+        xaxis=dict(range=[float(xs[0]), float(xs[-1])], showgrid=False, zeroline=False),
+        yaxis=dict(range=[float(ys[0]), float(ys[-1])], showgrid=False, zeroline=False),
+        plot_bgcolor=FOG if fog is not None else "white",
+        legend=dict(orientation="h", yanchor="top", y=-0.15, xanchor="left", x=0),
+        margin=dict(l=10, r=10, t=10, b=10),
+    )
+
+
+def surface_figure(
+    xs: Sequence[float],
+    ys: Sequence[float],
+    z: np.ndarray,
+    *,
+    x_title: str,
+    y_title: str,
+    z_title: str,
+    paths: Sequence[tuple[Path, Sequence[float]]] = (),
+    height: int = 520,
+) -> go.Figure:
+    """3D surface of z (shape (len(ys), len(xs))), with each path drawn on it at its loss heights:
+    paths = ((Path, heights), ...), heights one per point of the path."""
+    z = np.asarray(z, dtype=float)
+    with np.errstate(invalid="ignore"):
+        z = np.where(np.isfinite(z), z, np.nan)
+    fig = go.Figure()
+    fig.add_surface(
+        x=np.asarray(xs, dtype=float),
+        y=np.asarray(ys, dtype=float),
+        z=z,
+        colorscale=SCALE,
+        opacity=0.9,
+        colorbar=dict(title=dict(text=z_title, side="right")),
+        hovertemplate=f"{x_title} %{{x:.4g}}<br>{y_title} %{{y:.4g}}<br>{z_title} %{{z:.4g}}<extra></extra>",
+        name=z_title,
+    )
+    for path, heights in paths:
+        px, py, pz = finite_prefix(path.xs, path.ys, heights)
+        if not len(px):
+            continue
+        sizes = [4] * (len(px) - 1) + [9]  # the last point is the ball
+        fig.add_scatter3d(
+            x=px,
+            y=py,
+            z=pz,
+            mode="lines+markers",
+            name=path.name,
+            line=dict(color=path.color, width=6, dash=path.dash),
+            marker=dict(size=sizes, color=path.color, line=dict(color="black", width=1)),
+        )
+    fig.layout = {
+        "height": height,
+        "margin": dict(l=0, r=0, t=10, b=0),
+        "legend": dict(orientation="h", yanchor="top", y=0, xanchor="left", x=0),
+        "scene": dict(
+            xaxis=dict(title=dict(text=x_title)),
+            yaxis=dict(title=dict(text=y_title)),
+            zaxis=dict(title=dict(text=z_title)),
+            camera=dict(eye=dict(x=1.5, y=-1.5, z=1.0)),
+        ),
+    }
+    return fig
