@@ -79,16 +79,16 @@ function build(s, parentElement) {
   const root = document.createElement("div");
   root.className = "stepper";
   root.setAttribute("role", "group");
-  root.setAttribute("aria-label", "Epoch stepper");
+  root.setAttribute("aria-label", `${s.Unit} stepper`);
   root.innerHTML = `
     <div class="row">
-      <button type="button" class="btn" data-act="prev">Previous epoch</button>
-      <button type="button" class="btn primary" data-act="next">Next epoch</button>
+      <button type="button" class="btn" data-act="prev">Previous ${s.unit}</button>
+      <button type="button" class="btn primary" data-act="next">Next ${s.unit}</button>
       <button type="button" class="btn" data-act="play">Play</button>
       <button type="button" class="btn" data-act="reset">Reset</button>
       <output class="status" data-role="status" aria-live="polite"></output>
     </div>
-    <label class="slider"><span>Epochs taken</span>
+    <label class="slider"><span>${s.Unit}s taken</span>
       <input type="range" min="0" step="1" data-act="range"></label>`;
   parentElement.appendChild(root);
   const q = (sel) => root.querySelector(sel);
@@ -130,13 +130,13 @@ function stop(s) {                                   // synchronous: no tick aft
 function render(s) {
   const { el } = s;
   const focused = s.parent.activeElement || document.activeElement;
-  el.status.textContent = `Epoch ${s.epoch} / ${s.last}`;
+  el.status.textContent = `${s.Unit} ${s.epoch} / ${s.last}`;
   el.status.setAttribute("aria-live", s.timer ? "off" : "polite");
   el.play.textContent = s.timer ? "Pause" : "Play";
   el.play.title = s.playHelp;
   el.range.max = String(s.last);
   el.range.value = String(s.epoch);
-  el.range.setAttribute("aria-valuetext", `Epoch ${s.epoch} of ${s.last}`);
+  el.range.setAttribute("aria-valuetext", `${s.Unit} ${s.epoch} of ${s.last}`);
   el.prev.disabled = s.epoch <= 0;
   el.next.disabled = s.epoch >= s.last;
   el.play.disabled = s.last <= 0;
@@ -157,11 +157,13 @@ export default function (component) {
   const stride = Math.max(1, Math.trunc(Number(d.stride) || 1));
   const playHelp = String(d.play_help || "");
   const nonce = Math.trunc(Number(d.nonce) || 0);
+  const unit = String(d.unit || "epoch");  // what one click moves: "epoch", or "step" on the batches page
 
   let s = INSTANCES.get(parentElement);
   if (!s) {
     // First mount (or remount): Python's view is all we have.
-    s = { parent: parentElement, epoch: clamp(d.epoch, 0, last), nonce, last,
+    s = { parent: parentElement, epoch: clamp(d.epoch, 0, last), nonce, last, unit,
+          Unit: unit.charAt(0).toUpperCase() + unit.slice(1),
           tickMs, stride, playHelp, timer: null, send: setStateValue, el: null };
     INSTANCES.set(parentElement, s);
     build(s, parentElement);
@@ -217,8 +219,12 @@ def _on_position(key: str) -> None:
     _accept(key, (st.session_state.get(f"{key}:buttons") or {}).get("position"))
 
 
-def stepper(key: str, last: int, show: Callable[[int], None], stride: int = 1) -> None:
-    """Draw the buttons and the slider for epochs 0..`last`, then call show(epoch shown)."""
+def stepper(key: str, last: int, show: Callable[[int], None], stride: int = 1, unit: str = "epoch") -> None:
+    """Draw the buttons and the slider for epochs 0..`last`, then call show(epoch shown).
+
+    `unit` names what one click moves in the buttons' labels ("Next epoch"; "Next step" on a page
+    that steps through mini-batches one at a time).
+    """
 
     @st.fragment
     def view() -> None:
@@ -230,7 +236,7 @@ def stepper(key: str, last: int, show: Callable[[int], None], stride: int = 1) -
         play_help = (
             ""
             if stride == 1
-            else f"Play moves {stride} epochs per step, so all {last:,} epochs play in about "
+            else f"Play moves {stride} {unit}s per frame, so all {last:,} {unit}s play in about "
             f"{round(TICK * math.ceil(last / stride))} seconds."
         )
         result = BUTTONS(
@@ -242,6 +248,7 @@ def stepper(key: str, last: int, show: Callable[[int], None], stride: int = 1) -
                 "tick_ms": int(TICK * 1000),
                 "stride": stride,
                 "play_help": play_help,
+                "unit": unit,
             },
             on_position_change=functools.partial(_on_position, key),
         )
