@@ -1,0 +1,85 @@
+"""The loss landscape of a line: the loss at every (slope, intercept) of a grid, from a few sums of the data.
+
+A grid of k slopes by m intercepts costs k * m evaluations of one formula (line.Bowl), whatever the
+number of rows: the landscape of a million houses draws as fast as that of 546.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gdcore import line
+
+
+def loss_grid(slopes: np.ndarray, intercepts: np.ndarray, b: line.Bowl, kind: str = "sse") -> np.ndarray:
+    """The loss of every line on the grid, shape (len(intercepts), len(slopes)): row i is intercepts[i].
+
+    From the bowl's sums (line.Bowl), with d = slope - best_slope and c = intercept + slope * mean(x) - mean(y):
+
+        SSE = least + uu * d**2 + n * c**2        MSE = SSE / n
+
+    which equals sum over rows of (y - (slope * x + intercept))**2. Lines too far out overflow to inf.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        return line.bowl_loss((slopes[None, :], intercepts[:, None]), b, kind)  # (1, k) with (m, 1) -> (m, k)
+
+
+def standardized_line(params, x_mean: float, x_std: float, y_mean: float, y_std: float) -> tuple[float, float]:
+    """The same line on standardized x and y (the inverse of line.unscale):
+
+    slope_s = slope * x_std / y_std,   intercept_s = (slope * x_mean + intercept - y_mean) / y_std
+    """
+    slope, intercept = params
+    return float(slope * x_std / y_std), float((slope * x_mean + intercept - y_mean) / y_std)
+
+
+def curvatures(b: line.Bowl, kind: str = "sse") -> tuple[float, float]:
+    """The loss's curvature along its flattest and its steepest direction: the Hessian's eigenvalues, smallest first."""
+    low, high = np.linalg.eigvalsh(line.bowl_hessian(b, kind))
+    return float(low), float(high)
+
+
+def best_constant_rate(b: line.Bowl, kind: str = "sse") -> float:
+    """lr = 2 / (smallest + largest curvature): the constant rate that closes in fastest on this bowl.
+
+    Each step multiplies the distance along the flattest direction by 1 - lr * low and along the
+    steepest by 1 - lr * high; this lr makes both factors equally large, (high - low) / (high + low).
+    """
+    return 2.0 / sum(curvatures(b, kind))
+
+
+def epochs_within(losses, best: float, tolerance: float) -> int | None:
+    """The first epoch whose loss is within `tolerance` (relative) of the least possible, or None if none is.
+
+    losses[k] is the loss after k epochs (losses[0]: at the start); within means loss - best <= tolerance * best.
+    """
+    for epoch, value in enumerate(losses):
+        if value - best <= tolerance * best:
+            return epoch
+    return None
+
+
+def frame(points: np.ndarray, pad: float = 0.15, square: bool = False) -> tuple[tuple[float, float], ...]:
+    """The (slope, intercept) ranges that hold every point (k, 2), with `pad` of each span added on each side.
+
+    `square`: both spans equal (the larger), so a round bowl looks round. A span of 0 (all points at
+    one place) becomes a fifth of the point's size, or 1.
+    """
+    lo, hi = points.min(axis=0), points.max(axis=0)  # (2,) each
+    span = hi - lo
+    span = np.where(span > 1e-9 * np.abs(hi), span, np.maximum(0.2 * np.abs(hi), 1.0))
+    if square:
+        span = np.full(2, span.max())
+    low, high = (lo + hi) / 2 - span * (0.5 + pad), (lo + hi) / 2 + span * (0.5 + pad)  # (2,) each
+    return (float(low[0]), float(high[0])), (float(low[1]), float(high[1]))
+
+
+def fog(slopes: np.ndarray, intercepts: np.ndarray, visited: np.ndarray, radius: float = 0.06) -> np.ndarray:
+    """Which grid cells are still in the fog: True farther than `radius` from every visited point (k, 2).
+
+    Distances are measured in fractions of the grid's width and height, so each cleared patch is
+    round on screen. Returns a bool mask of shape (len(intercepts), len(slopes)), like loss_grid.
+    """
+    sx = (slopes[None, :, None] - visited[:, 0]) / np.ptp(slopes)  # (1, k_s, v)
+    sy = (intercepts[:, None, None] - visited[:, 1]) / np.ptp(intercepts)  # (m, 1, v)
+    return ((sx * sx + sy * sy) > radius * radius).all(axis=2)  # (m, k_s): outside every patch
