@@ -7,6 +7,7 @@ import streamlit as st
 
 from gdcore import descend, line, optimizers, schedules, to_command, verdict
 from gdcore.batches import epoch_batches
+from gdcore.config import LESSON_EXAMPLE
 from gdcore.experiment import within_budget
 from ui import cached, controls, echarts, router, state, stepper, tables, updates, verdicts
 from ui.fmt import column_name, equation, num, per_unit
@@ -47,6 +48,39 @@ st.markdown(
         else ""
     )
 )
+lesson = chosen == LESSON_EXAMPLE
+st.button(
+    "The lesson's example: 5 epochs at 0.05",
+    on_click=controls.use_preset,
+    args=("descent", LESSON_EXAMPLE),
+    disabled=lesson,
+    icon=":material/school:",
+    help="The lesson's table of updates: five epochs at learning rate 0.05, from the line that prices every "
+    "house at $0, on the mean of squared errors in bedrooms and dollars. Every setting in the sidebar follows.",
+)
+if lesson and run.records:
+    sse_lr = line.max_stable_lr(fit.bowl, "sse")
+    overshoot = min(line.contraction(fit.bowl, "sse", config.learning_rate))
+    flips = [r.epoch for r, s in zip(run.records, run.records[1:]) if r.gradient[0] * s.gradient[0] < 0]
+    crossing = (
+        f"Watch the slope's gradient change sign between epochs {flips[0]} and {flips[0] + 1} "
+        f"({num(run.records[flips[0] - 1].gradient[0])}, then {num(run.records[flips[0]].gradient[0])}): "
+        "the step went past the bottom of the valley, and the next one comes back. That is the zig-zag on the "
+        "loss curve below. "
+        if flips
+        else ""
+    )
+    st.info(
+        f"**The lesson's example.** Here x and y keep their own units (bedrooms and dollars) and the loss is the "
+        f"mean of squared errors. For this loss the largest stable learning rate is {num(fit.max_stable_lr)}, so "
+        f"0.05 converges, but it is more than half of it. {crossing}After that the walk crawls along the floor "
+        f"of a long, narrow valley.\n\n"
+        f"The same 0.05 on the raw **sum** of squared errors would blow up: the sum is {n} times the mean, so "
+        f"are its gradients, and its largest stable rate is {num(sse_lr)}. Each step would land "
+        f"{num(-overshoot, 3)} times further from the bottom than the last, on the other side. Switch the loss "
+        "to SSE in the sidebar to see it.",
+        icon=":material/school:",
+    )
 advanced = controls.describe_training(config, n)
 if advanced:
     st.info(

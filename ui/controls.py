@@ -64,6 +64,17 @@ def choice(cls, url: str, label: str, labels: dict[str, str], help: str | None =
     return st.radio(label, meta(cls, url)["choices"], format_func=labels.get, key=url, help=help)
 
 
+def use_preset(page: str, preset, view: str = "epoch") -> None:
+    """A button's callback: every setting of the page at `preset`'s values, shown from the start (view 0).
+
+    Runs before the page, so the widgets are drawn with these values; the link follows from them.
+    """
+    for f in fields(preset):
+        st.session_state[f.metadata["url"]] = getattr(preset, f.name)
+    st.session_state[f"config:{page}"] = preset
+    st.session_state[view] = 0
+
+
 def guess_controls() -> GuessConfig:
     state.seed("guess", GuessConfig)
     with st.sidebar:

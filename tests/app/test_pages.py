@@ -416,3 +416,37 @@ def test_batches_of_one_run_only_the_epochs_the_step_budget_allows_and_say_so() 
     assert f"stops after {allowed} epochs ({allowed * 546:,} steps)" in notes
     assert at.query_params["epochs"] == "500" and at.query_params["batch"] == "1"  # the link keeps the choice
     assert jump_to_end(at) == allowed  # the stepper runs over the epochs actually taken
+
+
+def test_the_lessons_example_is_one_click_and_its_ledger_equals_a_loop_on_raw_dollars() -> None:
+    at = open_page("descent", lr="3", epochs="77", opt="adam", sched="cosine", batch="16", epoch="9")
+    (preset,) = [b for b in at.button if b.label.startswith("The lesson's example")]
+    preset.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    # Every setting follows the button, whatever the link said before; the view starts at epoch 0.
+    assert dict(at.query_params) == {"lr": "0.05", "epochs": "5", "scale": "none", "start": "typed"}
+    assert epoch_shown(at) == 0
+    # The lesson's table, written out here: bedrooms and dollars as they are, MSE, from the $0 line.
+    x, y = windsor()
+    n, lr = len(x), 0.05
+    current, rows = np.zeros(2), []
+    for epoch in range(1, 6):
+        e = y - (current[0] * x + current[1])  # (546,)
+        gradient = -2.0 / n * np.array([x @ e, e.sum()])
+        rows.append({"epoch": epoch, "current": current, "gradient": gradient, "loss": e @ e / n})
+        rows[-1]["new"] = current = current - lr * gradient
+    jump_to_end(at)
+    frame = ledger(at)
+    for expected in rows:
+        assert_epoch_matches(frame, expected, lr)
+    # The zig-zag: the slope's gradient changes sign between epochs 1 and 2, and the page says so.
+    assert rows[0]["gradient"][0] < 0 < rows[1]["gradient"][0]
+    text = screen_text(at)
+    assert "change sign between epochs 1 and 2" in text
+    # Why 0.05 on the raw sum would blow up: its largest stable rate, 2 / the largest eigenvalue of 2 AᵀA.
+    a = np.column_stack([x, np.ones(n)])  # (546, 2)
+    sse_top = np.linalg.eigvalsh(2.0 * a.T @ a).max()
+    assert f"largest stable rate is {2 / sse_top:.5g}" in text
+    assert f"{lr * sse_top - 1:.3g} times further" in text
+    assert not any(b.label.startswith("The lesson's example") and not b.disabled for b in at.button)
+    assert_healthy(at, "descent")
