@@ -1,0 +1,177 @@
+"""The optimizers' race: each optimizer descends the same surface from the same start, with its own
+learning rate and hyperparameters, through gdcore.descent.descend (one record per step).
+
+`RaceConfig` is the race's one frozen config: it drives the page's widgets, its link and its cache.
+A learning rate, the number of steps or the start left empty (None) takes the surface's own default
+(`DEFAULT_STEPS`, `DEFAULT_RATES`), so a link that names only a surface gets a race tuned for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from gdcore.config import check, spec
+from gdcore.descent import Run, descend
+from gdcore.experiment import OPTIMIZER_WORK, WORK_BUDGET
+from gdcore.optimizers import OPTIMIZERS, Hyper
+from gdcore.surfaces import SURFACES, Surface
+
+# Each optimizer's short URL key: its switch is `gd`, its learning rate `lr_gd`, ...
+KEYS = {"gd": "gd", "momentum": "mom", "nesterov": "nag", "adagrad": "ada", "rmsprop": "rms", "adam": "adam"}
+# Step counts and learning rates that make a race worth watching on each surface (tried by hand).
+DEFAULT_STEPS = {"house": 100, "valley": 150, "rosenbrock": 1000, "saddle": 100, "plateau": 150}
+DEFAULT_RATES = {  # in the order of OPTIMIZERS: gd, momentum, nesterov, adagrad, rmsprop, adam
+    "house": dict(zip(OPTIMIZERS, (0.1, 0.05, 0.05, 0.5, 0.02, 0.1))),
+    "valley": dict(zip(OPTIMIZERS, (0.9, 0.1, 0.1, 1.0, 0.1, 0.5))),
+    "rosenbrock": dict(zip(OPTIMIZERS, (0.002, 0.001, 0.001, 0.5, 0.01, 0.1))),
+    "saddle": dict(zip(OPTIMIZERS, (0.1, 0.02, 0.02, 0.5, 0.02, 0.05))),
+    "plateau": dict(zip(OPTIMIZERS, (0.5, 0.1, 0.1, 0.5, 0.02, 0.05))),
+}
+SADDLE_GOAL = -1.0  # a surface with no minimum: a racer finishes when its loss falls to this level
+
+
+def racing(name: str, label: str) -> bool:
+    return field(default=True, metadata=spec(KEYS[name], label=f"switch for {label}"))
+
+
+def rate(name: str, label: str) -> float | None:
+    url = f"lr_{KEYS[name]}"
+    return field(default=None, metadata=spec(url, 1e-9, 1e6, label=f"{label}'s learning rate", kind=float))
+
+
+def small(url: str, label: str, low: float = 1e-12, high: float = 1.0) -> float | None:
+    return field(default=None, metadata=spec(url, low, high, label=label, kind=float))
+
+
+@dataclass(frozen=True)
+class Racer:
+    """One optimizer in the race: its rule's name and every hyperparameter it reads."""
+
+    optimizer: str
+    learning_rate: float
+    momentum: float = 0.9
+    alpha: float = 0.99
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float | None = None  # None: the optimizer's default (gdcore.optimizers.DEFAULT_EPS)
+
+    @property
+    def hyper(self) -> Hyper:
+        return Hyper(self.learning_rate, self.momentum, self.alpha, self.beta1, self.beta2, self.eps)
+
+
+@dataclass(frozen=True)
+class RaceConfig:
+    """Everything that decides a race; equal configs give equal races."""
+
+    # The surface: the house data's bowl, or a test surface (gdcore.surfaces).
+    surface: str = field(default="house", metadata=spec("surf", choices=SURFACES, label="surface"))
+    # How many steps each racer takes; None: the surface's default (DEFAULT_STEPS).
+    steps: int | None = field(default=None, metadata=spec("steps", 1, 5000, label="number of steps", kind=int))
+    # A racer finishes once its loss is within `tol` of the minimum's loss.
+    tol: float = field(default=1e-3, metadata=spec("tol", 1e-12, 1e3, label="tolerance"))
+    # The start; None: the surface's own (gdcore.surfaces).
+    x0: float | None = field(default=None, metadata=spec("x0", -1e6, 1e6, label="starting x", kind=float))
+    y0: float | None = field(default=None, metadata=spec("y0", -1e6, 1e6, label="starting y", kind=float))
+    # Who races (all six by default) and each one's learning rate (None: the surface's default).
+    gd: bool = racing("gd", "gradient descent")
+    momentum: bool = racing("momentum", "momentum")
+    nesterov: bool = racing("nesterov", "Nesterov")
+    adagrad: bool = racing("adagrad", "AdaGrad")
+    rmsprop: bool = racing("rmsprop", "RMSProp")
+    adam: bool = racing("adam", "Adam")
+    lr_gd: float | None = rate("gd", "gradient descent")
+    lr_momentum: float | None = rate("momentum", "momentum")
+    lr_nesterov: float | None = rate("nesterov", "Nesterov")
+    lr_adagrad: float | None = rate("adagrad", "AdaGrad")
+    lr_rmsprop: float | None = rate("rmsprop", "RMSProp")
+    lr_adam: float | None = rate("adam", "Adam")
+    # The other hyperparameters, PyTorch's defaults; eps None: the optimizer's own (1e-10 or 1e-8).
+    mu_momentum: float = field(default=0.9, metadata=spec("mu_mom", 0.0, 0.999, label="momentum's mu"))
+    mu_nesterov: float = field(default=0.9, metadata=spec("mu_nag", 0.0, 0.999, label="Nesterov's mu"))
+    alpha: float = field(default=0.99, metadata=spec("alpha_rms", 0.0, 0.9999, label="RMSProp's alpha"))
+    beta1: float = field(default=0.9, metadata=spec("b1_adam", 0.0, 0.999, label="Adam's beta1"))
+    beta2: float = field(default=0.999, metadata=spec("b2_adam", 0.0, 0.99999, label="Adam's beta2"))
+    eps_adagrad: float | None = small("eps_ada", "AdaGrad's eps")
+    eps_rmsprop: float | None = small("eps_rms", "RMSProp's eps")
+    eps_adam: float | None = small("eps_adam", "Adam's eps")
+    # Whose ledger the page shows.
+    ledger: str = field(default="adam", metadata=spec("ledger", choices=OPTIMIZERS, label="ledger's optimizer"))
+
+    def __post_init__(self) -> None:
+        check(self)
+        if not self.racers:
+            raise ValueError("at least one optimizer must race")
+
+    @property
+    def racers(self) -> tuple[str, ...]:
+        """The optimizers in the race, in the order of gdcore.optimizers.OPTIMIZERS."""
+        return tuple(name for name in OPTIMIZERS if getattr(self, name))
+
+    @property
+    def step_count(self) -> int:
+        return self.steps if self.steps is not None else DEFAULT_STEPS[self.surface]
+
+    def learning_rate(self, name: str) -> float:
+        chosen = getattr(self, f"lr_{name}")
+        return chosen if chosen is not None else DEFAULT_RATES[self.surface][name]
+
+    def start(self, surface: Surface) -> tuple[float, float]:
+        x0, y0 = surface.start
+        return (x0 if self.x0 is None else self.x0, y0 if self.y0 is None else self.y0)
+
+    def racer(self, name: str) -> Racer:
+        """Optimizer `name` with its learning rate and the hyperparameters it reads."""
+        mu = {"momentum": self.mu_momentum, "nesterov": self.mu_nesterov}.get(name, 0.9)
+        eps = {"adagrad": self.eps_adagrad, "rmsprop": self.eps_rmsprop, "adam": self.eps_adam}.get(name)
+        return Racer(name, self.learning_rate(name), mu, self.alpha, self.beta1, self.beta2, eps)
+
+
+def step_work(config: RaceConfig) -> int:
+    """The work of one step of every racer together, in units of one plain step on the line."""
+    return sum(1 + OPTIMIZER_WORK[name] for name in config.racers)
+
+
+def within_budget(config: RaceConfig, budget: int = WORK_BUDGET) -> RaceConfig:
+    """`config` with no more steps than `budget` units of work allow for all its racers; at least one."""
+    most = max(1, budget // step_work(config))
+    return config if config.step_count <= most else replace(config, steps=most)
+
+
+def race(config: RaceConfig, surface: Surface) -> dict[str, Run]:
+    """One Run per racer: descend(surface, start, lr, steps, optimizer=..., hyper=...), the same start for all."""
+    start = config.start(surface)
+    runs = {}
+    for name in config.racers:
+        racer = config.racer(name)
+        runs[name] = descend(
+            surface.loss_and_grad,
+            start,
+            racer.learning_rate,
+            config.step_count,
+            surface.names,
+            optimizer=name,
+            hyper=racer.hyper,
+        )
+    return runs
+
+
+def losses(run: Run, surface: Surface) -> np.ndarray:
+    """The loss after 0, 1, ..., len(run.records) steps, shape (len(records) + 1,): each record's loss at its
+    start, then the loss where the last step landed."""
+    with np.errstate(all="ignore"):
+        last = float(surface.loss(*np.asarray(run.final)))
+    return np.array([r.loss for r in run.records] + [last])
+
+
+def goal(config: RaceConfig, surface: Surface) -> float:
+    """The loss a racer must reach to finish: the minimum's loss + tol, or SADDLE_GOAL where there is no minimum."""
+    return SADDLE_GOAL if surface.min_loss is None else surface.min_loss + config.tol
+
+
+def finish(run: Run, surface: Surface, level: float) -> int | None:
+    """The first number of steps after which the loss is at or below `level`; None if it never is."""
+    reached = np.flatnonzero(losses(run, surface) <= level)
+    return int(reached[0]) if reached.size else None
