@@ -129,7 +129,7 @@ def house_surface(bowl: line.Bowl) -> Surface:
 
 def named_surface(name: str) -> Surface:
     """One of the four test surfaces, by name."""
-    shared = {"name": name, "title": TITLES[name]}
+    shared = {"name": name, "title": TITLES.get(name, name)}
     if name == "valley":
         return Surface(
             **shared,
