@@ -18,7 +18,7 @@ def loss_grid(slopes: np.ndarray, intercepts: np.ndarray, b: line.Bowl, kind: st
 
         SSE = least + uu * d**2 + n * c**2        MSE = SSE / n
 
-    which equals sum over rows of (y - (slope * x + intercept))**2. Lines too far out overflow to inf.
+    which equals the sum over rows of (y - (slope * x + intercept))**2, for any number of rows.
     """
     with np.errstate(over="ignore", invalid="ignore"):
         return line.bowl_loss((slopes[None, :], intercepts[:, None]), b, kind)  # (1, k) with (m, 1) -> (m, k)
@@ -37,15 +37,6 @@ def curvatures(b: line.Bowl, kind: str = "sse") -> tuple[float, float]:
     """The loss's curvature along its flattest and its steepest direction: the Hessian's eigenvalues, smallest first."""
     low, high = np.linalg.eigvalsh(line.bowl_hessian(b, kind))
     return float(low), float(high)
-
-
-def best_constant_rate(b: line.Bowl, kind: str = "sse") -> float:
-    """lr = 2 / (smallest + largest curvature): the constant rate that closes in fastest on this bowl.
-
-    Each step multiplies the distance along the flattest direction by 1 - lr * low and along the
-    steepest by 1 - lr * high; this lr makes both factors equally large, (high - low) / (high + low).
-    """
-    return 2.0 / sum(curvatures(b, kind))
 
 
 def epochs_within(losses, best: float, tolerance: float) -> int | None:

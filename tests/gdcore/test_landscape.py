@@ -72,15 +72,14 @@ def test_standardized_line_is_the_same_line() -> None:
     np.testing.assert_allclose((slope_s * xs + intercept_s) * y.std() + y.mean(), params[0] * x + params[1], rtol=1e-12)
 
 
-def test_best_constant_rate_and_curvatures() -> None:
+def test_curvatures_are_the_hessians_eigenvalues() -> None:
     x = np.array([1.0, 2.0, 3.0, 6.0])
     b = line.bowl(x, 2.0 * x)
     hessian = 2.0 * np.array([[x @ x, x.sum()], [x.sum(), len(x)]])  # written out here
     trace, det = np.trace(hessian), np.linalg.det(hessian)
     low, high = (trace - np.sqrt(trace**2 - 4 * det)) / 2, (trace + np.sqrt(trace**2 - 4 * det)) / 2
     assert landscape.curvatures(b) == pytest.approx((low, high), rel=1e-12)
-    assert landscape.best_constant_rate(b) == pytest.approx(2 / (low + high), rel=1e-12)
-    assert landscape.best_constant_rate(b, "mse") == pytest.approx(len(x) * 2 / (low + high), rel=1e-12)
+    assert landscape.curvatures(b, "mse") == pytest.approx((low / len(x), high / len(x)), rel=1e-12)
 
 
 def test_epochs_within() -> None:

@@ -1,0 +1,242 @@
+"""Page 8: the loss over every (slope, intercept) of the house data, with page 3's walk drawn on it."""
+
+import inspect
+
+import streamlit as st
+
+from gdcore import landscape, line, verdict
+from gdcore.experiment import within_budget
+from ui import cached, controls, router, state, stepper, verdicts
+from ui import landscape as maps
+from ui.fmt import column_name, num, per_unit
+
+router.ensure_router()
+
+FOG, SURFACE = "landscape:fog", "landscape:surface"  # the view's switches: session keys, and fog= / surface= links
+
+chosen = controls.descent_controls(views=("epoch", "fog", "surface"))
+config = within_budget(chosen, cached.row_count(chosen.data))  # what runs: batches of 1 take many steps
+fit = cached.fit(config)
+run = fit.run
+last = run.epochs
+n = len(fit.x)
+scaled = config.scale == "standardize"
+loss_name = "SSE" if config.loss == "sse" else "MSE"
+x_name = column_name(config.x)
+
+
+def titles(standardized: bool) -> dict[str, str]:
+    """Axis titles with units, for a map of raw or standardized data."""
+    if standardized:
+        return {
+            "slope": "slope (standardized units)",
+            "intercept": "intercept (standardized units)",
+            "loss": f"{loss_name} (standardized units²)",
+        }
+    return {
+        "slope": f"slope ({per_unit(config.x)})",
+        "intercept": "intercept (dollars)",
+        "loss": f"{loss_name} (dollars²)",
+    }
+
+
+def yes_no(raw: str) -> bool:
+    if raw not in ("yes", "no"):
+        raise ValueError
+    return raw == "yes"
+
+
+st.title("8. The landscape of the house data")
+state.seed_epoch("descent", last)
+for key, url in ((FOG, "fog"), (SURFACE, "surface")):
+    state.seed_view("descent", url, "no", yes_no, "yes or no", key=key)
+    st.session_state[key] = st.session_state[key] in (True, "yes")  # the last visit kept the link's text
+state.show_notes("descent")
+controls.show_budget(chosen, config, n)
+st.markdown(
+    "Every straight line is one point on this map: its **slope** across, its **intercept** up. The colour is "
+    f"the line's loss on all {n} houses: dark is low, yellow is high, and the white ✚ is the bottom, the best "
+    "line. Page 3 walked downhill on this map one epoch at a time without ever seeing it; here is the whole "
+    "hill, with the walk drawn on it. The settings are page 3's (sidebar), so a link from page 3 opens the "
+    "same run here."
+)
+verdicts.say(verdict(fit), lead="Where this run goes: ")
+land = maps.landscape_of(fit)
+left, right = st.columns(2)
+fog = left.toggle(
+    "Fog: show only what the descent has measured",
+    key=FOG,
+    help="Gradient descent never sees the map. At each step it measures the loss and the tilt at one point, "
+    "nothing more: a walker on a mountain in thick fog.",
+)
+surface = right.toggle("Also draw the 3D surface", key=SURFACE, help="The same loss, as a landscape you can turn.")
+if land.shown < len(land.points):
+    st.warning(
+        f"After epoch {land.shown - 1} the walk climbs off the map: its loss grew to more than "
+        f"{maps.CAP:g} times the start's height above the bottom"
+        + (f", and in epoch {run.diverged_at} the numbers grew too large to store" if run.diverged_at else "")
+        + ". The map shows the part of the walk that fits; the epochs after it are marked off the map below. "
+        f"A learning rate below {num(fit.max_stable_lr)} keeps plain descent on the map.",
+        icon=":material/terrain:",
+    )
+
+
+def show(k: int) -> None:
+    state.publish("descent", chosen, epoch=k or None, fog="yes" if fog else None, surface="yes" if surface else None)
+    show_epoch(k)
+
+
+def show_epoch(k: int) -> None:
+    """The map after k epochs: the path so far, the ball, the next step's arrow, the fog."""
+    on_map = k < land.shown
+    here = land.points[min(k, land.shown - 1)]
+    step = maps.next_step(land, fit, k)
+    names = titles(scaled)
+    with st.container():
+        if not on_map:
+            st.markdown(
+                f"**Epoch {k} of {last}: off the map.** The ball left the map after epoch {land.shown - 1}; its loss "
+                f"is now {num(land.losses[k])}."
+            )
+        elif step is None:
+            st.markdown(f"**Epoch {k} of {last}.** No next step to draw: the gradient here is too large to store.")
+        else:
+            g, s = step.gradient, step.step
+            rate = fit.config.rate(k + 1)
+            st.markdown(
+                f"**Epoch {k} of {last}.** The ball is at slope {num(here[0])}, intercept {num(here[1])}, "
+                f"{loss_name} {num(land.losses[k])}. The gradient there: ∂{loss_name}/∂slope = {num(g[0])}, "
+                f"∂{loss_name}/∂intercept = {num(g[1])}. The next plain step is −{num(rate)} × gradient = "
+                f"({num(s[0])}, {num(s[1])})."
+                + (
+                    ""
+                    if config.optimizer == "gd"
+                    else f" ({controls.OPTIMIZER_LABELS[config.optimizer].split(':')[0].capitalize()} takes a step of "
+                    "its own from the same gradient: page 3's ledger writes it out.)"
+                )
+            )
+    figure = maps.contour(land, fit, k, step, fog, names)
+    arrow = "The red arrow is the next plain step, −learning rate × gradient: it points straight downhill, across "
+    if step is None or not on_map:
+        arrow = "No arrow: there is no next step to draw from here. "
+    elif step.scale == 1:
+        arrow += "the contour lines, and its length is the step itself. "
+    else:
+        size, way = ("too long", "shorter") if step.scale < 1 else ("too short", "longer")
+        arrow += (
+            f"the contour lines. The step is {size} to see at its true size, so it is drawn "
+            f"{num(max(step.scale, 1 / step.scale), 3)} times {way} than it is. "
+        )
+    fogged = (
+        f" Fog: only the patches around the {min(k, land.shown - 1) + 1} points measured so far are shown; the rest is "
+        "grey, unknown to the descent."
+        if fog
+        else ""
+    )
+    caption = (
+        f"Chart: contour map of the {loss_name} of every line, {names['slope']} across, {names['intercept']} up"
+        f"{', coloured on a log scale' if land.log else ''}. "
+        + (
+            f"The orange path is the walk, one point per epoch, the large circle the ball after {k} epochs,"
+            if k
+            else "The large orange circle is the ball at the start,"
+        )
+        + (" the bottom hidden with the rest." if fog else f" the white ✚ the bottom at slope {num(fit.best[0])}, ")
+        + ("" if fog else f"intercept {num(fit.best[1])}. ")
+        + f"{arrow}{fogged}"
+    )
+    if surface:
+        flat, tall = st.columns(2)
+        with flat:
+            st.plotly_chart(figure, width="stretch", key="landscape_map")
+            st.caption(caption)
+        with tall:
+            st.plotly_chart(maps.surface(land, fit, k, fog, names), width="stretch", key="landscape_surface")
+            st.caption(
+                f"Chart: the same {loss_name} as a 3D surface (drag to turn it), height = loss, with the walk drawn "
+                "at its loss after each epoch; the large marker is the ball now."
+                + (" Fogged parts are left out." if fog else "")
+            )
+    else:
+        st.plotly_chart(figure, width="stretch", key="landscape_map")
+        st.caption(caption)
+
+
+stepper.stepper("epoch", last, show)
+
+st.subheader("Feature scaling: a narrow valley or a round bowl")
+houses = cached.houses(config.data, config.x, config.y)
+raw_twin, scaled_twin, moved = maps.scaling_twins(config, fit.in_data_units(run.start), houses.x, houses.y)
+st.markdown(
+    f"The same start, the same line in dollars, on two maps. On the left, x and y keep their units ({x_name} and "
+    f"dollars); on the right both are **standardized** (each value minus its mean, divided by its standard "
+    f"deviation). Each walk is plain gradient descent at {maps.SHARE:.0%} of its own map's largest stable "
+    f"learning rate, as fast as it dares, for up to {maps.COMPARE_EPOCHS} epochs. *Done* means the loss is within "
+    f"{maps.TOLERANCE:.1%} of the least possible."
+    + (
+        " The page's start is too far out to type in the other units, so both start from seed 8's line."
+        if moved
+        else ""
+    )
+)
+columns = st.columns(2)
+for column, twin, raw in ((columns[0], raw_twin, True), (columns[1], scaled_twin, False)):
+    with column:
+        side = f"raw {x_name} and dollars" if raw else "standardized"
+        if twin.config is None:
+            st.markdown(
+                f"**{side.capitalize()}: no run.** {maps.SHARE:.0%} of the largest stable rate here is "
+                f"{num(twin.rate)}, below the smallest the app accepts (1e-9): the valley is so narrow that no step "
+                "the app can take is small enough."
+            )
+            continue
+        twin_fit = cached.fit(twin.config)
+        figure, twin_land = maps.twin_contour(twin_fit, titles(not raw), raw)
+        done = maps.within(twin_land, twin_fit)
+        st.plotly_chart(figure, width="stretch", key=f"twin_{'raw' if raw else 'scaled'}")
+        took = (
+            f"done after {done} epoch{'' if done == 1 else 's'}"
+            if done is not None
+            else (f"not done within {maps.COMPARE_EPOCHS} epochs")
+        )
+        st.caption(
+            f"Chart: contour map of the {loss_name} on {side} data, {titles(not raw)['slope']} across, "
+            f"{titles(not raw)['intercept']} up, with the walk of {twin_fit.run.epochs} epochs "
+            f"({'red, solid, ◆ markers' if raw else 'blue, dashed, ● markers'}) and the bottom ✚: {took}."
+        )
+        st.metric(
+            f"{side.capitalize()}: epochs to within {maps.TOLERANCE:.1%}", done if done is not None else "not done"
+        )
+        st.markdown(
+            f"Steepest curvature ÷ flattest: **{num(twin.ratio, 4)}**. Largest stable rate, 2 ÷ steepest curvature: "
+            f"**{num(twin.stable)}**. Rate used: **{num(twin.rate)}**."
+        )
+ratio = raw_twin.ratio
+st.markdown(
+    f"**Why.** On raw data the bowl is {num(ratio, 3)} times more curved across the valley than along it (the "
+    "Hessian's two curvatures, its eigenvalues). A step longer than 2 ÷ the steepest curvature "
+    f"({num(raw_twin.stable)} here) lands further up the other side than it started, and the walk blows up. Any step "
+    "short enough to stay in the valley is tiny along its floor, so the walk zig-zags across and crawls along. "
+    "Standardized, both curvatures are the same: the bowl is round and downhill points straight at the bottom from "
+    "anywhere, so one learning rate suits both directions (at half the largest stable rate, one step lands on the "
+    "bottom). That is why page 3 standardizes by default."
+)
+
+with st.expander("How the map is computed"):
+    over_n = "" if config.loss == "sse" else r"\frac{1}{n}\,"
+    st.latex(
+        rf"\text{{{loss_name}}} = {over_n}\Big(\text{{least}} + uu\,(\text{{slope}} - \text{{best slope}})^2"
+        r" + n\,c^2\Big)"
+    )
+    st.markdown(
+        "with uu = Σ(x − mean x)², and c = intercept + slope × mean(x) − mean(y), the line's error at the mean "
+        "house. These few sums are computed once; after that each of the map's "
+        f"{maps.CELLS * maps.CELLS:,} lines costs a handful of multiplications, for {n} houses or for a million. "
+        "The same numbers as adding up every house's squared error, to about ten digits."
+    )
+with st.expander("Show the code"):
+    st.markdown("The code behind the map (from `gdcore`, plain numpy):")
+    for function in (line.Bowl, line.bowl, line.bowl_sse, landscape.loss_grid, landscape.curvatures):
+        st.code(inspect.getsource(function), language="python")
+    for function in (landscape.standardized_line, landscape.fog):
+        st.code(inspect.getsource(function), language="python")

@@ -1,0 +1,250 @@
+"""The landscape page's pieces: the map around a run's path, the next-step arrow, the fog, and the
+feature-scaling twins (the same start, on raw and on standardized data).
+
+The numbers come from gdcore.landscape; this module only picks what goes on the map and draws it
+with ui.contours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import plotly.graph_objects as go
+
+from gdcore import DescentConfig, Fit, initial_line, landscape, line
+from ui import contours
+from ui.charts import BLUE, ORANGE, VERMILLION
+
+CELLS = 81  # grid points per axis of the contour map: 6,561 losses, whatever the number of rows
+SURFACE_CELLS = 41  # the 3D surface is heavier to draw; 41 x 41 is smooth enough for a bowl
+CAP = 25.0  # a point whose loss is more than CAP times the start's height above the bottom is off the map
+TOLERANCE = 1e-3  # "within a tolerance": the loss within 0.1% of the least possible
+COMPARE_EPOCHS = 500  # the most epochs a run may have (DescentConfig's range)
+SHORTEST = 0.025  # an arrow shorter than this fraction of the map is drawn this long, so its direction shows;
+LONGEST = 0.5  # one longer than this is drawn this long, so it stays on the map
+SHARE = 0.9  # each side of the feature-scaling comparison runs at this fraction of its largest stable rate
+FOG_RADIUS = 0.06  # what one measurement reveals: a patch this fraction of the map across, around each point
+
+
+@dataclass(frozen=True, eq=False)
+class Landscape:
+    """The loss over a grid of lines around one run's path, and the path itself (one point per epoch)."""
+
+    slopes: np.ndarray  # (k,) across
+    intercepts: np.ndarray  # (m,) up
+    z: np.ndarray  # (m, k) the loss of each line: row i is intercepts[i]
+    points: np.ndarray  # (epochs + 1, 2) where the run was after each epoch (row 0: the start)
+    losses: np.ndarray  # (epochs + 1,) the loss there
+    shown: int  # how many of the points, from the start, are on the map (the rest climbed off it)
+    log: bool  # the loss spans several powers of ten on the map: colour it on a log scale
+
+    @property
+    def width(self) -> np.ndarray:
+        """The map's size, (slope span, intercept span)."""
+        return np.array([np.ptp(self.slopes), np.ptp(self.intercepts)])
+
+
+def path_of(fit: Fit) -> tuple[np.ndarray, np.ndarray]:
+    """The run's parameters after each epoch, (epochs + 1, 2), and the loss there, (epochs + 1,)."""
+    run = fit.run
+    points = np.array([run.after(k) for k in range(run.epochs + 1)], dtype=float)  # (E + 1, 2)
+    losses = np.array([fit.loss(p) for p in points])  # (E + 1,), inf where it overflowed
+    return points, losses
+
+
+def landscape_of(fit: Fit, cells: int = CELLS) -> Landscape:
+    """The map for the whole run: every point that did not climb off (see CAP) and the bottom, with padding."""
+    points, losses = path_of(fit)
+    ceiling = fit.best_loss + CAP * max(losses[0] - fit.best_loss, 1e-12 * max(fit.best_loss, 1.0))
+    with np.errstate(invalid="ignore"):
+        off = ~(np.isfinite(points).all(axis=1) & (losses <= ceiling))  # (E + 1,)
+    shown = int(np.argmax(off)) if off.any() else len(points)
+    framed = np.vstack([points[: max(shown, 1)], [fit.best]])  # the start is always on the map
+    (s0, s1), (c0, c1) = landscape.frame(framed, pad=0.15, square=fit.config.scale == "standardize")
+    slopes, intercepts = np.linspace(s0, s1, cells), np.linspace(c0, c1, cells)
+    z = landscape.loss_grid(slopes, intercepts, fit.bowl, fit.config.loss)  # (cells, cells)
+    finite = z[np.isfinite(z)]
+    log = bool(finite.size) and float(finite.max()) > 100 * max(float(finite.min()), 1e-300)
+    return Landscape(slopes, intercepts, z, points, losses, shown, log)
+
+
+@dataclass(frozen=True)
+class Step:
+    """The next plain step at the ball: the gradient there, the step -lr * gradient, and how it is drawn."""
+
+    gradient: tuple[float, float]
+    step: tuple[float, float]  # -learning rate * gradient
+    scale: float  # drawn length / true length: 1 when drawn true to size
+
+
+def next_step(land: Landscape, fit: Fit, k: int) -> Step | None:
+    """The step plain gradient descent would take from the point after epoch k; None if it is not a number.
+
+    Drawn true to size when it is between SHORTEST and LONGEST of the map; otherwise drawn as long as the
+    nearer of the two, in the same direction (its scale says by how much).
+    """
+    if k >= land.shown:
+        return None
+    gradient = fit.whole_gradient(land.points[k])  # (2,)
+    step = -fit.config.rate(k + 1) * gradient  # (2,)
+    if not np.isfinite(step).all():
+        return None
+    size = float(np.hypot(*(step / land.width)))  # as a fraction of the map
+    scale = 1.0 if SHORTEST <= size <= LONGEST or size == 0 else min(max(size, SHORTEST), LONGEST) / size
+    return Step((float(gradient[0]), float(gradient[1])), (float(step[0]), float(step[1])), scale)
+
+
+def fog_of(land: Landscape, k: int, slopes: np.ndarray | None = None, intercepts: np.ndarray | None = None):
+    """The fog after k epochs: True where no point the descent measured is near (gdcore.landscape.fog)."""
+    visited = land.points[: min(k, land.shown - 1) + 1]  # (k + 1, 2) the points measured so far
+    slopes = land.slopes if slopes is None else slopes
+    intercepts = land.intercepts if intercepts is None else intercepts
+    return landscape.fog(slopes, intercepts, visited, FOG_RADIUS)
+
+
+def contour(land: Landscape, fit: Fit, k: int, step: Step | None, fog: bool, titles: dict[str, str]) -> go.Figure:
+    """The contour map with the path up to epoch k, the ball, the bottom and the next-step arrow."""
+    upto = land.points[: min(k, land.shown - 1) + 1]
+    path = contours.Path(f"the walk, {k} epochs", tuple(upto[:, 0]), tuple(upto[:, 1]), color=ORANGE)
+    arrows = ()
+    if step is not None:
+        x, y = upto[-1]
+        arrows = (
+            contours.Arrow(
+                "next step" + ("" if step.scale == 1 else " (rescaled)"),
+                float(x),
+                float(y),
+                step.step[0] * step.scale,
+                step.step[1] * step.scale,
+                color=VERMILLION,
+            ),
+        )
+    fig = contours.contour_figure(
+        land.slopes,
+        land.intercepts,
+        land.z,
+        x_title=titles["slope"],
+        y_title=titles["intercept"],
+        z_title=titles["loss"],
+        paths=(path,),
+        arrows=arrows,
+        fog=fog_of(land, k) if fog else None,
+        log=land.log,
+    )
+    fig = round_as_it_is(fig) if fit.config.scale == "standardize" else fig
+    return fig if fog else bottom_marker(fig, fit.best)  # in the fog, the bottom is what nobody knows yet
+
+
+def bottom_marker(fig: go.Figure, best: tuple[float, float]) -> go.Figure:
+    """A ✚ at the bottom of the bowl (the least-squares line), drawn on a contour map."""
+    fig.add_scatter(
+        x=[best[0]],
+        y=[best[1]],
+        mode="markers",
+        name="the bottom",
+        marker=dict(symbol="cross", size=13, color="white", line=dict(color="black", width=1.5)),
+        hovertemplate="the bottom: the best line<br>(%{x:.4g}, %{y:.4g})<extra></extra>",
+    )
+    return fig
+
+
+def surface(land: Landscape, fit: Fit, k: int, fog: bool, titles: dict[str, str]) -> go.Figure:
+    """The same landscape as a 3D surface (a coarser grid), with the path drawn at its loss heights."""
+    slopes = np.linspace(land.slopes[0], land.slopes[-1], SURFACE_CELLS)
+    intercepts = np.linspace(land.intercepts[0], land.intercepts[-1], SURFACE_CELLS)
+    z = landscape.loss_grid(slopes, intercepts, fit.bowl, fit.config.loss)  # (cells, cells)
+    if fog:
+        z = np.where(fog_of(land, k, slopes, intercepts), np.nan, z)  # hidden: not drawn at all
+    upto = slice(0, min(k, land.shown - 1) + 1)
+    path = contours.Path(f"the walk, {k} epochs", tuple(land.points[upto, 0]), tuple(land.points[upto, 1]))
+    fig = contours.surface_figure(
+        slopes,
+        intercepts,
+        z,
+        x_title=titles["slope"],
+        y_title=titles["intercept"],
+        z_title=titles["loss"],
+        paths=((path, tuple(land.losses[upto])),),
+    )
+    fig.layout.scene.aspectmode = "cube"  # the whole box in view, whatever the units of the three axes
+    return fig
+
+
+@dataclass(frozen=True)
+class Twin:
+    """One side of the feature-scaling comparison: a plain run at SHARE of its bowl's largest stable rate."""
+
+    config: DescentConfig | None  # None: that rate is outside the app's range (1e-9 to 1e6), so no run
+    rate: float  # SHARE * 2 / high curvature
+    stable: float  # the largest stable rate, 2 / high curvature
+    ratio: float  # high curvature / low curvature: 1 for a round bowl
+
+
+def scaling_twins(config: DescentConfig, start: tuple[float, float], x, y) -> tuple[Twin, Twin, bool]:
+    """Raw and standardized plain runs of COMPARE_EPOCHS epochs from the same line `start` (in data units).
+
+    Each runs at SHARE of its own largest stable rate: as fast as it dares. x (n,), y (n,): the raw data.
+    Returns (raw, standardized, moved): moved when `start` is too far out to
+    be typed in the other units (beyond 1e12), so both start from the default run's line instead.
+    """
+    x_mean, x_std, y_mean, y_std = float(x.mean()), float(x.std()), float(y.mean()), float(y.std())
+    scaled = landscape.standardized_line(start, x_mean, x_std, y_mean, y_std)
+    moved = not all(abs(v) <= 1e12 for v in (*start, *scaled))
+    if moved:
+        scaled = initial_line(DescentConfig().seed, (x - x_mean) / x_std, (y - y_mean) / y_std)
+        start = line.unscale(scaled, x_mean, x_std, y_mean, y_std)
+    plain = DescentConfig(data=config.data, x=config.x, y=config.y, loss=config.loss, epochs=COMPARE_EPOCHS)
+
+    def twin(scale: str, bowl: line.Bowl, here: tuple[float, float]) -> Twin:
+        low, high = landscape.curvatures(bowl, config.loss)
+        rate = SHARE * 2.0 / high
+        try:
+            run = replace(
+                plain, scale=scale, learning_rate=rate, start="typed", init_slope=here[0], init_intercept=here[1]
+            )
+        except ValueError:  # the rate is below the app's smallest, 1e-9 (say, lot sizes in square feet on SSE)
+            run = None
+        return Twin(run, rate, 2.0 / high, high / low)
+
+    raw = twin("none", line.bowl(x, y), start)
+    standardized = twin("standardize", line.bowl((x - x_mean) / x_std, (y - y_mean) / y_std), scaled)
+    return raw, standardized, moved
+
+
+def round_as_it_is(fig: go.Figure) -> go.Figure:
+    """One unit across is as long as one unit up, so a round bowl is drawn round (standardized maps)."""
+    fig.layout.yaxis.scaleanchor = "x"
+    fig.layout.yaxis.constrain = "domain"
+    return fig
+
+
+def twin_contour(fit: Fit, titles: dict[str, str], raw: bool) -> tuple[go.Figure, Landscape]:
+    """One side of the feature-scaling comparison: its map, its whole path, the bottom."""
+    land = landscape_of(fit, cells=61)
+    last = land.shown - 1
+    path = contours.Path(
+        "raw: bedrooms and dollars" if raw else "standardized",
+        tuple(land.points[: last + 1, 0]),
+        tuple(land.points[: last + 1, 1]),
+        color=VERMILLION if raw else BLUE,
+        dash="solid" if raw else "dash",
+        symbol="diamond" if raw else "circle",
+    )
+    fig = contours.contour_figure(
+        land.slopes,
+        land.intercepts,
+        land.z,
+        x_title=titles["slope"],
+        y_title=titles["intercept"],
+        z_title=titles["loss"],
+        paths=(path,),
+        log=land.log,
+        height=420,
+    )
+    return bottom_marker(fig if raw else round_as_it_is(fig), fit.best), land
+
+
+def within(land: Landscape, fit: Fit) -> int | None:
+    """The first epoch whose loss is within TOLERANCE of the least possible, or None."""
+    return landscape.epochs_within(land.losses[: land.shown], fit.best_loss, TOLERANCE)
