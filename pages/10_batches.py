@@ -1,0 +1,231 @@
+"""Page 10: batch, mini-batch, stochastic. A step per batch: its houses, its gradient, the race with the full batch."""
+
+import inspect
+import math
+
+import numpy as np
+import streamlit as st
+
+from gdcore import line, minibatch, to_command
+from gdcore.batches import epoch_batches
+from gdcore.experiment import steps_per_epoch, within_budget
+from gdcore.landscape import loss_grid
+from gdcore.minibatch import BatchConfig
+from ui import batches, cached, controls, echarts, router, state, stepper, updates
+from ui.fmt import equation, num
+
+router.ensure_router()
+
+n = cached.row_count(BatchConfig().data)
+chosen = batches.batch_controls(n)
+config = within_budget(chosen, n)  # what runs: batches of 1 take 546 steps per epoch
+both = batches.runs(config)
+fit, run = both.fit, both.fit.run
+last = len(run.records)  # steps taken in all
+size = min(config.batch_size, n)
+full = size >= n
+per_epoch = steps_per_epoch(config, n)
+houses = cached.houses(config.data, config.x, config.y)
+LEDGER_STEPS = 200  # the ledger shows the latest 200 steps
+stride = max(1, math.ceil(last / 60))  # Play goes through a run in about 60 frames
+
+st.title("10. Batch, mini-batch, stochastic")
+state.seed_view(
+    batches.PAGE, "step", 0, state.whole_number(0, last), f"this run has steps 0 to {last}", key=batches.STEP
+)
+st.session_state[batches.STEP] = min(max(int(st.session_state[batches.STEP]), 0), last)
+state.show_notes(batches.PAGE)
+controls.show_budget(chosen, config, n)
+st.markdown(
+    f"On page 3 each step felt the tilt of the hill under all {n} houses before it moved: the exact direction "
+    "downhill, but the whole data set read for every single step. With a million houses that is slow. A "
+    "**mini-batch** step asks only a handful of houses, steps at once, and asks the next handful: a rough "
+    "direction, at a fraction of the work. The names say how many houses one step looks at:\n"
+    f"- **batch** (full batch): all {n}, one step per epoch: plain gradient descent;\n"
+    f"- **mini-batch**: a few, say 16: {math.ceil(n / 16)} steps per epoch;\n"
+    f"- **stochastic**: a single house: {n} steps per epoch.\n\n"
+    "An **epoch** is still one pass through all the houses: shuffle them (the seed decides the order), cut the "
+    "line into batches, take one step per batch. A batch's gradient is page 3's formula with the sum over the "
+    "batch's b houses only (x and y standardized, e = y − ŷ):"
+)
+st.latex(
+    r"\frac{\partial\,\text{MSE}_\text{batch}}{\partial\,\text{slope}} = -\frac{2}{b}\sum_{i\,\in\,\text{batch}}"
+    r" x_i e_i \qquad"
+    r"\frac{\partial\,\text{MSE}_\text{batch}}{\partial\,\text{intercept}} = -\frac{2}{b}"
+    r"\sum_{i\,\in\,\text{batch}} e_i"
+)
+if full:
+    plan = f"This run: **all {n} houses** in each step, so one step per epoch, {config.epochs} epochs = {last} steps."
+else:
+    rest = n - size * (per_epoch - 1)
+    tail = f" (the last one {rest})" if rest != size else ""
+    order = "freshly shuffled every epoch" if config.shuffle else "in the file's order"
+    plan = (
+        f"This run: batches of **{size}** house{'s' if size > 1 else ''}{tail}, {order}: {per_epoch:,} steps per "
+        f"epoch, {config.epochs} epoch{'s' if config.epochs > 1 else ''} = {last:,} steps."
+    )
+st.markdown(
+    f"{plan} **Next step** takes one batch; the sentence under the buttons says which epoch and which batch of "
+    f"it you are on." + (f" Play moves {stride} steps a frame." if stride > 1 else "")
+)
+if run.diverged_at is not None:
+    st.error(
+        f"This run stops in epoch {run.diverged_at}: {run.reason}. A smaller learning rate keeps the steps "
+        "from overshooting.",
+        icon=":material/trending_up:",
+    )
+
+
+def show(k: int) -> None:
+    state.publish(batches.PAGE, chosen, step=k or None)
+    show_step(k)
+
+
+def show_step(k: int) -> None:
+    """Everything that depends on how many steps have been taken (k = 0: the starting point)."""
+    record = run.records[k - 1] if k else None
+    params = tuple(both.path[k])
+    with st.container():  # the words take a varying number of elements; the charts below keep their place
+        if record is None:
+            st.markdown(
+                f"**Step 0 of {last:,}: the starting point.** Slope {num(params[0])}, intercept {num(params[1])}, "
+                f"MSE on all houses {num(both.losses[0])}. Press **Next step** to take the first batch."
+            )
+        else:
+            first = run.ends[record.epoch - 2] if record.epoch > 1 else 0
+            j, m = record.step - first, len(run.epoch_records(record.epoch))
+            b = len(record.rows)
+            st.markdown(
+                f"**Step {k:,} of {last:,}: epoch {record.epoch} of {run.epochs}, batch {j:,} of {m:,}** "
+                f"({b} house{'s' if b > 1 else ''}). MSE on all houses before the step {num(record.loss)}, after it "
+                f"{num(both.losses[k])}."
+            )
+            for text in updates.update_lines(config, record, None):
+                st.latex(text)
+            whole = fit.whole_gradient(record.current)
+            st.markdown(batches.gradient_words(record.gradient, whole, b, n))
+
+    left, right = st.columns(2)
+    with left:
+        now_line, best_line = fit.in_data_units(params), fit.in_data_units(fit.best)
+        rows = batches.rows_of(record) if record is not None and not full else None
+        caption = (
+            f"Chart: all {n} houses as dots (price against bedrooms), the starting line (dotted), the line after "
+            f"{k:,} steps, {equation(*now_line)}, and the best line (dashed), {equation(*best_line)}."
+            + (f" The {len(rows)} houses of step {k}'s batch are marked ◆." if rows is not None else "")
+        )
+        spec = echarts.houses(
+            houses.x,
+            houses.y,
+            {"start": fit.in_data_units(run.start), f"after {k:,} steps": now_line, "best possible": best_line},
+            x_title="bedrooms",
+            y_title="price (dollars)",
+            batch=rows,
+        )
+        echarts.draw(spec, caption, key="batch_houses")
+    with right:
+        figure, caption = batches.contour(both, k, record, size, n)
+        st.plotly_chart(figure, key="batch_contour", config={"displayModeBar": False})
+        st.caption(caption)
+
+    if record is not None:
+        st.subheader(f"Step {k:,}'s batch, house by house")
+        st.markdown(
+            "Each house's error pulls the line its own way; the batch's gradient is the sum of their parts (the "
+            "last row). Add up a column by hand: that is the gradient the step followed."
+        )
+        frame = batches.batch_frame(record, fit, houses.x, houses.y)
+        st.dataframe(frame, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(frame)))
+
+    st.subheader("The race: mini-batches against the full batch")
+    seen = both.seen[: k + 1] / n  # (k + 1,) passes through the data after each step
+    j = int(both.seen[k]) // n
+    end_passes = float(both.seen[-1]) / n
+    floor = max(float(both.gaps[0]), 1e-300) * 1e-12
+    names = (f"batches of {size}", "full batch")
+    left, right = st.columns(2)
+    with left:
+        spec = batches.race_chart(
+            seen,
+            both.gaps[: k + 1],
+            np.arange(j + 1, dtype=float),
+            both.full_gaps[: j + 1],
+            x_title="passes through the data (epochs)",
+            end=max(end_passes, 1.0),
+            floor=floor,
+            batch_name=names[0],
+            full_name=names[1],
+        )
+        caption = (
+            "Chart: how far each run's MSE is above the lowest possible, in powers of ten (one line lower: ten times "
+            "closer), against the passes through the data: the same houses looked at. After "
+            f"{num(float(both.seen[k]) / n, 3)} passes the full batch has taken {j} step{'s' if j != 1 else ''}. "
+            "Distances below a trillionth of the start's are drawn at the bottom edge."
+        )
+        echarts.draw(spec, caption, key="race_passes")
+    with right:
+        steps = np.arange(k + 1, dtype=float)
+        spec = batches.race_chart(
+            steps,
+            both.gaps[: k + 1],
+            steps[: len(both.full_gaps)],
+            both.full_gaps[: k + 1],
+            x_title="steps taken",
+            end=max(last, 1),
+            floor=floor,
+            batch_name=names[0],
+            full_name=names[1],
+        )
+        caption = (
+            f"Chart: the same distance against the steps taken: {k:,} steps each, a full-batch step looking at all "
+            f"{n} houses and a mini-batch step at {size}."
+        )
+        echarts.draw(spec, caption, key="race_steps")
+    race = minibatch.race(both.losses, both.full_losses, both.seen, n, k)
+    if full:
+        st.markdown(
+            f"With batches of all {n} houses the two runs are the same run: a step is an epoch. Pick a smaller batch "
+            "in the sidebar to see them part."
+        )
+    else:
+        st.markdown(batches.race_words(race, n, size, fit.best_loss))
+        st.info(
+            "On the same work, the cheap, noisy steps get further: many rough steps beat a few exact ones. Per step, "
+            "the full batch is better, since it follows the true downhill direction, but each of its steps costs "
+            f"{num(n / size, 3)} mini-batch steps. Near the bottom the batches keep jostling the line, which is "
+            "why long runs lower the learning rate as they go (page 3's schedules).",
+            icon=":material/balance:",
+        )
+
+    st.subheader("The ledger")
+    st.markdown(
+        "One row per parameter per step, the latest at the top (▶). Check any row: **new = current − learning "
+        "rate × the batch's gradient**. The gradient on all houses sits beside it: the direction the full batch "
+        "would have taken from the same place."
+    )
+    if k:
+        shown = run.records[max(0, k - LEDGER_STEPS) : k]
+        frame = batches.ledger_frame(shown, fit, n)
+        st.dataframe(frame, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(frame)))
+        if k > len(shown):
+            st.caption(f"Showing the latest {len(shown)} of the {k:,} steps taken.")
+    else:
+        st.caption("No steps yet: the ledger fills in as you press Next step.")
+
+
+stepper.stepper(batches.STEP, last, show, stride=stride, unit="step")
+
+with st.expander("Show the code"):
+    st.markdown(
+        "The code that computed every number on this page (from `gdcore`, plain numpy). `epoch_batches` cuts "
+        "each epoch's shuffle into batches; a step's gradient is `loss_grad` on the batch's rows, and `row_parts` "
+        "splits it into each house's part, the table above; `full_batch_run` is the full batch it races, and "
+        "`race` reads both runs at the same step."
+    )
+    functions = [epoch_batches, line.errors, line.loss_grad, minibatch.row_parts, minibatch.full_batch_run]
+    functions += [minibatch.above_bottom, minibatch.race, loss_grid]
+    for function in functions:
+        st.code(inspect.getsource(function), language="python")
+with st.expander("Print this ledger for a handout"):
+    st.code(to_command(config.as_descent()), language="bash")
+    st.caption(f"Prints the same {last:,} steps as CSV, with every number in full precision.")

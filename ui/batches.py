@@ -1,0 +1,380 @@
+"""The batches page's parts: its sidebar, the table of the batch's houses, its ledger, its race charts and words.
+
+The numbers all come from the run's step records (gdcore.descent.StepRecord) and gdcore.minibatch;
+this module only lays them out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from gdcore import Fit, fit_line, line, minibatch
+from gdcore.config import link_text, shown
+from gdcore.descent import StepRecord
+from gdcore.landscape import frame, loss_grid
+from gdcore.minibatch import BatchConfig, Race, row_parts
+from ui import cached, controls, echarts, state, tables
+from ui.charts import BLUE, GREEN, ORANGE, PURPLE, VERMILLION
+from ui.contours import Arrow, Path, contour_figure
+from ui.fmt import num
+
+PAGE = "batches"
+STEP = "batches:step"  # the session key of the step shown; the link's key is "step"
+PICK = "batches:pick"  # the quick picks above the batch size
+OFFERED = ("lr", "epochs", "batch", "shuffle", "seed")  # the link keys of the settings this page offers
+CHART_POINTS = 1500  # a line on a chart draws at most about this many points (every m-th step of a long run)
+
+
+@dataclass(frozen=True, eq=False)
+class Runs:
+    """The mini-batch run and the full-batch run it races, from the same start at the same rate."""
+
+    fit: Fit  # the mini-batch run (fit.run) and the data it saw
+    path: np.ndarray  # (steps + 1, 2) its (slope, intercept) at the start and after each step
+    losses: np.ndarray  # (steps + 1,) its MSE on all rows there
+    gaps: np.ndarray  # (steps + 1,) how far that is above the lowest possible
+    seen: np.ndarray  # (steps + 1,) rows looked at so far
+    full_path: np.ndarray  # (full steps + 1, 2) the full batch's, one step per epoch
+    full_losses: np.ndarray  # (steps + 1,) and so on: inf after a step that overflowed
+    full_gaps: np.ndarray
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def runs(config: BatchConfig) -> Runs:
+    """Both runs of `config`. Kept as they are, not copied on each click (st.cache_data would unpickle
+    tens of thousands of step records every time); nothing changes them."""
+    fit = fit_line(config, cached.houses(config.data, config.x, config.y))
+    steps = max(len(fit.run.records), 1)
+    full = minibatch.full_batch_run(fit, steps)
+    kind = config.loss
+    full_losses = minibatch.losses_after(full, fit.bowl, kind)
+    lost = np.full(steps + 1 - len(full_losses), np.inf)  # (steps the full batch could not take,) if it overflowed
+    return Runs(
+        fit=fit,
+        path=minibatch.path(fit.run),
+        losses=minibatch.losses_after(fit.run, fit.bowl, kind),
+        gaps=minibatch.gaps_after(fit.run, fit.bowl, kind),
+        seen=minibatch.rows_seen(fit.run),
+        full_path=minibatch.path(full),
+        full_losses=np.concatenate([full_losses, lost]),
+        full_gaps=np.concatenate([minibatch.gaps_after(full, fit.bowl, kind), lost]),
+    )
+
+
+def pick_batch(rows: int) -> None:
+    """A quick pick sets the batch size box, then lets go, so the same pick can be made again."""
+    picked = st.session_state.get(PICK)
+    if picked is not None:
+        st.session_state["batch"] = rows if picked == "all" else int(picked)
+    st.session_state[PICK] = None
+
+
+def note_fixed_settings(base: BatchConfig) -> None:
+    """A link may carry page 3's settings (optimizer, loss, scaling, ...): this page keeps them at its own."""
+    default = BatchConfig()
+    notes = st.session_state.setdefault(f"notes:{PAGE}", [])
+    for f in fields(BatchConfig):
+        key, value = f.metadata["url"], getattr(base, f.name)
+        if key in OFFERED or value == getattr(default, f.name):
+            continue
+        note = (
+            f"The link's {key}={shown(link_text(value))} was ignored: this page always runs plain gradient descent "
+            "on standardized bedrooms and price with the mean squared error, so that the batches are the only "
+            "thing that changes. Page 3 has that setting."
+        )
+        if note not in notes:
+            notes.append(note)
+
+
+def batch_controls(rows: int) -> BatchConfig:
+    """The sidebar: batch size (with quick picks), shuffle, learning rate, epochs, seed."""
+    base = state.seed(PAGE, BatchConfig, views=("step",))
+    note_fixed_settings(base)
+    if st.session_state["batch"] > rows:  # from a link: more rows than the data has is all of them
+        state.add_note(
+            PAGE, f"The link's batch={st.session_state['batch']:,} is more houses than there are ({rows:,}): using all."
+        )
+        st.session_state["batch"] = rows
+    if st.session_state["batch"] == 0:  # 0 means all rows, as on page 3
+        st.session_state["batch"] = rows
+    with st.sidebar:
+        st.subheader("The batches")
+        st.pills(
+            "Quick picks",
+            ["1", "16", "64", "all"],
+            format_func=lambda p: {"1": "1: stochastic", "all": f"all {rows}: full batch"}.get(p, p),
+            key=PICK,
+            on_change=pick_batch,
+            args=(rows,),
+        )
+        batch = st.number_input(
+            f"Batch size (1 to {rows:,} houses)",
+            min_value=1,
+            max_value=rows,
+            step=1,
+            key="batch",
+            help="How many houses each step looks at. 1: stochastic gradient descent. All of them: plain "
+            "(full-batch) gradient descent, one step per epoch.",
+        )
+        shuffle = st.toggle(
+            "Shuffle the houses every epoch",
+            key="shuffle",
+            disabled=batch >= rows,
+            help="A fresh random order every epoch, drawn from the seed. Off: the batches follow the file's order.",
+        )
+        lr = controls.number(
+            BatchConfig,
+            "lr",
+            "Learning rate",
+            step=0.01,
+            fmt="%g",
+            help="new = current − learning rate × the batch's gradient. The same rate for the full batch it races.",
+        )
+        epochs = controls.number(
+            BatchConfig, "epochs", "Epochs (passes through all the houses)", step=1, help="From 1 to 500."
+        )
+        seed = controls.number(
+            BatchConfig, "seed", "Seed", step=1, help="Draws the starting line and every epoch's shuffle."
+        )
+    return BatchConfig(learning_rate=lr, epochs=epochs, batch_size=batch, shuffle=shuffle, seed=seed)
+
+
+def rows_of(record: StepRecord) -> np.ndarray:
+    """The 0-based rows of the step's batch, as an int array."""
+    return np.asarray(list(record.rows), dtype=int)
+
+
+def batch_frame(record: StepRecord, fit: Fit, bedrooms: np.ndarray, prices: np.ndarray) -> pd.DataFrame:
+    """One row per house of the step's batch, with its part of the gradient, and a last row that adds them up.
+
+    The parts come from gdcore.minibatch.row_parts at the step's starting line; their sums are the
+    batch's gradient, the one the step followed.
+    """
+    rows = rows_of(record)
+    x, y = fit.x[rows], fit.y[rows]  # (b,) standardized
+    prediction = line.predict(record.current, x)  # (b,)
+    parts = row_parts(record.current, x, y, fit.config.loss)  # (b, 2)
+    b = len(rows)
+    frame = pd.DataFrame(
+        {
+            "house": [str(r + 1) for r in rows] + ["sum: the batch's gradient"],
+            "bedrooms": [f"{v:g}" for v in bedrooms[rows]] + [""],
+            "price (dollars)": [f"{v:,.0f}" for v in prices[rows]] + [""],
+            "x (standardized)": [num(v) for v in x] + [""],
+            "y (standardized)": [num(v) for v in y] + [""],
+            "ŷ = slope·x + intercept": [num(v) for v in prediction] + [""],
+            "e = y − ŷ": [num(v) for v in y - prediction] + [""],
+            f"slope part: −2·x·e ÷ {b}": [num(v) for v in parts[:, 0]] + [num(parts[:, 0].sum())],
+            f"intercept part: −2·e ÷ {b}": [num(v) for v in parts[:, 1]] + [num(parts[:, 1].sum())],
+        }
+    )
+    return frame
+
+
+def ledger_frame(records: tuple[StepRecord, ...], fit: Fit, n: int) -> pd.DataFrame:
+    """Page 3's extended ledger, newest first, with the gradient on all n rows beside the batch's."""
+    frame = tables.ledger_frame(records, "MSE", "gd", extended=True, rows=n)
+    whole = [fit.whole_gradient(r.current)[i] for r in records[::-1] for i in range(len(r.names))]
+    frame = frame.rename(columns={"gradient": "gradient on the batch"})
+    frame.insert(frame.columns.get_loc("gradient on the batch") + 1, f"gradient on all {n}", [num(g) for g in whole])
+    return frame
+
+
+def thinned(count: int) -> np.ndarray:
+    """The indexes 0..count-1 a chart draws: all of them, or every m-th and the last, at most about CHART_POINTS."""
+    every = max(1, math.ceil(count / CHART_POINTS))
+    return np.unique(np.append(np.arange(0, count, every), count - 1)) if count else np.arange(0)
+
+
+def race_chart(
+    batch_xs: np.ndarray,
+    batch_gaps: np.ndarray,
+    full_xs: np.ndarray,
+    full_gaps: np.ndarray,
+    *,
+    x_title: str,
+    end: float,
+    floor: float,
+    batch_name: str,
+    full_name: str,
+) -> dict:
+    """How far each run's MSE is above the lowest possible, against a count of work (passes or steps).
+
+    Drawn as powers of ten (each line down the axis is ten times closer to the bottom), so a distance of
+    0.001 and one of 0.000001 are both visible; values below `floor` are drawn at it, the bottom edge.
+    Each run's latest point is marked.
+    """
+    keep_b, keep_f = thinned(len(batch_xs)), thinned(len(full_xs))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        by = np.log10(np.maximum(batch_gaps[keep_b], floor))  # (≤ CHART_POINTS,) powers of ten
+        fy = np.log10(np.maximum(full_gaps[keep_f], floor))
+    bx, fx = batch_xs[keep_b], full_xs[keep_f]
+    finite = [v for v in np.concatenate([by, fy]) if math.isfinite(v)] or [0.0]
+    low, high = math.floor(min(finite)), math.ceil(max(finite))
+    high = max(high, low + 1)
+    powers = {
+        "min": low,
+        "max": high,
+        "interval": max(1, math.ceil((high - low) / 6)),
+        "scale": False,
+        "axisLabel": {"formatter": "10{sup|{value}}", "rich": {"sup": {"fontSize": 9, "verticalAlign": "top"}}},
+    }
+    spec = echarts.option(
+        x_title, "MSE above the lowest", xaxis={"min": 0, "max": float(end)} | echarts.PADDED, yaxis=powers
+    )
+    spec["tooltip"] = {"show": False}  # a tooltip would show the power of ten, not the distance
+    spec["series"].append(echarts.line(batch_name, echarts.points(bx, by), ORANGE, width=1.5))
+    spec["series"].append(
+        echarts.line(full_name, echarts.points(fx, fy), BLUE, dash="dashed", width=2)
+        | ({"showSymbol": True, "symbol": "circle", "symbolSize": 6} if len(fx) <= 60 else {})
+    )
+    for name, xs, ys, color, symbol in (
+        (f"{batch_name}: now", bx, by, VERMILLION, "diamond"),
+        (f"{full_name}: now", fx, fy, GREEN, "rect"),
+    ):
+        now = echarts.points(xs[-1:], ys[-1:])
+        if now:
+            spec["series"].append(echarts.marks(name, now, color, symbol, 12))
+    return echarts.framed(spec)
+
+
+def ahead(a: float, b: float) -> int:
+    """1 if a (a loss) is lower than b by more than rounding, -1 if higher, 0 if about equal."""
+    if not math.isfinite(a) and not math.isfinite(b):
+        return 0
+    if abs(a - b) <= 1e-9 * max(abs(a), abs(b)):
+        return 0
+    return 1 if a < b else -1
+
+
+def race_words(r: Race, n: int, size: int, best: float) -> str:
+    """Who is ahead after the mini-batches' k steps: on rows looked at (the cost), and on steps."""
+    if r.steps == 0:
+        return "No steps yet: both runs stand at the same starting line. Press **Next step**."
+    plural = "s" if r.full_steps != 1 else ""
+    same_rows = (
+        f"**Same work (rows looked at):** the {r.steps:,} mini-batch steps have looked at {r.rows:,} houses "
+        f"({num(r.rows / n, 3)} passes). With the same {r.rows:,} houses the full batch "
+    )
+    if r.full_steps == 0:
+        same_rows += (
+            f"could not take a single step yet (one step needs all {n:,}): the mini-batches are ahead, "
+            f"MSE {num(r.batch_loss)} against the start's {num(r.same_rows_loss)}."
+        )
+    else:
+        lead = {1: "the mini-batches are ahead", -1: "the full batch is ahead", 0: "they are level"}
+        same_rows += (
+            f"took {r.full_steps:,} step{plural}, to MSE {num(r.same_rows_loss)}; the mini-batches reached "
+            f"{num(r.batch_loss)}: {lead[ahead(r.batch_loss, r.same_rows_loss)]}."
+        )
+    lead = {1: "the mini-batches are ahead", -1: "the full batch is ahead", 0: "they are level"}
+    same_steps = (
+        f"**Same number of steps:** {r.steps:,} full-batch steps reach MSE {num(r.same_steps_loss)} (looking at "
+        f"{r.steps * n:,} houses, {num(n / size, 3)} times as many); the mini-batches' {num(r.batch_loss)}: "
+        f"{lead[ahead(r.batch_loss, r.same_steps_loss)]}."
+    )
+    return f"{same_rows}  \n{same_steps}  \nThe lowest possible MSE is {num(best)}."
+
+
+def gradient_words(batch: tuple[float, ...], whole: np.ndarray, b: int, n: int) -> str:
+    """The batch's gradient beside the whole data's: the two pairs of numbers, and the angle between them."""
+    text = (
+        f"The step followed its batch's gradient: slope {num(batch[0])}, intercept {num(batch[1])}. On all {n} "
+        f"houses it would have been slope {num(whole[0])}, intercept {num(whole[1])}."
+    )
+    if b >= n:
+        return text + " The batch is all the houses, so the two are the same."
+    g, w = np.asarray(batch, dtype=float), np.asarray(whole, dtype=float)
+    sizes = float(np.hypot(*g)), float(np.hypot(*w))
+    if not all(math.isfinite(s) and s > 0 for s in sizes):
+        return text
+    cosine = float(np.clip(g @ w / (sizes[0] * sizes[1]), -1.0, 1.0))
+    angle = math.degrees(math.acos(cosine))
+    return text + (
+        f" The batch's direction is {num(angle, 3)}° off the true downhill one"
+        + (" (more than 90°: this step went uphill for the whole data)" if angle > 90 else "")
+        + f", and {num(sizes[0] / sizes[1], 3)} times as steep, for {num(b / n * 100, 2)}% of the work."
+    )
+
+
+GRID = 101  # points along each axis of the contour map
+
+
+def contour(both: Runs, k: int, record: StepRecord | None, size: int, n: int):
+    """The loss over (slope, intercept) with the paths so far and, at step k, the batch's step beside the
+    step the whole data's gradient would take. Returns (plotly figure, caption)."""
+    fit, lr = both.fit, both.fit.config.learning_rate
+    start_loss = float(both.losses[0])
+    points = np.concatenate([both.path, both.full_path])  # (p, 2)
+    with np.errstate(all="ignore"):
+        heights = line.bowl_loss((points[:, 0], points[:, 1]), fit.bowl, fit.config.loss)  # (p,)
+    near = points[np.isfinite(heights) & (heights <= 4 * max(start_loss, fit.best_loss))]  # not a diverging path's
+    (x0, x1), (y0, y1) = frame(np.concatenate([near, [fit.best]]), pad=0.08, square=True)
+    slopes, intercepts = np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID)
+    z = loss_grid(slopes, intercepts, fit.bowl, fit.config.loss)  # (GRID, GRID)
+    j = int(both.seen[k]) // n
+    every = thinned(k + 1)
+    paths = [Path(f"batches of {size}", *map(tuple, both.path[every].T), color=ORANGE)]
+    if size < n:
+        steps = thinned(min(k + 1, len(both.full_path)))
+        paths.append(
+            Path(f"full batch, same {k:,} steps", *map(tuple, both.full_path[steps].T), BLUE, "dash", "square")
+        )
+        paths.append(
+            Path(
+                f"full batch, same houses looked at ({j} step{'s' if j != 1 else ''})",
+                *map(tuple, both.full_path[: j + 1].T),
+                GREEN,
+                "dot",
+                "diamond",
+            )
+        )
+    arrows, note = [], ""
+    if record is not None:
+        step = -lr * np.asarray(record.gradient)  # (2,) the batch's step: new - current
+        true = -lr * fit.whole_gradient(record.current)  # (2,) the step the whole data's gradient would take
+        longest = max(float(np.hypot(*step)), float(np.hypot(*true)))
+        scale = 1.0
+        if math.isfinite(longest) and 0 < longest < 0.025 * (x1 - x0):  # too short to see: magnify both alike
+            scale = 10.0 ** math.floor(math.log10(0.25 * (x1 - x0) / longest))  # longest * scale <= a quarter
+            note = f" Both arrows are drawn {num(scale)} times longer than the steps, which are too short to see."
+        x, y = record.current
+        arrows = [
+            Arrow("the batch's step", x, y, *(scale * step), VERMILLION),
+            Arrow(f"the step all {n} houses would take", x, y, *(scale * true), PURPLE, "dash"),
+        ]
+    figure = contour_figure(
+        slopes,
+        intercepts,
+        z,
+        x_title="slope (standardized)",
+        y_title="intercept (standardized)",
+        z_title="MSE",
+        paths=paths,
+        arrows=arrows,
+    )
+    figure.layout.legend.y = -0.2  # below the slope axis's title, not over it
+    caption = (
+        "Chart: the MSE of every line as a map over (slope, intercept), dark where it is low, with the paths so far "
+        f"(each run's latest place drawn larger): the batches' ({size} houses a step, solid)"
+        + (
+            f", the full batch's over the same {k:,} steps (dashed, squares) and over the same houses looked at, "
+            f"{j} step{'s' if j != 1 else ''} (dotted, diamonds)"
+            if size < n
+            else ""
+        )
+        + "."
+        + (
+            f" At step {k:,}'s starting point two arrows: the step the batch's gradient took (solid) and the step the "
+            f"gradient on all {n} houses would have taken (dashed)." + note
+            if record is not None
+            else ""
+        )
+        + " A path that runs off the map is diverging."
+    )
+    return figure, caption
