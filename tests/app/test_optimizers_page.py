@@ -1,0 +1,195 @@
+"""Page 9, the optimizers' race, run headless with AppTest: defaults, every surface, extreme learning
+rates, tampered links; the finish table and the ledger against a loop written here on the house data.
+
+The reference reads the CSV with pandas and steps with the textbook rules, never with gdcore.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from stepping import choose_epoch, jump_to_end
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parents[2]
+APP = str(REPO / "app.py")
+CSV = REPO / "data" / "windsor_housing.csv"
+PAGE = "pages/9_optimizers.py"
+TITLE = "9. Optimizers"
+STEP = "race_step"
+NAN_OR_INF = re.compile(r"(?<![A-Za-z])(nan|[-+−]?inf(inity)?)(?![A-Za-z])", re.IGNORECASE)
+
+
+def open_page(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.switch_page(PAGE)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def screen_text(at: AppTest) -> str:
+    """The page's words, maths and tables, without the link notes (they quote the link's own text)."""
+    parts = []
+    for kind in ("title", "subheader", "markdown", "latex", "caption", "info", "success", "error"):
+        parts += [str(element.value) for element in getattr(at, kind)]
+    for frame in at.dataframe:
+        parts += [frame.value.to_string(), *map(str, frame.value.columns)]
+    return "\n".join(parts)
+
+
+def assert_healthy(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.value for t in at.title] == [TITLE]
+    assert not at.error, [e.value for e in at.error]
+    found = NAN_OR_INF.findall(screen_text(at))
+    assert not found, f"NaN/inf on screen: {found}"
+
+
+def finish_table(at: AppTest) -> pd.DataFrame:
+    return at.dataframe[0].value
+
+
+def house() -> tuple[np.ndarray, np.ndarray]:
+    frame = pd.read_csv(CSV)
+    x, y = frame["bedrooms"].to_numpy(dtype=float), frame["price"].to_numpy(dtype=float)  # (546,)
+    return (x - x.mean()) / x.std(ddof=0), (y - y.mean()) / y.std(ddof=0)
+
+
+def house_race(rule: str, lr: float, steps: int) -> tuple[list[float], list[np.ndarray]]:
+    """The MSE after 0..steps steps and the points visited, from (slope, intercept) = (-1.5, 1.5)."""
+    x, y = house()
+    p, m, v = np.array([-1.5, 1.5]), np.zeros(2), np.zeros(2)
+    losses, points = [], [p]
+    for s in range(1, steps + 1):
+        e = y - (p[0] * x + p[1])  # (546,)
+        losses.append(float(e @ e) / len(x))
+        g = -2 / len(x) * np.array([x @ e, e.sum()])
+        if rule == "gd":
+            p = p - lr * g
+        else:  # adam, PyTorch's defaults
+            m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+            p = p - lr * (m / (1 - 0.9**s)) / (np.sqrt(v / (1 - 0.999**s)) + 1e-8)
+        points.append(p)
+    e = y - (p[0] * x + p[1])
+    return losses + [float(e @ e) / len(x)], points
+
+
+def test_defaults_race_on_the_house_data_and_the_table_matches_a_loop() -> None:
+    at = open_page()
+    assert_healthy(at)
+    assert at.session_state[STEP] == 0
+    assert "No steps yet" in screen_text(at)
+    last = jump_to_end(at, STEP)
+    assert last == 100
+    assert_healthy(at)
+    table = finish_table(at)
+    racers = [row.split(" ", 1)[1] for row in table["racer"]]
+    assert racers == ["GD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam"]
+    slope, intercept = np.polyfit(*house(), 1)
+    x, y = house()
+    least = float(np.mean((y - (slope * x + intercept)) ** 2))
+    for row, rule, lr in ((0, "gd", 0.1), (5, "adam", 0.1)):
+        losses, _ = house_race(rule, lr, 100)
+        expected = next(k for k, value in enumerate(losses) if value <= least + 1e-3)
+        assert table["steps to the goal (whole race)"][row] == f"{expected:,}"
+        assert table["at the goal?"][row] == f"yes, at step {expected}"
+        assert float(table["final loss"][row]) == pytest.approx(losses[-1], rel=1e-5)
+
+
+def test_adam_ledger_and_update_use_this_steps_numbers() -> None:
+    at = open_page()
+    choose_epoch(at, 3, STEP)
+    assert_healthy(at)
+    ledger = at.dataframe[1].value
+    _, points = house_race("adam", 0.1, 3)
+    latest = ledger[ledger["now"] == "▶"]
+    assert list(latest["parameter"]) == ["slope", "intercept"]
+    new = [float(value) for value in latest["new = current − update"]]
+    np.testing.assert_allclose(new, points[3], rtol=1e-5)
+    assert {"m", "v", "m̂", "v̂"} <= set(ledger.columns)
+    maths = " ".join(str(element.value) for element in at.latex)
+    assert r"\hat m_{\text{slope}}" in maths and "0.9^{3}" in maths
+
+
+@pytest.mark.parametrize("surface", ["valley", "rosenbrock", "saddle", "plateau"])
+def test_every_surface_runs_clean_to_its_end(surface: str) -> None:
+    at = open_page(surf=surface, epoch="7")
+    assert_healthy(at)
+    assert at.session_state[STEP] == 7
+    jump_to_end(at, STEP)
+    assert_healthy(at)
+    table = finish_table(at)
+    assert len(table) == 6
+    if surface == "saddle":
+        assert "no bottom to reach" in screen_text(at)
+
+
+def test_huge_learning_rates_stop_cleanly_and_say_so() -> None:
+    rates = {f"lr_{key}": "1000000" for key in ("gd", "mom", "nag", "ada", "rms", "adam")}
+    at = open_page(surf="rosenbrock", steps="50", **rates)
+    jump_to_end(at, STEP)
+    assert_healthy(at)
+    ended = list(finish_table(at)["how it ended"])
+    assert any(text.startswith("stopped at step") for text in ended), ended
+    stopped = [w.value for w in at.warning if "stopped at step" in str(w.value)]
+    assert stopped and all("too large" in text for text in stopped)
+
+
+def test_tiny_learning_rates_never_finish() -> None:
+    rates = {f"lr_{key}": "1e-09" for key in ("gd", "mom", "nag", "ada", "rms", "adam")}
+    at = open_page(surf="valley", **rates)
+    jump_to_end(at, STEP)
+    assert_healthy(at)
+    assert set(finish_table(at)["steps to the goal (whole race)"]) == {"never"}
+
+
+def test_a_tampered_link_gets_notes_and_the_page_keeps_working() -> None:
+    at = open_page(
+        surf="volcano",
+        lr_adam="abc",
+        steps="9" * 400,
+        tol="nan",
+        gd="no",
+        mom="no",
+        nag="no",
+        ada="no",
+        rms="no",
+        adam="no",
+        epoch="-3",
+        ledger="é" * 5000,
+        x0="1e309",
+    )
+    assert_healthy(at)
+    notes = " ".join(str(w.value) for w in at.warning)
+    for key in ("surf=", "lr_adam=", "steps=", "tol=", "epoch=", "ledger=", "x0="):
+        assert key in notes, key
+    assert "None" not in notes  # an empty setting is "the surface's own", not Python's None
+    assert at.session_state[STEP] == 0
+
+
+def test_a_new_surface_brings_its_own_rates_and_the_link_keeps_a_changed_one() -> None:
+    at = open_page()
+    at.selectbox(key="surf").set_value("rosenbrock").run()
+    assert_healthy(at)
+    assert at.number_input(key="lr_gd").value == 0.002
+    assert at.number_input(key="steps").value == 1000
+    assert dict(at.query_params) == {"surf": "rosenbrock"}  # the surface's own rates stay out of the link
+    at.number_input(key="lr_adam").set_value(0.02).run()
+    assert_healthy(at)
+    assert dict(at.query_params) == {"surf": "rosenbrock", "lr_adam": "0.02"}
+    reopened = open_page(**at.query_params)  # the copied link
+    assert reopened.number_input(key="lr_adam").value == 0.02 and reopened.number_input(key="lr_gd").value == 0.002
+    at.toggle(key="gd").set_value(False).run()
+    assert_healthy(at)
+    assert [row.split(" ", 1)[1] for row in finish_table(at)["racer"]] == [
+        "Momentum",
+        "Nesterov",
+        "AdaGrad",
+        "RMSProp",
+        "Adam",
+    ]

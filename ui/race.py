@@ -1,0 +1,303 @@
+"""The optimizers' race (page 9): its sidebar, its cached runs, the contour paths, the loss chart and
+the finish table. The numbers come from gdcore.race; this module only draws them."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import fields
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from gdcore import line, race
+from gdcore.config import kind_of
+from gdcore.data import DEFAULT_DATA
+from gdcore.descent import Run
+from gdcore.optimizers import DEFAULT_EPS, OPTIMIZERS
+from gdcore.race import KEYS, RaceConfig
+from gdcore.surfaces import SURFACES, TITLES, Surface, house_surface, named_surface
+from ui import cached, echarts, state, tables
+from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION
+from ui.contours import Path
+from ui.fmt import num
+
+PAGE = "race"
+STEP = "race_step"  # the session key of the step shown (the link's epoch=)
+NAMES = {
+    "gd": "GD",
+    "momentum": "Momentum",
+    "nesterov": "Nesterov",
+    "adagrad": "AdaGrad",
+    "rmsprop": "RMSProp",
+    "adam": "Adam",
+}
+# Each racer's look: colour, plotly dash and marker, ECharts dash and marker, and the marker as text.
+STAR = "path://M5,0L6.2,3.5L10,3.6L7,5.9L8.1,9.6L5,7.4L1.9,9.6L3,5.9L0,3.6L3.8,3.5Z"
+LOOKS = {
+    "gd": (GREY, "solid", "circle", "solid", "circle", "●"),
+    "momentum": (ORANGE, "dash", "square", "dashed", "rect", "■"),
+    "nesterov": (SKY, "dot", "diamond", "dotted", "diamond", "◆"),
+    "adagrad": (GREEN, "dashdot", "triangle-up", [10, 4, 2, 4], "triangle", "▲"),
+    "rmsprop": (PURPLE, "longdash", "x", [14, 5], echarts.CROSS, "✕"),
+    "adam": (VERMILLION, "solid", "star", "solid", STAR, "★"),
+}
+# What each optimizer's memory does, in plain words.
+WORDS = {
+    "gd": "No memory. Each step goes straight down the slope under its feet, learning rate × slope long: "
+    "steep ground, long steps; flat ground, tiny steps.",
+    "momentum": "A heavy ball. Its velocity v adds up the slopes it has rolled over (each step keeps μ of the "
+    "last velocity), so it gathers speed along a long gentle valley and rolls through small dips, but it can "
+    "overshoot and swing back.",
+    "nesterov": "A heavy ball that looks ahead. The same velocity as momentum, but each step also adds μ × "
+    "the new velocity to this slope, so it brakes a little earlier before overshooting.",
+    "adagrad": "A brake for each parameter that never lets go. G adds up each parameter's squared slopes; "
+    "the step divides by √G, so a parameter that has been steep takes small steps and a flat one takes "
+    "bold steps. G only grows, so over a long race every step shrinks.",
+    "rmsprop": "A brake for each parameter that forgets. E is a running average of the squared slopes (each "
+    "step keeps α of it), so every step is about the learning rate long, on steep ground and flat ground alike.",
+    "adam": "Momentum and a forgetting brake together. m averages the slopes (which way), v their squares "
+    "(how steep); m̂ and v̂ undo the pull towards 0 that both start with, so the first steps are full size. "
+    "Each step is about the learning rate long, in the direction the slopes have agreed on.",
+}
+HYPER = {  # url key: (label, step, help)
+    "mu": ("Momentum μ", 0.05, "How much of the last velocity each step keeps: v = μ·v + gradient. 0 is plain GD."),
+    "alpha_rms": ("α", 0.01, "How much of the old average of gradient² it keeps: E = α·E + (1 − α)·g²."),
+    "b1_adam": ("β1", 0.01, "Memory of the gradient: m = β1·m + (1 − β1)·g."),
+    "b2_adam": ("β2", 0.001, "Memory of the gradient squared: v = β2·v + (1 − β2)·g²."),
+}
+USES = {  # the URL keys of each optimizer's other hyperparameters
+    "gd": (),
+    "momentum": ("mu_mom",),
+    "nesterov": ("mu_nag",),
+    "adagrad": ("eps_ada",),
+    "rmsprop": ("alpha_rms", "eps_rms"),
+    "adam": ("b1_adam", "b2_adam", "eps_adam"),
+}
+PATH_POINTS = 300  # a path drawn with more points is thinned to about this many (the latest always kept)
+
+
+def field_for(url: str):
+    return next(f for f in fields(RaceConfig) if f.metadata["url"] == url)
+
+
+# --- the runs, cached on the config -------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def surface(name: str) -> Surface:
+    """The surface `name`; the house data's bowl is built from standardized bedrooms and price."""
+    if name != "house":
+        return named_surface(name)
+    houses = cached.houses(DEFAULT_DATA, "bedrooms", "price")
+    return house_surface(line.bowl(line.standardize(houses.x)[0], line.standardize(houses.y)[0]))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def grid(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return surface(name).grid(101)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def runs(config: RaceConfig) -> dict[str, Run]:
+    """One Run per racer (gdcore.race.race)."""
+    return race.race(config, surface(config.surface))
+
+
+# --- the sidebar --------------------------------------------------------------------------------
+
+
+def surface_defaults(name: str) -> dict:
+    """The widget values the surface `name` starts with: its step count, start and learning rates."""
+    values = {"steps": race.DEFAULT_STEPS[name], "x0": None, "y0": None}
+    values["x0"], values["y0"] = surface(name).start
+    return values | {f"lr_{KEYS[o]}": race.DEFAULT_RATES[name][o] for o in OPTIMIZERS}
+
+
+def new_surface() -> None:
+    """A new surface brings its own step count, start and learning rates (the other settings stay)."""
+    st.session_state.update(surface_defaults(st.session_state["surf"]))
+
+
+def fill_defaults(name: str) -> None:
+    """Widgets whose config value is None ("the surface's own") show the surface's value."""
+    for url, value in surface_defaults(name).items():
+        if st.session_state.get(url) is None:
+            st.session_state[url] = value
+
+
+def number(url: str, label: str, step: float, help: str, *, fmt: str | None = "%g"):
+    f = field_for(url)
+    cast = int if kind_of(f) is int else float
+    low, high = cast(f.metadata["low"]), cast(f.metadata["high"])
+    return st.number_input(
+        label, min_value=low, max_value=high, step=cast(step), format=None if cast is int else fmt, key=url, help=help
+    )
+
+
+def eps_widget(url: str, optimizer: str):
+    f = field_for(url)
+    return st.number_input(
+        f"ε (empty: {DEFAULT_EPS[optimizer]:g})",
+        min_value=float(f.metadata["low"]),
+        max_value=float(f.metadata["high"]),
+        value=None,
+        format="%g",
+        key=url,
+        help="Keeps the division by √(…) away from zero.",
+    )
+
+
+def controls() -> RaceConfig:
+    """The race's sidebar; returns its config, with None wherever a value is the surface's own default."""
+    state.seed(PAGE, RaceConfig, views=("epoch",))
+    notes = st.session_state.get(f"notes:{PAGE}", [])
+    st.session_state[f"notes:{PAGE}"] = [note.replace("using 'None'", "using the surface's own") for note in notes]
+    fill_defaults(st.session_state["surf"])
+    values = {}
+    with st.sidebar:
+        st.subheader("The race")
+        values["surface"] = st.selectbox(
+            "Surface",
+            SURFACES,
+            format_func=TITLES.get,
+            key="surf",
+            on_change=new_surface,
+            help="Each surface comes with its own start and learning rates; change them after.",
+        )
+        values["steps"] = number("steps", "Steps", 10, "How many steps each racer takes (1 to 5,000).")
+        values["tol"] = number("tol", "Tolerance", 1e-4, "A racer finishes once its loss is this close to the lowest.")
+        values["x0"] = number("x0", "Start: first parameter", 0.1, "Where every racer starts (x, or the slope).")
+        values["y0"] = number("y0", "Start: second parameter", 0.1, "Where every racer starts (y, or the intercept).")
+        st.caption("Each optimizer's settings (open one to change its learning rate):")
+        for name in OPTIMIZERS:
+            values |= racer_widgets(name)
+        racing = [name for name in OPTIMIZERS if values[name]] or ["adam"]
+        if not any(values[name] for name in OPTIMIZERS):
+            st.warning("At least one optimizer must race: Adam races alone.", icon=":material/flag:")
+            values["adam"] = True
+        if st.session_state.get("ledger") not in racing:
+            st.session_state["ledger"] = racing[0]
+        values["ledger"] = st.selectbox(
+            "Ledger of",
+            racing,
+            format_func=NAMES.get,
+            key="ledger",
+            help="The optimizer whose every step, and what it remembers, is written out under the race.",
+        )
+    defaults = surface_defaults(values["surface"])
+    for url, value in defaults.items():  # the surface's own value is written as None: the link stays short
+        name = field_for(url).name
+        if values[name] == value:
+            values[name] = None
+    config = RaceConfig(**values)
+    return config
+
+
+def racer_widgets(name: str) -> dict:
+    """One optimizer's switch, learning rate and other hyperparameters, in an expander of its own."""
+    key = KEYS[name]
+    mark = LOOKS[name][5]
+    values = {}
+    with st.expander(f"{mark} {NAMES[name]}"):
+        values[name] = st.toggle("In the race", key=key)
+        values[f"lr_{name}"] = number(f"lr_{key}", "Learning rate", 0.01, "Its own step size, 1e-9 to 1e6.")
+        for url in USES[name]:
+            if url.startswith("eps"):
+                values[field_for(url).name] = eps_widget(url, name)
+            else:
+                label, step, help_text = HYPER["mu" if url.startswith("mu") else url]
+                values[field_for(url).name] = number(url, label, step, help_text)
+    return values
+
+
+# --- drawing --------------------------------------------------------------------------------------
+
+
+def points_after(run: Run, k: int) -> list[tuple[float, float]]:
+    """Where the racer has been after k steps (fewer if it stopped): the start, then each step's new point."""
+    return [run.start] + [r.new for r in run.records[:k]]
+
+
+def thinned(items: list, most: int = PATH_POINTS) -> list:
+    """Every few items so that about `most` are left, always keeping the last."""
+    every = max(1, math.ceil(len(items) / most))
+    return items[::every] + ([items[-1]] if (len(items) - 1) % every else [])
+
+
+def contour_paths(all_runs: dict[str, Run], k: int) -> list[Path]:
+    paths = []
+    for name, run in all_runs.items():
+        color, dash, symbol = LOOKS[name][:3]
+        xs, ys = zip(*thinned(points_after(run, k)))
+        paths.append(Path(NAMES[name], tuple(xs), tuple(ys), color=color, dash=dash, symbol=symbol))
+    return paths
+
+
+def loss_chart(heights: dict[str, np.ndarray], k: int, last: int, *, title: str, goal: float, floor: float | None):
+    """Each racer's loss (or its height above the lowest loss) after 0..k steps, on a step axis 0..last, and the
+    finish line at `goal`. `floor`: a log axis, with heights below `floor` drawn at `floor`; None: a plain axis."""
+    log = floor is not None
+    spec = echarts.option("steps taken", title, xaxis={"min": 0, "max": max(last, 1)} | echarts.PADDED)
+    if log:  # room for labels such as 0.000001
+        spec["grid"]["left"], spec["yAxis"]["nameGap"] = 78, 66
+    for name, values in heights.items():
+        steps = list(range(min(k, len(values) - 1) + 1))
+        shown = np.maximum(values[: len(steps)], floor) if log else values[: len(steps)]
+        kept = thinned(echarts.points(steps, shown), 200)
+        color, _, _, dash, symbol, _ = LOOKS[name]
+        spec["series"].append(
+            echarts.line(NAMES[name], kept, color, dash=dash, width=2)
+            | {"showSymbol": True, "symbol": symbol, "symbolSize": 7}
+        )
+    spec["series"].append(echarts.line("finish line", echarts.points([0, last], [goal, goal]), BLUE, width=1.5))
+    if log:  # the axis spans the whole race, so it stays put as the steps go by
+        everything = [float(y) for values in heights.values() for y in np.maximum(values, floor)]
+        spec["yAxis"] |= echarts.log_axis(everything + [goal])
+    return echarts.framed(spec)
+
+
+def goal_text(config: RaceConfig, where: Surface) -> str:
+    if where.min_loss is None:
+        return f"the loss falls to {num(race.SADDLE_GOAL)} (the ball has rolled off the saddle)"
+    return f"the loss is within {num(config.tol)} of the lowest loss, {num(where.min_loss)}"
+
+
+def finish_table(config: RaceConfig, where: Surface, all_runs: dict[str, Run], k: int) -> pd.DataFrame:
+    """One row per racer: its loss now, when it reached the goal (so far, and in the whole race), how it ended."""
+    level, steps = race.goal(config, where), config.step_count
+    rows = []
+    for name, run in all_runs.items():
+        values = race.losses(run, where)  # (len(records) + 1,)
+        done = race.finish(run, where, level)
+        taken = len(run.records)
+        now = values[min(k, taken)]
+        if done is not None and done <= k:
+            so_far = f"yes, at step {done}"
+        elif k >= taken:
+            so_far = "never"
+        else:
+            so_far = "not yet"
+        if run.diverged_at is not None:
+            ended = f"stopped at step {run.diverged_at}: {run.reason}"
+        else:
+            ended = f"took all {steps:,} steps"
+        rows.append(
+            {
+                "racer": f"{LOOKS[name][5]} {NAMES[name]}",
+                "learning rate": num(config.learning_rate(name)),
+                f"loss after {k} steps": num(float(now)),
+                "at the goal?": so_far,
+                "steps to the goal (whole race)": "never" if done is None else f"{done:,}",
+                "final loss": num(float(values[-1])),
+                "how it ended": ended,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def ledger(records, optimizer: str) -> pd.DataFrame:
+    """The racer's ledger (ui.tables.ledger_frame, extended) without the batch column a surface has no use for."""
+    frame = tables.ledger_frame(records, "loss", optimizer, extended=True, rows=0)
+    frame = frame.drop(columns=[tables.STEP_HEADERS["rows"], "epoch"])
+    return frame.rename(columns={"loss at current (all rows)": "loss at current"})
