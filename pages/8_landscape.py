@@ -62,6 +62,8 @@ st.markdown(
 )
 verdicts.say(verdict(fit), lead="Where this run goes: ")
 land = maps.landscape_of(fit)
+scale_of_map = float(max(abs(land.slopes).max(), abs(land.intercepts).max()))
+bottom = [value if abs(value) > 1e-12 * scale_of_map else 0.0 for value in fit.best]  # 1.8e-16 is rounding: 0
 left, right = st.columns(2)
 fog = left.toggle(
     "Fog: show only what the descent has measured",
@@ -137,12 +139,14 @@ def show_epoch(k: int) -> None:
         f"Chart: contour map of the {loss_name} of every line, {names['slope']} across, {names['intercept']} up"
         f"{', coloured on a log scale' if land.log else ''}. "
         + (
-            f"The orange path is the walk, one point per epoch, the large circle the ball after {k} epochs,"
+            f"The orange path is the walk until it left the map after epoch {land.shown - 1}; the ball is off the map,"
+            if not on_map
+            else f"The orange path is the walk, one point per epoch, the large circle the ball after {k} epochs,"
             if k
             else "The large orange circle is the ball at the start,"
         )
-        + (" the bottom hidden with the rest." if fog else f" the white ✚ the bottom at slope {num(fit.best[0])}, ")
-        + ("" if fog else f"intercept {num(fit.best[1])}. ")
+        + (" the bottom hidden with the rest." if fog else f" the white ✚ the bottom at slope {num(bottom[0])}, ")
+        + ("" if fog else f"intercept {num(bottom[1])}. ")
         + f"{arrow}{fogged}"
     )
     if surface:

@@ -15,10 +15,11 @@ import plotly.graph_objects as go
 from gdcore import DescentConfig, Fit, initial_line, landscape, line
 from ui import contours
 from ui.charts import BLUE, ORANGE, VERMILLION
+from ui.fmt import num
 
 CELLS = 81  # grid points per axis of the contour map: 6,561 losses, whatever the number of rows
 SURFACE_CELLS = 41  # the 3D surface is heavier to draw; 41 x 41 is smooth enough for a bowl
-CAP = 25.0  # a point whose loss is more than CAP times the start's height above the bottom is off the map
+CAP = 100.0  # a point whose loss is more than CAP times the start's height above the bottom is off the map
 TOLERANCE = 1e-3  # "within a tolerance": the loss within 0.1% of the least possible
 COMPARE_EPOCHS = 500  # the most epochs a run may have (DescentConfig's range)
 SHORTEST = 0.025  # an arrow shorter than this fraction of the map is drawn this long, so its direction shows;
@@ -106,7 +107,8 @@ def fog_of(land: Landscape, k: int, slopes: np.ndarray | None = None, intercepts
 def contour(land: Landscape, fit: Fit, k: int, step: Step | None, fog: bool, titles: dict[str, str]) -> go.Figure:
     """The contour map with the path up to epoch k, the ball, the bottom and the next-step arrow."""
     upto = land.points[: min(k, land.shown - 1) + 1]
-    path = contours.Path(f"the walk, {k} epochs", tuple(upto[:, 0]), tuple(upto[:, 1]), color=ORANGE)
+    name = f"the walk, {k} epochs" if k < land.shown else f"the walk until it left the map (epoch {land.shown - 1})"
+    path = contours.Path(name, tuple(upto[:, 0]), tuple(upto[:, 1]), color=ORANGE)
     arrows = ()
     if step is not None:
         x, y = upto[-1]
@@ -132,7 +134,7 @@ def contour(land: Landscape, fit: Fit, k: int, step: Step | None, fog: bool, tit
         fog=fog_of(land, k) if fog else None,
         log=land.log,
     )
-    fig = round_as_it_is(fig) if fit.config.scale == "standardize" else fig
+    fig = tidy(round_as_it_is(fig) if fit.config.scale == "standardize" else fig, land.z, land.log)
     return fig if fog else bottom_marker(fig, fit.best)  # in the fog, the bottom is what nobody knows yet
 
 
@@ -212,6 +214,27 @@ def scaling_twins(config: DescentConfig, start: tuple[float, float], x, y) -> tu
     return raw, standardized, moved
 
 
+def tidy(fig: go.Figure, z: np.ndarray, log: bool) -> go.Figure:
+    """Short colour-bar labels on a log map ("lowest + 10⁵", where contours writes every digit), which
+    leave the map its width on a phone; the legend below the axis title, whatever the ticks' height."""
+    bar = fig.data[0].colorbar
+    if log and bar.tickvals is not None:
+        low = float(np.nanmin(np.where(np.isfinite(z), z, np.nan)))
+        prefix = f"{short(low)} + " if low else ""
+        bar.ticktext = [f"{prefix}10<sup>{int(t)}</sup>" for t in bar.tickvals]
+    fig.layout.legend.update(yref="container", y=0, yanchor="bottom")
+    fig.layout.margin.b = 50
+    return fig
+
+
+def short(value: float) -> str:
+    """A number in three digits for a colour bar: 0.944, or 6.27·10⁸ from 10,000 up."""
+    if abs(value) < 1e4:
+        return num(value, 3)
+    exponent = int(np.floor(np.log10(abs(value))))
+    return f"{value / 10.0**exponent:.3g}·10<sup>{exponent}</sup>"
+
+
 def round_as_it_is(fig: go.Figure) -> go.Figure:
     """One unit across is as long as one unit up, so a round bowl is drawn round (standardized maps)."""
     fig.layout.yaxis.scaleanchor = "x"
@@ -242,7 +265,7 @@ def twin_contour(fit: Fit, titles: dict[str, str], raw: bool) -> tuple[go.Figure
         log=land.log,
         height=420,
     )
-    return bottom_marker(fig if raw else round_as_it_is(fig), fit.best), land
+    return bottom_marker(tidy(fig if raw else round_as_it_is(fig), land.z, land.log), fit.best), land
 
 
 def within(land: Landscape, fit: Fit) -> int | None:
