@@ -21,6 +21,7 @@ pages = [
     st.Page("pages/4_check.py", title="4. Check against scikit-learn", icon=":material/fact_check:"),
     st.Page("pages/5_network.py", title="5. A small neural network", icon=":material/hub:"),
     st.Page("pages/6_gradients.py", title="6. Vanishing and exploding gradients", icon=":material/bolt:"),
+    st.Page("pages/7_ball.py", title="7. The ball on the hill", icon=":material/sports_baseball:"),
     st.Page("pages/8_landscape.py", title="8. The landscape of the house data", icon=":material/terrain:"),
     st.Page("pages/9_optimizers.py", title="9. Optimizers", icon=":material/sports_score:"),
     st.Page("pages/10_batches.py", title="10. Batch, mini-batch, stochastic", icon=":material/shuffle:"),

@@ -363,3 +363,76 @@ def descent_verdict(fit: ChainFit) -> Verdict:
         f"Learning: {losses}, below the {fit.baseline:.4g} that guessing the average price for every house "
         f"gives. {motion}",
     )
+
+
+def ball_verdict(config, run) -> Verdict:
+    """Crawling, converging, oscillating or diverging: the ball's roll down a curve (gdcore.curve), in words."""
+    from gdcore import curve  # here, not at the top: curve imports the config, which the verdicts do not need
+
+    steps = len(run.records)
+    if run.diverged_at is not None:
+        return Verdict(
+            "diverged",
+            f"Diverged: at step {run.diverged_at} {run.reason}, so the roll stopped there. Each step threw the "
+            f"ball further up the other side than the last: try a smaller learning rate than {config.learning_rate:g}.",
+        )
+    ws = curve.path(run)
+    bottoms, _ = curve.turning_points(config.curve)
+    where = curve.valley(config.curve, ws[-1])
+    target = bottoms[where] if where is not None else min(bottoms, key=lambda b: abs(b - ws[-1]))
+    deepest = curve.bottom(config.curve)
+    valley = (
+        "the valley"
+        if len(bottoms) == 1
+        else "the deepest valley"
+        if target == deepest
+        else f"the valley at w = {target:.3g} (not the deepest: that one is at w = {deepest:.3g})"
+    )
+    d = [abs(w - target) for w in ws]  # how far from the bottom after each step
+    flips = sum(1 for a, b in zip(ws, ws[1:]) if (a - target) * (b - target) < 0)
+    tol = config.tolerance
+    plain = config.optimizer == "gd" and config.schedule == "constant" and not config.warmup
+    if d[-1] <= tol:
+        arrived = len(d) - [x > tol for x in d][::-1].index(True) if d[0] > tol else 0
+        if flips >= 2:
+            return Verdict(
+                "oscillating",
+                f"Oscillating, but settling: the ball jumps from one side of the bottom of {valley} to the other, "
+                f"each jump smaller than the last, and is within {tol:g} of it from step {arrived} on.",
+            )
+        return Verdict(
+            "converging",
+            f"Converging: the ball rolls down into {valley} and is within {tol:g} of its bottom from step {arrived} "
+            "on.",
+        )
+    if d[-1] > d[0]:
+        hint = (
+            f" Near that bottom the curve bends so that the largest learning rate that settles is "
+            f"{curve.largest_stable_rate(config.curve, target):.3g}; {config.learning_rate:g} is above it."
+            if plain
+            else ""
+        )
+        return Verdict(
+            "diverging",
+            f"Diverging: each step lands further from the bottom, on the other side. The ball started {d[0]:.3g} "
+            f"from the bottom of {valley} and is {d[-1]:.3g} from it after {steps} steps.{hint}",
+        )
+    if flips >= 2:
+        return Verdict(
+            "oscillating",
+            f"Oscillating: the ball zig-zags across {valley} and is still {d[-1]:.3g} from its bottom after {steps} "
+            "steps.",
+        )
+    share = 1 - d[-1] / d[0]
+    if share < 0.9:
+        return Verdict(
+            "crawling",
+            f"Crawling: after {steps} steps the ball has covered {100 * share:.0f}% of the way to the bottom of "
+            f"{valley}, with {d[-1]:.3g} still to go. Raise the learning rate or take more steps.",
+        )
+    return Verdict(
+        "converging",
+        f"Converging: the ball rolls down into {valley}, {d[-1]:.3g} from its bottom after {steps} steps; more "
+        "steps would get it within "
+        f"{tol:g}.",
+    )

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import gdcore
-from gdcore import DescentConfig, NetworkConfig, chain, line
+from gdcore import DescentConfig, NetworkConfig, chain, curve, line
 from gdcore.chain import ChainConfig, ChainFit, fit_chain
 from gdcore.data import DEFAULT_DATA, shipped
 
@@ -95,3 +95,15 @@ def sklearn_line(data: str, x: str, y: str) -> tuple[float, float]:
 def normal_equation_line(data: str, x: str, y: str) -> tuple[float, float]:
     points = houses(data, x, y)
     return line.least_squares(points.x, points.y)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def roll(config: curve.CurveConfig, learning_rate: float | None = None) -> gdcore.Run:
+    """The ball's roll down the config's curve, at its own learning rate or at `learning_rate`."""
+    return curve.roll(config, learning_rate=learning_rate)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def drops(config: curve.CurveConfig) -> list[curve.Drop]:
+    """A roll from each of the config's random drops."""
+    return curve.drop_all(config)

@@ -12,6 +12,7 @@ import streamlit as st
 
 from gdcore import DescentConfig, GuessConfig, SlopeConfig, experiment
 from gdcore.config import Training, kind_of
+from gdcore.curve import CurveConfig
 from gdcore.optimizers import DEFAULT_EPS
 from ui import cached, state
 from ui.fmt import per_unit
@@ -270,10 +271,12 @@ def training_controls(cls: type[Training], base: Training, rows: int, page: str)
     """The "Advanced" part of the sidebar: optimizer, schedule, batches. Returns their config values.
 
     Only the hyperparameters the chosen optimizer and schedule read are drawn; the others keep their
-    values in the config. `rows` is how many rows the data has: the largest useful batch; `page` gets the notes.
+    values in the config. `rows` is how many rows the data has: the largest useful batch (0: no data, so
+    no batches); `page` gets the notes.
     """
     values = {f.name: getattr(base, f.name) for f in fields(Training)}
-    with st.sidebar.expander("Advanced: optimizer, schedule, batches", icon=":material/tune:"):
+    title = "Advanced: optimizer, schedule, batches" if rows else "Advanced: optimizer, schedule"
+    with st.sidebar.expander(title, icon=":material/tune:"):
         optimizer = st.selectbox(
             "Optimizer",
             meta(cls, "opt")["choices"],
@@ -299,30 +302,31 @@ def training_controls(cls: type[Training], base: Training, rows: int, page: str)
         values["warmup"] = number(
             cls, "warmup", "Warm-up epochs", step=1, help="The rate grows from lr/W to lr over the first W epochs."
         )
-        keep("batch", min(base.batch_size, rows))
-        if st.session_state["batch"] > rows:  # from a link: more rows than the data has is all of them
-            state.add_note(
-                page,
-                f"The link's batch={st.session_state['batch']} is more rows than the data has ({rows:,}): each step "
-                "uses all of them, as batch=0 says.",
+        if rows:  # a model with data rows: its batches (a curve has no rows)
+            keep("batch", min(base.batch_size, rows))
+            if st.session_state["batch"] > rows:  # from a link: more rows than the data has is all of them
+                state.add_note(
+                    page,
+                    f"The link's batch={st.session_state['batch']} is more rows than the data has ({rows:,}): each "
+                    "step uses all of them, as batch=0 says.",
+                )
+                st.session_state["batch"] = 0
+            values["batch_size"] = st.number_input(
+                f"Batch size (0 = all {rows:,} rows)",
+                min_value=0,
+                max_value=rows,
+                step=1,
+                key="batch",
+                help="How many rows each step looks at. All rows: one step per epoch. Fewer: several quicker, noisier "
+                "steps per epoch (mini-batches); 1 is stochastic gradient descent.",
             )
-            st.session_state["batch"] = 0
-        values["batch_size"] = st.number_input(
-            f"Batch size (0 = all {rows:,} rows)",
-            min_value=0,
-            max_value=rows,
-            step=1,
-            key="batch",
-            help="How many rows each step looks at. All rows: one step per epoch. Fewer: several quicker, noisier "
-            "steps per epoch (mini-batches); 1 is stochastic gradient descent.",
-        )
-        keep("shuffle", base.shuffle)
-        values["shuffle"] = st.toggle(
-            "Shuffle the rows every epoch",
-            key="shuffle",
-            disabled=not 0 < values["batch_size"] < rows,
-            help="A fresh random order each epoch, drawn from the seed. Off: batches in file order.",
-        )
+            keep("shuffle", base.shuffle)
+            values["shuffle"] = st.toggle(
+                "Shuffle the rows every epoch",
+                key="shuffle",
+                disabled=not 0 < values["batch_size"] < rows,
+                help="A fresh random order each epoch, drawn from the seed. Off: batches in file order.",
+            )
     return values
 
 
@@ -369,3 +373,63 @@ def describe_training(config: Training, rows: int) -> str | None:
         size = "a **single row**" if config.batch_size == 1 else f"a **batch of {config.batch_size}** rows"
         changes.append(f"each step looks at {size}{order}: {steps:,} steps per epoch")
     return "Advanced settings (sidebar): " + "; ".join(changes) + "."
+
+
+CURVE_LABELS = {"bowl": "a bowl: one valley", "bumpy": "bumpy: four valleys of different depths"}
+# The learning rates the slider offers: 1, 2 and 5 times each power of ten from 0.0001 to 100.
+RATE_LADDER = tuple(round(m * 10.0**e, 6) for e in range(-4, 2) for m in (1, 2, 5)) + (100.0,)
+
+
+def ball_controls() -> CurveConfig:
+    """The ball-on-the-hill page's settings: the hill, the drop, the rates, the random drops, the optimizer."""
+    base = state.seed("ball", CurveConfig, views=("step",))
+    with st.sidebar:
+        st.subheader("The hill")
+        curve = choice(CurveConfig, "curve", "Curve", CURVE_LABELS, help="The formula is on the page.")
+        start = number(
+            CurveConfig,
+            "w0",
+            "Drop the ball at w =",
+            step=0.5,
+            fmt="%g",
+            help="Or click anywhere on the curve. From −20 to 20; the hill on screen runs from −6 to 6.",
+        )
+        options = sorted(set(RATE_LADDER) | {float(st.session_state["lr"])})
+        learning_rate = st.select_slider(
+            "Learning rate",
+            options=options,
+            key="lr",
+            format_func=lambda value: f"{value:g}",
+            help="new w = w − learning rate × slope. From 0.0001 (a crawl) to 100 (a blow-up): slide across the "
+            "powers of ten and watch what the ball does.",
+        )
+        epochs = number(CurveConfig, "steps", "Steps", step=1, help="How many steps the ball takes (1 to 500).")
+        st.subheader("Three learning rates side by side")
+        small = number(CurveConfig, "lr1", "First rate (too small?)", step=0.01, fmt="%g")
+        right = number(CurveConfig, "lr2", "Second rate (about right?)", step=0.01, fmt="%g")
+        large = number(CurveConfig, "lr3", "Third rate (too large?)", step=0.01, fmt="%g")
+        tolerance = number(
+            CurveConfig,
+            "tol",
+            "At the bottom means within",
+            step=0.001,
+            fmt="%g",
+            help="The scoreboard counts the steps until the ball stays this close to the lowest point of the curve.",
+        )
+        st.subheader("Random drops")
+        drops = number(CurveConfig, "drops", "Drops", step=1, help="Balls dropped at random places on the hill.")
+        seed = number(CurveConfig, "seed", "Seed", step=1, help="The same seed drops the balls in the same places.")
+    advanced = training_controls(CurveConfig, base, 0, "ball")
+    return CurveConfig(
+        curve=curve,
+        start=start,
+        learning_rate=learning_rate,
+        epochs=epochs,
+        small=small,
+        right=right,
+        large=large,
+        tolerance=tolerance,
+        drops=drops,
+        seed=seed,
+        **advanced,
+    )

@@ -106,7 +106,8 @@ def whole_number(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
-def seed_epoch(page: str, last: int, key: str = "epoch") -> None:
-    """The epoch shown, 0..last, from the link's epoch= once a visit; kept in range as the run changes."""
-    seed_view(page, "epoch", 0, whole_number(0, last), f"this run has epochs 0 to {last}", key=key)
+def seed_epoch(page: str, last: int, key: str = "epoch", unit: str = "epoch") -> None:
+    """The epoch (or step: `unit`) shown, 0..last, from the link's epoch= (step=) once a visit; kept in
+    range as the run changes."""
+    seed_view(page, unit, 0, whole_number(0, last), f"this run has {unit}s 0 to {last}", key=key)
     st.session_state[key] = min(max(int(st.session_state[key]), 0), last)

@@ -219,11 +219,13 @@ def _on_position(key: str) -> None:
     _accept(key, (st.session_state.get(f"{key}:buttons") or {}).get("position"))
 
 
-def stepper(key: str, last: int, show: Callable[[int], None], stride: int = 1, unit: str = "epoch") -> None:
+def stepper(
+    key: str, last: int, show: Callable[[int], None], stride: int = 1, unit: str = "epoch", tick: float = TICK
+) -> None:
     """Draw the buttons and the slider for epochs 0..`last`, then call show(epoch shown).
 
     `unit` names what one click moves in the buttons' labels ("Next epoch"; "Next step" on a page
-    that steps through mini-batches one at a time).
+    that steps through mini-batches one at a time). `tick`: seconds between two frames of Play.
     """
 
     @st.fragment
@@ -237,7 +239,7 @@ def stepper(key: str, last: int, show: Callable[[int], None], stride: int = 1, u
             ""
             if stride == 1
             else f"Play moves {stride} {unit}s per frame, so all {last:,} {unit}s play in about "
-            f"{round(TICK * math.ceil(last / stride))} seconds."
+            f"{round(tick * math.ceil(last / stride))} seconds."
         )
         result = BUTTONS(
             key=f"{key}:buttons",
@@ -245,7 +247,7 @@ def stepper(key: str, last: int, show: Callable[[int], None], stride: int = 1, u
                 "epoch": k,
                 "nonce": sync["nonce"],
                 "last": last,
-                "tick_ms": int(TICK * 1000),
+                "tick_ms": int(tick * 1000),
                 "stride": stride,
                 "play_help": play_help,
                 "unit": unit,
