@@ -155,6 +155,8 @@ def show_step(k: int) -> None:
         st.dataframe(frame, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(frame)))
         if len(steps) > 250:
             st.caption(f"Showing the latest 250 of the {len(steps):,} steps taken.")
+    elif k:
+        st.caption(f"{page.NAMES[pick]} stopped before finishing its first step, so its ledger is empty.")
     else:
         st.caption("No steps yet: the ledger fills in as you press Next step.")
 

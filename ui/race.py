@@ -16,7 +16,7 @@ from gdcore.data import DEFAULT_DATA
 from gdcore.descent import Run
 from gdcore.optimizers import DEFAULT_EPS, OPTIMIZERS
 from gdcore.race import KEYS, RaceConfig
-from gdcore.surfaces import SURFACES, TITLES, Surface, house_surface, named_surface
+from gdcore.surfaces import SURFACES, Surface, house_surface, named_surface
 from ui import cached, echarts, state, tables
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION
 from ui.contours import Path
@@ -31,6 +31,13 @@ NAMES = {
     "adagrad": "AdaGrad",
     "rmsprop": "RMSProp",
     "adam": "Adam",
+}
+SURFACE_LABELS = {
+    "house": "House data: bedrooms → price",
+    "valley": "A long narrow valley",
+    "rosenbrock": "Rosenbrock's banana",
+    "saddle": "A saddle",
+    "plateau": "A plateau with a hole",
 }
 # Each racer's look: colour, plotly dash and marker, ECharts dash and marker, and the marker as text.
 STAR = "path://M5,0L6.2,3.5L10,3.6L7,5.9L8.1,9.6L5,7.4L1.9,9.6L3,5.9L0,3.6L3.8,3.5Z"
@@ -160,15 +167,16 @@ def controls() -> RaceConfig:
         values["surface"] = st.selectbox(
             "Surface",
             SURFACES,
-            format_func=TITLES.get,
+            format_func=SURFACE_LABELS.get,
             key="surf",
             on_change=new_surface,
             help="Each surface comes with its own start and learning rates; change them after.",
         )
         values["steps"] = number("steps", "Steps", 10, "How many steps each racer takes (1 to 5,000).")
         values["tol"] = number("tol", "Tolerance", 1e-4, "A racer finishes once its loss is this close to the lowest.")
-        values["x0"] = number("x0", "Start: first parameter", 0.1, "Where every racer starts (x, or the slope).")
-        values["y0"] = number("y0", "Start: second parameter", 0.1, "Where every racer starts (y, or the intercept).")
+        first, second = surface(values["surface"]).names
+        values["x0"] = number("x0", f"Start: {first}", 0.1, "Where every racer starts; the surface picks one.")
+        values["y0"] = number("y0", f"Start: {second}", 0.1, "Where every racer starts; the surface picks one.")
         st.caption("Each optimizer's settings (open one to change its learning rate):")
         for name in OPTIMIZERS:
             values |= racer_widgets(name)
