@@ -23,6 +23,10 @@ PAGES = [
     ("4. Check against scikit-learn", "/check"),
     ("5. A small neural network", "/network"),
     ("6. Vanishing and exploding gradients", "/gradients"),
+    ("7. The ball on the hill", "/ball"),
+    ("8. The landscape of the house data", "/landscape"),
+    ("9. Optimizers", "/optimizers"),
+    ("10. Batch, mini-batch, stochastic", "/batches"),
 ]
 TITLE = {path: title for title, path in PAGES}
 NAN_OR_INF = re.compile(r"(?<![A-Za-z])(nan|[-+−]?inf(inity)?)(?![A-Za-z])", re.IGNORECASE)
@@ -255,6 +259,8 @@ def test_bad_link_value_gives_a_note(page, app_url: str) -> None:
         "/gradients?depth=30&scale=10.0&act=relu",
         "/gradients?depth=30&scale=10.0&act=sigmoid&inputs=raw",
         "/gradients?depth=25&act=relu&inputs=raw",  # the descent overflows: the page says so
+        "/ball?lr=100&steps=500&step=500",  # the ball's numbers overflow: the roll stops and says why
+        "/ball?curve=bumpy&lr=50&w0=20&opt=adam&sched=cosine&step=30",
     ],
 )
 def test_extreme_settings_show_no_exception_or_nan(page, app_url: str, path: str) -> None:
