@@ -193,3 +193,17 @@ def test_a_new_surface_brings_its_own_rates_and_the_link_keeps_a_changed_one() -
         "RMSProp",
         "Adam",
     ]
+
+
+def test_switching_racers_off_moves_the_ledger_and_keeps_one_racer() -> None:
+    at = open_page(surf="saddle")
+    at.toggle(key="adam").set_value(False).run()
+    assert_healthy(at)
+    assert at.selectbox(key="ledger").value == "gd"  # Adam's ledger is gone with Adam
+    assert "GD's ledger" in [s.value for s in at.subheader]
+    for key in ("gd", "mom", "nag", "ada", "rms"):
+        at.toggle(key=key).set_value(False)
+    at.run()
+    assert_healthy(at)
+    assert [row.split(" ", 1)[1] for row in finish_table(at)["racer"]] == ["Adam"]
+    assert any("At least one optimizer must race" in str(w.value) for w in at.warning)
