@@ -153,7 +153,11 @@ def show(k: int) -> None:
     )
 
 
-stepper.stepper("ball_step", last, show, unit="step", tick=0.8)
+SPEEDS = {"slow": 1.5, "normal": 0.8, "fast": 0.3}  # seconds between two steps of Play
+speed = st.segmented_control(
+    "Play speed", list(SPEEDS), default="normal", key="ball_speed", help="How fast Play rolls the ball."
+)
+stepper.stepper("ball_step", last, show, unit="step", tick=SPEEDS.get(speed or "normal", 0.8))
 
 st.subheader("Many drops: local minima")
 if config.curve == "bowl":
