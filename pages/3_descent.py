@@ -65,8 +65,8 @@ if lesson and run.records:
     crossing = (
         f"Watch the slope's gradient change sign between epochs {flips[0]} and {flips[0] + 1} "
         f"({num(run.records[flips[0] - 1].gradient[0])}, then {num(run.records[flips[0]].gradient[0])}): "
-        "the step went past the bottom of the valley, and the next one comes back. That is the zig-zag on the "
-        "loss curve below. "
+        "the first step went past the bottom of the valley across it, and the next one comes back (the small "
+        "hook in the path on the loss curve below, and the sign in the ledger's gradient column). "
         if flips
         else ""
     )
