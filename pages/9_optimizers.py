@@ -70,7 +70,7 @@ def show_step(k: int) -> None:
     with st.container():
         stopped = [name for name, run in runs.items() if run.diverged_at is not None and len(run.records) <= k]
         lead = "all at the start" if k == 0 else f"every racer has taken {k} step{'' if k == 1 else 's'}"
-        st.markdown(f"**Step {k} of {last}: {lead}.**")
+        st.markdown(f"**Step {k} of {last}: {lead}.** " + (page.standings(config, where, runs, k) if k else ""))
         for name in stopped:
             run = runs[name]
             st.warning(

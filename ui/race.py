@@ -304,6 +304,23 @@ def finish_table(config: RaceConfig, where: Surface, all_runs: dict[str, Run], k
     return pd.DataFrame(rows)
 
 
+def standings(config: RaceConfig, where: Surface, all_runs: dict[str, Run], k: int) -> str:
+    """Who is lowest after k steps, and who has finished so far, in a sentence or two."""
+    level = race.goal(config, where)
+    now = {name: float(race.losses(run, where)[min(k, len(run.records))]) for name, run in all_runs.items()}
+    finite = {name: value for name, value in now.items() if math.isfinite(value)}
+    words = []
+    if len(all_runs) > 1 and finite:
+        leader = min(finite, key=finite.get)
+        words.append(f"Lowest now: {LOOKS[leader][5]} {NAMES[leader]}, at loss {num(finite[leader])}.")
+    done = {name: race.finish(run, where, level) for name, run in all_runs.items()}
+    finished = sorted((step, name) for name, step in done.items() if step is not None and step <= k)
+    if finished:
+        listed = ", ".join(f"{NAMES[name]} (step {step})" for step, name in finished)
+        words.append(f"Finished: {listed}.")
+    return " ".join(words)
+
+
 def ledger(records, optimizer: str) -> pd.DataFrame:
     """The racer's ledger (ui.tables.ledger_frame, extended) without the batch column a surface has no use for."""
     frame = tables.ledger_frame(records, "loss", optimizer, extended=True, rows=0)
