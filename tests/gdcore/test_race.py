@@ -16,6 +16,8 @@ from dataclasses import fields
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hst
 
 from gdcore.config import from_query, to_query
 from gdcore.optimizers import OPTIMIZERS
@@ -215,3 +217,43 @@ def test_link_round_trips():
         values["adam"] = True
         config = RaceConfig(**values)
         assert from_query(RaceConfig, to_query(config)) == (config, [])
+
+
+GARBAGE = hst.one_of(
+    hst.sampled_from(["0", "-1", "1e-9", "1e6", "1e309", "nan", "inf", "", "yes", "no", "adam", "house", "9" * 400]),
+    hst.floats(allow_nan=True, allow_infinity=True).map(repr),
+    hst.text(max_size=20),
+)
+URL_KEYS = [f.metadata["url"] for f in fields(RaceConfig)]
+
+
+def meaning(raw: str, f):
+    """What a link value says for field f, by the rules; KeyError or ValueError if it says nothing valid."""
+    meta = f.metadata
+    if meta["choices"]:
+        return {choice: choice for choice in meta["choices"]}[raw]
+    if isinstance(f.default, bool):
+        return {"yes": True, "no": False}[raw]
+    value = int(raw) if meta["kind"] is int else float(raw)
+    if not (meta["low"] <= value <= meta["high"]) or (isinstance(value, float) and not math.isfinite(value)):
+        raise ValueError(raw)
+    return value
+
+
+@settings(max_examples=150, deadline=None)
+@given(hst.dictionaries(hst.sampled_from(URL_KEYS), GARBAGE, max_size=8))
+def test_any_link_gives_a_config_and_every_value_is_used_or_named(params):
+    config, notes = from_query(RaceConfig, params)
+    for f in fields(RaceConfig):
+        key = f.metadata["url"]
+        if key not in params:
+            continue
+        named = any(f"The link's {key}=" in note for note in notes)
+        try:
+            wanted = meaning(params[key], f)
+        except (KeyError, ValueError):
+            assert named, (key, params[key], notes)  # a value that says nothing valid gets a note
+            continue
+        assert named or getattr(config, f.name) == wanted, (key, params[key])
+    assert config.racers  # someone always races
+    assert within_budget(config).step_count <= 5000
