@@ -55,14 +55,15 @@ st.latex(
     r"\sum_{i\,\in\,\text{batch}} e_i"
 )
 if full:
-    plan = f"This run: **all {n} houses** in each step, so one step per epoch, {config.epochs} epochs = {last} steps."
+    plan = f"This run: **all {n} houses** in each step, one step per epoch: {config.epochs} epochs, as many steps."
 else:
     rest = n - size * (per_epoch - 1)
     tail = f" (the last one {rest})" if rest != size else ""
     order = "freshly shuffled every epoch" if config.shuffle else "in the file's order"
     plan = (
         f"This run: batches of **{size}** house{'s' if size > 1 else ''}{tail}, {order}: {per_epoch:,} steps per "
-        f"epoch, {config.epochs} epoch{'s' if config.epochs > 1 else ''} = {last:,} steps."
+        f"epoch, {config.epochs} epoch{'s' if config.epochs > 1 else ''} = {per_epoch * config.epochs:,} steps"
+        + (f", of which it takes {last:,} before it stops." if run.diverged_at else ".")
     )
 st.markdown(
     f"{plan} **Next step** takes one batch; the sentence under the buttons says which epoch and which batch of "

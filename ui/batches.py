@@ -243,13 +243,17 @@ def race_chart(
     return echarts.framed(spec)
 
 
-def ahead(a: float, b: float) -> int:
-    """1 if a (a loss) is lower than b by more than rounding, -1 if higher, 0 if about equal."""
-    if not math.isfinite(a) and not math.isfinite(b):
-        return 0
-    if abs(a - b) <= 1e-9 * max(abs(a), abs(b)):
-        return 0
-    return 1 if a < b else -1
+def who_leads(batch_loss: float, full_loss: float) -> str:
+    """Which run's loss is lower, in words: the mini-batches, the full batch, neither, or both blew up."""
+    if not math.isfinite(batch_loss) and not math.isfinite(full_loss):
+        return "both have blown up"
+    if (
+        math.isfinite(batch_loss)
+        and math.isfinite(full_loss)
+        and abs(batch_loss - full_loss) <= 1e-9 * max(abs(batch_loss), abs(full_loss))
+    ):
+        return "they are level"
+    return "the mini-batches are ahead" if batch_loss < full_loss else "the full batch is ahead"
 
 
 def race_words(r: Race, n: int, size: int, best: float) -> str:
@@ -263,20 +267,19 @@ def race_words(r: Race, n: int, size: int, best: float) -> str:
     )
     if r.full_steps == 0:
         same_rows += (
-            f"could not take a single step yet (one step needs all {n:,}): the mini-batches are ahead, "
-            f"MSE {num(r.batch_loss)} against the start's {num(r.same_rows_loss)}."
+            f"could not take a single step yet (one step needs all {n:,}), so it is still at the start's MSE "
+            f"{num(r.same_rows_loss)}; the mini-batches reached {num(r.batch_loss)}: "
         )
     else:
-        lead = {1: "the mini-batches are ahead", -1: "the full batch is ahead", 0: "they are level"}
         same_rows += (
             f"took {r.full_steps:,} step{plural}, to MSE {num(r.same_rows_loss)}; the mini-batches reached "
-            f"{num(r.batch_loss)}: {lead[ahead(r.batch_loss, r.same_rows_loss)]}."
+            f"{num(r.batch_loss)}: "
         )
-    lead = {1: "the mini-batches are ahead", -1: "the full batch is ahead", 0: "they are level"}
+    same_rows += who_leads(r.batch_loss, r.same_rows_loss) + "."
     same_steps = (
         f"**Same number of steps:** {r.steps:,} full-batch steps reach MSE {num(r.same_steps_loss)} (looking at "
         f"{r.steps * n:,} houses, {num(n / size, 3)} times as many); the mini-batches' {num(r.batch_loss)}: "
-        f"{lead[ahead(r.batch_loss, r.same_steps_loss)]}."
+        f"{who_leads(r.batch_loss, r.same_steps_loss)}."
     )
     return f"{same_rows}  \n{same_steps}  \nThe lowest possible MSE is {num(best)}."
 
@@ -305,6 +308,12 @@ def gradient_words(batch: tuple[float, ...], whole: np.ndarray, b: int, n: int) 
 GRID = 101  # points along each axis of the contour map
 
 
+def magnification(most: float) -> float:
+    """The largest of 1, 2, 5, 10, 20, 50, ... that is at most `most` (at least 1)."""
+    power = 10.0 ** math.floor(math.log10(most))
+    return max(1.0, max(m * power for m in (1, 2, 5) if m * power <= most))
+
+
 def contour(both: Runs, k: int, record: StepRecord | None, size: int, n: int):
     """The loss over (slope, intercept) with the paths so far and, at step k, the batch's step beside the
     step the whole data's gradient would take. Returns (plotly figure, caption)."""
@@ -322,12 +331,10 @@ def contour(both: Runs, k: int, record: StepRecord | None, size: int, n: int):
     paths = [Path(f"batches of {size}", *map(tuple, both.path[every].T), color=ORANGE)]
     if size < n:
         steps = thinned(min(k + 1, len(both.full_path)))
-        paths.append(
-            Path(f"full batch, same {k:,} steps", *map(tuple, both.full_path[steps].T), BLUE, "dash", "square")
-        )
+        paths.append(Path("full batch, same steps", *map(tuple, both.full_path[steps].T), BLUE, "dash", "square"))
         paths.append(
             Path(
-                f"full batch, same houses looked at ({j} step{'s' if j != 1 else ''})",
+                "full batch, same houses",
                 *map(tuple, both.full_path[: j + 1].T),
                 GREEN,
                 "dot",
@@ -340,13 +347,13 @@ def contour(both: Runs, k: int, record: StepRecord | None, size: int, n: int):
         true = -lr * fit.whole_gradient(record.current)  # (2,) the step the whole data's gradient would take
         longest = max(float(np.hypot(*step)), float(np.hypot(*true)))
         scale = 1.0
-        if math.isfinite(longest) and 0 < longest < 0.025 * (x1 - x0):  # too short to see: magnify both alike
-            scale = 10.0 ** math.floor(math.log10(0.25 * (x1 - x0) / longest))  # longest * scale <= a quarter
-            note = f" Both arrows are drawn {num(scale)} times longer than the steps, which are too short to see."
+        if math.isfinite(longest) and 0 < longest < 0.1 * (x1 - x0):  # too short to see: magnify both alike
+            scale = magnification(0.25 * (x1 - x0) / longest)  # the longer arrow: a tenth to a quarter of the map
+            note = f" Both arrows are drawn {num(scale)} times as long as the steps, which are too short to see."
         x, y = record.current
         arrows = [
             Arrow("the batch's step", x, y, *(scale * step), VERMILLION),
-            Arrow(f"the step all {n} houses would take", x, y, *(scale * true), PURPLE, "dash"),
+            Arrow("all houses' step", x, y, *(scale * true), PURPLE, "dash"),
         ]
     figure = contour_figure(
         slopes,
@@ -357,10 +364,24 @@ def contour(both: Runs, k: int, record: StepRecord | None, size: int, n: int):
         z_title="MSE",
         paths=paths,
         arrows=arrows,
+        height=500,
     )
-    figure.layout.legend.y = -0.2  # below the slope axis's title, not over it
+    # Equal units on both axes, so the angle between the two arrows on screen is the angle between the
+    # gradients; the MSE written on the contour lines instead of a colour bar, which leaves the map room in a
+    # column at 1024 px; the legend below the slope's title.
+    figure.update_layout(
+        xaxis_constrain="domain",
+        yaxis=dict(scaleanchor="x", scaleratio=1, constrain="domain"),
+        legend=dict(y=-0.2, traceorder="normal"),  # "normal": entries side by side, not a row per group
+    )
+    figure.update_traces(
+        showscale=False,
+        contours=dict(showlabels=True, labelfont=dict(size=10, color="white")),
+        selector=dict(type="contour"),
+    )
     caption = (
-        "Chart: the MSE of every line as a map over (slope, intercept), dark where it is low, with the paths so far "
+        "Chart: the MSE of every line as a map over (slope, intercept), dark where it is low, its value written on "
+        "the contour lines, with the paths so far "
         f"(each run's latest place drawn larger): the batches' ({size} houses a step, solid)"
         + (
             f", the full batch's over the same {k:,} steps (dashed, squares) and over the same houses looked at, "
