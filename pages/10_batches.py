@@ -190,13 +190,8 @@ def show_step(k: int) -> None:
         )
     else:
         st.markdown(batches.race_words(race, n, size, fit.best_loss))
-        st.info(
-            "On the same work, the cheap, noisy steps get further: many rough steps beat a few exact ones. Per step, "
-            "the full batch is better, since it follows the true downhill direction, but each of its steps costs "
-            f"{num(n / size, 3)} mini-batch steps. Near the bottom the batches keep jostling the line, which is "
-            "why long runs lower the learning rate as they go (page 3's schedules).",
-            icon=":material/balance:",
-        )
+        if race.steps:
+            st.info(batches.lesson_words(race, n, size), icon=":material/balance:")
 
     st.subheader("The ledger")
     st.markdown(

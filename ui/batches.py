@@ -284,6 +284,23 @@ def race_words(r: Race, n: int, size: int, best: float) -> str:
     return f"{same_rows}  \n{same_steps}  \nThe lowest possible MSE is {num(best)}."
 
 
+def lesson_words(r: Race, n: int, size: int) -> str:
+    """What the race shows so far, in two sentences: which count each run wins on, and why."""
+    cost = (
+        f"Per step the full batch is better, since it follows the true downhill direction, but each of its steps "
+        f"looks at as many houses as {num(n / size, 3)} mini-batch steps."
+    )
+    if not math.isfinite(r.batch_loss):
+        return "The mini-batch steps blew up: a learning rate this large overshoots on every batch. " + cost
+    if r.batch_loss < r.same_rows_loss:
+        return "On the same work the cheap, noisy steps get further: many rough steps beat a few exact ones. " + cost
+    return (
+        "Here the full batch has caught up on the same work: near the bottom the batches keep jostling the line "
+        "above the lowest MSE, each batch pulling its own way, while the exact steps settle. Smaller learning "
+        "rates as the run goes on (page 3's schedules) or larger batches quiet the jostling. " + cost
+    )
+
+
 def gradient_words(batch: tuple[float, ...], whole: np.ndarray, b: int, n: int) -> str:
     """The batch's gradient beside the whole data's: the two pairs of numbers, and the angle between them."""
     text = (
