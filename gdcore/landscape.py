@@ -71,6 +71,9 @@ def fog(slopes: np.ndarray, intercepts: np.ndarray, visited: np.ndarray, radius:
     Distances are measured in fractions of the grid's width and height, so each cleared patch is
     round on screen. Returns a bool mask of shape (len(intercepts), len(slopes)), like loss_grid.
     """
-    sx = (slopes[None, :, None] - visited[:, 0]) / np.ptp(slopes)  # (1, k_s, v)
-    sy = (intercepts[:, None, None] - visited[:, 1]) / np.ptp(intercepts)  # (m, 1, v)
-    return ((sx * sx + sy * sy) > radius * radius).all(axis=2)  # (m, k_s): outside every patch
+    hidden = np.ones((len(intercepts), len(slopes)), dtype=bool)
+    for slope, intercept in visited:  # each measured point clears a round patch around it
+        across = ((slopes - slope) / np.ptp(slopes)) ** 2  # (len(slopes),)
+        up = ((intercepts - intercept) / np.ptp(intercepts)) ** 2  # (len(intercepts),)
+        hidden &= up[:, None] + across[None, :] > radius * radius
+    return hidden

@@ -145,7 +145,7 @@ def show_epoch(k: int) -> None:
             if k
             else "The large orange circle is the ball at the start,"
         )
-        + (" the bottom hidden with the rest." if fog else f" the white ✚ the bottom at slope {num(bottom[0])}, ")
+        + (" the bottom hidden with the rest. " if fog else f" the white ✚ the bottom at slope {num(bottom[0])}, ")
         + ("" if fog else f"intercept {num(bottom[1])}. ")
         + f"{arrow}{fogged}"
     )
