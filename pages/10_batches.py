@@ -86,6 +86,16 @@ def show_step(k: int) -> None:
     """Everything that depends on how many steps have been taken (k = 0: the starting point)."""
     record = run.records[k - 1] if k else None
     params = tuple(both.path[k])
+    if per_epoch > 1:  # with many steps per epoch, a way to go an epoch at a time
+        end = next((e for e in run.ends if e > k), None)  # the last step of this epoch, or of the next
+        st.button(
+            f"Skip to the end of epoch {run.records[end - 1].epoch} (step {end:,})" if end else "No epochs left",
+            key=batches.SKIP,
+            on_click=batches.go_to_step,
+            args=(end,),
+            disabled=end is None,
+            icon=":material/skip_next:",
+        )
     with st.container():  # the words take a varying number of elements; the charts below keep their place
         if record is None:
             st.markdown(

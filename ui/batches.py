@@ -26,6 +26,7 @@ from ui.fmt import num
 PAGE = "batches"
 STEP = "batches:step"  # the session key of the step shown; the link's key is "step"
 PICK = "batches:pick"  # the quick picks above the batch size
+SKIP = "batches:skip"  # the button that skips to the end of the epoch
 OFFERED = ("lr", "epochs", "batch", "shuffle", "seed")  # the link keys of the settings this page offers
 CHART_POINTS = 1500  # a line on a chart draws at most about this many points (every m-th step of a long run)
 
@@ -72,6 +73,12 @@ def pick_batch(rows: int) -> None:
     if picked is not None:
         st.session_state["batch"] = rows if picked == "all" else int(picked)
     st.session_state[PICK] = None
+
+
+def go_to_step(step: int | None) -> None:
+    """Show step `step` (the stepper sends it to the browser on the next run)."""
+    if step is not None:
+        st.session_state[STEP] = step
 
 
 def note_fixed_settings(base: BatchConfig) -> None:

@@ -132,6 +132,19 @@ def test_step_40_shows_its_batch_the_two_gradients_and_the_race() -> None:
     assert "the mini-batches are ahead" in text and "the full batch is ahead" in text
 
 
+def test_skip_goes_to_the_end_of_the_epoch_then_the_next() -> None:
+    at = choose_epoch(open_batches(), 3, key=STEP)
+    assert at.button(key="batches:skip").label == "Skip to the end of epoch 1 (step 35)"
+    at.button(key="batches:skip").click().run()
+    assert at.session_state[STEP] == 35
+    assert "**Step 35 of 175: epoch 1 of 5, batch 35 of 35** (2 houses)" in assert_healthy(at)
+    assert len(batch_table(at)) == 3  # the epoch's last batch holds the 546 - 34 * 16 = 2 houses left, and the sum
+    at.button(key="batches:skip").click().run()
+    assert at.session_state[STEP] == 70
+    jump_to_end(at, key=STEP)
+    assert at.button(key="batches:skip").disabled
+
+
 def test_a_copied_link_shows_the_same_step() -> None:
     at = choose_epoch(open_batches(batch="7", lr="0.02", seed="3"), 12, key=STEP)
     assert_healthy(at)
