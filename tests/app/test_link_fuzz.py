@@ -2,9 +2,9 @@
 
 A property-based test (hypothesis) draws query strings from each page's own link keys, with values
 that are valid, out of range, the wrong type, huge, empty, unicode or thousands of characters long,
-plus keys that are no setting at all. An AppTest run costs about half a second, so each page gets 16
-links per suite run (the suite must stay under five minutes); tests/gdcore/test_links.py throws
-thousands at the parsing alone.
+plus keys that are no setting at all. An AppTest run costs about half a second, so each of the ten
+pages gets 10 links per suite run (the suite must stay under five minutes); tests/gdcore/test_links.py
+throws thousands at the parsing alone.
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ from streamlit.testing.v1 import AppTest
 
 from gdcore import DescentConfig, GuessConfig, NetworkConfig, SlopeConfig, from_query
 from gdcore.chain import ChainConfig
+from gdcore.curve import CurveConfig
+from gdcore.minibatch import BatchConfig
+from gdcore.race import RaceConfig
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 NAN_OR_INF = re.compile(r"(?<![A-Za-z])(nan|[-+−]?inf(inity)?)(?![A-Za-z])", re.IGNORECASE)
@@ -31,6 +34,10 @@ PAGES = {
     "check": ("pages/4_check.py", DescentConfig, ()),
     "network": ("pages/5_network.py", NetworkConfig, ("epoch", "param", "restarts")),
     "gradients": ("pages/6_gradients.py", ChainConfig, ()),
+    "ball": ("pages/7_ball.py", CurveConfig, ("step",)),
+    "landscape": ("pages/8_landscape.py", DescentConfig, ("epoch", "fog", "surface")),
+    "optimizers": ("pages/9_optimizers.py", RaceConfig, ("epoch",)),
+    "batches": ("pages/10_batches.py", BatchConfig, ("step",)),
 }
 VALUES = st.one_of(
     st.sampled_from(["0", "1", "2", "-1", "0.5", "1e-9", "1e6", "1e309", "nan", "inf", "-0", "", " ", "yes", "no"]),
@@ -62,14 +69,14 @@ def screen_text(at: AppTest) -> str:
 
 def used_as_default(cls, key: str, raw: str) -> bool:
     """The value parses to what the page shows anyway, so it needs no note and no place in the link."""
-    if key == "epoch":
+    if key in ("epoch", "step"):
         return raw.strip() == "0" or raw == "-0"
     config, notes = from_query(cls, {key: raw})
     return not notes and config == cls()
 
 
 @pytest.mark.parametrize("page", PAGES)
-@settings(max_examples=16, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_no_link_raises_and_every_value_is_used_or_named(page: str, data) -> None:
     script, cls, _ = PAGES[page]
