@@ -86,6 +86,7 @@ def show_step(k: int) -> None:
     """Everything that depends on how many steps have been taken (k = 0: the starting point)."""
     record = run.records[k - 1] if k else None
     params = tuple(both.path[k])
+    taken = f"{k:,} step{'' if k == 1 else 's'}"
     if per_epoch > 1:  # with many steps per epoch, a way to go an epoch at a time
         end = next((e for e in run.ends if e > k), None)  # the last step of this epoch, or of the next
         st.button(
@@ -122,13 +123,13 @@ def show_step(k: int) -> None:
         rows = batches.rows_of(record) if record is not None and not full else None
         caption = (
             f"Chart: all {n} houses as dots (price against bedrooms), the starting line (dotted), the line after "
-            f"{k:,} steps, {equation(*now_line)}, and the best line (dashed), {equation(*best_line)}."
+            f"{taken}, {equation(*now_line)}, and the best line (dashed), {equation(*best_line)}."
             + (f" The {len(rows)} houses of step {k}'s batch are marked ◆." if rows is not None else "")
         )
         spec = echarts.houses(
             houses.x,
             houses.y,
-            {"start": fit.in_data_units(run.start), f"after {k:,} steps": now_line, "best possible": best_line},
+            {"start": fit.in_data_units(run.start), f"after {taken}": now_line, "best possible": best_line},
             x_title="bedrooms",
             y_title="price (dollars)",
             batch=rows,
@@ -188,7 +189,7 @@ def show_step(k: int) -> None:
             full_name=names[1],
         )
         caption = (
-            f"Chart: the same distance against the steps taken: {k:,} steps each, a full-batch step looking at all "
+            f"Chart: the same distance against the steps taken: {taken} each, a full-batch step looking at all "
             f"{n} houses and a mini-batch step at {size}."
         )
         echarts.draw(spec, caption, key="race_steps")

@@ -45,7 +45,7 @@ class Runs:
     full_gaps: np.ndarray
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=6)  # a run of batches of 1 to the budget holds ~32 MB
 def runs(config: BatchConfig) -> Runs:
     """Both runs of `config`. Kept as they are, not copied on each click (st.cache_data would unpickle
     tens of thousands of step records every time); nothing changes them."""
@@ -406,10 +406,10 @@ def contour(both: Runs, k: int, record: StepRecord | None, size: int, n: int):
     caption = (
         "Chart: the MSE of every line as a map over (slope, intercept), dark where it is low, its value written on "
         "the contour lines, with the paths so far "
-        f"(each run's latest place drawn larger): the batches' ({size} houses a step, solid)"
+        f"(each run's latest place drawn larger): the batches' ({size} house{'' if size == 1 else 's'} a step, solid)"
         + (
-            f", the full batch's over the same {k:,} steps (dashed, squares) and over the same houses looked at, "
-            f"{j} step{'s' if j != 1 else ''} (dotted, diamonds)"
+            f", the full batch's over the same {k:,} step{'' if k == 1 else 's'} (dashed, squares) and over the same "
+            f"houses looked at, {j} step{'s' if j != 1 else ''} (dotted, diamonds)"
             if size < n
             else ""
         )
