@@ -67,7 +67,9 @@ else:
     )
 st.markdown(
     f"{plan} **Next step** takes one batch; the sentence under the buttons says which epoch and which batch of "
-    f"it you are on." + (f" Play moves {stride} steps a frame." if stride > 1 else "")
+    "it you are on."
+    + (" **Skip to the end of the epoch** goes an epoch at a time." if per_epoch > 1 else "")
+    + (f" Play moves {stride} steps a frame." if stride > 1 else "")
 )
 if run.diverged_at is not None:
     st.error(
