@@ -149,21 +149,15 @@ def show_epoch(k: int) -> None:
         + ("" if fog else f"intercept {num(bottom[1])}. ")
         + f"{arrow}{fogged}"
     )
-    if surface:
-        flat, tall = st.columns(2)
-        with flat:
-            st.plotly_chart(figure, width="stretch", key="landscape_map")
-            st.caption(caption)
-        with tall:
-            st.plotly_chart(maps.surface(land, fit, k, fog, names), width="stretch", key="landscape_surface")
-            st.caption(
-                f"Chart: the same {loss_name} as a 3D surface (drag to turn it), height = loss, with the walk drawn "
-                "at its loss after each epoch; the large marker is the ball now."
-                + (" Fogged parts are left out." if fog else "")
-            )
-    else:
-        st.plotly_chart(figure, width="stretch", key="landscape_map")
-        st.caption(caption)
+    st.plotly_chart(figure, width="stretch", key="landscape_map")
+    st.caption(caption)
+    if surface:  # below the map, full width: a 3D scene in half a column is too narrow to see
+        st.plotly_chart(maps.surface(land, fit, k, fog, names), width="stretch", key="landscape_surface")
+        st.caption(
+            f"Chart: the same {loss_name} as a 3D surface (drag to turn it), height = loss, with the walk drawn "
+            "at its loss after each epoch; the large marker is the ball now."
+            + (" Fogged parts are left out." if fog else "")
+        )
 
 
 stepper.stepper("epoch", last, show)

@@ -217,6 +217,7 @@ def surface(land: Landscape, fit: Fit, k: int, fog: bool, titles: dict[str, str]
         paths=((path, tuple(land.losses[upto])),),
     )
     fig.layout.scene.aspectmode = "cube"  # the whole box in view, whatever the units of the three axes
+    fig.layout.scene.camera.eye = dict(x=1.9, y=-1.9, z=1.3)  # far enough back for a narrow column or a phone
     return fig
 
 
@@ -247,14 +248,15 @@ def scaling_twins(config: DescentConfig, start: tuple[float, float], x, y) -> tu
 
     def twin(scale: str, bowl: line.Bowl, here: tuple[float, float]) -> Twin:
         low, high = landscape.curvatures(bowl, config.loss)
-        rate = SHARE * 2.0 / high
+        stable = line.max_stable_lr(bowl, config.loss)  # 2 / high
+        rate = SHARE * stable
         try:
             run = replace(
                 plain, scale=scale, learning_rate=rate, start="typed", init_slope=here[0], init_intercept=here[1]
             )
         except ValueError:  # the rate is below the app's smallest, 1e-9 (say, lot sizes in square feet on SSE)
             run = None
-        return Twin(run, rate, 2.0 / high, high / low)
+        return Twin(run, rate, stable, high / low)
 
     raw = twin("none", line.bowl(x, y), start)
     standardized = twin("standardize", line.bowl((x - x_mean) / x_std, (y - y_mean) / y_std), scaled)

@@ -64,7 +64,6 @@ def read(pattern: str, text: str) -> list[float]:
         {"scale": "none", "lr": "0.2", "epoch": "3"},  # raw data at a rate that blows up
         {"lr": "5", "epoch": "40"},
         {"fog": "yes", "surface": "yes", "epoch": "12"},
-        {"fog": "no", "surface": "no"},
         {"x": "lotsize", "loss": "sse", "scale": "none"},  # a valley too narrow for the app's smallest rate
         {"start": "typed", "slope0": "1e12", "intercept0": "-1e12"},
         {"opt": "adam", "batch": "16", "epoch": "5"},
