@@ -189,7 +189,7 @@ for column, twin, raw in ((columns[0], raw_twin, True), (columns[1], scaled_twin
             )
             continue
         twin_fit = cached.fit(twin.config)
-        figure, twin_land = maps.twin_contour(twin_fit, titles(not raw), raw)
+        figure, twin_land = maps.twin_contour(twin_fit, titles(not raw), raw, side)
         done = maps.within(twin_land, twin_fit)
         st.plotly_chart(figure, width="stretch", key=f"twin_{'raw' if raw else 'scaled'}")
         took = (

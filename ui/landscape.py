@@ -287,16 +287,16 @@ def short(value: float) -> str:
 def round_as_it_is(fig: go.Figure) -> go.Figure:
     """One unit across is as long as one unit up, so a round bowl is drawn round (standardized maps)."""
     fig.layout.yaxis.scaleanchor = "x"
-    fig.layout.yaxis.constrain = "domain"
+    fig.layout.xaxis.constrain = fig.layout.yaxis.constrain = "domain"  # shrink the plot, never widen the ranges
     return fig
 
 
-def twin_contour(fit: Fit, titles: dict[str, str], raw: bool) -> tuple[go.Figure, Landscape]:
+def twin_contour(fit: Fit, titles: dict[str, str], raw: bool, name: str) -> tuple[go.Figure, Landscape]:
     """One side of the feature-scaling comparison: its map, its whole path, the bottom."""
     land = landscape_of(fit, cells=61)
     last = land.shown - 1
     path = contours.Path(
-        "raw: bedrooms and dollars" if raw else "standardized",
+        name,
         tuple(land.points[: last + 1, 0]),
         tuple(land.points[: last + 1, 1]),
         color=VERMILLION if raw else BLUE,
