@@ -132,6 +132,7 @@ def show_epoch(k: int) -> None:
     fogged = (
         f" Fog: only the patches around the {min(k, land.shown - 1) + 1} points measured so far are shown; the rest is "
         "grey, unknown to the descent."
+        + ("" if len(run.records) == run.epochs else " One point per epoch: the steps within an epoch are not drawn.")
         if fog
         else ""
     )
