@@ -92,8 +92,6 @@ def show_step(k: int) -> None:
             log=where.log,
             height=480,
         )
-        # The legend above the map: below it, wrapped onto four lines on a phone, it covered the x axis's title.
-        figure.layout.legend = dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0)
         st.plotly_chart(figure, key="race_contour", config={"displayModeBar": False})
         out = [page.NAMES[n] for n, run in runs.items() if not inside(run, k)]
         st.caption(

@@ -16,7 +16,6 @@ import plotly.graph_objects as go
 from ui.charts import ORANGE, VERMILLION, layout
 from ui.fmt import num
 
-FOG = "#d9dde3"  # the colour of cells hidden by the fog
 TINY = 1e-12  # keeps log10 away from 0 at the minimum
 DECADES = 6  # a log-scaled map shows the top six powers of ten; anything lower shares the darkest colour
 SCALE = "Viridis"  # light for high, dark for low would read as depth; Viridis is safe for colour-blind readers
@@ -126,8 +125,16 @@ def shown_levels(z: np.ndarray, log: bool) -> tuple[np.ndarray, dict]:
     bottom = max(np.nanmin(np.where(np.isfinite(shown), shown, np.nan)), top - DECADES)
     shown = np.maximum(shown, bottom)  # NaN stays NaN
     ticks = np.arange(np.ceil(bottom), np.floor(top) + 1)
-    text = [f"{num(low)} + {num(10.0**t)}" if low else num(10.0**t) for t in ticks]
-    return shown, dict(tickvals=ticks.tolist(), ticktext=text)
+    prefix = f"{short(low)} + " if low else ""  # "lowest + 10⁵": every digit of both made the bar wider than the map
+    return shown, dict(tickvals=ticks.tolist(), ticktext=[f"{prefix}10<sup>{int(k)}</sup>" for k in ticks])
+
+
+def short(value: float) -> str:
+    """A number in three digits for a colour bar: 0.944, or 6.27·10⁸ from 10,000 up."""
+    if abs(value) < 1e4:
+        return num(value, 3)
+    exponent = int(np.floor(np.log10(abs(value))))
+    return f"{value / 10.0**exponent:.3g}·10<sup>{exponent}</sup>"
 
 
 def contour_figure(
@@ -140,23 +147,20 @@ def contour_figure(
     z_title: str,
     paths: Sequence[Path] = (),
     arrows: Sequence[Arrow] = (),
-    fog: np.ndarray | None = None,
     log: bool = False,
     height: int = 460,
 ) -> go.Figure:
     """Filled contour of z (shape (len(ys), len(xs)): row i is ys[i]) with paths and arrows on top.
 
-    fog: a bool mask of z's shape; True cells are hidden, drawn in the fog's grey. log: colour by
-    log10 of the height above the lowest point, for surfaces that span many orders of magnitude.
-    Non-finite values are drawn blank; the view stays on the grid's range.
+    log: colour by log10 of the height above the lowest point, for surfaces that span many orders of
+    magnitude. Non-finite values are drawn blank; the view stays on the grid's range. The legend sits above
+    the map, its entries side by side: below it, wrapped on a phone, it covered the x axis's title.
     """
     xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
     z = np.asarray(z, dtype=float)  # (m, k)
     with np.errstate(invalid="ignore"):
         z = np.where(np.isfinite(z), z, np.nan)
     shown, ticks = shown_levels(z, log)
-    if fog is not None:
-        shown = np.where(fog, np.nan, shown)  # hidden cells show the plot's grey background
     fig = go.Figure()
     fig.add_contour(
         x=xs,
@@ -185,8 +189,8 @@ def contour_figure(
         height,
         xaxis=dict(range=[float(xs[0]), float(xs[-1])], showgrid=False, zeroline=False),
         yaxis=dict(range=[float(ys[0]), float(ys[-1])], showgrid=False, zeroline=False),
-        plot_bgcolor=FOG if fog is not None else "white",
-        legend=dict(orientation="h", yanchor="top", y=-0.15, xanchor="left", x=0),
+        plot_bgcolor="white",
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, traceorder="normal"),
         margin=dict(l=10, r=10, t=10, b=10),
     )
 
@@ -240,7 +244,8 @@ def surface_figure(
             xaxis=dict(title=dict(text=x_title)),
             yaxis=dict(title=dict(text=y_title)),
             zaxis=dict(title=dict(text=z_title)),
-            camera=dict(eye=dict(x=1.5, y=-1.5, z=1.0)),
+            aspectmode="cube",  # the whole box in view, whatever the units of the three axes
+            camera=dict(eye=dict(x=1.9, y=-1.9, z=1.3)),  # far enough back for a narrow column or a phone
         ),
     }
     return fig

@@ -18,8 +18,8 @@ import plotly.graph_objects as go
 from gdcore import DescentConfig, Fit, initial_line, landscape, line
 from ui import contours
 from ui.charts import BLUE, ORANGE, VERMILLION
-from ui.fmt import num
 
+FOG = "#d9dde3"  # the fog's grey
 CELLS = 81  # grid points per axis of the contour map: 6,561 losses, whatever the number of rows
 SURFACE_CELLS = 41  # the 3D surface is heavier to draw; 41 x 41 is smooth enough for a bowl
 CAP = 100.0  # a point whose loss is more than CAP times the start's height above the bottom is off the map
@@ -138,7 +138,7 @@ def contour(land: Landscape, fit: Fit, k: int, step: Step | None, fog: bool, tit
         log=land.log,
     )
     fig = fogged(fig, land, k) if fog else fig
-    fig = tidy(round_as_it_is(fig) if fit.config.scale == "standardize" else fig, land.z, land.log)
+    fig = tidy(round_as_it_is(fig) if fit.config.scale == "standardize" else fig)
     return fig if fog else bottom_marker(fig, fit.best)  # in the fog, the bottom is what nobody knows yet
 
 
@@ -152,7 +152,7 @@ def fogged(fig: go.Figure, land: Landscape, k: int) -> go.Figure:
     slopes = np.linspace(land.slopes[0], land.slopes[-1], FOG_PIXELS)
     intercepts = np.linspace(land.intercepts[0], land.intercepts[-1], FOG_PIXELS)
     hidden = fog_of(land, k, slopes, intercepts)[::-1]  # (p, p), the top row first, as a picture's rows go
-    grey = [int(contours.FOG[i : i + 2], 16) for i in (1, 3, 5)]
+    grey = [int(FOG[i : i + 2], 16) for i in (1, 3, 5)]
     rgba = np.zeros(hidden.shape + (4,), dtype=np.uint8)  # (p, p, 4): clear where measured
     rgba[hidden] = [*grey, 255]
     ds, dc = slopes[1] - slopes[0], intercepts[1] - intercepts[0]  # one pixel
@@ -216,8 +216,6 @@ def surface(land: Landscape, fit: Fit, k: int, fog: bool, titles: dict[str, str]
         z_title=titles["loss"],
         paths=((path, tuple(land.losses[upto])),),
     )
-    fig.layout.scene.aspectmode = "cube"  # the whole box in view, whatever the units of the three axes
-    fig.layout.scene.camera.eye = dict(x=1.9, y=-1.9, z=1.3)  # far enough back for a narrow column or a phone
     return fig
 
 
@@ -263,25 +261,11 @@ def scaling_twins(config: DescentConfig, start: tuple[float, float], x, y) -> tu
     return raw, standardized, moved
 
 
-def tidy(fig: go.Figure, z: np.ndarray, log: bool) -> go.Figure:
-    """Short colour-bar labels on a log map ("lowest + 10⁵", where contours writes every digit), which
-    leave the map its width on a phone; the legend below the axis title, whatever the ticks' height."""
-    bar = fig.data[0].colorbar
-    if log and bar.tickvals is not None:
-        low = float(np.nanmin(np.where(np.isfinite(z), z, np.nan)))
-        prefix = f"{short(low)} + " if low else ""
-        bar.ticktext = [f"{prefix}10<sup>{int(t)}</sup>" for t in bar.tickvals]
+def tidy(fig: go.Figure) -> go.Figure:
+    """The legend below the axis title, whatever the ticks' height."""
     fig.layout.legend.update(yref="container", y=0, yanchor="bottom")
     fig.layout.margin.b = 50
     return fig
-
-
-def short(value: float) -> str:
-    """A number in three digits for a colour bar: 0.944, or 6.27·10⁸ from 10,000 up."""
-    if abs(value) < 1e4:
-        return num(value, 3)
-    exponent = int(np.floor(np.log10(abs(value))))
-    return f"{value / 10.0**exponent:.3g}·10<sup>{exponent}</sup>"
 
 
 def round_as_it_is(fig: go.Figure) -> go.Figure:
@@ -314,7 +298,7 @@ def twin_contour(fit: Fit, titles: dict[str, str], raw: bool, name: str) -> tupl
         log=land.log,
         height=420,
     )
-    return bottom_marker(tidy(fig if raw else round_as_it_is(fig), land.z, land.log), fit.best), land
+    return bottom_marker(tidy(fig if raw else round_as_it_is(fig)), fit.best), land
 
 
 def within(land: Landscape, fit: Fit) -> int | None:

@@ -41,23 +41,23 @@ def test_a_click_on_the_curve_drops_the_ball_there_and_the_stepper_rolls_it(page
     assert page.locator('[data-testid="stNumberInput"] input').first.input_value() == f"{w:g}"
 
     for _ in range(3):
-        page.get_by_role("button", name="Next step").click()
+        page.get_by_role("button", name="Next step", exact=True).click()
     page.wait_for_url(re.compile(r"[?&]step=3(&|$)"))
     settle(page, TITLE)
     assert page.get_by_text("Step 3 of 30.").count() == 1
     assert float(query(page)["w0"][0]) == w  # stepping keeps the drop
 
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     deadline = time.monotonic() + 15
     while step_in_link(page) < 5:
         assert time.monotonic() < deadline, "Play did not roll the ball"
         time.sleep(0.1)
-    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Pause", exact=True).click()
     settle(page, TITLE)
     paused = step_in_link(page)
     assert paused >= 5 and page.get_by_text(f"Step {paused} of 30.").count() == 1
 
-    page.get_by_role("button", name="Reset").click()
+    page.get_by_role("button", name="Reset", exact=True).click()
     page.wait_for_function("() => !new URLSearchParams(window.location.search).has('step')")
     settle(page, TITLE)
     assert page.get_by_text(f"the ball sits at w = {w:g}").count() == 1

@@ -115,13 +115,11 @@ def test_direct_links_first_session_gets_the_real_menu(page, app_url: str) -> No
 def test_sidebar_navigation_through_every_page(page, app_url: str) -> None:
     page.goto(app_url)
     settle(page, PAGES[0][0])
-    for number, (title, path) in enumerate(PAGES + [PAGES[0]], start=1):
+    for title, path in PAGES + [PAGES[0]]:  # ten pages: no screenshots here, they cost 4 s (the suite's budget)
         page.locator('[data-testid="stSidebarNav"] a', has_text=title).click()
         page.wait_for_url(re.compile(re.escape(app_url + path) + r"(\?.*)?$"))
         settle(page, title)
         assert_clean(page, title)
-        if number <= len(PAGES):
-            screenshot(page, f"page-{number}-{path.strip('/') or 'guess'}")
 
 
 def test_next_epoch_fills_the_ledger_and_the_link(page, app_url: str) -> None:
@@ -259,8 +257,7 @@ def test_bad_link_value_gives_a_note(page, app_url: str) -> None:
         "/gradients?depth=30&scale=10.0&act=relu",
         "/gradients?depth=30&scale=10.0&act=sigmoid&inputs=raw",
         "/gradients?depth=25&act=relu&inputs=raw",  # the descent overflows: the page says so
-        "/ball?lr=100&steps=500&step=500",  # the ball's numbers overflow: the roll stops and says why
-        "/ball?curve=bumpy&lr=50&w0=20&opt=adam&sched=cosine&step=30",
+        "/ball?curve=bumpy&lr=100&steps=500&opt=momentum&step=500",  # the ball's numbers overflow: it stops, says why
     ],
 )
 def test_extreme_settings_show_no_exception_or_nan(page, app_url: str, path: str) -> None:
