@@ -43,7 +43,8 @@ formula = {
     "bowl": r"\text{slope}(w) = 2(w - 2)",
     "bumpy": r"\text{slope}(w) = \frac{w}{5} + \cos(2w)",
 }[config.curve]
-st.latex(curve.FORMULAS[config.curve] + r"\qquad" + formula)
+st.latex(curve.FORMULAS[config.curve])  # one equation a line, so each fits a phone
+st.latex(formula)
 if config.curve == "bumpy":
     st.markdown(
         f"This curve has {len(bottoms)} valleys. The deepest has its bottom at w = {num(deepest, 4)}; the others "
