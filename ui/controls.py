@@ -335,15 +335,7 @@ def hyper_widget(cls, url: str, base: Training, optimizer: str):
     f = field_for(cls, url)
     keep(url, getattr(base, f.name))
     if url == "eps":
-        return st.number_input(
-            f"ε (empty: {DEFAULT_EPS[optimizer]:g})",
-            min_value=float(f.metadata["low"]),
-            max_value=float(f.metadata["high"]),
-            value=None,
-            format="%g",
-            key=url,
-            help="Keeps the division by √(…) away from zero.",
-        )
+        return eps_input(f, optimizer)
     label, step, help_text = HYPER_WIDGETS[url]
     cast = int if kind_of(f) is int else float
     return st.number_input(
@@ -354,6 +346,19 @@ def hyper_widget(cls, url: str, base: Training, optimizer: str):
         format=None if cast is int else "%g",
         key=url,
         help=help_text,
+    )
+
+
+def eps_input(f, optimizer: str):
+    """ε's number box for config field f (its URL key is the widget's key); empty: the optimizer's own default."""
+    return st.number_input(
+        f"ε (empty: {DEFAULT_EPS[optimizer]:g})",
+        min_value=float(f.metadata["low"]),
+        max_value=float(f.metadata["high"]),
+        value=None,
+        format="%g",
+        key=f.metadata["url"],
+        help="Keeps the division by √(…) away from zero.",
     )
 
 

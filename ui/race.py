@@ -14,12 +14,13 @@ from gdcore import line, race
 from gdcore.config import kind_of
 from gdcore.data import DEFAULT_DATA
 from gdcore.descent import Run
-from gdcore.optimizers import DEFAULT_EPS, OPTIMIZERS
+from gdcore.optimizers import OPTIMIZERS
 from gdcore.race import KEYS, RaceConfig
 from gdcore.surfaces import SURFACES, Surface, house_surface, named_surface
 from ui import cached, echarts, state, tables
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION
 from ui.contours import Path
+from ui.controls import eps_input
 from ui.fmt import num
 
 PAGE = "race"
@@ -142,19 +143,6 @@ def number(url: str, label: str, step: float, help: str, *, fmt: str | None = "%
     )
 
 
-def eps_widget(url: str, optimizer: str):
-    f = field_for(url)
-    return st.number_input(
-        f"ε (empty: {DEFAULT_EPS[optimizer]:g})",
-        min_value=float(f.metadata["low"]),
-        max_value=float(f.metadata["high"]),
-        value=None,
-        format="%g",
-        key=url,
-        help="Keeps the division by √(…) away from zero.",
-    )
-
-
 def controls() -> RaceConfig:
     """The race's sidebar; returns its config, with None wherever a value is the surface's own default."""
     state.seed(PAGE, RaceConfig, views=("epoch",))
@@ -212,7 +200,7 @@ def racer_widgets(name: str) -> dict:
         values[f"lr_{name}"] = number(f"lr_{key}", "Learning rate", 0.01, "Its own step size, 1e-9 to 1e6.")
         for url in USES[name]:
             if url.startswith("eps"):
-                values[field_for(url).name] = eps_widget(url, name)
+                values[field_for(url).name] = eps_input(field_for(url), name)
             else:
                 label, step, help_text = HYPER["mu" if url.startswith("mu") else url]
                 values[field_for(url).name] = number(url, label, step, help_text)
