@@ -7,6 +7,7 @@ so the lessons of the learning rate, schedules, momentum and local minima can be
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -68,7 +69,8 @@ def bend(curve: str, w):
     return HILLS[curve][2](w)
 
 
-def turning_points(curve: str, low: float = LOW, high: float = HIGH) -> tuple[list[float], list[float]]:
+@functools.cache  # a curve's valleys never change: found once per process, not on every step shown
+def turning_points(curve: str, low: float = LOW, high: float = HIGH) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """The valleys' bottoms and the ridges between them in [low, high]: where the slope is 0, found by
     bisection between grid points where the slope changes sign. Returns (bottoms, ridges), each sorted."""
     w = np.linspace(low, high, 4001)  # (4001,)
@@ -80,7 +82,7 @@ def turning_points(curve: str, low: float = LOW, high: float = HIGH) -> tuple[li
             m = (a + b) / 2
             a, b = (m, b) if np.sign(slope(curve, m)) == np.sign(slope(curve, a)) else (a, m)
         (bottoms if s[i] < 0 else ridges).append(float((a + b) / 2))  # downhill then uphill: a bottom
-    return bottoms, ridges
+    return tuple(bottoms), tuple(ridges)
 
 
 def valley(curve: str, w: float) -> int | None:

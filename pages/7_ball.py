@@ -22,7 +22,7 @@ config = replace(chosen, drops=min(chosen.drops, max(1, most_steps(chosen) // ch
 run = cached.roll(config)
 last = len(run.records)
 ws = curve.path(run)  # where the ball was: the start, then after each step
-bottoms, ridges = curve.turning_points(config.curve)
+bottoms, _ = curve.turning_points(config.curve)
 deepest = curve.bottom(config.curve)
 
 st.title("7. The ball on the hill")
