@@ -7,7 +7,7 @@ import streamlit as st
 
 from ui import router
 
-st.set_page_config(page_title="Gradient descent, step by step", page_icon=":material/downhill_skiing:", layout="wide")
+st.set_page_config(page_title="Gradient descent, step by step", page_icon="⛷️", layout="wide")
 if "ui.startup" not in sys.modules:  # the process's first run: say so before the heavy imports
     loading = st.empty()
     loading.info("Loading the lesson: the first visit after a start takes a few seconds.", icon=":material/hourglass:")
