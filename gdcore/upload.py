@@ -1,0 +1,179 @@
+"""A learner's own CSV: read from the bytes of an upload, checked, and cleaned, or refused in one sentence.
+
+Every problem a file can have ends in a DataError whose message says what is wrong and what to do;
+nothing else is raised, whatever the bytes. What can be mended is mended and said: rows with an empty
+cell or a value that is not a finite number are left out (and listed), text columns are set aside.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from gdcore.data import DataError
+
+LIMIT = 5 * 2**20  # bytes: an upload larger than 5 MB is refused (a million rows of two numbers is about 20 MB)
+MOST_COLUMNS = 200  # columns read; a wider file is refused, since no lesson needs more
+HUGE = 1e150  # a value this large has a square beyond a 64-bit float (1.8e308): no loss can be computed
+LARGE = 1e12  # from here on, raw squared errors reach 1e24 and gradient steps overflow within a few epochs
+
+
+@dataclass(frozen=True, eq=False)
+class Upload:
+    """A checked upload: its numeric columns, the rows left out, and what was done, in sentences."""
+
+    name: str  # the file's name, as the learner called it
+    key: str  # "upload-" and the first 12 hex digits of the bytes' SHA-256: the same file, the same key
+    frame: pd.DataFrame  # the numeric columns, as floats, without the rows left out; index = line in the file
+    dropped: pd.DataFrame  # the rows left out, as the file has them; index = line in the file
+    notes: tuple[str, ...]  # what was set aside or left out, and why
+
+
+def key_of(data: bytes) -> str:
+    return "upload-" + hashlib.sha256(data).hexdigest()[:12]
+
+
+def decode(data: bytes, limit: int) -> str:
+    """The bytes as text, or DataError: too large, empty, binary, or not UTF-8."""
+    if len(data) > limit:
+        raise DataError(
+            f"The file is {len(data) / 2**20:.1f} MB; the limit is {limit / 2**20:g} MB. Keep the columns you need "
+            "(or fewer rows) and upload it again."
+        )
+    if not data.strip():
+        raise DataError("The file is empty: a CSV needs a header row (the column names) and rows of numbers.")
+    if b"\x00" in data:
+        raise DataError(
+            "This is not a text file (a spreadsheet or a picture, perhaps): save it as CSV and upload that."
+        )
+    try:
+        return data.decode("utf-8-sig")  # a byte-order mark, as Excel writes, is not part of the first name
+    except UnicodeDecodeError as error:
+        raise DataError(
+            f"The file is not UTF-8 text (byte {error.start + 1} cannot be read): in a spreadsheet, save it as "
+            "“CSV UTF-8”, then upload it again."
+        ) from None
+
+
+def parse(text: str) -> tuple[pd.DataFrame, str]:
+    """The CSV as a table of strings and its separator, guessed (comma, semicolon, tab), or DataError."""
+    try:
+        separator = csv.Sniffer().sniff(text[:20_000], delimiters=",;\t").delimiter
+    except csv.Error:
+        separator = ","
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, skip_blank_lines=True, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise DataError("The file has no columns: a CSV needs a header row (the column names).") from None
+    except (pd.errors.ParserError, csv.Error, ValueError) as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else "it could not be read"
+        raise DataError(f"This is not a well-formed CSV file ({first}): check its commas and quotes.") from None
+    if len(frame.columns) > MOST_COLUMNS:
+        raise DataError(f"The file has {len(frame.columns):,} columns; the app reads at most {MOST_COLUMNS}.")
+    if not frame.index.equals(pd.RangeIndex(len(frame))):  # pandas turns extra leading fields into an index
+        raise DataError("Some rows have more fields than the header has column names: check the commas.")
+    frame.columns = [str(name).strip() or f"column {i + 1}" for i, name in enumerate(frame.columns)]
+    frame.index = frame.index + 2  # the line in the file: the header is line 1 (blank lines aside)
+    if frame.empty:
+        raise DataError("The file has a header row but no rows of data under it.")
+    return frame, separator
+
+
+def numbers(column: pd.Series, separator: str = ",") -> pd.Series:
+    """The column as floats; a cell that is not a number becomes NaN. Spaces inside a number are allowed,
+    and so is a decimal comma where the separator is a semicolon, as spreadsheets in much of Europe write."""
+    cleaned = column.str.strip().str.replace(" ", "", regex=False)
+    if separator == ";":
+        cleaned = cleaned.str.replace(",", ".", regex=False)
+    return pd.to_numeric(cleaned.replace("", np.nan), errors="coerce").astype(float)
+
+
+def lines(index) -> str:
+    """Line numbers for a sentence: "4, 9 and 12", or the first ten and how many more."""
+    shown = [str(i) for i in list(index)[:10]]
+    more = len(index) - len(shown)
+    if more:
+        return ", ".join(shown) + f" and {more:,} more"
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def read_upload(data: bytes, name: str = "your file", limit: int = LIMIT) -> Upload:
+    """Check and clean an uploaded CSV; raise DataError with one sentence for each thing that cannot be used.
+
+    A column is numeric when most of its filled cells are numbers; the others hold text and are set aside.
+    A row with an empty cell, or a cell that is not a finite number, in a numeric column is left out.
+    """
+    table, separator = parse(decode(data, limit))
+    values = {column: numbers(table[column], separator) for column in table.columns}
+    filled = {column: int((table[column].str.strip() != "").sum()) for column in table.columns}
+    numeric = [c for c in table.columns if filled[c] and values[c].notna().sum() >= 0.5 * filled[c]]
+    if not numeric:
+        raise DataError(
+            f"No column of {name} holds numbers (its columns: {', '.join(map(repr, table.columns[:8]))}"
+            f"{', …' if len(table.columns) > 8 else ''}): the models need at least two numeric columns."
+        )
+    notes = []
+    text = [c for c in table.columns if c not in numeric]
+    if text:
+        notes.append(
+            f"Set aside {len(text)} column{'s' if len(text) > 1 else ''} of text: {', '.join(map(repr, text))}."
+        )
+    frame = pd.DataFrame({c: values[c] for c in numeric}, index=table.index)  # (rows, numeric columns)
+    good = np.isfinite(frame.to_numpy()).all(axis=1)  # (rows,)
+    dropped = table.loc[~good]
+    if not good.all():
+        notes.append(
+            f"Left out {len(dropped):,} of {len(table):,} rows, because each has an empty cell or a value that is not "
+            f"a finite number in a numeric column: line{'s' if len(dropped) > 1 else ''} {lines(dropped.index)}."
+        )
+    frame = frame.loc[good]
+    if len(frame) < 2:
+        raise DataError(
+            f"Only {len(frame)} row of {name} has a number in every numeric column: a line needs at least two "
+            "rows (and a lesson many more)."
+            if len(frame) == 1
+            else f"No row of {name} has a number in every numeric column: fill in the empty cells, or remove the "
+            "columns you do not need."
+        )
+    if len(numeric) < 2:
+        raise DataError(
+            f"{name} has one numeric column, {numeric[0]!r}: the models need two, an x to predict from and a y "
+            "to predict."
+        )
+    largest = frame.abs().max()  # (columns,)
+    if (largest >= HUGE).any():
+        column = largest.idxmax()
+        raise DataError(
+            f"Column {column!r} holds a value as large as {largest[column]:.3g}: its square does not fit in a "
+            "64-bit float (over 1.8e308), so no loss can be computed. Rescale the column (say, thousands instead "
+            "of units) and upload it again."
+        )
+    for column in largest.index[largest >= LARGE]:
+        notes.append(
+            f"Column {column!r} holds values as large as {largest[column]:.3g}: squared, the errors reach "
+            f"{largest[column] ** 2:.1g}, and plain gradient steps on the raw numbers overflow within a few "
+            "epochs. Standardize x and y (the default) to work in standard deviations instead."
+        )
+    return Upload(name=name, key=key_of(data), frame=frame, dropped=dropped, notes=tuple(notes))
+
+
+def problem_with_columns(frame: pd.DataFrame, x: str, y: str) -> str:
+    """What stops a line from being fitted to y against x on this frame, in one sentence, or ""."""
+    if x == y:
+        return f"x and y are the same column, {x!r}: pick a different column to predict."
+    for role, column in (("x", x), ("y", y)):
+        if column not in frame.columns:
+            return f"There is no numeric column {column!r} for {role}; the numeric columns are {list(frame.columns)}."
+        if frame[column].nunique() < 2:
+            return (
+                f"Column {column!r} holds the same value, {frame[column].iloc[0]:g}, in every row: as {role} it "
+                "cannot "
+                + ("show how y changes with it." if role == "x" else "be predicted (nor standardized).")
+                + " Pick another column."
+            )
+    return ""
