@@ -5,7 +5,7 @@ import sys
 
 import streamlit as st
 
-from ui import router
+from ui import router, uploads
 
 st.set_page_config(page_title="Gradient descent, step by step", page_icon="⛷️", layout="wide")
 if "ui.startup" not in sys.modules:  # the process's first run: say so before the heavy imports
@@ -33,6 +33,8 @@ with st.sidebar:
         "downhill on that error, one epoch at a time, with every number shown. "
         "The address bar always holds your settings: copy it to share exactly this view."
     )
+
+uploads.sidebar()  # a learner's own CSV, for the pages that can run on it
 
 # A wide equation scrolls sideways on a phone instead of being cut off at the screen's edge.
 st.html("<style>.katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 4px; }</style>")

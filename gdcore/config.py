@@ -8,11 +8,12 @@ never raises), the link itself (`to_query`), the widgets' limits and the command
 from __future__ import annotations
 
 import math
+import re
 import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
-from gdcore.data import DEFAULT_DATA, SHIPPED
+from gdcore.data import DEFAULT_DATA, SHIPPED, UPLOAD_KEY
 from gdcore.optimizers import OPTIMIZERS, Hyper
 from gdcore.schedules import SCHEDULES, rate
 
@@ -34,9 +35,11 @@ def spec(
     kind: type | None = None,
     cli: str | None = None,
     help: str = "",
+    pattern: str | None = None,
 ) -> dict:
     """Field metadata: the URL key, the range or the choices, what to call the field in a sentence,
-    its type when the default (None) does not say, its command-line option and a help text."""
+    its type when the default (None) does not say, its command-line option, a help text, and for a
+    name, the regular expression it must match whole."""
     return {
         "url": url,
         "low": low,
@@ -46,6 +49,7 @@ def spec(
         "kind": kind,
         "cli": cli,
         "help": help,
+        "pattern": pattern,
     }
 
 
@@ -71,7 +75,11 @@ def problem(f, value) -> str:
     if kind is bool:
         return "" if isinstance(value, bool) else "yes or no"
     if kind is str:
-        return "" if isinstance(value, str) and value else "a non-empty name"
+        if not (isinstance(value, str) and value):
+            return "a non-empty name"
+        if meta.get("pattern") and not re.fullmatch(meta["pattern"], value):
+            return "the name of a data set that ships with the app, or of an upload"
+        return ""
     if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
         return "a whole number"
     if kind is float and (isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)):
@@ -186,9 +194,13 @@ class Experiment(Training):
     Each model's config (DescentConfig, NetworkConfig, ChainConfig) adds its model's own settings.
     """
 
-    # The data set, by name: one of the files that ship with the app (gdcore.data.SHIPPED). The
-    # command line reads a file instead (--data).
-    data: str = field(default=DEFAULT_DATA, metadata=spec("data", choices=tuple(SHIPPED), label="data set"))
+    # The data set, by name: one of the files that ship with the app (gdcore.data.SHIPPED), or a
+    # learner's upload, named by its bytes (gdcore.upload.key_of); which uploads a link may name is
+    # the page's to say (a session sees its own). The command line reads a file instead (--data).
+    data: str = field(
+        default=DEFAULT_DATA,
+        metadata=spec("data", label="data set", kind=str, pattern="|".join([*map(re.escape, SHIPPED), UPLOAD_KEY])),
+    )
 
 
 @dataclass(frozen=True)
@@ -224,12 +236,12 @@ class DescentConfig(Experiment):
             raise ValueError(f"the x column and the y column must differ, but both are {shown(self.x)}")
 
 
-
 # The lesson's guided table of updates: five epochs at 0.05 from the line that prices every house at
 # $0, on the mean of squared errors in bedrooms and dollars. There the largest stable rate is about
 # 0.097, so 0.05 converges, but it is over half of that: the first step crosses the valley (the
 # slope's gradient changes sign), then the walk crawls along the valley's floor.
 LESSON_EXAMPLE = DescentConfig(learning_rate=0.05, epochs=5, scale="none", start="typed")
+
 
 @dataclass(frozen=True)
 class NetworkConfig(Experiment):

@@ -11,8 +11,8 @@ import pandas as pd
 
 REPO = Path(__file__).resolve().parent.parent
 # The data sets that ship with the app, by the name an experiment config (and its link) uses.
-# An upload will be named by a hash of its bytes; until then a config names one of these.
 SHIPPED = {"windsor": Path("data") / "windsor_housing.csv"}  # relative to the repository
+UPLOAD_KEY = r"upload-[0-9a-f]{12}"  # an upload's name: "upload-" and 12 hex digits of its bytes' SHA-256
 TITLES = {"windsor": "the Windsor house sales (Windsor, Ontario, 1987)"}
 DEFAULT_DATA = "windsor"
 WINDSOR = REPO / SHIPPED["windsor"]

@@ -35,6 +35,7 @@ class Upload:
 
 
 def key_of(data: bytes) -> str:
+    """The upload's name in a config and a link (gdcore.data.UPLOAD_KEY): the same bytes, the same name."""
     return "upload-" + hashlib.sha256(data).hexdigest()[:12]
 
 

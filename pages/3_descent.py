@@ -1,4 +1,4 @@
-"""Page 3: gradient descent on all 546 houses, one epoch at a time, every number shown."""
+"""Page 3: gradient descent on all 546 houses (or a learner's own rows), one epoch at a time, every number shown."""
 
 import inspect
 
@@ -9,8 +9,8 @@ from gdcore import descend, line, optimizers, schedules, to_command, verdict
 from gdcore.batches import epoch_batches
 from gdcore.config import LESSON_EXAMPLE
 from gdcore.experiment import within_budget
-from ui import cached, controls, echarts, router, state, stepper, tables, updates, verdicts
-from ui.fmt import column_name, equation, num, per_unit
+from ui import cached, controls, echarts, fmt, router, state, stepper, tables, updates, uploads, verdicts
+from ui.fmt import axis_name, equation, num, on_houses, rows_word, y_units
 
 router.ensure_router()
 
@@ -24,9 +24,12 @@ plain = config.plain(n)
 batched = 0 < config.batch_size < n
 scaled = config.scale == "standardize"
 loss_name = "SSE" if config.loss == "sse" else "MSE"
-loss_units = "standardized units²" if scaled else "dollars²"
-x_name = column_name(config.x)
-slope_units = "standardized units" if scaled else per_unit(config.x)
+houses_data = on_houses(config.data, config.y)  # the Windsor prices in dollars, or a column of an upload
+rows = rows_word(config.data)  # "houses", or an upload's "rows"
+y_word = "price" if houses_data else config.y
+loss_units = "standardized units²" if scaled else f"{y_units(config.data, config.y)}²"
+x_name = axis_name(config.data, config.x)
+slope_units = "standardized units" if scaled else fmt.slope_units(config.data, config.x, config.y)
 
 st.title("3. Gradient descent, epoch by epoch")
 state.seed_epoch("descent", last)
@@ -34,7 +37,7 @@ state.show_notes("descent")
 controls.show_budget(chosen, config, n)
 st.markdown(
     "Picture the loss as a hill in the fog: you cannot see the bottom, but you can feel which way the "
-    f"ground tilts under your feet. That tilt is the **gradient**. Each **epoch**, look at all {n} houses, "
+    f"ground tilts under your feet. That tilt is the **gradient**. Each **epoch**, look at all {n} {rows}, "
     "measure the tilt for the slope and for the intercept, and take a step the other way:"
 )
 st.latex(r"\text{new} = \text{current} - \text{learning rate} \times \text{gradient}")
@@ -42,8 +45,8 @@ st.markdown(
     "The minus sign turns uphill into downhill. The **learning rate** sets the size of the step: too small "
     "and you crawl, too big and you leap over the valley."
     + (
-        f" Here x ({x_name}) and y (price) are **standardized**, so the numbers below are in standard "
-        "deviations; page 4 turns them back into dollars."
+        f" Here x ({x_name}) and y ({y_word}) are **standardized**, so the numbers below are in standard "
+        f"deviations; page 4 turns them back into {y_units(config.data, config.y)}."
         if scaled
         else ""
     )
@@ -139,8 +142,8 @@ def show_epoch(k: int) -> None:
             if batched:
                 whole = fit.whole_gradient(latest.current)
                 st.markdown(
-                    f"This step's gradient came from its batch of {len(latest.rows)} houses (marked ◆ on the chart): "
-                    f"slope {num(latest.gradient[0])}, intercept {num(latest.gradient[1])}. On all {n} houses it would "
+                    f"This step's gradient came from its batch of {len(latest.rows)} {rows} (marked ◆ on the chart): "
+                    f"slope {num(latest.gradient[0])}, intercept {num(latest.gradient[1])}. On all {n} {rows} it would "
                     f"have been slope {num(whole[0])}, intercept {num(whole[1])}: a batch points roughly, not exactly, "
                     "downhill, and costs a fraction of the work."
                 )
@@ -153,18 +156,20 @@ def show_epoch(k: int) -> None:
     left, right = st.columns(2)
     with left:
         caption = (
-            f"Chart: all {n} houses as dots (price against {x_name}), the starting line (dotted), the line after "
-            f"{k} epochs, {equation(*now_line, x=config.x)}, and the best line (dashed), "
-            f"{equation(*best_line, x=config.x)}."
-            + (f" The {len(latest.rows)} houses of the latest step's batch are marked ◆." if batched and latest else "")
+            f"Chart: all {n} {rows} as dots ({y_word} against {x_name}), the starting line (dotted), the line after "
+            f"{k} epochs, {equation(*now_line, x=config.x, dollars=houses_data, y=y_word)}, and the best line "
+            f"(dashed), {equation(*best_line, x=config.x, dollars=houses_data, y=y_word)}."
+            + (f" The {len(latest.rows)} {rows} of the latest step's batch are marked ◆." if batched and latest else "")
         )
         spec = echarts.houses(
             houses.x,
             houses.y,
-            {"start": start_line, f"after {k} epochs": now_line, "best possible": best_line},
+            {"start": start_line, f"after {k} epoch{'' if k == 1 else 's'}": now_line, "best possible": best_line},
             x_title=x_name,
-            y_title="price (dollars)",
+            y_title=axis_name(config.data, config.y),
             batch=latest.rows if batched and latest else None,
+            money=houses_data,
+            rows=(rows_word(config.data, 1), rows),
         )
         echarts.draw(spec, caption, key="houses")
     ends = [run.after(j) for j in range(k + 1)]  # the parameters after each epoch so far
@@ -194,7 +199,7 @@ def show_epoch(k: int) -> None:
         echarts.draw(spec, caption, key="path")
     epochs = [value for value, loss in zip(range(k + 1), losses) if np.isfinite(loss)]
     caption = (
-        f"Chart: {loss_name} on all houses after each epoch, from {num(losses[0])} at the start to "
+        f"Chart: {loss_name} on all {rows} after each epoch, from {num(losses[0])} at the start to "
         f"{num(losses[-1])} after {k} epochs; the dashed line is the lowest possible, {num(fit.best_loss)}."
     )
     spec = echarts.loss_over_epochs(
@@ -255,7 +260,7 @@ with st.expander("Where the gradients come from"):
     )
     if batched:
         st.markdown(
-            "With mini-batches the sums run over the batch's houses only"
+            f"With mini-batches the sums run over the batch's {rows} only"
             + (", and n is the batch size." if over_n else ".")
         )
     st.markdown(
@@ -267,11 +272,11 @@ with st.expander("Show the code"):
     st.markdown(
         "This is the code that computed every number on this page (from `gdcore`, plain numpy). "
         "The loop is the whole algorithm: measure the tilt, step against it, write down the record. The loss "
-        "is defined house by house (`sse`, `sse_grad`). "
-        + ("Each batch's step adds up its own houses that way; the" if batched else "The")
-        + " loss on all the houses comes from `bowl`: a few sums of the data, computed once, give the bowl's "
-        "height and tilt at any line, the same numbers to the last few digits, as fast for a million houses as "
-        "for 546."
+        f"is defined {rows_word(config.data, 1)} by {rows_word(config.data, 1)} (`sse`, `sse_grad`). "
+        + (f"Each batch's step adds up its own {rows} that way; the" if batched else "The")
+        + f" loss on all the {rows} comes from `bowl`: a few sums of the data, computed once, give the bowl's "
+        f"height and tilt at any line, the same numbers to the last few digits, as fast for a million {rows} as "
+        f"for {n}."
     )
     mse = config.loss == "mse"
     functions = [line.predict, line.errors, line.sse, line.sse_grad]
@@ -284,5 +289,15 @@ with st.expander("Show the code"):
     for function in [*functions, descend]:
         st.code(inspect.getsource(function), language="python")
 with st.expander("Print this ledger for a handout"):
-    st.code(to_command(config), language="bash")
-    st.caption(f"Prints the same {last} epochs as CSV, with every number in full precision.")
+    upload = uploads.mine().get(config.data)
+    st.code(to_command(config, data=upload.name if upload else None), language="bash")
+    st.caption(
+        f"Prints the same {last} epochs as CSV, with every number in full precision."
+        + (
+            f" Run it where {upload.name} is, after removing the rows the app left out (see “Your own data”)."
+            if upload and not upload.dropped.empty
+            else f" Run it where {upload.name} is."
+            if upload
+            else ""
+        )
+    )

@@ -7,7 +7,7 @@ import streamlit as st
 from gdcore import line, why_different
 from gdcore.experiment import within_budget
 from ui import cached, controls, router, state
-from ui.fmt import column_name, difference, num, per_unit
+from ui.fmt import axis_name, difference, num, rows_word, slope_units, y_units
 
 router.ensure_router()
 
@@ -37,10 +37,15 @@ def loss(params):
         return line.loss(params, data.x, data.y, config.loss)
 
 
+units = y_units(config.data, config.y)  # dollars for the house prices, "units of weight" for an upload's weight
 rows = {
-    f"slope ({per_unit(config.x)})": [descent[0], normal[0], sklearn[0]],
-    "intercept (dollars)": [descent[1], normal[1], sklearn[1]],
-    f"{loss_name} on all {len(data.x)} houses (dollars²)": [loss(descent), loss(normal), loss(sklearn)],
+    f"slope ({slope_units(config.data, config.x, config.y)})": [descent[0], normal[0], sklearn[0]],
+    f"intercept ({units})": [descent[1], normal[1], sklearn[1]],
+    f"{loss_name} on all {len(data.x)} {rows_word(config.data)} ({units})²": [
+        loss(descent),
+        loss(normal),
+        loss(sklearn),
+    ],
 }
 table = pd.DataFrame(
     {
@@ -59,12 +64,12 @@ agrees, sentence = why_different(fit, sklearn)
 (st.success if agrees else st.warning)(sentence)
 if config.scale == "standardize":
     st.markdown(
-        "The descent ran on standardized numbers; its slope and intercept were turned back into dollars with "
-        f"slope = slope_std × std(price) ÷ std({config.x}) and intercept = mean(price) + std(price) × intercept_std "
-        f"− slope × mean({config.x})."
+        f"The descent ran on standardized numbers; its slope and intercept were turned back into {units} with "
+        f"slope = slope_std × std({config.y}) ÷ std({config.x}) and intercept = mean({config.y}) + std({config.y}) × "
+        f"intercept_std − slope × mean({config.x})."
     )
 st.caption(
     f"The normal equation: solve (AᵀA)·p = Aᵀy for p = (slope, intercept), where A has a column of "
-    f"{column_name(config.x)} and a column of 1s. A difference smaller than a billionth of the numbers themselves "
-    "is floating-point rounding, shown as ≈ 0."
+    f"{axis_name(config.data, config.x)} and a column of 1s. A difference smaller than a billionth of the numbers "
+    "themselves is floating-point rounding, shown as ≈ 0."
 )

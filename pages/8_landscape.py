@@ -8,7 +8,7 @@ from gdcore import landscape, line, verdict
 from gdcore.experiment import within_budget
 from ui import cached, controls, router, state, stepper, verdicts
 from ui import landscape as maps
-from ui.fmt import column_name, num, per_unit
+from ui.fmt import axis_name, num, rows_word, slope_units, y_units
 
 router.ensure_router()
 
@@ -22,7 +22,9 @@ last = run.epochs
 n = len(fit.x)
 scaled = config.scale == "standardize"
 loss_name = "SSE" if config.loss == "sse" else "MSE"
-x_name = column_name(config.x)
+x_name = axis_name(config.data, config.x)
+units = y_units(config.data, config.y)  # dollars for the house prices; an upload's "units of weight"
+rows = rows_word(config.data)
 
 
 def titles(standardized: bool) -> dict[str, str]:
@@ -34,9 +36,9 @@ def titles(standardized: bool) -> dict[str, str]:
             "loss": f"{loss_name} (standardized units²)",
         }
     return {
-        "slope": f"slope ({per_unit(config.x)})",
-        "intercept": "intercept (dollars)",
-        "loss": f"{loss_name} (dollars²)",
+        "slope": f"slope ({slope_units(config.data, config.x, config.y)})",
+        "intercept": f"intercept ({units})",
+        "loss": f"{loss_name} ({units})²",
     }
 
 
@@ -55,7 +57,7 @@ state.show_notes("descent")
 controls.show_budget(chosen, config, n)
 st.markdown(
     "Every straight line is one point on this map: its **slope** across, its **intercept** up. The colour is "
-    f"the line's loss on all {n} houses: dark is low, yellow is high, and the white ✚ is the bottom, the best "
+    f"the line's loss on all {n} {rows}: dark is low, yellow is high, and the white ✚ is the bottom, the best "
     "line. Page 3 walked downhill on this map one epoch at a time without ever seeing it; here is the whole "
     "hill, with the walk drawn on it. The settings are page 3's (sidebar), so a link from page 3 opens the "
     "same run here."
@@ -167,8 +169,8 @@ st.subheader("Feature scaling: a narrow valley or a round bowl")
 houses = cached.houses(config.data, config.x, config.y)
 raw_twin, scaled_twin, moved = maps.scaling_twins(config, fit.in_data_units(run.start), houses.x, houses.y)
 st.markdown(
-    f"The same start, the same line in dollars, on two maps. On the left, x and y keep their units ({x_name} and "
-    f"dollars); on the right both are **standardized** (each value minus its mean, divided by its standard "
+    f"The same start, the same line in {units}, on two maps. On the left, x and y keep their units ({x_name} and "
+    f"{units}); on the right both are **standardized** (each value minus its mean, divided by its standard "
     f"deviation). Each walk is plain gradient descent at {maps.SHARE:.0%} of its own map's largest stable "
     f"learning rate, as fast as it dares, for up to {maps.COMPARE_EPOCHS} epochs. *Done* means the loss is within "
     f"{maps.TOLERANCE:.1%} of the least possible."
@@ -181,7 +183,7 @@ st.markdown(
 columns = st.columns(2)
 for column, twin, raw in ((columns[0], raw_twin, True), (columns[1], scaled_twin, False)):
     with column:
-        side = f"raw {x_name} and dollars" if raw else "standardized"
+        side = f"raw {x_name} and {units}" if raw else "standardized"
         if twin.config is None:
             st.markdown(
                 f"**{side.capitalize()}: no run.** {maps.SHARE:.0%} of the largest stable rate here is "
@@ -230,7 +232,7 @@ with st.expander("How the map is computed"):
     st.markdown(
         "with uu = Σ(x − mean x)², and c = intercept + slope × mean(x) − mean(y), the line's error at the mean "
         "house. These few sums are computed once; after that each of the map's "
-        f"{maps.CELLS * maps.CELLS:,} lines costs a handful of multiplications, for {n} houses or for a million. "
+        f"{maps.CELLS * maps.CELLS:,} lines costs a handful of multiplications, for {n} {rows} or for a million. "
         "The same numbers as adding up every house's squared error, to about ten digits."
     )
 with st.expander("Show the code"):

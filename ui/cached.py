@@ -11,34 +11,40 @@ import streamlit as st
 import gdcore
 from gdcore import DescentConfig, NetworkConfig, chain, curve, line
 from gdcore.chain import ChainConfig, ChainFit, fit_chain
-from gdcore.data import DEFAULT_DATA, shipped
+from gdcore.data import DEFAULT_DATA, SHIPPED, shipped
+from ui import uploads
+
+
+def table(data: str) -> pd.DataFrame:
+    """The data set `data`: a shipped one (say "windsor"), every column, or this session's upload, its
+    numeric columns (ui.uploads; the page let `data` through only if this session has it)."""
+    return shipped_table(data) if data in SHIPPED else uploads.table(data)
 
 
 @st.cache_data(show_spinner=False)
-def table(data: str) -> pd.DataFrame:
-    """The shipped data set `data` (say "windsor"), every column."""
+def shipped_table(data: str) -> pd.DataFrame:
     return gdcore.read_table(shipped(data))
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=64)  # uploads come and go: keep the latest
 def houses(data: str, x: str, y: str) -> gdcore.Dataset:
     """Feature x and target y of the data set `data`."""
     return gdcore.select_xy(table(data), x, y)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=64)  # uploads come and go: keep the latest
 def house_columns(data: str, inputs: tuple[str, ...], y: str) -> tuple[np.ndarray, np.ndarray]:
     """Several input columns of the data set `data`, X (n, k), and the target y (n,), raw."""
     return gdcore.select_columns(table(data), inputs, y)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=64)  # uploads come and go: keep the latest
 def row_count(data: str) -> int:
     """How many rows (houses) the data set has."""
     return len(table(data))
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=64)  # uploads come and go: keep the latest
 def numeric_columns(data: str) -> list[str]:
     """The data set's columns that hold only numbers: the ones a model can use."""
     return gdcore.numeric_columns(table(data))

@@ -13,9 +13,10 @@ import streamlit as st
 from gdcore import DescentConfig, GuessConfig, SlopeConfig, experiment
 from gdcore.config import Training, kind_of
 from gdcore.curve import CurveConfig
+from gdcore.data import SHIPPED
 from gdcore.optimizers import DEFAULT_EPS
-from ui import cached, state
-from ui.fmt import per_unit
+from ui import cached, state, uploads
+from ui.fmt import axis_name, slope_units, y_units
 
 START_LABELS = {"random": "random (from a seed)", "typed": "typed in"}
 LOSS_LABELS = {"sse": "sum of squared errors (SSE)", "mse": "mean of squared errors (MSE = SSE ÷ n)"}
@@ -144,8 +145,67 @@ def slope_controls() -> SlopeConfig:
 
 
 def line_columns(data: str) -> dict[str, list[str]]:
-    """The columns a line's link may name on the data set `data`: any numeric x; y is the price."""
-    return {"x": [name for name in cached.numeric_columns(data) if name != "price"], "y": ["price"]}
+    """The columns a line's x and y may name on the data set `data`: on the house data, any numeric x and
+    the price as y; on an upload, any of its numeric columns for either (two different ones)."""
+    numeric = cached.numeric_columns(data)
+    if data in SHIPPED:
+        return {"x": [name for name in numeric if name != "price"], "y": ["price"]}
+    return {"x": numeric, "y": numeric}
+
+
+def _new_data() -> None:
+    """Another data set picked: x and y start on two of its columns (an upload's first and last)."""
+    data = st.session_state["data"]
+    if data in SHIPPED:
+        st.session_state["x"], st.session_state["y"] = DescentConfig().x, DescentConfig().y
+    else:
+        st.session_state["x"], st.session_state["y"] = uploads.default_columns(data)
+
+
+def _distinct(changed: str) -> None:
+    """x and y must differ: picking for one the column the other holds swaps the two."""
+    other = "y" if changed == "x" else "x"
+    if st.session_state[other] == st.session_state[changed]:
+        st.session_state[other] = getattr(st.session_state.get("config:descent", DescentConfig()), changed)
+
+
+def data_controls(base: DescentConfig) -> tuple[str, str, str]:
+    """The data set (when this session has uploads), its x and, on an upload, its y: (data, x, y)."""
+    data = base.data
+    if uploads.mine():
+        labels = {name: uploads.title(name) for name in uploads.names()}  # a plain mapping: AppTest calls it too
+        data = st.selectbox(
+            "Data",
+            list(labels),
+            format_func=labels.get,
+            key="data",
+            on_change=_new_data,
+            help="The house data, or a CSV of your own (upload it under “Your own data” below).",
+        )
+    columns = line_columns(data)
+    x = st.selectbox(
+        "x: predict from",
+        columns["x"],
+        format_func=lambda name: axis_name(data, name),
+        key="x",
+        on_change=_distinct,
+        args=("x",),
+        help="The column the line reads: new predictions move along it.",
+    )
+    y = (
+        base.y
+        if data in SHIPPED
+        else st.selectbox(
+            "y: predict",
+            columns["y"],
+            format_func=lambda name: axis_name(data, name),
+            key="y",
+            on_change=_distinct,
+            args=("y",),
+            help="The column the line predicts.",
+        )
+    )
+    return data, x, y
 
 
 def show_budget(chosen: Training, config: Training, rows: int) -> None:
@@ -168,9 +228,10 @@ def descent_controls(views: tuple[str, ...] = ()) -> DescentConfig:
 
     `views`: the link keys the page reads itself.
     """
-    base = state.seed("descent", DescentConfig, columns=line_columns, views=views)
+    base = state.seed("descent", DescentConfig, columns=line_columns, views=views, uploads=True)
     with st.sidebar:
         st.subheader("The descent")
+        data, x, y = data_controls(base)
         lr = number(
             DescentConfig,
             "lr",
@@ -205,21 +266,21 @@ def descent_controls(views: tuple[str, ...] = ()) -> DescentConfig:
             disabled=start != "random",
             help="The same seed always gives the same starting line.",
         )
-        units = "standardized units" if scale == "standardize" else per_unit(base.x)
+        units = "standardized units" if scale == "standardize" else slope_units(data, x, y)
         slope0 = number(
             DescentConfig, "slope0", f"Starting slope ({units})", step=0.1, fmt="%g", disabled=start != "typed"
         )
         intercept0 = number(
             DescentConfig,
             "intercept0",
-            f"Starting intercept ({'standardized units' if scale == 'standardize' else 'dollars'})",
+            f"Starting intercept ({'standardized units' if scale == 'standardize' else y_units(data, y)})",
             step=0.1,
             fmt="%g",
             disabled=start != "typed",
         )
-    advanced = training_controls(DescentConfig, base, cached.row_count(base.data), "descent")
+    advanced = training_controls(DescentConfig, base, cached.row_count(data), "descent")
     return DescentConfig(
-        data=base.data,
+        data=data,
         learning_rate=lr,
         epochs=epochs,
         loss=loss,
@@ -228,8 +289,8 @@ def descent_controls(views: tuple[str, ...] = ()) -> DescentConfig:
         seed=seed,
         init_slope=slope0,
         init_intercept=intercept0,
-        x=base.x,
-        y=base.y,
+        x=x,
+        y=y,
         **advanced,
     )
 

@@ -117,22 +117,29 @@ def houses(
     x_title: str,
     y_title: str,
     batch: Sequence[int] | None = None,
+    money: bool = True,
+    rows: tuple[str, str] = ("house", "houses"),
 ) -> dict:
     """Every house as a dot (whole-number x spread sideways a little so they do not hide each other),
-    the lines (start dotted, now solid, best dashed), and the houses of this step's batch as diamonds."""
+    the lines (start dotted, now solid, best dashed), and the houses of this step's batch as diamonds.
+    `money`: y is in dollars; `rows`: what one row and several are (an upload's are "row", "rows")."""
     whole = bool(np.all(x == np.round(x)))
     jitter = np.random.default_rng(0).uniform(-0.18, 0.18, size=len(x)) if whole else np.zeros(len(x))  # fixed
     spread = x + jitter
     # Keep the houses in view even when a diverging line shoots off the chart.
     y_range = {"min": min(0.0, float(y.min())), "max": round(1.08 * float(y.max())), "scale": False}
-    spec = option(x_title, y_title, money=True, yaxis=y_range)
+    if not money:  # an upload's y may be small or negative: 8% of its spread above and below
+        pad = 0.08 * float(np.ptp(y)) or 1.0
+        y_range = {"min": float(y.min()) - pad, "max": float(y.max()) + pad, "scale": False} | PADDED
+    spec = option(x_title, y_title, money=money, yaxis=y_range)
     dots = {"color": ORANGE, "opacity": 0.45}
     spec["series"].append(
-        {"type": "scatter", "name": "a house", "data": points(spread, y), "symbolSize": 5} | {"itemStyle": dots}
+        {"type": "scatter", "name": f"a {rows[0]}", "data": points(spread, y), "symbolSize": 5} | {"itemStyle": dots}
     )
+    rows_of = rows
     if batch is not None:
         rows = np.asarray(batch, dtype=int)
-        name = f"this step's batch ({len(rows)} house{'' if len(rows) == 1 else 's'})"
+        name = f"this step's batch ({len(rows)} {rows_of[0] if len(rows) == 1 else rows_of[1]})"
         spec["series"].append(marks(name, points(spread[rows], y[rows]), VERMILLION, "diamond", 9))
     pad = 0.5 if whole else 0.05 * float(np.ptp(x))
     ends = np.array([x.min() - pad, x.max() + pad])

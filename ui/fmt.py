@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from gdcore.data import SHIPPED
+
 
 def num(value: float, digits: int = 6) -> str:
     """A number with `digits` significant digits, thousands separated: 13,270.0 or 1.2e+300."""
@@ -34,11 +36,11 @@ def tex(value: float, digits: int = 6, wrap: bool = False) -> str:
     return f"({text})" if wrap and value < 0 else text
 
 
-def equation(slope: float, intercept: float, x: str = "bedrooms", dollars: bool = True) -> str:
+def equation(slope: float, intercept: float, x: str = "bedrooms", dollars: bool = True, y: str = "price") -> str:
     """price = $13,270 × bedrooms + $28,773, with the intercept's sign written as + or −."""
     show = money if dollars else num
     sign = "−" if intercept < 0 else "+"
-    return f"price = {show(slope)} × {x} {sign} {show(abs(intercept))}"
+    return f"{y} = {show(slope)} × {x} {sign} {show(abs(intercept))}"
 
 
 def difference(a: float, b: float) -> str:
@@ -67,3 +69,29 @@ def column_name(name: str) -> str:
 def per_unit(name: str) -> str:
     """'dollars per bathroom': the units of a slope of the price against this column."""
     return f"dollars per {COLUMNS.get(name, (name, f'unit of {name}'))[1]}"
+
+
+def on_houses(data: str, y: str) -> bool:
+    """The line predicts the house prices, in dollars (the shipped data), not a column of an upload."""
+    return data in SHIPPED and y == "price"
+
+
+def y_units(data: str, y: str) -> str:
+    """The units of y: dollars for the house prices; "units of weight" for an upload's column weight."""
+    return "dollars" if on_houses(data, y) else f"units of {y}"
+
+
+def slope_units(data: str, x: str, y: str) -> str:
+    """The units of a slope: 'dollars per bedroom' on the house data; 'weight per unit of height' on an upload."""
+    return per_unit(x) if on_houses(data, y) else f"{y} per unit of {x}"
+
+
+def axis_name(data: str, name: str) -> str:
+    """A column as an axis or a menu names it: 'bathrooms' for the houses' bathrms; an upload's as it is."""
+    return column_name(name) if data in SHIPPED else name
+
+
+def rows_word(data: str, count: int | None = None) -> str:
+    """What a row is: "houses" (or "house" for one) on the house data, "rows" on an upload."""
+    one = count == 1
+    return ("house" if one else "houses") if data in SHIPPED else ("row" if one else "rows")

@@ -9,6 +9,7 @@ the URL, so a copied link always reproduces what is on screen.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
 
@@ -16,16 +17,24 @@ import streamlit as st
 
 from gdcore import from_query, to_query
 from gdcore.config import shown
+from gdcore.data import DEFAULT_DATA, TITLES, UPLOAD_KEY
+from ui import uploads as ui_uploads
 
 
-def seed(page: str, cls, columns: Callable[[str], Mapping[str, Sequence[str]]] | None = None, views=()) -> object:
+def seed(
+    page: str,
+    cls,
+    columns: Callable[[str], Mapping[str, Sequence[str]]] | None = None,
+    views=(),
+    uploads: bool = False,
+) -> object:
     """Fill this page's widget keys in session state before the widgets are drawn.
 
     Returns the config the widgets start from. Notes about link values that made no sense are
     kept for the whole visit and shown by `show_notes`. `columns(data)`: the column names each column
     key (x, y, ...) may take on the data set named `data` (the link's, else the default). `views`:
     the link keys the page reads itself (the epoch shown, ...). Any other key in the link is named in
-    a note and dropped.
+    a note and dropped. `uploads`: the page can run on this session's uploads (never another's).
     """
     url_keys = tuple(f.metadata["url"] for f in fields(cls))
     stored = st.session_state.get(f"config:{page}")
@@ -33,12 +42,24 @@ def seed(page: str, cls, columns: Callable[[str], Mapping[str, Sequence[str]]] |
     if stored is not None and not new_visit:
         return stored  # the widgets hold the values; a widget drawn only for some settings is kept by controls.keep
     params = st.query_params.to_dict()
+    notes = []
+    allowed = {"data": ui_uploads.names(uploads)}  # a link may name this session's uploads, and no one else's
+    if re.fullmatch(UPLOAD_KEY, params.get("data", "")) and params["data"] not in allowed["data"]:
+        key = params.pop("data")
+        if key in ui_uploads.mine():  # this tab's own file, on a page that runs on the shipped data only
+            notes.append(f"This page runs on {TITLES[DEFAULT_DATA]} only; your file is used on pages 3, 4 and 8.")
+        else:
+            notes.append(
+                f"The link's data={key} names a file uploaded in another browser tab. An upload stays in the tab it "
+                f"was uploaded in, so this page shows {TITLES[DEFAULT_DATA]}: upload the file here to use it."
+            )
     if stored is None or any(key in params for key in url_keys):
         # The data set first: it decides which column names the rest of the link may use.
-        data = from_query(cls, {key: value for key, value in params.items() if key == "data"})[0]
-        config, notes = from_query(cls, params, columns=columns(data.data) if columns else None)
+        data = from_query(cls, {key: value for key, value in params.items() if key == "data"}, columns=allowed)[0]
+        config, more = from_query(cls, params, columns=allowed | (columns(data.data) if columns else {}))
+        notes += more
     else:  # coming back to the page: the link was cleared by the page switch, the config was kept
-        config, notes = stored, []
+        config = stored
     unknown = [key for key in params if key not in url_keys and key not in views]
     if unknown:
         listed = ", ".join(shown(key) for key in unknown[:5]) + (", …" if len(unknown) > 5 else "")

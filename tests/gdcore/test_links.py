@@ -33,8 +33,9 @@ def kind_of(f) -> type:
 def meaning(raw: str, f):
     """What a link value means for field f when it is valid; raises ValueError when it is not.
 
-    Written from the rules: a choice is itself, a switch is yes or no, a name is any non-empty text,
-    a number is int(raw) or float(raw), finite, within [low, high].
+    Written from the rules: a choice is itself, a switch is yes or no, a name is any non-empty text (a
+    data set's name is "windsor" or "upload-" and 12 hex digits), a number is int(raw) or float(raw),
+    finite, within [low, high].
     """
     meta, kind = f.metadata, kind_of(f)
     if meta["choices"]:
@@ -48,6 +49,8 @@ def meaning(raw: str, f):
     if kind is str:
         if not raw:
             raise ValueError("empty")
+        if f.name == "data" and not (raw == "windsor" or re.fullmatch(r"upload-[0-9a-f]{12}", raw)):
+            raise ValueError("not a data set's name")
         return raw
     value = int(raw) if kind is int else float(raw)
     if not math.isfinite(value) or not meta["low"] <= value <= meta["high"]:
@@ -273,6 +276,9 @@ def field_values(f):
         return st.sampled_from(meta["choices"])
     if kind is bool:
         return st.booleans()
+    if f.name == "data":  # the shipped data set, or an upload's name
+        uploads = st.text("0123456789abcdef", min_size=12, max_size=12).map("upload-".__add__)
+        return st.one_of(st.just("windsor"), uploads)
     if kind is str:
         # A link carries values of up to 200 characters; a longer column name cannot be linked at all.
         return st.one_of(st.sampled_from(COLUMNS), st.text(min_size=1, max_size=LONGEST))

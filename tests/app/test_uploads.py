@@ -1,0 +1,125 @@
+"""A learner's own CSV through the app (AppTest): uploaded or pasted in the sidebar, checked, used by pages 3, 4
+and 8, kept in its own session. The fitted line is checked against numpy's least squares on the cleaned rows,
+computed here from the CSV text, not from the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+from test_pages import NAN_OR_INF, number, screen_text
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+RNG = np.random.default_rng(7)
+HEIGHT = RNG.uniform(150, 200, 80)  # (80,) centimetres
+WEIGHT = 0.9 * HEIGHT - 90 + RNG.normal(0, 5, 80)  # (80,) kilograms
+CSV = "height,weight,name\n" + "".join(f"{h:.2f},{w:.2f},p{i}\n" for i, (h, w) in enumerate(zip(HEIGHT, WEIGHT)))
+CSV += ",61.5,gap\n170,n/a,word\n"  # two rows the app leaves out (lines 82 and 83)
+
+
+def open_page(page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page(page)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def upload(at: AppTest, data: bytes, name: str = "people.csv") -> AppTest:
+    return at.file_uploader[0].upload(name, data, "text/csv").run()
+
+
+def assert_healthy(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not NAN_OR_INF.findall(screen_text(at))
+
+
+def cleaned() -> tuple[np.ndarray, np.ndarray]:
+    """The rows with a number in both columns, as the file gives them (to two decimals)."""
+    rows = [line.split(",") for line in CSV.splitlines()[1:]]
+    kept = [(float(h), float(w)) for h, w, _ in rows if h and w and w != "n/a"]
+    return np.array(kept).T  # (2, 80)
+
+
+def test_an_upload_runs_pages_3_4_and_8_and_the_line_is_least_squares() -> None:
+    at = open_page("pages/3_descent.py")
+    upload(at, CSV.encode())
+    assert_healthy(at)
+    assert "people.csv: 80 rows, 2 numeric columns" in " ".join(s.value for s in at.success)
+    notes = " ".join(i.value for i in at.info)
+    assert "Set aside 1 column of text: 'name'" in notes and "Left out 2 of 82 rows" in notes
+    assert "lines 82 and 83" in notes
+    key = at.query_params["data"]
+    assert key.startswith("upload-") and at.query_params["x"] == "height" and at.query_params["y"] == "weight"
+    text = screen_text(at)
+    assert "look at all 80 rows" in text and "houses" not in text.split("Your own data")[0]
+    # Page 4: the descent (500 epochs, standardized) lands on the least-squares line of the cleaned rows.
+    at.switch_page("pages/4_check.py").run()
+    assert_healthy(at)
+    x, y = cleaned()
+    slope, intercept = np.polyfit(x, y, 1)
+    table = at.table[0].value
+    units = "weight per unit of height"
+    assert number(table.loc[f"slope ({units})", "normal equation"]) == pytest.approx(slope, rel=1e-8)
+    assert number(table.loc["intercept (units of weight)", "scikit-learn LinearRegression"]) == pytest.approx(
+        intercept, rel=1e-8
+    )
+    at.switch_page("pages/8_landscape.py").run()
+    assert_healthy(at)
+    assert at.query_params["data"] == key
+
+
+def test_pasted_csv_with_semicolons_and_decimal_commas() -> None:
+    at = open_page("pages/3_descent.py")
+    at.text_area(key="uploads:paste").input("a;b\n1,5;2\n2,5;4,1\n3,5;5,9\n4,5;8,2\n")
+    [b for b in at.button if b.label == "Use the pasted CSV"][0].click().run()
+    assert_healthy(at)
+    assert "the pasted CSV: 4 rows, 2 numeric columns" in " ".join(s.value for s in at.success)
+    assert at.query_params["x"] == "a" and at.query_params["y"] == "b"
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"", "The file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "not a text file"),
+        ("price,rooms\n100,é\n".encode("latin-1"), "not UTF-8 text"),
+        (b"name,town\nann,paris\nbob,rome\n", "No column of people.csv holds numbers"),
+        (b"price,rooms\n100,2\n", "Only 1 row"),
+        (b"price,rooms\n1e200,2\n3,4\n", "as large as 1e+200"),
+    ],
+)
+def test_each_problem_is_one_sentence_and_the_page_keeps_the_house_data(data: bytes, words: str) -> None:
+    at = open_page("pages/3_descent.py", lr="0.3")
+    upload(at, data)
+    assert_healthy(at)
+    (error,) = [e.value for e in at.error]
+    assert error.startswith("people.csv cannot be used: ") and words in error
+    assert "data" not in at.query_params and at.query_params["lr"] == "0.3"  # nothing lost
+    assert "look at all 546 houses" in screen_text(at)
+
+
+def test_a_link_to_another_sessions_upload_opens_on_the_house_data_with_a_note() -> None:
+    sender = open_page("pages/3_descent.py")
+    upload(sender, CSV.encode())
+    link = dict(sender.query_params)
+    receiver = open_page("pages/3_descent.py", **link)  # a new session: another browser tab
+    assert_healthy(receiver)
+    notes = " ".join(w.value for w in receiver.warning)
+    assert f"data={link['data']} names a file uploaded in another browser tab" in notes
+    assert "data" not in receiver.query_params
+    assert "look at all 546 houses" in screen_text(receiver)  # the receiver never sees the sender's rows
+    assert not [s for s in receiver.selectbox if s.label == "Data"]  # and has no upload to pick
+
+
+def test_pages_without_an_upload_picker_keep_the_house_data() -> None:
+    at = open_page("pages/3_descent.py")
+    upload(at, CSV.encode())
+    at.switch_page("pages/5_network.py")
+    at.query_params["data"] = at.query_params["data"]  # the same tab, its own upload's key in the link
+    at.run()
+    assert_healthy(at)
+    assert "This page runs on the Windsor house sales" in " ".join(w.value for w in at.warning)
+    assert "data" not in at.query_params

@@ -1,0 +1,117 @@
+"""A learner's own data: a CSV uploaded (or pasted) in the sidebar, kept in this browser session only.
+
+gdcore.upload reads and checks the bytes. The checked table lives in this session's state, and in a
+table of this process keyed by the bytes' hash (`SEEN`), where the cached runs find it; nothing is
+written to disk. A page reaches an upload only through `names()`, this session's own list, so a link
+naming a file uploaded in another browser opens on the shipped data instead, with a note.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from gdcore import DescentConfig
+from gdcore.data import SHIPPED, TITLES, DataError
+from gdcore.upload import LIMIT, Upload, read_upload
+
+SEEN: OrderedDict[str, Upload] = OrderedDict()  # every session's uploads by key, newest last
+KEEP = 64  # uploads SEEN holds; the oldest is forgotten first (its session puts it back: `restore`)
+MESSAGE = "uploads:message"  # the last upload's outcome: ("error" or "success", sentence)
+
+
+def mine() -> dict[str, Upload]:
+    """This session's uploads, by key, in the order they came."""
+    return st.session_state.setdefault("uploads", {})
+
+
+def names(uploads: bool = True) -> list[str]:
+    """The data sets a page may use in this session: the shipped ones, then (if `uploads`) this session's own."""
+    return [*SHIPPED, *(mine() if uploads else ())]
+
+
+def title(data: str) -> str:
+    """The Windsor house sales, or "your file heights.csv"."""
+    return TITLES[data] if data in SHIPPED else f"your file {mine()[data].name}" if data in mine() else data
+
+
+def default_columns(data: str) -> tuple[str, str]:
+    """An upload's first numeric column as x and its last as y: a start the learner can change."""
+    columns = list(mine()[data].frame.columns)
+    return columns[0], columns[-1]
+
+
+def table(data: str) -> pd.DataFrame:
+    """An upload's numeric columns (rows with gaps left out), by its key."""
+    return SEEN[data].frame
+
+
+def remember(upload: Upload) -> None:
+    SEEN[upload.key] = upload
+    SEEN.move_to_end(upload.key)
+    while len(SEEN) > KEEP:
+        SEEN.popitem(last=False)
+
+
+def restore() -> None:
+    """Put this session's uploads back in SEEN (another session's may have pushed them out)."""
+    for upload in mine().values():
+        if upload.key not in SEEN:
+            remember(upload)
+
+
+def take(data: bytes, name: str) -> None:
+    """Check the bytes; keep them as this session's upload and pick them for the pages, or say what is wrong."""
+    try:
+        upload = read_upload(data, name, LIMIT)
+    except DataError as error:
+        st.session_state[MESSAGE] = ("error", f"{name} cannot be used: {error}")
+        return
+    mine()[upload.key] = upload
+    remember(upload)
+    x, y = default_columns(upload.key)
+    current = st.session_state.get("config:descent") or DescentConfig()
+    st.session_state["config:descent"] = replace(current, data=upload.key, x=x, y=y)  # pages 3, 4 and 8 switch
+    st.session_state["x"], st.session_state["y"] = x, y
+    size = f"{len(upload.frame):,} rows, {len(upload.frame.columns)} numeric columns"
+    st.session_state[MESSAGE] = ("success", f"{name}: {size}. Pages 3, 4 and 8 now run on it.")
+    st.session_state["data"] = upload.key
+
+
+def _uploaded() -> None:
+    file = st.session_state.get("uploads:file")
+    if file is not None:
+        take(file.getvalue(), file.name)
+
+
+def _pasted() -> None:
+    text = st.session_state.get("uploads:paste") or ""
+    take(text.encode("utf-8"), "the pasted CSV")
+
+
+def sidebar() -> None:
+    """The sidebar's "Your own data" section: an uploader, a box to paste into, and what came of the last one."""
+    restore()
+    with st.sidebar.expander("Your own data (CSV)", icon=":material/upload_file:"):
+        st.caption(
+            f"A CSV with a header row and at least two columns of numbers, up to {LIMIT // 2**20} MB. Pages 3, 4 and 8 "
+            "can then run on it (pick it under Data). It stays in this browser tab: nobody else sees it, and "
+            "nothing is saved on the server."
+        )
+        st.file_uploader("Upload a CSV", type=["csv", "txt"], key="uploads:file", on_change=_uploaded)
+        st.text_area("…or paste one here", key="uploads:paste", height=90, placeholder="height,weight\n150,52\n…")
+        st.button("Use the pasted CSV", on_click=_pasted, icon=":material/content_paste:")
+        outcome = st.session_state.get(MESSAGE)
+        if outcome:
+            kind, sentence = outcome
+            (st.error if kind == "error" else st.success)(sentence)
+        latest = list(mine().values())[-1:] if outcome and outcome[0] == "success" else []
+        for upload in latest:
+            for note in upload.notes:
+                st.info(note, icon=":material/cleaning_services:")
+            if not upload.dropped.empty:
+                st.caption("The rows left out, as the file has them (the index is the line in the file):")
+                st.dataframe(upload.dropped.head(50), height=min(250, 38 + 35 * len(upload.dropped.head(50))))
