@@ -15,6 +15,7 @@ from gdcore.config import Training, kind_of
 from gdcore.curve import CurveConfig
 from gdcore.data import SHIPPED
 from gdcore.optimizers import DEFAULT_EPS
+from gdcore.upload import problem_with_columns
 from ui import cached, state, uploads
 from ui.fmt import axis_name, slope_units, y_units
 
@@ -205,6 +206,11 @@ def data_controls(base: DescentConfig) -> tuple[str, str, str]:
             help="The column the line predicts.",
         )
     )
+    if data not in SHIPPED:
+        problem = problem_with_columns(uploads.table(data), x, y)
+        if problem:  # say so and draw no more of the page: another pick in the sidebar mends it
+            st.error(problem, icon=":material/table_view:")
+            st.stop()
     return data, x, y
 
 

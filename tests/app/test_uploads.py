@@ -123,3 +123,15 @@ def test_pages_without_an_upload_picker_keep_the_house_data() -> None:
     assert_healthy(at)
     assert "This page runs on the Windsor house sales" in " ".join(w.value for w in at.warning)
     assert "data" not in at.query_params
+
+
+def test_a_constant_column_picked_as_y_is_named_and_another_pick_mends_it() -> None:
+    at = open_page("pages/3_descent.py")
+    upload(at, b"a,b,c\n1,5,7\n2,5,8\n3,5,10\n4,5,9\n")
+    at.selectbox(key="y").select("b").run()
+    assert not at.exception, [e.value for e in at.exception]
+    (error,) = [e.value for e in at.error]
+    assert "'b' holds the same value, 5, in every row: as y it cannot be predicted" in error
+    at.selectbox(key="y").select("c").run()
+    assert_healthy(at)
+    assert not at.error and "look at all 4 rows" in screen_text(at)
