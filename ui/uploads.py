@@ -70,6 +70,7 @@ def take(data: bytes, name: str) -> None:
     except DataError as error:
         st.session_state[MESSAGE] = ("error", f"{name} cannot be used: {error}")
         return
+    mine().pop(upload.key, None)  # the same file again: it becomes the latest
     mine()[upload.key] = upload
     remember(upload)
     x, y = default_columns(upload.key)
