@@ -16,18 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-
-def best_of(fn, repeat: int = 7, number: int = 5) -> float:
-    """The median over `repeat` rounds of the mean time of `number` calls, in seconds."""
-    rounds = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        rounds.append((time.perf_counter() - start) / number)
-    return statistics.median(rounds)
-
+from bench import best_of  # noqa: E402  (benchmarks/ is the script's own folder: bench.py sits beside it)
 
 TITLES = {"slope": "slope", "intercept": "intercept", "loss": "MSE"}
 
