@@ -8,7 +8,9 @@ import streamlit as st
 from gdcore import descend, line, optimizers, schedules, to_command, verdict
 from gdcore.batches import epoch_batches
 from gdcore.config import LESSON_EXAMPLE
+from gdcore.data import SHIPPED
 from gdcore.experiment import within_budget
+from gdcore.export import ledger_csv, numpy_script
 from ui import cached, controls, echarts, fmt, router, state, stepper, tables, updates, uploads, verdicts
 from ui.fmt import axis_name, equation, num, on_houses, rows_word, y_units
 
@@ -288,16 +290,34 @@ with st.expander("Show the code"):
     functions += [epoch_batches] if batched else []
     for function in [*functions, descend]:
         st.code(inspect.getsource(function), language="python")
-with st.expander("Print this ledger for a handout"):
+with st.expander("Take this run with you: the ledger, the command, a NumPy script"):
     upload = uploads.mine().get(config.data)
-    st.code(to_command(config, data=upload.name if upload else None), language="bash")
-    st.caption(
-        f"Prints the same {last} epochs as CSV, with every number in full precision."
-        + (
-            f" Run it where {upload.name} is, after removing the rows the app left out (see “Your own data”)."
-            if upload and not upload.dropped.empty
-            else f" Run it where {upload.name} is."
-            if upload
-            else ""
-        )
+    data_path = upload.name if upload else None  # the learner's own file, beside the command or the script
+    left, right = st.columns(2)
+    left.download_button(
+        "The ledger as CSV",
+        data=lambda: ledger_csv(run, config, n),  # built when clicked, not on every step
+        file_name="ledger.csv",
+        mime="text/csv",
+        icon=":material/table:",
+        help=f"Every step of the {last} epochs, every number in full precision.",
+        on_click="ignore",  # a download needs no rerun
     )
+    script = numpy_script(config, data_path or SHIPPED[config.data].as_posix())
+    right.download_button(
+        "reproduce.py (NumPy only)",
+        data=script,
+        file_name="reproduce.py",
+        mime="text/x-python",
+        icon=":material/code:",
+        help="A script that recomputes this ledger from the CSV, with NumPy alone: nothing of this app.",
+        on_click="ignore",
+    )
+    st.markdown(
+        f"Run the script {'beside your file' if upload else 'in this project’s folder, where the data is'}: "
+        "`python reproduce.py > ledger.csv` prints the ledger above. The project's command line prints it too:"
+    )
+    st.code(to_command(config, data=data_path), language="bash")
+    if upload and not upload.dropped.empty:
+        st.caption(f"Remove from {upload.name} the rows the app left out (see “Your own data”) before running either.")
+    st.code(script, language="python")
