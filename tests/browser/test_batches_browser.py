@@ -33,8 +33,13 @@ def batch_houses(page) -> list[str] | None:
 
 
 def assert_batch(page, step: int) -> None:
-    """The table lists the step's houses in the shuffle's order (as many as the grid has drawn: those in view)."""
-    shown = batch_houses(page)
+    """The table lists the step's houses in the shuffle's order (as many as the grid has drawn: those in view).
+    The grid draws its cells a moment after the script has finished, so wait for them (up to 10 s)."""
+    deadline = time.monotonic() + 10
+    while (shown := batch_houses(page)) is None or len(shown) < 5:
+        if time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(100)
     assert shown is not None and len(shown) >= 5
     assert shown == expected_houses(step)[: len(shown)]
 

@@ -282,9 +282,12 @@ def test_network_next_epoch_fills_the_ledger_and_the_link(page, app_url: str) ->
     assert_clean(page, title)
     assert query(page)["epoch"] == ["1"]
     # The ledger is the visible grid whose rows are the 10 parameters of epoch 1.
-    grids = page.locator('[data-testid="stDataFrame"] [role="grid"]')
-    counts = [int(grids.nth(i).get_attribute("aria-rowcount")) - 1 for i in range(grids.count())]
-    assert 10 in counts, counts
+    # The grids draw a moment after the script has finished: wait for one of 10 data rows (+ header).
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stDataFrame"] [role="grid"]')]
+                 .some(g => g.getAttribute("aria-rowcount") === "11")""",
+        timeout=10_000,
+    )
     screenshot(page, "page-5-network-after-1-epoch")
 
 
