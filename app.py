@@ -5,7 +5,7 @@ import sys
 
 import streamlit as st
 
-from ui import router, uploads
+from ui import present, router, uploads
 
 st.set_page_config(page_title="Gradient descent, step by step", page_icon="⛷️", layout="wide")
 if "ui.startup" not in sys.modules:  # the process's first run: say so before the heavy imports
@@ -34,11 +34,14 @@ with st.sidebar:
         "The address bar always holds your settings: copy it to share exactly this view."
     )
 
+present.seed()  # presenter mode, from the link on a session's first run
+present.switch()
 uploads.sidebar()  # a learner's own CSV, for the pages that can run on it
 
 # A wide equation scrolls sideways on a phone instead of being cut off at the screen's edge.
 st.html("<style>.katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 4px; }</style>")
-page = st.navigation(pages)
+page = st.navigation(pages, position="top" if present.active() else "sidebar")  # presenting: no sidebar
+present.style()
 # A new visit to a page (first run, or arriving from another page) re-seeds its widgets: see ui/state.py.
 st.session_state["_new_visit"] = st.session_state.get("_last_page") != page.url_path
 st.session_state["_last_page"] = page.url_path

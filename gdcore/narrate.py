@@ -436,3 +436,41 @@ def ball_verdict(config, run) -> Verdict:
         "steps would get it within "
         f"{tol:g}.",
     )
+
+
+OPTIMIZER_WORDS = {  # what else moved the step, for the optimizers that do more than follow the gradient
+    "momentum": "the velocity it carries from earlier steps",
+    "nesterov": "the velocity it carries from earlier steps",
+    "adagrad": "a brake from all its past squared gradients",
+    "rmsprop": "a brake from its recent squared gradients",
+    "adam": "its averages of past gradients",
+}
+
+
+def step_sentence(record, label: str, number, optimizer: str = "gd", most: int | None = None) -> str:
+    """One step in words, e.g. "Epoch 3: the slope rose from 40.1 to 47.9 because its gradient was -156
+    and we step against it." `record`: a StepRecord; `label`: "Epoch 3" or "Step 12"; `number`: how a
+    value is written (the page's format); `most`: name only the parameters that moved most (a network has 10).
+
+    Plain descent moves each parameter by -learning rate x gradient, so a negative gradient makes it rise.
+    Other optimizers move by their own update; the sentence says so instead of giving a reason it did not follow.
+    """
+    moves = [(abs(new - now), i) for i, (now, new) in enumerate(zip(record.current, record.new))]
+    chosen = sorted(i for _, i in sorted(moves, reverse=True)[:most]) if most else range(len(moves))
+    parts = []
+    for i in chosen:
+        name, now, new, g = record.names[i], record.current[i], record.new[i], record.gradient[i]
+        went = f"rose from {number(now)} to {number(new)}" if new > now else f"fell from {number(now)} to {number(new)}"
+        if new == now:
+            went = f"stayed at {number(now)}"
+        if optimizer == "gd" and new == now and g != 0:
+            parts.append(f"the {name} {went}: its gradient was {number(g)}, but the step was too small to change it")
+        elif optimizer == "gd":
+            why = "and flat ground gives no push" if g == 0 else "and we step against it"
+            parts.append(f"the {name} {went} because its gradient was {number(g)} {why}")
+        else:
+            shaped = f"{OPTIMIZER_WORDS[optimizer]} shaped the step"
+            parts.append(f"the {name} {went}: its gradient was {number(g)}, and {shaped}")
+    others = len(moves) - len(parts)
+    rest = f" ({'the other parameter' if others == 1 else f'the {others} other parameters'} moved less)"
+    return f"{label}: " + "; ".join(parts) + (rest if others else "") + "."

@@ -11,7 +11,22 @@ from gdcore.config import LESSON_EXAMPLE
 from gdcore.data import SHIPPED
 from gdcore.experiment import within_budget
 from gdcore.export import ledger_csv, numpy_script
-from ui import cached, controls, echarts, fmt, router, state, stepper, tables, updates, uploads, verdicts
+from gdcore.narrate import step_sentence
+from ui import (
+    cached,
+    controls,
+    echarts,
+    fmt,
+    predict,
+    present,
+    router,
+    state,
+    stepper,
+    tables,
+    updates,
+    uploads,
+    verdicts,
+)
 from ui.fmt import axis_name, equation, num, on_houses, rows_word, y_units
 
 router.ensure_router()
@@ -37,67 +52,73 @@ st.title("3. Gradient descent, epoch by epoch")
 state.seed_epoch("descent", last)
 state.show_notes("descent")
 controls.show_budget(chosen, config, n)
-st.markdown(
-    "Picture the loss as a hill in the fog: you cannot see the bottom, but you can feel which way the "
-    f"ground tilts under your feet. That tilt is the **gradient**. Each **epoch**, look at all {n} {rows}, "
-    "measure the tilt for the slope and for the intercept, and take a step the other way:"
-)
-st.latex(r"\text{new} = \text{current} - \text{learning rate} \times \text{gradient}")
-st.markdown(
-    "The minus sign turns uphill into downhill. The **learning rate** sets the size of the step: too small "
-    "and you crawl, too big and you leap over the valley."
-    + (
-        f" Here x ({x_name}) and y ({y_word}) are **standardized**, so the numbers below are in standard "
-        f"deviations; page 4 turns them back into {y_units(config.data, config.y)}."
-        if scaled
-        else ""
-    )
-)
-lesson = chosen == LESSON_EXAMPLE
-st.button(
-    "The lesson's example: 5 epochs at 0.05",
-    on_click=controls.use_preset,
-    args=("descent", LESSON_EXAMPLE),
-    disabled=lesson,
-    icon=":material/school:",
-    help="The lesson's table of updates: five epochs at learning rate 0.05, from the line that prices every "
-    "house at $0, on the mean of squared errors in bedrooms and dollars. Every setting in the sidebar follows.",
-)
-if lesson and run.records:
-    sse_lr = line.max_stable_lr(fit.bowl, "sse")
-    overshoot = min(line.contraction(fit.bowl, "sse", config.learning_rate))
-    flips = [r.epoch for r, s in zip(run.records, run.records[1:]) if r.gradient[0] * s.gradient[0] < 0]
-    crossing = (
-        f"Watch the slope's gradient change sign between epochs {flips[0]} and {flips[0] + 1} "
-        f"({num(run.records[flips[0] - 1].gradient[0])}, then {num(run.records[flips[0]].gradient[0])}): "
-        "the first step went past the bottom of the valley across it, and the next one comes back (the small "
-        "hook in the path on the loss curve below, and the sign in the ledger's gradient column). "
-        if flips
-        else ""
-    )
-    st.info(
-        f"**The lesson's example.** Here x and y keep their own units (bedrooms and dollars) and the loss is the "
-        f"mean of squared errors. For this loss the largest stable learning rate is {num(fit.max_stable_lr)}, so "
-        f"0.05 converges, but it is more than half of it. {crossing}After that the walk crawls along the floor "
-        f"of a long, narrow valley.\n\n"
-        f"The same 0.05 on the raw **sum** of squared errors would blow up: the sum is {n} times the mean, so "
-        f"are its gradients, and its largest stable rate is {num(sse_lr)}. Each step would land "
-        f"{num(-overshoot, 3)} times further from the bottom than the last, on the other side. Switch the loss "
-        "to SSE in the sidebar to see it.",
-        icon=":material/school:",
-    )
-advanced = controls.describe_training(config, n)
-if advanced:
-    st.info(
-        advanced + " The ledger shows every step with its update and what the optimizer remembers.",
-        icon=":material/tune:",
-    )
-outcome = verdict(fit)
 stopped = f" (the run stopped in epoch {run.diverged_at} of {config.epochs})" if run.diverged_at else ""
-where = (
-    "this run goes" if stopped else f"{'this epoch goes' if config.epochs == 1 else f'these {config.epochs} epochs go'}"
-)
-verdicts.say(outcome, lead=f"Where {where}: ")
+presenting = present.active()
+
+
+def intro() -> None:
+    """What the page is about, the lesson's preset and the verdict: above the stepper, or under it when presenting."""
+    st.markdown(
+        "Picture the loss as a hill in the fog: you cannot see the bottom, but you can feel which way the "
+        f"ground tilts under your feet. That tilt is the **gradient**. Each **epoch**, look at all {n} {rows}, "
+        "measure the tilt for the slope and for the intercept, and take a step the other way:"
+    )
+    st.latex(r"\text{new} = \text{current} - \text{learning rate} \times \text{gradient}")
+    st.markdown(
+        "The minus sign turns uphill into downhill. The **learning rate** sets the size of the step: too small "
+        "and you crawl, too big and you leap over the valley."
+        + (
+            f" Here x ({x_name}) and y ({y_word}) are **standardized**, so the numbers below are in standard "
+            f"deviations; page 4 turns them back into {y_units(config.data, config.y)}."
+            if scaled
+            else ""
+        )
+    )
+    lesson = chosen == LESSON_EXAMPLE
+    st.button(
+        "The lesson's example: 5 epochs at 0.05",
+        on_click=controls.use_preset,
+        args=("descent", LESSON_EXAMPLE),
+        disabled=lesson,
+        icon=":material/school:",
+        help="The lesson's table of updates: five epochs at learning rate 0.05, from the line that prices every "
+        "house at $0, on the mean of squared errors in bedrooms and dollars. Every setting in the sidebar follows.",
+    )
+    if lesson and run.records:
+        sse_lr = line.max_stable_lr(fit.bowl, "sse")
+        overshoot = min(line.contraction(fit.bowl, "sse", config.learning_rate))
+        flips = [r.epoch for r, s in zip(run.records, run.records[1:]) if r.gradient[0] * s.gradient[0] < 0]
+        crossing = (
+            f"Watch the slope's gradient change sign between epochs {flips[0]} and {flips[0] + 1} "
+            f"({num(run.records[flips[0] - 1].gradient[0])}, then {num(run.records[flips[0]].gradient[0])}): "
+            "the first step went past the bottom of the valley across it, and the next one comes back (the small "
+            "hook in the path on the loss curve below, and the sign in the ledger's gradient column). "
+            if flips
+            else ""
+        )
+        st.info(
+            f"**The lesson's example.** Here x and y keep their own units (bedrooms and dollars) and the loss is the "
+            f"mean of squared errors. For this loss the largest stable learning rate is {num(fit.max_stable_lr)}, so "
+            f"0.05 converges, but it is more than half of it. {crossing}After that the walk crawls along the floor "
+            f"of a long, narrow valley.\n\n"
+            f"The same 0.05 on the raw **sum** of squared errors would blow up: the sum is {n} times the mean, so "
+            f"are its gradients, and its largest stable rate is {num(sse_lr)}. Each step would land "
+            f"{num(-overshoot, 3)} times further from the bottom than the last, on the other side. Switch the loss "
+            "to SSE in the sidebar to see it.",
+            icon=":material/school:",
+        )
+    advanced = controls.describe_training(config, n)
+    if advanced:
+        st.info(
+            advanced + " The ledger shows every step with its update and what the optimizer remembers.",
+            icon=":material/tune:",
+        )
+    several = "this epoch goes" if config.epochs == 1 else f"these {config.epochs} epochs go"
+    verdicts.say(verdict(fit), lead=f"Where {'this run goes' if stopped else several}: ")
+
+
+if not presenting:
+    intro()
 LEDGER_STEPS = 500  # a plain run shows every epoch; a long mini-batch run, its latest 500 steps
 
 
@@ -106,11 +127,23 @@ def show(k: int) -> None:
     show_epoch(k)
 
 
+def arithmetic(k: int, name: str) -> list[str]:
+    """The LaTeX of epoch k + 1's last step for one parameter, as the page writes it out after Next."""
+    latest = run.epoch_records(k + 1)[-1]
+    previous = run.records[latest.step - 2] if latest.step > 1 else None
+    lines = updates.update_lines(config, latest, previous)
+    mine = [text for text in lines if rf"\text{{{name}}}" in text]
+    many = len(run.epoch_records(k + 1)) > 1
+    return ([rf"\text{{(the epoch's last step, step {latest.step})}}"] if many else []) + mine
+
+
 def show_epoch(k: int) -> None:
     """Everything that depends on how many epochs have been taken (k = 0: the starting point)."""
     params = run.after(k)
     steps = run.epoch_records(k) if k else ()
     latest = steps[-1] if steps else None
+    label = f"Epoch {k}" if len(steps) == 1 else f"Epoch {k}, step {latest.step}" if latest else ""
+    said = step_sentence(latest, label, num, config.optimizer) if latest else ""  # also the charts' spoken text
     # The words and equations take a varying number of elements; in a container of their own they leave
     # the charts at the same place in the page, so Streamlit updates them instead of drawing them anew.
     with st.container():
@@ -135,6 +168,7 @@ def show_epoch(k: int) -> None:
                 f"**Epoch {k} of {last}{stopped}.** {loss_name} at the start of this epoch: "
                 f"{num(steps[0].loss)} {loss_units}.{count}{rate}"
             )
+            st.markdown(said)
             if config.optimizer != "gd":
                 for rule in updates.RULES_TEX[config.optimizer]:
                     st.latex(rule)
@@ -152,6 +186,15 @@ def show_epoch(k: int) -> None:
         if run.diverged_at is not None and k == last:
             advice = f" The largest stable learning rate for this data is {num(fit.max_stable_lr)}." if plain else ""
             st.error(f"The run stops here: in epoch {run.diverged_at} {run.reason}.{advice}")
+        predict.box(
+            "descent",
+            k,
+            last,
+            ("slope", "intercept"),
+            params,
+            run.after(k + 1) if k < last else None,
+            lambda name: arithmetic(k, name),
+        )
 
     start_line, now_line, best_line = (fit.in_data_units(p) for p in (run.start, params, fit.best))
     houses = cached.houses(config.data, config.x, config.y)
@@ -188,8 +231,8 @@ def show_epoch(k: int) -> None:
         caption = (
             f"Chart: {loss_name} against the slope, drawn at this epoch's intercept {num(params[1])}, with the "
             f"guess after each epoch joined in order. The latest guess is slope {num(params[0])}. Earlier guesses "
-            "had their own intercepts, so they can sit a little off the curve."
-        )
+            f"had their own intercepts, so they can sit a little off the curve. {said}"
+        ).strip()
         spec = echarts.descent_path(
             slopes,
             curve,
@@ -251,6 +294,8 @@ def show_epoch(k: int) -> None:
 
 
 stepper.stepper("epoch", last, show)
+if presenting:  # the step's numbers first, then what the page is about
+    intro()
 
 with st.expander("Where the gradients come from"):
     over_n = "" if config.loss == "sse" else r"\frac{1}{n}"

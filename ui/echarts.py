@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import streamlit as st
 
+from ui import present
 from ui.charts import BLUE, GREEN, GREY, ORANGE, SKY, VERMILLION
 
 HEIGHT = 380  # pixels, as the plotly charts
@@ -27,6 +28,8 @@ MONEY = "${value}"  # axis labels: ECharts writes the thousands separators itsel
 
 def draw(spec: dict, caption: str, *, key: str, height: int = HEIGHT) -> None:
     """Draw the option with its caption underneath; the caption is also the chart's text for screen readers."""
+    if present.active():  # a projector: larger text, a taller chart
+        spec, height = present.chart_text(spec), round(height * 1.2)
     st.echarts_chart(spec, height=height, key=key, alt=caption)
     st.caption(caption)
 

@@ -18,6 +18,7 @@ import streamlit as st
 from gdcore import from_query, to_query
 from gdcore.config import shown
 from gdcore.data import DEFAULT_DATA, TITLES, UPLOAD_KEY
+from ui import present
 from ui import uploads as ui_uploads
 
 
@@ -60,7 +61,7 @@ def seed(
         notes += more
     else:  # coming back to the page: the link was cleared by the page switch, the config was kept
         config = stored
-    unknown = [key for key in params if key not in url_keys and key not in views]
+    unknown = [key for key in params if key not in url_keys and key not in views and key != present.KEY]
     if unknown:
         listed = ", ".join(shown(key) for key in unknown[:5]) + (", …" if len(unknown) > 5 else "")
         notes.append(
@@ -90,6 +91,8 @@ def publish(page: str, config, **extra: object) -> None:
     for key, value in extra.items():
         st.session_state[f"view:{page}:{key}"] = value  # e.g. the epoch shown, for the next visit
     query = to_query(config) | {key: str(value) for key, value in extra.items() if value is not None}
+    if present.active():  # presenter mode is the session's, on every page: the link keeps it on
+        query[present.KEY] = "1"
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
 

@@ -21,6 +21,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from ui import present
+
 TICK = 0.8  # seconds between two frames of Play
 
 CSS = r"""
@@ -62,6 +64,9 @@ CSS = r"""
 .slider { display: flex; align-items: center; gap: 0.75rem; }
 .slider input { flex: 1; accent-color: var(--st-primary-color, #ff4b4b); border-radius: 0.5rem; }
 .status { font-variant-numeric: tabular-nums; min-width: 7ch; }
+/* Presenter mode: one big Next button for the room. */
+.stepper.big .btn.primary { font-size: 1.5em; font-weight: 600; min-height: 3.5rem; padding: 0.5rem 2.5rem; }
+.stepper.big .status { font-size: 1.25em; }
 """
 
 JS = r"""
@@ -127,8 +132,23 @@ function stop(s) {                                   // synchronous: no tick aft
   if (s.timer) { clearInterval(s.timer); s.timer = null; render(s); }
 }
 
+// Presenter mode: a clicker's Page Down / Page Up (or the arrow keys) press Next / Previous, unless the
+// key is meant for a box the presenter is typing in, or for the slider.
+function onKey(s, e) {
+  if (!s.big || e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) return;
+  const target = e.composedPath()[0];
+  const typing = 'input, textarea, select, [contenteditable="true"], [role="slider"]';
+  if (target && target.closest && target.closest(typing)) return;
+  const move = { PageDown: 1, ArrowRight: 1, PageUp: -1, ArrowLeft: -1 }[e.key];
+  if (!move) return;
+  e.preventDefault();
+  stop(s);
+  setEpoch(s, s.epoch + move);
+}
+
 function render(s) {
   const { el } = s;
+  el.root.classList.toggle("big", s.big);
   const focused = s.parent.activeElement || document.activeElement;
   el.status.textContent = `${s.Unit} ${s.epoch} / ${s.last}`;
   el.status.setAttribute("aria-live", s.timer ? "off" : "polite");
@@ -158,15 +178,18 @@ export default function (component) {
   const playHelp = String(d.play_help || "");
   const nonce = Math.trunc(Number(d.nonce) || 0);
   const unit = String(d.unit || "epoch");  // what one click moves: "epoch", or "step" on the batches page
+  const big = Boolean(d.big);  // presenter mode
 
   let s = INSTANCES.get(parentElement);
   if (!s) {
     // First mount (or remount): Python's view is all we have.
     s = { parent: parentElement, epoch: clamp(d.epoch, 0, last), nonce, last, unit,
           Unit: unit.charAt(0).toUpperCase() + unit.slice(1),
-          tickMs, stride, playHelp, timer: null, send: setStateValue, el: null };
+          tickMs, stride, playHelp, big, timer: null, send: setStateValue, el: null };
     INSTANCES.set(parentElement, s);
     build(s, parentElement);
+    s.onKey = (e) => onKey(s, e);
+    document.addEventListener("keydown", s.onKey);
   } else {
     // Re-invoked because `data` changed (Streamlit re-runs the default export
     // on every data/theme change, same parentElement, no cleanup in between).
@@ -174,6 +197,7 @@ export default function (component) {
     s.last = last;
     s.stride = stride;
     s.playHelp = playHelp;
+    s.big = big;
     if (tickMs !== s.tickMs) {
       s.tickMs = tickMs;
       if (s.timer) { stop(s); play(s); }
@@ -194,7 +218,11 @@ export default function (component) {
   // cleanup of a superseded invocation immediately, so only tear down when the
   // host really left the DOM.
   return () => setTimeout(() => {
-    if (!connected(parentElement)) { stop(s); INSTANCES.delete(parentElement); }
+    if (!connected(parentElement)) {
+      stop(s);
+      document.removeEventListener("keydown", s.onKey);
+      INSTANCES.delete(parentElement);
+    }
   }, 0);
 }
 """
@@ -251,6 +279,7 @@ def stepper(
                 "stride": stride,
                 "play_help": play_help,
                 "unit": unit,
+                "big": present.active(),
             },
             on_position_change=functools.partial(_on_position, key),
         )

@@ -46,3 +46,26 @@ def test_a_mini_batch_chain_verdict_counts_epochs_not_steps(houses):
     verdict = descent_verdict(fit)
     assert verdict.kind == "stalling"  # the default chain of 10 sigmoids barely learns in 2 epochs
     assert "in 2 epochs" in verdict.sentence
+
+
+def test_step_sentence_names_the_biggest_moves_and_what_else_shaped_them() -> None:
+    from gdcore.descent import StepRecord
+    from gdcore.narrate import step_sentence
+
+    names = ("w1", "w2", "w3")
+    record = StepRecord(
+        epoch=1,
+        names=names,
+        current=(1.0, 2.0, 3.0),
+        gradient=(0.5, -4.0, 0.0),
+        learning_rate=0.1,
+        new=(0.95, 2.4, 3.0),
+        loss=1.0,
+    )
+    said = step_sentence(record, "Epoch 1", str, most=2)
+    assert said.startswith("Epoch 1: the w1 fell from 1.0 to 0.95 because its gradient was 0.5")
+    assert "the w2 rose from 2.0 to 2.4" in said and "w3" not in said and "(the other parameter moved less)" in said
+    said = step_sentence(record, "Step 7", str)
+    assert "the w3 stayed at 3.0 because its gradient was 0.0 and flat ground gives no push" in said
+    said = step_sentence(record, "Step 7", str, optimizer="adam")
+    assert "its averages of past gradients shaped the step" in said and "we step against it" not in said
