@@ -9,7 +9,8 @@ import streamlit as st
 
 from gdcore import baseline_loss, descend, experiment, network, network_verdict
 from gdcore.experiment import step_work, steps_per_epoch, within_budget
-from ui import cached, controls, echarts, router, state, stepper, tables, updates, verdicts
+from gdcore.narrate import step_sentence
+from ui import cached, controls, echarts, predict, router, state, stepper, tables, updates, verdicts
 from ui import network as net
 from ui.fmt import money, num, tex
 
@@ -76,6 +77,15 @@ def show(k: int) -> None:
     net.publish(chosen)
 
 
+def arithmetic(k: int, name: str) -> list[str]:
+    """The LaTeX of epoch k + 1's last step for one of the 10 parameters, as the page writes it out."""
+    latest = run.epoch_records(k + 1)[-1]
+    previous = run.records[latest.step - 2] if latest.step > 1 else None
+    mine = [text for text in updates.update_lines(config, latest, previous) if rf"\text{{{name}}}" in text]
+    many = len(run.epoch_records(k + 1)) > 1
+    return ([rf"\text{{(the epoch's last step, step {latest.step})}}"] if many else []) + mine
+
+
 def show_epoch(k: int) -> None:
     """Everything that depends on how many epochs have been taken (k = 0: the starting point)."""
     params = run.after(k)
@@ -99,6 +109,9 @@ def show_epoch(k: int) -> None:
                 f"**Epoch {k:,} of {last:,}{stopped}.** After this step the {loss_name} is "
                 f"{net.amount(loss_now, loss_units)} (it was {num(run.epoch_records(k)[0].loss)} before it); {typical}."
             )
+            latest = run.epoch_records(k)[-1]
+            label = f"Epoch {k:,}" if plain else f"Epoch {k:,}, step {latest.step:,}"
+            st.markdown(step_sentence(latest, label, num, config.optimizer, most=3))
             if not plain:
                 latest = run.epoch_records(k)[-1]
                 with st.expander(f"This epoch's last step (step {latest.step}), written out for all 10 parameters"):
@@ -108,6 +121,15 @@ def show_epoch(k: int) -> None:
                     previous = run.records[latest.step - 2] if latest.step > 1 else None
                     for text in updates.update_lines(config, latest, previous):
                         st.latex(text)
+        predict.box(
+            net.PAGE,
+            k,
+            last,
+            run.records[0].names if run.records else (),
+            params,
+            run.after(k + 1) if k < last else None,
+            lambda name: arithmetic(k, name),
+        )
         if fit.run.diverged_at is not None and k == last:
             st.error(
                 f"The run stops here: at epoch {fit.run.diverged_at} {fit.run.reason}. The learning rate "

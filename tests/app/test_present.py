@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 from stepping import choose_epoch
 from test_pages import DEFAULT, assert_healthy, open_page, reference_descent, screen_text
 
@@ -66,3 +67,22 @@ def test_predict_then_reveal_shows_the_true_value_how_far_off_and_the_arithmetic
     said = next(m.value for m in at.markdown if "After epoch 3 the intercept is" in m.value)
     assert f"**{num(truth['new'][1])}**" in said and "You made no prediction" in said
     assert_healthy(at, "descent")
+
+
+def test_the_network_page_reveals_a_weight_the_learner_picks_against_numpy_backprop() -> None:
+    import test_network_page as network
+
+    from ui.network import EPOCH
+
+    runs = network.reference_run(epochs=3)  # numpy backprop written in the test
+    truth = runs[2]
+    at = choose_epoch(network.open_page(), 2, key=EPOCH)
+    sentence = next(m.value for m in at.markdown if m.value.startswith("Epoch 2: "))
+    moved = np.argsort(-np.abs(runs[1]["new"] - runs[1]["current"]))  # epoch 2's biggest moves
+    names = ["w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "b1", "b2"]
+    assert all(f"the {names[i]} " in sentence for i in moved[:3]) and "(the 7 other parameters moved less)" in sentence
+    at.selectbox(key="predict:network:name").set_value("w3").run()
+    at.button(key="reveal:network:2:w3").click().run()
+    said = next(m.value for m in at.markdown if "After epoch 3 the w3 is" in m.value)
+    assert f"**{num(truth['new'][2])}**" in said
+    assert not at.exception
