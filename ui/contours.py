@@ -189,7 +189,7 @@ def contour_figure(
         height,
         xaxis=dict(range=[float(xs[0]), float(xs[-1])], showgrid=False, zeroline=False),
         yaxis=dict(range=[float(ys[0]), float(ys[-1])], showgrid=False, zeroline=False),
-        plot_bgcolor="white",
+        plot_bgcolor="rgba(0,0,0,0)",  # the page's own background shows at the edges, light or dark
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, traceorder="normal"),
         margin=dict(l=10, r=10, t=10, b=10),
     )
