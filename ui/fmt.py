@@ -1,26 +1,42 @@
-"""How numbers are written on screen: never nan or inf, and readable to a learner."""
+"""How numbers are written on screen: one rule for sentences, tables, equations and chart axes.
+
+The rule (`num`, from gdcore.numbers so that gdcore's sentences follow it too):
+
+- `digits` significant figures, 6 unless a page needs more to show a small difference (page 4's
+  13,269.97998 against 13,269.98009); a whole part longer than that is written whole: 1,197,577.
+- From 0.0001 up to a trillion: written out, with thousands separators: 13,270, -1,197,577, 0.000254.
+- Below 0.0001 or from a trillion (10¹²) up: a power of ten, written the same way everywhere:
+  1.198×10¹² in words and tables, 1.198 \times 10^{12} in equations (`tex`), and on plotly's axes
+  (`AXES`: exponentformat "power", thousands separated below 10¹²). No "e+12", and no SI letters
+  (k, M, B, T) on any axis; ECharts writes its axis numbers out with separators.
+- A value that rounds to zero is "0", never "-0"; nan and inf are "too large to show".
+- Dollars (`money`) are whole dollars: $51,886, −$1,234. A setting is echoed as its box shows it
+  (the learning rate 1e-06, written with `:g`), so the learner recognises what was typed.
+"""
 
 from __future__ import annotations
 
 import math
 
 from gdcore.data import SHIPPED
+from gdcore.numbers import LARGEST_PLAIN, SUPERSCRIPT, written
+
+# Plotly axes written by the rule: separators up to 10¹², then 1.2×10¹² (minexponent: the power of
+# ten shows only from 10¹² up); "power" never writes k, M, B or T.
+AXES = {"exponentformat": "power", "minexponent": round(math.log10(LARGEST_PLAIN)) - 1, "separatethousands": True}
+PLAIN_DIGITS = {high: plain for plain, high in SUPERSCRIPT.items()}  # ¹² -> 12
 
 
 def num(value: float, digits: int = 6) -> str:
-    """A number with `digits` significant digits, thousands separated: 13,270.0 or 1.2e+300."""
-    if not math.isfinite(value):
-        return "too large to show"
-    if value != 0 and (abs(value) >= 1e12 or abs(value) < 1e-4):
-        return f"{value:.{digits}g}"
-    return f"{value:,.{digits}g}" if abs(value) < 10**digits else f"{value:,.0f}"
+    """A number by the module's rule, to `digits` significant figures: 13,270, -1,197,577, 1.198×10¹², 0."""
+    return written(value, digits)
 
 
 def money(value: float) -> str:
     """Dollars to the cent only when small: $51,886 or −$1,234."""
     if not math.isfinite(value):
         return "too large to show"
-    sign = "−" if value < 0 else ""
+    sign = "−" if round(value) < 0 else ""  # −$0.30 is $0, not −$0
     return f"{sign}${num(abs(value)) if abs(value) >= 1e12 else f'{abs(value):,.0f}'}"
 
 
@@ -28,11 +44,10 @@ def tex(value: float, digits: int = 6, wrap: bool = False) -> str:
     """A number for st.latex; `wrap` puts a negative in parentheses, as after a "×" or "−"."""
     if not math.isfinite(value):
         return r"\text{too large to show}"
-    value = value + 0.0  # -0.0 -> 0.0: no "−0" on screen
     text = num(value, digits).replace(",", "{,}")
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    if "×10" in text:  # 1.198×10¹² -> 1.198 \times 10^{12}
+        mantissa, exponent = text.split("×10")
+        text = rf"{mantissa} \times 10^{{{exponent.translate(PLAIN_DIGITS)}}}"
     return f"({text})" if wrap and value < 0 else text
 
 
