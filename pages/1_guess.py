@@ -22,12 +22,7 @@ st.markdown(
     "the average sale price. That gives six points, one per bedroom count."
 )
 table = pd.DataFrame({"bedrooms": x.astype(int), "houses sold": cached.door_to_door_counts(), "average price": y})
-st.dataframe(
-    table,
-    hide_index=True,
-    width="content",
-    column_config={"average price": st.column_config.NumberColumn(format="dollar")},
-)
+st.dataframe(table.style.format(money, subset=["average price"]), hide_index=True, width="content")
 
 if config.start == "random":
     params = initial_line(config.seed, x, y)
@@ -70,11 +65,11 @@ steps = pd.DataFrame(
         "2. squared error (dollars²)": errors**2,
     }
 )
-st.dataframe(steps.style.format("{:,.2f}").format("{:d}", subset=["bedrooms"]), hide_index=True, width="stretch")
+st.dataframe(steps.style.format(num).format("{:d}", subset=["bedrooms"]), hide_index=True, width="stretch")
 total = line.sse(params, x, y)
-st.metric(
-    "3. Sum of squared errors (SSE)",
-    f"{num(total, 12)} dollars²",
+st.metric(  # the units in the label: a 13-character number alone fits a phone's width
+    "3. Sum of squared errors (SSE), in dollars²",
+    num(total),
     help="Dollars squared, because each error in dollars was multiplied by itself.",
 )
 
@@ -96,7 +91,7 @@ compare = pd.DataFrame(
 )
 # The silly line's signed errors sum to zero up to rounding; show that zero as a clean 0.
 compare = compare.mask(compare.abs() < 1e-6, 0.0)
-st.table(compare.style.format("{:,.2f}"))
+st.table(compare.style.format(num))
 st.markdown(
     "- **Plain errors** can add up to about $0 for a terrible line: positives cancel negatives.\n"
     "- **Absolute errors** (drop the sign) fix that, but the corner at 0 makes the slope of the loss "

@@ -45,17 +45,17 @@ st.plotly_chart(fig, width="stretch")
 direction = "falls" if derivative < 0 else "rises" if derivative > 0 else "is flat"
 st.caption(
     f"Chart: SSE against the slope with the intercept held at {money(b)}: a U-shaped curve with its lowest "
-    f"point (star) at slope {num(m_best, 8)} and SSE {num(loss_best, 10)}. The dashed tangent touches the curve "
+    f"point (star) at slope {num(m_best)} and SSE {num(loss_best)}. The dashed tangent touches the curve "
     f"at your slope {num(m0)}, where SSE {direction} as the slope grows (derivative {num(derivative)})."
 )
 
 left, right = st.columns(2)
 with left:
     st.subheader("Your slope")
-    st.metric("SSE at your slope", f"{num(loss0, 10)} dollars²")
+    st.metric("SSE at your slope, in dollars²", num(loss0))  # the units in the label: the number fits a phone
     st.metric(
         "Derivative dSSE/dslope",
-        num(derivative, 10),
+        num(derivative),
         help="How many dollars² the SSE changes per dollar-per-bedroom of slope, right at your slope.",
     )
     if derivative < 0:
@@ -73,13 +73,13 @@ with left:
     st.markdown(f"The derivative is {advice}")
 with right:
     st.subheader("The bottom of the bowl")
-    st.metric("Best slope for this intercept", f"{num(m_best, 10)} dollars per bedroom")
-    st.metric("SSE there (the least possible)", f"{num(loss_best, 10)} dollars²")
+    st.metric("Best slope for this intercept, in dollars per bedroom", num(m_best))
+    st.metric("SSE there (the least possible), in dollars²", num(loss_best))
     sxy, sxx = float(x @ (y - b)), float(x @ x)
     st.markdown("Setting the derivative to zero and solving for the slope:")
     st.latex(
         r"\text{slope} = \frac{\sum x\,(y - b)}{\sum x^2} = "
-        rf"\frac{{{tex(sxy, 10)}}}{{{tex(sxx)}}} = {tex(m_best, 10)}"
+        rf"\frac{{{tex(sxy)}}}{{{tex(sxx)}}} = {tex(m_best)}"
     )
 
 st.subheader("Where the derivative comes from")
@@ -90,9 +90,9 @@ st.markdown(
 e = line.errors(params, x, y)
 st.latex(
     r"\frac{d\,\text{SSE}}{d\,\text{slope}} = -2 \sum x \cdot (y - (\text{slope}\cdot x + b)) = "
-    rf"-2 \times {tex(float(x @ e), 10, wrap=True)} = {tex(derivative, 10)}"
+    rf"-2 \times {tex(float(x @ e), wrap=True)} = {tex(derivative)}"
 )
 rows = pd.DataFrame({"bedrooms x": x.astype(int), "error y − guess ($)": e, "x × error ($·bedrooms)": x * e})
 with st.expander("Check it by hand: the six products x × error"):
-    st.dataframe(rows.style.format("{:,.2f}").format("{:d}", subset=["bedrooms x"]), hide_index=True)
-    st.markdown(f"Their sum is **{num(float(x @ e), 10)}**; times −2 gives **{num(derivative, 10)}**.")
+    st.dataframe(rows.style.format(num).format("{:d}", subset=["bedrooms x"]), hide_index=True)
+    st.markdown(f"Their sum is **{num(float(x @ e))}**; times −2 gives **{num(derivative)}**.")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from ui.fmt import AXES, num
+
 ORANGE, SKY, GREEN, BLUE, VERMILLION, PURPLE, GREY = (
     "#E69F00",
     "#56B4E9",
@@ -41,8 +43,8 @@ def layout(
         "margin": dict(l=10, r=10, t=30, b=10),
         "hovermode": "closest",
         "legend": dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
-        "xaxis": current.get("xaxis", {}) | {"title": {"text": x_title}} | (xaxis or {}),
-        "yaxis": current.get("yaxis", {}) | {"title": {"text": y_title}} | (yaxis or {}),
+        "xaxis": AXES | current.get("xaxis", {}) | {"title": {"text": x_title}} | (xaxis or {}),
+        "yaxis": AXES | current.get("yaxis", {}) | {"title": {"text": y_title}} | (yaxis or {}),
         **extra,
     }
     return fig
@@ -67,7 +69,7 @@ def slope_loss_chart(
         x=tangent_x,
         y=current[1] + derivative * (tangent_x - current[0]),
         mode="lines",
-        name=f"tangent: slope of the loss = {derivative:,.4g}",
+        name=f"tangent: slope of the loss = {num(derivative, 4)}",
         line=dict(color=VERMILLION, dash="dash", width=2),
     )
     fig.add_scatter(

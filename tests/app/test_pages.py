@@ -91,9 +91,12 @@ def assert_healthy(at: AppTest, page: str, *, errors_allowed: bool = False) -> N
 
 
 def number(text: str) -> float:
-    """A number as the app writes it: '1,434,843,671.73 dollars²', '-0.896381' or '1.2e+300'."""
-    first = str(text).strip().split(" ")[0]
-    return float(first.replace(",", "").replace("−", "-"))
+    """A number as the app writes it: '1,434,843,672 dollars²', '-0.896381' or '1.2×10³⁰⁰'."""
+    first = str(text).strip().split(" ")[0].replace(",", "").replace("−", "-")
+    if "×10" in first:
+        mantissa, power = first.split("×10")
+        return float(mantissa) * 10.0 ** int(power.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")))
+    return float(first)
 
 
 def windsor() -> tuple[np.ndarray, np.ndarray]:
@@ -215,7 +218,7 @@ def test_guess_sse_equals_sum_of_squared_errors_on_the_door_to_door_averages(slo
     x, y = door_to_door()
     expected = float(np.sum((y - (slope * x + intercept)) ** 2))
     (metric,) = [m for m in at.metric if "SSE" in m.label]
-    assert number(metric.value) == pytest.approx(expected, rel=1e-11)  # shown to 12 significant digits
+    assert number(metric.value) == pytest.approx(expected, rel=5e-6, abs=0.5)  # six significant digits, or whole
 
 
 def test_guess_random_start_from_a_huge_seed() -> None:
@@ -235,7 +238,7 @@ def test_best_slope_is_sum_x_times_y_minus_b_over_sum_x_squared(intercept: float
     x, y = door_to_door()
     expected = float(np.sum(x * (y - intercept)) / np.sum(x**2))
     (metric,) = [m for m in at.metric if m.label.startswith("Best slope")]
-    assert number(metric.value) == pytest.approx(expected, rel=1e-9)  # shown to 10 significant digits
+    assert number(metric.value) == pytest.approx(expected, rel=5e-6)  # shown to six significant digits
 
 
 def test_loss_curve_with_extreme_slope_and_intercept() -> None:
