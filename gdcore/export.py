@@ -335,19 +335,21 @@ def network_script(config: NetworkConfig, data: str, script_name: str = "reprodu
 
 def chain_script(config: ChainConfig, data: str, script_name: str = "reproduce.py") -> str:
     """The deep chain's run as a standalone NumPy script (see numpy_script): its ledger, as page 6 computes it."""
+    inputs = tuple(getattr(config, "columns", chain.INPUTS))  # the columns layer 1 reads, and the target
+    target = getattr(config, "y", chain.TARGET)
     what = (
-        f"a chain of {config.depth} one-node layers ({config.activation}): {chain.TARGET} from "
-        f"{', '.join(chain.INPUTS)}, {config.epochs} epochs at learning rate {config.learning_rate!r}"
+        f"a chain of {config.depth} one-node layers ({config.activation}): {target} from {', '.join(inputs)}, "
+        f"{config.epochs} epochs at learning rate {config.learning_rate!r}"
     )
     model = CHAIN.format(
         data=data,
-        inputs=chain.INPUTS,
-        y=chain.TARGET,
+        inputs=inputs,
+        y=target,
         depth=config.depth,
         scale=float(config.scale),
         activation=config.activation,
         standardize=config.inputs == "standardize",
-        first_weights=", ".join(repr(name) for name in chain.parameter_names(1)[:3]),
+        first_weights=", ".join(repr(f"w1_{name}") for name in inputs),
         training=training_settings(config),
         activation_code=ACTIVATION,
     )
@@ -392,9 +394,9 @@ MOST_RUN_BYTES = 20 * 2**20  # a run file larger than this is not read (a long n
 PAGE_TITLES = {
     "descent": "3, Gradient descent",
     "network": "5, A small neural network",
-    "chain": "6, Vanishing and exploding gradients",
+    "gradients": "6, Vanishing and exploding gradients",
 }
-CONFIGS = {"descent": DescentConfig, "network": NetworkConfig, "chain": ChainConfig}
+CONFIGS = {"descent": DescentConfig, "network": NetworkConfig, "gradients": ChainConfig}
 
 
 class RunFileError(ValueError):

@@ -16,6 +16,7 @@ from ui import (
     cached,
     controls,
     echarts,
+    exports,
     fmt,
     predict,
     present,
@@ -335,7 +336,7 @@ with st.expander("Show the code"):
     functions += [epoch_batches] if batched else []
     for function in [*functions, descend]:
         st.code(inspect.getsource(function), language="python")
-with st.expander("Take this run with you: the ledger, the command, a NumPy script"):
+with st.expander("Take this run with you: the ledger, the command, a NumPy script, the run as JSON"):
     upload = uploads.mine().get(config.data)
     data_path = upload.name if upload else None  # the learner's own file, beside the command or the script
     left, right = st.columns(2)
@@ -366,3 +367,4 @@ with st.expander("Take this run with you: the ledger, the command, a NumPy scrip
     if upload and not upload.dropped.empty:
         st.caption(f"Remove from {upload.name} the rows the app left out (see “Your own data”) before running either.")
     st.code(script, language="python")
+    exports.run_file("descent", chosen, run, n)

@@ -10,7 +10,7 @@ import streamlit as st
 from gdcore import baseline_loss, descend, experiment, network, network_verdict
 from gdcore.experiment import step_work, steps_per_epoch, within_budget
 from gdcore.narrate import step_sentence
-from ui import cached, controls, echarts, predict, router, state, stepper, tables, updates, verdicts
+from ui import cached, controls, echarts, exports, predict, router, state, stepper, tables, updates, verdicts
 from ui import network as net
 from ui.fmt import money, num, tex
 
@@ -405,3 +405,4 @@ with st.expander("Show the code"):
         descend,
     ):
         st.code(inspect.getsource(function), language="python")
+exports.take_away(net.PAGE, chosen, config, run, n_rows)

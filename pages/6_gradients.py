@@ -9,7 +9,7 @@ import streamlit as st
 from gdcore import chain, narrate
 from gdcore.experiment import standardize_columns, within_budget
 from gdcore.network import activate_slope
-from ui import cached, controls, gradients, router, state, verdicts
+from ui import cached, controls, exports, gradients, router, state, verdicts
 from ui.fmt import num
 
 router.ensure_router()
@@ -246,3 +246,4 @@ with st.expander("Show the code"):
     )
     for function in (chain.initial_params, chain.forward, chain.loss_grad, chain.per_layer):
         st.code(inspect.getsource(function), language="python")
+exports.take_away(gradients.PAGE, chosen, config, fit.run, len(fit.y))

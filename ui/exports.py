@@ -1,0 +1,163 @@
+"""Take a run with you (pages 3, 5 and 6): the ledger as CSV, a NumPy script that recomputes it, and the whole
+run as JSON that loads back into the page to resume where it was.
+
+gdcore.export builds and checks the files; this module draws the buttons. A run file is loaded in the
+uploader's callback, before the page runs, as the lesson's preset button does (`ui.controls.use_preset`):
+every widget and the epoch stepper start from the file. Its settings are checked as a link's are
+(`gdcore.export.config_of`), so a file changed by hand, cut short, of another page or not a run at all gets
+one sentence, and the page goes on as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+
+import streamlit as st
+
+from gdcore.data import SHIPPED, DataError
+from gdcore.export import (
+    PAGE_TITLES,
+    RunFileError,
+    config_of,
+    ledger_csv,
+    network_command,
+    read_run,
+    rows_csv,
+    run_json,
+    script_for,
+)
+from gdcore.upload import LIMIT, key_of, read_upload
+from ui import controls, uploads
+from ui.network.controls import link_columns as network_columns
+
+EPOCH_KEYS = {"descent": "epoch", "network": "net_epoch", "gradients": None}  # the session key of each page's stepper
+# The column names each column key of a link may name; the chain's keys are the network's (x1, x2, x3, y).
+COLUMNS = {"descent": controls.line_columns, "network": network_columns, "gradients": network_columns}
+
+
+def message_key(page: str) -> str:
+    return f"runfile:{page}:message"
+
+
+def carried(config) -> tuple[str, str] | None:
+    """A run on this tab's upload carries its rows (the numeric columns the app kept): (file name, CSV text)."""
+    upload = uploads.mine().get(config.data)
+    if upload is None:
+        return None
+    return upload.name, rows_csv(list(upload.frame.columns), upload.frame.to_numpy())
+
+
+def load(page: str) -> None:
+    """The uploader's callback: check the file and, if it can be used, set every widget and the epoch from it."""
+    file = st.session_state.get(f"runfile:{page}")
+    if file is None:
+        return
+    try:
+        saved = read_run(file.getvalue(), page)
+        upload = None
+        if saved.data is not None:
+            try:
+                upload = read_upload(saved.data[1].encode("utf-8"), saved.data[0], LIMIT)
+            except DataError as error:
+                raise RunFileError(f"This run file's rows cannot be used: {error}") from None
+            if upload.key != saved.query.get("data"):
+                raise RunFileError("This run file's rows are not the ones its settings name (was it changed by hand?).")
+            uploads.remember(upload)  # where the column checks find it; this tab gets it only if the rest is right
+        data = saved.query.get("data", next(iter(SHIPPED)))
+        if data not in SHIPPED and upload is None and data not in uploads.mine():
+            raise RunFileError(
+                "This run file names a learner's own file without carrying its rows: it cannot be redone."
+            )
+        config = config_of(saved, COLUMNS[page](data))
+    except RunFileError as error:
+        st.session_state[message_key(page)] = ("error", str(error))
+        return
+    if upload is not None:
+        uploads.mine()[upload.key] = upload
+    for f in fields(config):  # as controls.use_preset: the widgets are drawn with these values
+        st.session_state[f.metadata["url"]] = getattr(config, f.name)
+    st.session_state[f"config:{page}"] = config
+    epoch_key = EPOCH_KEYS[page]
+    if epoch_key:
+        st.session_state[epoch_key] = saved.epoch or 0  # the page keeps it within the run (state.seed_epoch)
+    where = f", at epoch {saved.epoch:,}" if epoch_key and saved.epoch is not None else ""
+    own = f", on {upload.name}, whose rows it carries" if upload is not None else ""
+    st.session_state[message_key(page)] = ("success", f"Loaded {file.name}{where}{own}: every setting is as saved.")
+
+
+def run_file(page: str, config, run, n: int) -> None:
+    """The button "This run as JSON" and the uploader that loads one back. `config`: the settings chosen (what the link
+    holds); `run`: what ran; `n`: its rows."""
+    epoch_key = EPOCH_KEYS[page]
+    epoch = int(st.session_state.get(epoch_key, 0)) if epoch_key else None
+    upload = uploads.mine().get(config.data)
+    data = carried(config)
+    too_large = data is not None and len(data[1].encode("utf-8")) > LIMIT
+    left, right = st.columns(2)
+    # Carried rows are an upload of their own wherever the file is loaded: the settings name them by their key.
+    saved = config if data is None else replace(config, data=key_of(data[1].encode("utf-8")))
+    left.download_button(
+        "This run as JSON",
+        data=lambda: run_json(page, saved, epoch, run, n, data),  # built when clicked, not on every step
+        file_name=f"{page}-run.json",
+        mime="application/json",
+        icon=":material/save:",
+        disabled=too_large,
+        help="The settings, the epoch you are on and the ledger so far, in one file. Load it here, in any browser, "
+        "to go on from where you are.",
+        on_click="ignore",
+    )
+    right.file_uploader(
+        "Load a run (JSON)",
+        type=["json"],
+        key=f"runfile:{page}",
+        on_change=load,
+        args=(page,),
+        help=f"A file saved with “This run as JSON” on this page ({PAGE_TITLES[page]}).",
+    )
+    if too_large:
+        st.caption(f"The rows of {upload.name} are too many to carry in a run file (over {LIMIT // 2**20} MB as text).")
+    elif upload is not None:
+        st.caption(
+            f"This run is on your own file, {upload.name}: the JSON carries its {len(upload.frame):,} rows (the "
+            "numeric columns the app kept), so it opens in any browser, and whoever you give it to can read them."
+        )
+    outcome = st.session_state.get(message_key(page))
+    if outcome:
+        kind, sentence = outcome
+        (st.error if kind == "error" else st.success)(sentence, icon=":material/upload_file:")
+
+
+def take_away(page: str, chosen, config, run, n: int) -> None:
+    """The "Take this run with you" section of pages 5 and 6: the ledger as CSV, reproduce.py, the network's
+    command line, and the run as JSON. `chosen`: the settings picked; `config`: what ran (within the budget)."""
+    with st.expander("Take this run with you: the ledger, a NumPy script, the run as JSON"):
+        upload = uploads.mine().get(config.data)
+        data_path = upload.name if upload else SHIPPED[config.data].as_posix()
+        script = script_for(config, data_path)
+        left, right = st.columns(2)
+        left.download_button(
+            "The ledger as CSV",
+            data=lambda: ledger_csv(run, config, n),  # built when clicked, not on every step
+            file_name="ledger.csv",
+            mime="text/csv",
+            icon=":material/table:",
+            help=f"Every step of the {run.epochs:,} epochs, every number in full precision.",
+            on_click="ignore",
+        )
+        right.download_button(
+            "reproduce.py (NumPy only)",
+            data=script,
+            file_name="reproduce.py",
+            mime="text/x-python",
+            icon=":material/code:",
+            help="A script that recomputes this ledger from the CSV, with NumPy alone: nothing of this app.",
+            on_click="ignore",
+        )
+        where = "beside your file" if upload else "in this project’s folder, where the data is"
+        st.markdown(f"Run the script {where}: `python reproduce.py > ledger.csv` prints the ledger of this run.")
+        if page == "network":
+            st.markdown("The project's command line prints it too:")
+            st.code(network_command(config, data=upload.name if upload else None), language="bash")
+        st.code(script, language="python")
+        run_file(page, chosen, run, n)
