@@ -28,7 +28,8 @@ def open_page(page: str, **params: str) -> AppTest:
 
 
 def upload(at: AppTest, data: bytes, name: str = "people.csv") -> AppTest:
-    return at.file_uploader[0].upload(name, data, "text/csv").run()
+    (uploader,) = [u for u in at.file_uploader if u.key == "uploads:file"]  # the sidebar's, not a page's own
+    return uploader.upload(name, data, "text/csv").run()
 
 
 def assert_healthy(at: AppTest) -> None:
