@@ -11,7 +11,7 @@ import streamlit as st
 from gdcore import curve, descend, optimizers, schedules
 from gdcore.experiment import most_steps
 from gdcore.narrate import ball_verdict
-from ui import cached, controls, echarts, hill, router, state, stepper, updates, verdicts
+from ui import cached, controls, echarts, hill, present, router, state, stepper, updates, verdicts
 from ui.fmt import num
 
 router.ensure_router()
@@ -26,6 +26,7 @@ bottoms, _ = curve.turning_points(config.curve)
 deepest = curve.bottom(config.curve)
 
 st.title("7. The ball on the hill")
+stage = present.stage()  # presenter mode: the stepper and the step go right here
 state.seed_epoch("ball", last, key="ball_step", unit="step")
 state.show_notes("ball")
 st.markdown(
@@ -158,7 +159,8 @@ SPEEDS = {"slow": 1.5, "normal": 0.8, "fast": 0.3}  # seconds between two steps 
 speed = st.segmented_control(
     "Play speed", list(SPEEDS), default="normal", key="ball_speed", help="How fast Play rolls the ball."
 )
-stepper.stepper("ball_step", last, show, unit="step", tick=SPEEDS.get(speed or "normal", 0.8))
+with stage:
+    stepper.stepper("ball_step", last, show, unit="step", tick=SPEEDS.get(speed or "normal", 0.8))
 
 st.subheader("Many drops: local minima")
 if config.curve == "bowl":

@@ -6,7 +6,7 @@ import streamlit as st
 
 from gdcore import landscape, line, verdict
 from gdcore.experiment import within_budget
-from ui import cached, controls, router, state, stepper, verdicts
+from ui import cached, controls, exports, present, router, state, stepper, verdicts
 from ui import landscape as maps
 from ui.fmt import axis_name, num, rows_word, slope_units, y_units
 
@@ -49,6 +49,7 @@ def yes_no(raw: str) -> bool:
 
 
 st.title("8. The landscape of the house data")
+stage = present.stage()  # presenter mode: the stepper and the step go right here
 state.seed_epoch("descent", last)
 for key, url in ((FOG, "fog"), (SURFACE, "surface")):
     state.seed_view("descent", url, "no", yes_no, "yes or no", key=key)
@@ -152,10 +153,15 @@ def show_epoch(k: int) -> None:
         + ("" if fog else f"intercept {num(bottom[1])}. ")
         + f"{arrow}{fogged}"
     )
-    st.plotly_chart(figure, width="stretch", key="landscape_map")
+    st.plotly_chart(figure, width="stretch", key="landscape_map", config=exports.png("loss-landscape-map"))
     st.caption(caption)
     if surface:  # below the map, full width: a 3D scene in half a column is too narrow to see
-        st.plotly_chart(maps.surface(land, fit, k, fog, names), width="stretch", key="landscape_surface")
+        st.plotly_chart(
+            maps.surface(land, fit, k, fog, names),
+            width="stretch",
+            key="landscape_surface",
+            config=exports.png("loss-landscape-3d", "resetCameraDefault3d"),
+        )
         st.caption(
             f"Chart: the same {loss_name} as a 3D surface (drag to turn it), height = loss, with the walk drawn "
             "at its loss after each epoch; the large marker is the ball now."
@@ -163,7 +169,8 @@ def show_epoch(k: int) -> None:
         )
 
 
-stepper.stepper("epoch", last, show)
+with stage:
+    stepper.stepper("epoch", last, show)
 
 st.subheader("Feature scaling: a narrow valley or a round bowl")
 houses = cached.houses(config.data, config.x, config.y)
@@ -194,7 +201,8 @@ for column, twin, raw in ((columns[0], raw_twin, True), (columns[1], scaled_twin
         twin_fit = cached.fit(twin.config)
         figure, twin_land = maps.twin_contour(twin_fit, titles(not raw), raw, side)
         done = maps.within(twin_land, twin_fit)
-        st.plotly_chart(figure, width="stretch", key=f"twin_{'raw' if raw else 'scaled'}")
+        name = f"twin_{'raw' if raw else 'scaled'}"
+        st.plotly_chart(figure, width="stretch", key=name, config=exports.png(f"loss-landscape-{name}"))
         took = (
             f"done after {done} epoch{'' if done == 1 else 's'}"
             if done is not None

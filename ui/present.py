@@ -9,6 +9,8 @@ carries it as `present=1` (written by ui.state.publish, like every other link va
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
 KEY = "present"  # the session key of the switch, and the link's key
@@ -76,3 +78,10 @@ def chart_text(spec: dict) -> dict:
     if isinstance(spec.get("legend"), dict):
         spec["legend"] = {**spec["legend"], "textStyle": {**spec["legend"].get("textStyle", {}), **big}}
     return spec
+
+
+def stage():
+    """Called right after a page's title: in presenter mode, a container where the page then draws its stepper
+    (`with stage: stepper.stepper(...)`), so the big button and the step sit at the top; otherwise a no-op, and
+    the stepper stays where the page calls it, after the explanations."""
+    return st.container() if active() else contextlib.nullcontext()
