@@ -15,6 +15,7 @@ import numpy as np
 from gdcore import line
 from gdcore.chain import EXPLODING, VANISHING, ChainFit
 from gdcore.experiment import Fit, NetworkFit, baseline_loss
+from gdcore.numbers import written
 
 KINDS = {
     "converging": "good",  # the loss falls towards the bottom
@@ -89,7 +90,10 @@ def trained_verdict(fit: Fit) -> Verdict:
             f"the numbers no longer fit: try a smaller learning rate than {config.learning_rate:g}.",
         )
     first, last = run.records[0].loss, fit.loss(run.final)
-    losses = f"the loss went from {first:.4g} to {last:.4g} (the lowest possible is {fit.best_loss:.4g})"
+    losses = (
+        f"the loss went from {written(first, 4)} to {written(last, 4)} "
+        f"(the lowest possible is {written(fit.best_loss, 4)})"
+    )
     noisy = (
         " Each step saw only a batch of the houses, so the steps wobble around the way down."
         if (0 < config.batch_size < len(fit.x))
@@ -125,15 +129,20 @@ def verdict(fit: Fit) -> Verdict:
             "diverged",
             f"Diverged: at epoch {run.diverged_at} {run.reason}, so the run stopped there. "
             f"The learning rate {lr:g} is above the largest stable rate for this data, "
-            f"{lr_max:.4g} (2 / the largest eigenvalue of the loss's Hessian): every step "
-            f"overshoots the bottom of the valley by more than the last. Try a learning rate below {lr_max:.4g}.",
+            f"{written(lr_max, 4)} (2 / the largest eigenvalue of the loss's Hessian): every step "
+            "overshoots the bottom of the valley by more than the last. "
+            f"Try a learning rate below {written(lr_max, 4)}.",
         )
     first, last = run.records[0].loss, fit.loss(run.final)
-    losses = f"the loss went from {first:.4g} to {last:.4g} (the lowest possible is {fit.best_loss:.4g})"
+    losses = (
+        f"the loss went from {written(first, 4)} to {written(last, 4)} "
+        f"(the lowest possible is {written(fit.best_loss, 4)})"
+    )
     if math.isclose(lr, lr_max, rel_tol=1e-6):
         return Verdict(
             "oscillating",
-            f"Bouncing: {losses}. At exactly the largest stable learning rate, {lr_max:.4g}, each step lands as "
+            f"Bouncing: {losses}. At exactly the largest stable learning rate, {written(lr_max, 4)}, "
+            "each step lands as "
             "high up the other side of the valley as it started, so the ball bounces from wall to wall without "
             "settling. A little lower and it settles; a little higher and it flies off.",
         )
@@ -141,7 +150,7 @@ def verdict(fit: Fit) -> Verdict:
         return Verdict(
             "diverging",
             f"Diverging: {losses}. Each step jumps across the valley and lands higher up the other "
-            f"side. The largest stable learning rate here is {lr_max:.4g}; try one below it.",
+            f"side. The largest stable learning rate here is {written(lr_max, 4)}; try one below it.",
         )
     share = progress(fit)
     steep = line.contraction(fit.bowl, fit.config.loss, lr)[1]  # the factor of the steepest direction
@@ -183,7 +192,8 @@ def why_different(fit: Fit, reference: tuple[float, float], rtol: float = 1e-6) 
             return False, f"They differ because the descent diverged: {trained_verdict(fit).sentence}"
         return False, (
             f"They differ because the descent has not reached the bottom yet: after {fit.run.epochs} epochs its "
-            f"slope is still {abs(got[0] - reference[0]):.4g} and its intercept {abs(got[1] - reference[1]):.4g} "
+            f"slope is still {written(abs(got[0] - reference[0]), 4)} and its intercept "
+            f"{written(abs(got[1] - reference[1]), 4)} "
             "away from the answer (in the data's units). "
             + (
                 "With mini-batches each step follows a few houses, so the line keeps wobbling near the bottom "
@@ -195,14 +205,14 @@ def why_different(fit: Fit, reference: tuple[float, float], rtol: float = 1e-6) 
     if fit.run.diverged_at is not None or lr >= lr_max:
         return False, (
             f"They differ because the descent diverged: the learning rate {lr:g} is at or above the largest "
-            f"stable rate {lr_max:.4g}, so every step overshoots further. Lower it below {lr_max:.4g}."
+            f"stable rate {written(lr_max, 4)}, so every step overshoots further. Lower it below {written(lr_max, 4)}."
         )
     rate = max(abs(c) for c in line.contraction(fit.bowl, fit.config.loss, lr))  # per-epoch shrink factor
     off = max(abs(a - b) / max(abs(b), 1e-300) for a, b in zip(got, reference))  # relative distance now
     more = math.inf if rate >= 1 else max(1, math.ceil(math.log(rtol / off) / math.log(rate))) if rate > 0 else 1
     sentence = (
         f"They differ because the descent has not converged yet: after {len(fit.run.records)} epochs its slope "
-        f"is still {abs(got[0] - reference[0]):.4g} and its intercept {abs(got[1] - reference[1]):.4g} "
+        f"is still {written(abs(got[0] - reference[0]), 4)} and its intercept {written(abs(got[1] - reference[1]), 4)} "
         "away from the answer (in the data's units)"
     )
     room = most_epochs(fit.config) - len(fit.run.records)  # more epochs the page's box still allows
@@ -218,10 +228,10 @@ def why_different(fit: Fit, reference: tuple[float, float], rtol: float = 1e-6) 
                 "the shape of this loss: in raw units the bowl is long and narrow (the slope and the intercept "
                 "pull in very different amounts), so a rate small enough for the steep side crawls along the "
                 "flat one. Standardize the features, or raise the learning rate towards "
-                f"{lr_max:.4g}."
+                f"{written(lr_max, 4)}."
             )
         else:
-            sentence += f"this loss: raise it towards {lr_max:.4g}."
+            sentence += f"this loss: raise it towards {written(lr_max, 4)}."
     else:
         sentence += (
             f"; about {more:,} more epoch{'s' if more > 1 else ''} would get within {rtol:g} relative. Add epochs."
@@ -242,7 +252,7 @@ def network_verdict(fit: NetworkFit, suggest: float = 0.05) -> Verdict:
         )
     first, last = run.records[0].loss, fit.loss(run.final)
     count = run.epochs  # epochs, not steps: a mini-batch run takes several steps per epoch
-    went = f"the {name} went from {first:.6g} to {last:.6g} in {count:,} epoch{'' if count == 1 else 's'}"
+    went = f"the {name} went from {written(first)} to {written(last)} in {count:,} epoch{'' if count == 1 else 's'}"
     if not last <= first:
         return Verdict(
             "diverging",
@@ -257,13 +267,14 @@ def network_verdict(fit: NetworkFit, suggest: float = 0.05) -> Verdict:
         )
     return Verdict(
         "converging",
-        f"Going downhill: {went}. For comparison, always guessing the average price gives {baseline_loss(fit):.6g}.",
+        f"Going downhill: {went}. For comparison, always guessing the average price gives "
+        f"{written(baseline_loss(fit))}.",
     )
 
 
 def _g(value: float) -> str:
     """A number in words-and-digits: 3 significant digits, or "too large to store" for inf and nan."""
-    return f"{value:.3g}" if math.isfinite(value) else "too large to store"
+    return written(value, 3) if math.isfinite(value) else "too large to store"
 
 
 def gradient_verdict(sizes: np.ndarray) -> Verdict:
@@ -336,8 +347,9 @@ def descent_verdict(fit: ChainFit) -> Verdict:
             f"Blew up: after epoch {run.epochs} the loss grew too large to store in a 64-bit float. The "
             "steps were too big to be useful.",
         )
-    losses = f"the loss went from {first:.4g} to {last:.4g} in {run.epochs} epoch{'' if run.epochs == 1 else 's'}"
-    average = f"guessing the average price for every house gives {fit.baseline:.4g}"
+    epochs = f"{run.epochs} epoch{'' if run.epochs == 1 else 's'}"
+    losses = f"the loss went from {written(first, 4)} to {written(last, 4)} in {epochs}"
+    average = f"guessing the average price for every house gives {written(fit.baseline, 4)}"
     # Once every gradient is 0 the step is 0, so the weights never change again.
     stuck = next((r.epoch for r in run.records if not np.any(r.gradient)), None)
     if stuck is not None:
@@ -360,7 +372,7 @@ def descent_verdict(fit: ChainFit) -> Verdict:
         )
     return Verdict(
         "learning",
-        f"Learning: {losses}, below the {fit.baseline:.4g} that guessing the average price for every house "
+        f"Learning: {losses}, below the {written(fit.baseline, 4)} that guessing the average price for every house "
         f"gives. {motion}",
     )
 
@@ -386,7 +398,7 @@ def ball_verdict(config, run) -> Verdict:
         if len(bottoms) == 1
         else "the deepest valley"
         if target == deepest
-        else f"the valley at w = {target:.3g} (not the deepest: that one is at w = {deepest:.3g})"
+        else f"the valley at w = {written(target, 3)} (not the deepest: that one is at w = {written(deepest, 3)})"
     )
     d = [abs(w - target) for w in ws]  # how far from the bottom after each step
     flips = sum(1 for a, b in zip(ws, ws[1:]) if (a - target) * (b - target) < 0)
@@ -408,31 +420,32 @@ def ball_verdict(config, run) -> Verdict:
     if d[-1] > d[0]:
         hint = (
             f" Near that bottom the curve bends so that the largest learning rate that settles is "
-            f"{curve.largest_stable_rate(config.curve, target):.3g}; {config.learning_rate:g} is above it."
+            f"{written(curve.largest_stable_rate(config.curve, target), 3)}; {config.learning_rate:g} is above it."
             if plain
             else ""
         )
         return Verdict(
             "diverging",
-            f"Diverging: each step lands further from the bottom, on the other side. The ball started {d[0]:.3g} "
-            f"from the bottom of {valley} and is {d[-1]:.3g} from it after {steps} steps.{hint}",
+            "Diverging: each step lands further from the bottom, on the other side. "
+            f"The ball started {written(d[0], 3)} "
+            f"from the bottom of {valley} and is {written(d[-1], 3)} from it after {steps} steps.{hint}",
         )
     if flips >= 2:
         return Verdict(
             "oscillating",
-            f"Oscillating: the ball zig-zags across {valley} and is still {d[-1]:.3g} from its bottom after {steps} "
-            "steps.",
+            f"Oscillating: the ball zig-zags across {valley} and is still {written(d[-1], 3)} from its bottom "
+            f"after {steps} steps.",
         )
     share = 1 - d[-1] / d[0]
     if share < 0.9:
         return Verdict(
             "crawling",
             f"Crawling: after {steps} steps the ball has covered {100 * share:.0f}% of the way to the bottom of "
-            f"{valley}, with {d[-1]:.3g} still to go. Raise the learning rate or take more steps.",
+            f"{valley}, with {written(d[-1], 3)} still to go. Raise the learning rate or take more steps.",
         )
     return Verdict(
         "converging",
-        f"Converging: the ball rolls down into {valley}, {d[-1]:.3g} from its bottom after {steps} steps; more "
+        f"Converging: the ball rolls down into {valley}, {written(d[-1], 3)} from its bottom after {steps} steps; more "
         "steps would get it within "
         f"{tol:g}.",
     )

@@ -130,11 +130,11 @@ def shown_levels(z: np.ndarray, log: bool) -> tuple[np.ndarray, dict]:
 
 
 def short(value: float) -> str:
-    """A number in three digits for a colour bar: 0.944, or 6.27·10⁸ from 10,000 up."""
+    """A number in three digits for a colour bar: 0.944, or 6.27×10⁸ from 10,000 up (a bar is narrow)."""
     if abs(value) < 1e4:
         return num(value, 3)
     exponent = int(np.floor(np.log10(abs(value))))
-    return f"{value / 10.0**exponent:.3g}·10<sup>{exponent}</sup>"
+    return f"{value / 10.0**exponent:.3g}×10<sup>{exponent}</sup>"
 
 
 def contour_figure(

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from reading import number
 from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -106,9 +107,9 @@ def test_defaults_run_clean_and_show_vanishing_sigmoid_gradients():
     assert dict(at.query_params) == {}
     assert control(at, "depth").value == 10 and control(at, "act").value == "sigmoid"
     first, last = first_and_last_bias_gradients(10, 1.0, 0, "sigmoid")
-    assert float(metric(at, "Layer 1's gradient")) == pytest.approx(first, rel=5e-3)  # 3 significant digits
-    assert float(metric(at, "Layer 10's gradient")) == pytest.approx(last, rel=5e-3)
-    assert float(metric(at, "Layer 1 ÷ layer 10")) == pytest.approx(first / last, rel=5e-3)
+    assert number(metric(at, "Layer 1's gradient")) == pytest.approx(first, rel=5e-3)  # 3 significant digits
+    assert number(metric(at, "Layer 10's gradient")) == pytest.approx(last, rel=5e-3)
+    assert number(metric(at, "Layer 1 ÷ layer 10")) == pytest.approx(first / last, rel=5e-3)
     assert any(i.value.startswith("Vanishing") for i in at.info)
     assert "0.25" in text and "standardiz" in text.lower()
     assert len(at.get("plotly_chart")) == 3

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import reading
 from stepping import choose_epoch, epoch_shown, jump_to_end
 from streamlit.testing.v1 import AppTest
 
@@ -112,8 +113,8 @@ def assert_healthy(at: AppTest, *, errors_allowed: bool = False) -> None:
 
 
 def number(text: str) -> float:
-    """A number as the page writes it: '1,434.5', '-0.896381' or '1.2e+300'."""
-    return float(str(text).strip().split(" ")[0].replace(",", "").replace("−", "-"))
+    """A number as the page writes it: '1,434.5', '-0.896381' or '1.2×10³⁰⁰' (tests/app/reading.py)."""
+    return reading.number(text)
 
 
 def button(at: AppTest, label: str):

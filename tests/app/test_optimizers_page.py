@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from reading import number
 from stepping import choose_epoch, jump_to_end
 from streamlit.testing.v1 import AppTest
 
@@ -98,7 +99,7 @@ def test_defaults_race_on_the_house_data_and_the_table_matches_a_loop() -> None:
         expected = next(k for k, value in enumerate(losses) if value <= least + 1e-3)
         assert table["steps to the goal (whole race)"][row] == f"{expected:,}"
         assert table["at the goal?"][row] == f"yes, at step {expected}"
-        assert float(table["final loss"][row]) == pytest.approx(losses[-1], rel=1e-5)
+        assert number(table["final loss"][row]) == pytest.approx(losses[-1], rel=1e-5)
 
 
 def test_adam_ledger_and_update_use_this_steps_numbers() -> None:
@@ -109,7 +110,7 @@ def test_adam_ledger_and_update_use_this_steps_numbers() -> None:
     _, points = house_race("adam", 0.1, 3)
     latest = ledger[ledger["now"] == "▶"]
     assert list(latest["parameter"]) == ["slope", "intercept"]
-    new = [float(value) for value in latest["new = current − update"]]
+    new = [number(value) for value in latest["new = current − update"]]
     np.testing.assert_allclose(new, points[3], rtol=1e-5)
     assert {"m", "v", "m̂", "v̂"} <= set(ledger.columns)
     maths = " ".join(str(element.value) for element in at.latex)

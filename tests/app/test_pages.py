@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import reading
 from sklearn.linear_model import LinearRegression
 from stepping import choose_epoch, epoch_shown, jump_to_end
 from streamlit.testing.v1 import AppTest
@@ -92,11 +93,7 @@ def assert_healthy(at: AppTest, page: str, *, errors_allowed: bool = False) -> N
 
 def number(text: str) -> float:
     """A number as the app writes it: '1,434,843,672 dollars²', '-0.896381' or '1.2×10³⁰⁰'."""
-    first = str(text).strip().split(" ")[0].replace(",", "").replace("−", "-")
-    if "×10" in first:
-        mantissa, power = first.split("×10")
-        return float(mantissa) * 10.0 ** int(power.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")))
-    return float(first)
+    return reading.number(text)
 
 
 def windsor() -> tuple[np.ndarray, np.ndarray]:
