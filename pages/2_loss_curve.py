@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from gdcore import line
-from ui import cached, charts, controls, router, state
+from ui import cached, charts, controls, exports, router, state
 from ui.fmt import money, num, tex
 
 router.ensure_router()
@@ -41,7 +41,7 @@ fig = charts.slope_loss_chart(
     loss_title="sum of squared errors (dollars²)",
     slope_title="slope (dollars per bedroom)",
 )
-st.plotly_chart(fig, width="stretch")
+st.plotly_chart(fig, width="stretch", config=exports.png("loss-against-the-slope"))
 direction = "falls" if derivative < 0 else "rises" if derivative > 0 else "is flat"
 st.caption(
     f"Chart: SSE against the slope with the intercept held at {money(b)}: a U-shaped curve with its lowest "

@@ -348,7 +348,7 @@ else:
         mine=mine,
         best=best,
     )
-    st.plotly_chart(fig, width="stretch", key="net_restarts_chart")
+    st.plotly_chart(fig, width="stretch", key="net_restarts_chart", config=exports.png("network-restarts"))
     yours = (
         f"this page's run (seed {config.seed}) ended at {num(mine)}"
         if mine is not None

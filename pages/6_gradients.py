@@ -111,7 +111,7 @@ overflowed = [layer for layer, size in enumerate(sizes, start=1) if not np.isfin
 if figure is None:
     st.info("There is nothing to draw: every layer's gradient is exactly 0 or too large to store.")
 else:
-    st.plotly_chart(figure, width="stretch", key="sizes")
+    st.plotly_chart(figure, width="stretch", key="sizes", config=exports.png("chain-gradient-per-layer"))
     drawn = [(layer, size) for layer, size in enumerate(sizes, start=1) if np.isfinite(size) and size > 0]
     largest, smallest = max(drawn, key=lambda pair: pair[1]), min(drawn, key=lambda pair: pair[1])
     caption = (
@@ -207,6 +207,7 @@ with left:
         ),
         width="stretch",
         key="losses",
+        config=exports.png("chain-loss"),
     )
     steps = len(fit.run.records)
     starts = [fit.run.epoch_records(k)[0].loss for k in range(1, fit.run.epochs + 1)]  # each epoch's first loss
@@ -229,7 +230,7 @@ with right:
     if figure is None:
         st.markdown("No layer's bias moved at all: there was no finite step to take.")
     else:
-        st.plotly_chart(figure, width="stretch", key="moved")
+        st.plotly_chart(figure, width="stretch", key="moved", config=exports.png("chain-bias-moves"))
         still = [layer for layer, distance in enumerate(moved, start=1) if distance == 0]
         caption = (
             f"Chart: how far each layer's bias moved over the {steps:,} step{'' if steps == 1 else 's'} taken, on a "

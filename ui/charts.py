@@ -40,7 +40,8 @@ def layout(
     current.pop("template", None)  # plotly puts the default template back; copying it costs 4 ms
     fig.layout = current | {
         "height": height,
-        "margin": dict(l=10, r=10, t=30, b=10),
+        # r: room for the mode bar's camera (ui.exports.png): the legend, never wider than the plot, stays clear of it
+        "margin": dict(l=10, r=30, t=30, b=10),
         "hovermode": "closest",
         "legend": dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
         "xaxis": AXES | current.get("xaxis", {}) | {"title": {"text": x_title}} | (xaxis or {}),

@@ -161,3 +161,14 @@ def take_away(page: str, chosen, config, run, n: int) -> None:
             st.code(network_command(config, data=upload.name if upload else None), language="bash")
         st.code(script, language="python")
         run_file(page, chosen, run, n)
+
+
+def png(name: str, *tools: str) -> dict:
+    """A plotly chart's config: its mode bar always shown (a phone has no hover), with the camera that saves the
+    chart as `name`.png at twice the size on screen, and any other `tools` the chart needs; no plotly logo."""
+    return {
+        "displayModeBar": True,
+        "displaylogo": False,
+        "modeBarButtons": [["toImage", *tools]],
+        "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
+    }
