@@ -83,6 +83,7 @@ def load(page: str) -> None:
     where = f", at epoch {saved.epoch:,}" if epoch_key and saved.epoch is not None else ""
     own = f", on {upload.name}, whose rows it carries" if upload is not None else ""
     st.session_state[message_key(page)] = ("success", f"Loaded {file.name}{where}{own}: every setting is as saved.")
+    st.session_state[f"{message_key(page)}:new"] = True
 
 
 def run_file(page: str, config, run, n: int) -> None:
@@ -126,6 +127,8 @@ def run_file(page: str, config, run, n: int) -> None:
     if outcome:
         kind, sentence = outcome
         (st.error if kind == "error" else st.success)(sentence, icon=":material/upload_file:")
+        if kind == "success" and st.session_state.pop(f"{message_key(page)}:new", False):
+            st.toast(sentence, icon=":material/upload_file:")  # this section may close as the page redraws
 
 
 def take_away(page: str, chosen, config, run, n: int) -> None:
