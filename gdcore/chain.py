@@ -1,6 +1,6 @@
 """A deep chain: one node per layer, so the chain rule's product can be read layer by layer.
 
-    z1 = w1 . x + b1              (x: bedrooms, bathrooms, lot size; w1 has 3 weights)
+    z1 = w1 . x + b1              (x: three columns, say bedrooms, bathrooms, lot size; w1 has 3 weights)
     z_l = w_l * a_(l-1) + b_l     for l = 2..L
     a_l = act(z_l)                (sigmoid, tanh or relu)
     prediction = w_out * a_L
@@ -13,21 +13,27 @@ above 1 make them explode.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
 from gdcore.batches import take
-from gdcore.config import ACTIVATIONS, Experiment, check, spec
+from gdcore.config import ACTIVATIONS, Experiment, NetworkConfig, check, spec
 from gdcore.descent import Run
 from gdcore.experiment import standardize_columns, train
 from gdcore.network import activate, activate_slope
 
-INPUTS = ("bedrooms", "bathrms", "lotsize")
+INPUTS = ("bedrooms", "bathrms", "lotsize")  # the house data's columns layer 1 reads unless told
 TARGET = "price"
 INPUT_SCALINGS = ("standardize", "raw")
 # Layer 1's gradient below 1/1000 of the last layer's is vanishing; above 1000 times, exploding.
 VANISHING, EXPLODING = 1e-3, 1e3
+
+
+def network_field(name: str):
+    """NetworkConfig's field `name`: its default, URL key and checks."""
+    f = next(f for f in fields(NetworkConfig) if f.name == name)
+    return field(default=f.default, metadata=f.metadata)
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,7 @@ class ChainConfig(Experiment):
     scale: float = field(default=1.0, metadata=spec("scale", 0.1, 10.0, label="weight scale"))
     # Sigmoid, the default, shows vanishing gradients at once: each layer multiplies by at most 0.25 * w.
     activation: str = field(default="sigmoid", metadata=spec("act", choices=ACTIVATIONS, label="activation"))
-    # "standardize": inputs and price become (value - mean) / std; "raw": square feet and dollars.
+    # "standardize": inputs and target become (value - mean) / std; "raw": as the data has them.
     inputs: str = field(default="standardize", metadata=spec("inputs", choices=INPUT_SCALINGS, label="input scaling"))
     # Step size of the descent: new = current - learning_rate * gradient.
     learning_rate: float = field(default=0.1, metadata=spec("lr", 1e-6, 10.0, label="learning rate"))
@@ -48,20 +54,32 @@ class ChainConfig(Experiment):
     epochs: int = field(default=20, metadata=spec("epochs", 1, 100, label="number of epochs"))
     # The starting weights are drawn with this seed.
     seed: int = field(default=0, metadata=spec("seed", 0, 2**31 - 1, label="seed"))
+    # The three columns layer 1 reads and the target, as the small network's (the same link keys).
+    x1: str = network_field("x1")
+    x2: str = network_field("x2")
+    x3: str = network_field("x3")
+    y: str = network_field("y")
 
     def __post_init__(self) -> None:
         check(self)
+        if len({*self.columns, self.y}) < 4:
+            raise ValueError("the three inputs and the target must be four different columns")
+
+    @property
+    def columns(self) -> tuple[str, str, str]:
+        """The three input columns (the `inputs` field is how they are scaled)."""
+        return (self.x1, self.x2, self.x3)
 
     @property
     def step_work(self) -> int:
         return self.depth + 2  # a loop over the layers, forward and back: about depth + 2 steps of the line
 
 
-def parameter_names(depth: int) -> tuple[str, ...]:
-    """w1_bedrooms, w1_bathrms, w1_lotsize, w2..wL, b1..bL, w_out: the order of params."""
+def parameter_names(depth: int, columns: tuple[str, ...] = INPUTS) -> tuple[str, ...]:
+    """w1_bedrooms, w1_bathrms, w1_lotsize (w1_ and each input column), w2..wL, b1..bL, w_out: the order of params."""
     weights = [f"w{layer}" for layer in range(2, depth + 1)]
     biases = [f"b{layer}" for layer in range(1, depth + 1)]
-    return (*(f"w1_{name}" for name in INPUTS), *weights, *biases, "w_out")
+    return (*(f"w1_{name}" for name in columns), *weights, *biases, "w_out")
 
 
 def unpack(params, depth: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -181,8 +199,8 @@ class ChainFit:
 def fit_chain(config: ChainConfig, X: np.ndarray, y: np.ndarray) -> ChainFit:
     """One backward pass and `config.epochs` epochs of gradient descent, on X (n, 3) and y (n,)."""
     if config.inputs == "standardize":
-        X = standardize_columns(X, INPUTS)
-        y = standardize_columns(y[:, None], [TARGET])[:, 0]
+        X = standardize_columns(X, config.columns)
+        y = standardize_columns(y[:, None], [config.y])[:, 0]
     depth, act = config.depth, config.activation
     start = initial_params(depth, config.scale, config.seed)
 
@@ -194,5 +212,5 @@ def fit_chain(config: ChainConfig, X: np.ndarray, y: np.ndarray) -> ChainFit:
         return loss(params, X, y, depth, act)
 
     gradient = loss_grad(start, X, y, depth, act)
-    run = train(config, loss_and_grad, whole_loss, start, parameter_names(depth), len(y))
+    run = train(config, loss_and_grad, whole_loss, start, parameter_names(depth, config.columns), len(y))
     return ChainFit(config=config, X=X, y=y, gradient=gradient, sizes=per_layer(gradient, depth), run=run)

@@ -14,6 +14,7 @@ import numpy as np
 
 from gdcore import line
 from gdcore.chain import EXPLODING, VANISHING, ChainFit
+from gdcore.data import SHIPPED
 from gdcore.experiment import Fit, NetworkFit, baseline_loss
 from gdcore.numbers import written
 
@@ -79,6 +80,12 @@ def most_epochs(config) -> int:
     return type(config).__dataclass_fields__["epochs"].metadata["high"]
 
 
+def named(config) -> tuple[str, str]:
+    """What y and one row are called in a sentence: ("price", "house") on the house data; an upload's y and "row"."""
+    houses = config.data in SHIPPED
+    return ("price" if houses and config.y == "price" else config.y), ("house" if houses else "row")
+
+
 def trained_verdict(fit: Fit) -> Verdict:
     """The verdict of a run that is not plain full-batch descent: read from its losses, since the
     Hessian's rule for the largest stable rate holds only for plain steps."""
@@ -95,7 +102,7 @@ def trained_verdict(fit: Fit) -> Verdict:
         f"(the lowest possible is {written(fit.best_loss, 4)})"
     )
     noisy = (
-        " Each step saw only a batch of the houses, so the steps wobble around the way down."
+        f" Each step saw only a batch of the {named(config)[1]}s, so the steps wobble around the way down."
         if (0 < config.batch_size < len(fit.x))
         else ""
     )
@@ -196,7 +203,8 @@ def why_different(fit: Fit, reference: tuple[float, float], rtol: float = 1e-6) 
             f"{written(abs(got[1] - reference[1]), 4)} "
             "away from the answer (in the data's units). "
             + (
-                "With mini-batches each step follows a few houses, so the line keeps wobbling near the bottom "
+                f"With mini-batches each step follows a few {named(fit.config)[1]}s, so the line keeps wobbling near "
+                "the bottom "
                 "instead of settling on it; a larger batch, or a schedule that lowers the rate, settles it."
                 if 0 < fit.config.batch_size < len(fit.x)
                 else "Add epochs, or change the learning rate."
@@ -267,7 +275,7 @@ def network_verdict(fit: NetworkFit, suggest: float = 0.05) -> Verdict:
         )
     return Verdict(
         "converging",
-        f"Going downhill: {went}. For comparison, always guessing the average price gives "
+        f"Going downhill: {went}. For comparison, always guessing the average {named(fit.config)[0]} gives "
         f"{written(baseline_loss(fit))}.",
     )
 
@@ -277,7 +285,7 @@ def _g(value: float) -> str:
     return written(value, 3) if math.isfinite(value) else "too large to store"
 
 
-def gradient_verdict(sizes: np.ndarray) -> Verdict:
+def gradient_verdict(sizes: np.ndarray, one: str = "house") -> Verdict:
     """Vanishing, exploding or healthy, from the ratio of layer 1's gradient to the last layer's.
 
     ratio < 1e-3: vanishing; ratio > 1e3: exploding; otherwise healthy. Numbers that overflowed
@@ -297,7 +305,7 @@ def gradient_verdict(sizes: np.ndarray) -> Verdict:
         return Verdict(
             "dead",
             f"No gradient at all: layer {depth}'s gradient is exactly 0 (its node is switched off or flat for "
-            "every house), so no layer gets a signal and nothing can move.",
+            f"every {one}), so no layer gets a signal and nothing can move.",
         )
     ratio = first / last
     compare = f"layer 1's gradient is {_g(ratio)} times layer {depth}'s"
@@ -349,12 +357,13 @@ def descent_verdict(fit: ChainFit) -> Verdict:
         )
     epochs = f"{run.epochs} epoch{'' if run.epochs == 1 else 's'}"
     losses = f"the loss went from {written(first, 4)} to {written(last, 4)} in {epochs}"
-    average = f"guessing the average price for every house gives {written(fit.baseline, 4)}"
+    target, one = named(fit.config)
+    average = f"guessing the average {target} for every {one} gives {written(fit.baseline, 4)}"
     # Once every gradient is 0 the step is 0, so the weights never change again.
     stuck = next((r.epoch for r in run.records if not np.any(r.gradient)), None)
     if stuck is not None:
         cut = (
-            "a whole layer of relus is switched off (z <= 0) for every house"
+            f"a whole layer of relus is switched off (z <= 0) for every {one}"
             if fit.config.activation == "relu"
             else f"a layer sits so far out on the flat part of the {fit.config.activation} that its slope is 0"
         )
@@ -372,7 +381,7 @@ def descent_verdict(fit: ChainFit) -> Verdict:
         )
     return Verdict(
         "learning",
-        f"Learning: {losses}, below the {written(fit.baseline, 4)} that guessing the average price for every house "
+        f"Learning: {losses}, below the {written(fit.baseline, 4)} that guessing the average {target} for every {one} "
         f"gives. {motion}",
     )
 

@@ -8,11 +8,11 @@ A learning rate, the number of steps or the start left empty (None) takes the su
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
-from gdcore.config import check, spec
+from gdcore.config import DescentConfig, check, shown, spec
 from gdcore.descent import Run, descend
 from gdcore.experiment import OPTIMIZER_WORK, WORK_BUDGET
 from gdcore.optimizers import OPTIMIZERS, Hyper
@@ -30,6 +30,12 @@ DEFAULT_RATES = {  # in the order of OPTIMIZERS: gd, momentum, nesterov, adagrad
     "plateau": dict(zip(OPTIMIZERS, (0.5, 0.1, 0.1, 0.5, 0.02, 0.05))),
 }
 SADDLE_GOAL = -1.0  # a surface with no minimum: a racer finishes when its loss falls to this level
+
+
+def same_field(name: str):
+    """DescentConfig's field `name`: its default, URL key and checks."""
+    f = next(f for f in fields(DescentConfig) if f.name == name)
+    return field(default=f.default, metadata=f.metadata)
 
 
 def racing(name: str, label: str) -> bool:
@@ -99,11 +105,18 @@ class RaceConfig:
     eps_adam: float | None = small("eps_adam", "Adam's eps")
     # Whose ledger the page shows.
     ledger: str = field(default="adam", metadata=spec("ledger", choices=OPTIMIZERS, label="ledger's optimizer"))
+    # The "house" surface's data and columns, as a line's (DescentConfig's fields: the same link keys): the
+    # house data's bedrooms and price, or two columns of a learner's upload.
+    data: str = same_field("data")
+    x: str = same_field("x")
+    y: str = same_field("y")
 
     def __post_init__(self) -> None:
         check(self)
         if not self.racers:
             raise ValueError("at least one optimizer must race")
+        if self.x == self.y:
+            raise ValueError(f"the x column and the y column must differ, but both are {shown(self.x)}")
 
     @property
     def racers(self) -> tuple[str, ...]:

@@ -58,7 +58,7 @@ def plateau_grad(x, y):
 
 
 def house(x, y, bowl: line.Bowl):
-    """The house data's mean squared error at slope x and intercept y (gdcore.line.bowl_loss)."""
+    """A line's mean squared error at slope x and intercept y, from the data's sums (gdcore.line.bowl_loss)."""
     return line.bowl_loss((x, y), bowl, "mse")
 
 
@@ -111,11 +111,12 @@ TITLES = {
 }
 
 
-def house_surface(bowl: line.Bowl) -> Surface:
-    """The mean squared error of the line price = slope × bedrooms + intercept, both standardized."""
+def house_surface(bowl: line.Bowl, title: str = TITLES["house"]) -> Surface:
+    """The mean squared error of the line y = slope × x + intercept, both standardized (the house data's
+    bedrooms and price, or the columns `title` names)."""
     return Surface(
         name="house",
-        title=TITLES["house"],
+        title=title,
         formula=r"\text{MSE} = \frac{1}{n}\sum_i \big(y_i - (\text{slope}\cdot x_i + \text{intercept})\big)^2",
         loss=partial(house, bowl=bowl),
         grad=partial(house_grad, bowl=bowl),

@@ -178,3 +178,27 @@ def problem_with_columns(frame: pd.DataFrame, x: str, y: str) -> str:
                 + " Pick another column."
             )
     return ""
+
+
+def too_narrow(frame: pd.DataFrame, inputs: int) -> str:
+    """If the frame has fewer columns than a model with `inputs` inputs and a y needs, a sentence saying so; else ""."""
+    if len(frame.columns) > inputs:
+        return ""
+    listed = ", ".join(map(repr, frame.columns))
+    return (
+        f"This model needs {inputs + 1} numeric columns, {inputs} inputs and a y, but the file has "
+        f"{len(frame.columns)} ({listed}): upload a file with more numeric columns, or pick the house data."
+    )
+
+
+def problem_with_inputs(frame: pd.DataFrame, inputs: tuple[str, ...], y: str) -> str:
+    """What stops a model from reading the columns `inputs` to predict y on this frame, in one sentence, or ""."""
+    needed = len(inputs) + 1
+    if too_narrow(frame, len(inputs)):
+        return too_narrow(frame, len(inputs))
+    picked = [*inputs, y]
+    twice = next((column for column in picked if picked.count(column) > 1), None)
+    if twice is not None:
+        return f"Column {twice!r} is picked twice: the {len(inputs)} inputs and y must be {needed} different columns."
+    problems = (problem_with_columns(frame, column, y) for column in inputs)  # each input, then y, present and varying
+    return next((problem for problem in problems if problem), "")

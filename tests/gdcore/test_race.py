@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from dataclasses import fields
 
 import numpy as np
@@ -211,6 +212,8 @@ def test_link_round_trips():
                 values[f.name] = rng.random() < 0.7
             elif meta["kind"] is int:
                 values[f.name] = rng.choice([None, rng.randint(meta["low"], meta["high"])])
+            elif isinstance(f.default, str):  # the house surface's data (an upload's key) and columns
+                values[f.name] = "upload-0123456789ab" if f.name == "data" else rng.choice([f.default, f"{f.name}-col"])
             else:
                 value = 10 ** rng.uniform(math.log10(max(meta["low"], 1e-12)), math.log10(meta["high"]))
                 values[f.name] = rng.choice([value, min(value, meta["high"])])
@@ -234,6 +237,10 @@ def meaning(raw: str, f):
         return {choice: choice for choice in meta["choices"]}[raw]
     if isinstance(f.default, bool):
         return {"yes": True, "no": False}[raw]
+    if isinstance(f.default, str):  # a column's name, or the data set's (a shipped one or an upload's key)
+        if not raw or len(raw) > 200 or (meta["pattern"] and not re.fullmatch(meta["pattern"], raw)):
+            raise ValueError(raw)
+        return raw
     value = int(raw) if meta["kind"] is int else float(raw)
     if not (meta["low"] <= value <= meta["high"]) or (isinstance(value, float) and not math.isfinite(value)):
         raise ValueError(raw)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gdcore.data import WINDSOR, DataError
-from gdcore.upload import LIMIT, key_of, problem_with_columns, read_upload
+from gdcore.upload import LIMIT, key_of, problem_with_columns, problem_with_inputs, read_upload
 
 # (the file's bytes, words its message must hold): one row per problem the issue lists, and a few more.
 REFUSED = [
@@ -117,3 +117,24 @@ def test_no_bytes_raise_anything_but_a_sentence(data: bytes) -> None:
     assert len(upload.frame) >= 2 and len(upload.frame.columns) >= 2
     assert np.isfinite(upload.frame.to_numpy()).all()
     assert (upload.frame.abs() < 1e150).all().all()
+
+
+FOUR = pd.DataFrame({"a": [1.0, 2, 3], "b": [4.0, 4, 4], "c": [0.5, 0.1, 0.9], "d": [7.0, 3, 5]})  # b is constant
+
+
+@pytest.mark.parametrize(
+    ("frame", "inputs", "y", "words"),
+    [
+        (FOUR[["a", "c"]], ("a", "c", "c"), "a", "needs 4 numeric columns, 3 inputs and a y, but the file has 2"),
+        (FOUR, ("a", "c", "a"), "d", "Column 'a' is picked twice"),
+        (FOUR, ("a", "c", "d"), "d", "Column 'd' is picked twice"),
+        (FOUR, ("a", "b", "c"), "d", "Column 'b' holds the same value, 4, in every row"),
+        (FOUR, ("a", "c", "d"), "b", "Column 'b' holds the same value, 4, in every row: as y"),
+        (FOUR, ("a", "c", "e"), "d", "There is no numeric column 'e'"),
+        (FOUR.assign(b=[1.0, 2, 3]), ("a", "b", "c"), "d", ""),
+    ],
+)
+def test_the_networks_columns_get_one_sentence_per_problem(frame, inputs, y, words) -> None:
+    problem = problem_with_inputs(frame, inputs, y)
+    assert (words in problem) if words else problem == ""
+    assert problem.count(". ") <= 1 and "Traceback" not in problem
