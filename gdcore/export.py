@@ -459,13 +459,13 @@ def read_run(raw: bytes, page: str) -> SavedRun:
         ) from None
     if not isinstance(document, dict) or document.get("format") != RUN_FORMAT:
         raise RunFileError("This JSON is not a run saved by this app (use “This run as JSON” to save one).")
-    if document.get("version") != RUN_VERSION:
+    if document.get("version") != RUN_VERSION or isinstance(document.get("version"), bool):
         raise RunFileError(
             f"This run file is of version {shown(str(document.get('version')))}; this app reads version 1."
         )
     saved = document.get("page")
     if saved != page:
-        where = f"page {PAGE_TITLES[saved]}" if saved in PAGE_TITLES else "another page"
+        where = f"page {PAGE_TITLES[saved]}" if isinstance(saved, str) and saved in PAGE_TITLES else "another page"
         raise RunFileError(f"This file holds a run of {where}: open that page to load it.")
     settings, epoch, data = document.get("settings"), document.get("epoch"), document.get("data")
     if not isinstance(settings, dict) or not all(isinstance(v, str) for v in settings.values()):

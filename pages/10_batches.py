@@ -1,4 +1,5 @@
-"""Page 10: batch, mini-batch, stochastic. A step per batch: its houses, its gradient, the race with the full batch."""
+"""Page 10: batch, mini-batch, stochastic. A step per batch: its houses (or an upload's rows), its gradient, the race
+with the full batch."""
 
 import inspect
 import math
@@ -10,14 +11,13 @@ from gdcore import line, minibatch, to_command
 from gdcore.batches import epoch_batches
 from gdcore.experiment import steps_per_epoch, within_budget
 from gdcore.landscape import loss_grid
-from gdcore.minibatch import BatchConfig
-from ui import batches, cached, controls, echarts, router, state, stepper, updates
+from ui import batches, cached, controls, echarts, router, state, stepper, updates, uploads
 from ui.fmt import equation, num
 
 router.ensure_router()
 
-n = cached.row_count(BatchConfig().data)
-chosen = batches.batch_controls(n)
+chosen = batches.batch_controls()
+n = cached.row_count(chosen.data)
 config = within_budget(chosen, n)  # what runs: batches of 1 take 546 steps per epoch
 both = batches.runs(config)
 fit, run = both.fit, both.fit.run
@@ -25,6 +25,10 @@ last = len(run.records)  # steps taken in all
 size = min(config.batch_size, n)
 full = size >= n
 per_epoch = steps_per_epoch(config, n)
+unit, one = rows_word(config.data), rows_word(config.data, 1)  # "houses" and "house", or an upload's "rows"
+money = on_houses(config.data, config.y)  # y is the price in dollars
+x_name, y_name = axis_name(config.data, config.x), axis_name(config.data, config.y)
+y_word = "price" if money else config.y
 houses = cached.houses(config.data, config.x, config.y)
 LEDGER_STEPS = 200  # the ledger shows the latest 200 steps
 stride = max(1, math.ceil(last / 60))  # Play goes through a run in about 60 frames
@@ -37,16 +41,16 @@ st.session_state[batches.STEP] = min(max(int(st.session_state[batches.STEP]), 0)
 state.show_notes(batches.PAGE)
 controls.show_budget(chosen, config, n)
 st.markdown(
-    f"On page 3 each step felt the tilt of the hill under all {n} houses before it moved: the exact direction "
-    "downhill, but the whole data set read for every single step. With a million houses that is slow. A "
-    "**mini-batch** step asks only a handful of houses, steps at once, and asks the next handful: a rough "
-    "direction, at a fraction of the work. The names say how many houses one step looks at:\n"
+    f"On page 3 each step felt the tilt of the hill under all {n} {unit} before it moved: the exact direction "
+    f"downhill, but the whole data set read for every single step. With a million {unit} that is slow. A "
+    f"**mini-batch** step asks only a handful of {unit}, steps at once, and asks the next handful: a rough "
+    f"direction, at a fraction of the work. The names say how many {unit} one step looks at:\n"
     f"- **batch** (full batch): all {n}, one step per epoch: plain gradient descent;\n"
     f"- **mini-batch**: a few, say 16: {math.ceil(n / 16)} steps per epoch;\n"
-    f"- **stochastic**: a single house: {n} steps per epoch.\n\n"
-    "An **epoch** is still one pass through all the houses: shuffle them (the seed decides the order), cut the "
+    f"- **stochastic**: a single {one}: {n} steps per epoch.\n\n"
+    f"An **epoch** is still one pass through all the {unit}: shuffle them (the seed decides the order), cut the "
     "line into batches, take one step per batch. A batch's gradient is page 3's formula with the sum over the "
-    "batch's b houses only (x and y standardized, e = y − ŷ):"
+    f"batch's b {unit} only (x = {x_name} and y = {y_name}, both standardized; e = y − ŷ):"
 )
 st.latex(
     r"\frac{\partial\,\text{MSE}_\text{batch}}{\partial\,\text{slope}} = -\frac{2}{b}\sum_{i\,\in\,\text{batch}}"
@@ -55,13 +59,13 @@ st.latex(
     r"\sum_{i\,\in\,\text{batch}} e_i"
 )
 if full:
-    plan = f"This run: **all {n} houses** in each step, one step per epoch: {config.epochs} epochs, as many steps."
+    plan = f"This run: **all {n} {unit}** in each step, one step per epoch: {config.epochs} epochs, as many steps."
 else:
     rest = n - size * (per_epoch - 1)
     tail = f" (the last one {rest})" if rest != size else ""
     order = "freshly shuffled every epoch" if config.shuffle else "in the file's order"
     plan = (
-        f"This run: batches of **{size}** house{'s' if size > 1 else ''}{tail}, {order}: {per_epoch:,} steps per "
+        f"This run: batches of **{size}** {unit if size > 1 else one}{tail}, {order}: {per_epoch:,} steps per "
         f"epoch, {config.epochs} epoch{'s' if config.epochs > 1 else ''} = {per_epoch * config.epochs:,} steps"
         + (f", of which it takes {last:,} before it stops." if run.diverged_at else ".")
     )
@@ -103,7 +107,7 @@ def show_step(k: int) -> None:
         if record is None:
             st.markdown(
                 f"**Step 0 of {last:,}: the starting point.** Slope {num(params[0])}, intercept {num(params[1])}, "
-                f"MSE on all houses {num(both.losses[0])}. Press **Next step** to take the first batch."
+                f"MSE on all {unit} {num(both.losses[0])}. Press **Next step** to take the first batch."
             )
         else:
             first = run.ends[record.epoch - 2] if record.epoch > 1 else 0
@@ -111,44 +115,48 @@ def show_step(k: int) -> None:
             b = len(record.rows)
             st.markdown(
                 f"**Step {k:,} of {last:,}: epoch {record.epoch} of {run.epochs}, batch {j:,} of {m:,}** "
-                f"({b} house{'s' if b > 1 else ''}). MSE on all houses before the step {num(record.loss)}, after it "
+                f"({b} {unit if b > 1 else one}). MSE on all {unit} before the step {num(record.loss)}, after it "
                 f"{num(both.losses[k])}."
             )
             for text in updates.update_lines(config, record, None):
                 st.latex(text)
             whole = fit.whole_gradient(record.current)
-            st.markdown(batches.gradient_words(record.gradient, whole, b, n))
+            st.markdown(batches.gradient_words(record.gradient, whole, b, n, unit))
 
     left, right = st.columns(2)
     with left:
         now_line, best_line = fit.in_data_units(params), fit.in_data_units(fit.best)
         rows = batches.rows_of(record) if record is not None and not full else None
         caption = (
-            f"Chart: all {n} houses as dots (price against bedrooms), the starting line (dotted), the line after "
-            f"{taken}, {equation(*now_line)}, and the best line (dashed), {equation(*best_line)}."
-            + (f" The {len(rows)} houses of step {k}'s batch are marked ◆." if rows is not None else "")
+            f"Chart: all {n} {unit} as dots ({y_word} against {x_name}), the starting line (dotted), the line after "
+            f"{taken}, {equation(*now_line, x=config.x, dollars=money, y=y_word)}, and the best line (dashed), "
+            f"{equation(*best_line, x=config.x, dollars=money, y=y_word)}."
+            + (f" The {len(rows)} {unit} of step {k}'s batch are marked ◆." if rows is not None else "")
         )
         spec = echarts.houses(
             houses.x,
             houses.y,
             {"start": fit.in_data_units(run.start), f"after {taken}": now_line, "best possible": best_line},
-            x_title="bedrooms",
-            y_title="price (dollars)",
+            x_title=x_name,
+            y_title=y_name,
             batch=rows,
+            money=money,
+            rows=(one, unit),
         )
         echarts.draw(spec, caption, key="batch_houses")
     with right:
-        figure, caption = batches.contour(both, k, record, size, n)
+        figure, caption = batches.contour(both, k, record, size, n, (one, unit))
         st.plotly_chart(figure, key="batch_contour", config={"displayModeBar": False})
         st.caption(caption)
 
     if record is not None:
-        st.subheader(f"Step {k:,}'s batch, house by house")
+        st.subheader(f"Step {k:,}'s batch, {one} by {one}")
         st.markdown(
-            "Each house's error pulls the line its own way; the batch's gradient is the sum of their parts (the "
+            f"Each {one}'s error pulls the line its own way; the batch's gradient is the sum of their parts (the "
             "last row). Add up a column by hand: that is the gradient the step followed."
         )
-        frame = batches.batch_frame(record, fit, houses.x, houses.y)
+        names = (one, x_name, y_name)
+        frame = batches.batch_frame(record, fit, houses.x, houses.y, names, money=money)
         st.dataframe(frame, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(frame)))
 
     st.subheader("The race: mini-batches against the full batch")
@@ -172,7 +180,7 @@ def show_step(k: int) -> None:
         )
         caption = (
             "Chart: how far each run's MSE is above the lowest possible, in powers of ten (one line lower: ten times "
-            "closer), against the passes through the data: the same houses looked at. After "
+            f"closer), against the passes through the data: the same {unit} looked at. After "
             f"{num(float(both.seen[k]) / n, 3)} passes the full batch has taken {j} step{'s' if j != 1 else ''}. "
             "Distances below a trillionth of the start's are drawn at the bottom edge."
         )
@@ -192,24 +200,24 @@ def show_step(k: int) -> None:
         )
         caption = (
             f"Chart: the same distance against the steps taken: {taken} each, a full-batch step looking at all "
-            f"{n} houses and a mini-batch step at {size}."
+            f"{n} {unit} and a mini-batch step at {size}."
         )
         echarts.draw(spec, caption, key="race_steps")
     race = minibatch.race(both.losses, both.full_losses, both.seen, n, k)
     if full:
         st.markdown(
-            f"With batches of all {n} houses the two runs are the same run: a step is an epoch. Pick a smaller batch "
+            f"With batches of all {n} {unit} the two runs are the same run: a step is an epoch. Pick a smaller batch "
             "in the sidebar to see them part."
         )
     else:
-        st.markdown(batches.race_words(race, n, size, fit.best_loss))
+        st.markdown(batches.race_words(race, n, size, fit.best_loss, unit))
         if race.steps:
-            st.info(batches.lesson_words(race, n, size), icon=":material/balance:")
+            st.info(batches.lesson_words(race, n, size, unit), icon=":material/balance:")
 
     st.subheader("The ledger")
     st.markdown(
         "One row per parameter per step, the latest at the top (▶). Check any row: **new = current − learning "
-        "rate × the batch's gradient**. The gradient on all houses sits beside it: the direction the full batch "
+        f"rate × the batch's gradient**. The gradient on all {unit} sits beside it: the direction the full batch "
         "would have taken from the same place."
     )
     if k:
@@ -228,7 +236,7 @@ with st.expander("Show the code"):
     st.markdown(
         "The code that computed every number on this page (from `gdcore`, plain numpy). `epoch_batches` cuts "
         "each epoch's shuffle into batches; a step's gradient is `loss_grad` on the batch's rows, and `row_parts` "
-        "splits it into each house's part, the table above; `full_batch_run` is the full batch it races, and "
+        f"splits it into each {one}'s part, the table above; `full_batch_run` is the full batch it races, and "
         "`race` reads both runs at the same step."
     )
     functions = [epoch_batches, line.errors, line.loss_grad, minibatch.row_parts, minibatch.full_batch_run]
@@ -236,5 +244,9 @@ with st.expander("Show the code"):
     for function in functions:
         st.code(inspect.getsource(function), language="python")
 with st.expander("Print this ledger for a handout"):
-    st.code(to_command(config.as_descent()), language="bash")
-    st.caption(f"Prints the same {last:,} steps as CSV, with every number in full precision.")
+    upload = uploads.mine().get(config.data)
+    st.code(to_command(config.as_descent(), data=upload.name if upload else None), language="bash")
+    st.caption(
+        f"Prints the same {last:,} steps as CSV, with every number in full precision."
+        + (f" Run it where {upload.name} is (without the rows the app left out)." if upload else "")
+    )
