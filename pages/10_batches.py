@@ -12,7 +12,7 @@ from gdcore.batches import epoch_batches
 from gdcore.experiment import steps_per_epoch, within_budget
 from gdcore.landscape import loss_grid
 from ui import batches, cached, controls, echarts, router, state, stepper, updates, uploads
-from ui.fmt import equation, num
+from ui.fmt import axis_name, equation, num, on_houses, rows_word
 
 router.ensure_router()
 
@@ -25,11 +25,11 @@ last = len(run.records)  # steps taken in all
 size = min(config.batch_size, n)
 full = size >= n
 per_epoch = steps_per_epoch(config, n)
+houses = cached.houses(config.data, config.x, config.y)
 unit, one = rows_word(config.data), rows_word(config.data, 1)  # "houses" and "house", or an upload's "rows"
 money = on_houses(config.data, config.y)  # y is the price in dollars
 x_name, y_name = axis_name(config.data, config.x), axis_name(config.data, config.y)
 y_word = "price" if money else config.y
-houses = cached.houses(config.data, config.x, config.y)
 LEDGER_STEPS = 200  # the ledger shows the latest 200 steps
 stride = max(1, math.ceil(last / 60))  # Play goes through a run in about 60 frames
 

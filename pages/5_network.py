@@ -1,4 +1,4 @@
-"""Page 5: a small neural network (3 inputs, 2 hidden nodes, the price), trained one epoch at a time."""
+"""Page 5: a small neural network (3 inputs, 2 hidden nodes, the price or an upload's y), trained an epoch at a time."""
 
 import inspect
 import math
@@ -12,7 +12,7 @@ from gdcore.experiment import step_work, steps_per_epoch, within_budget
 from gdcore.narrate import step_sentence
 from ui import cached, controls, echarts, exports, predict, router, state, stepper, tables, updates, verdicts
 from ui import network as net
-from ui.fmt import money, num, tex
+from ui.fmt import money, num, on_houses, rows_word, tex, y_units
 
 router.ensure_router()
 
@@ -30,15 +30,21 @@ inputs = config.inputs
 X_raw, prices = cached.house_columns(config.data, inputs, config.y)  # (n, 3) and (n,), in the data's own units
 n_houses = len(prices)
 act = config.activation
+houses_data = on_houses(config.data, config.y)  # the Windsor prices in dollars, or a column of an upload
+unit, one = rows_word(config.data), rows_word(config.data, 1)  # "houses" and "house", or "rows" and "row"
+y_word, y_unit = ("price" if houses_data else config.y), y_units(config.data, config.y)
+in_y = money if houses_data else num  # a y value in the data's units, as text
+y_word_the = "the price" if houses_data else f"**{config.y}**"
 
 st.title("5. A small neural network")
 net.seed_views(last)
 state.show_notes(net.PAGE)
 controls.show_budget(chosen, config, n_rows)
 st.markdown(
-    "Pages 1 to 4 predicted the price from bedrooms alone, with a line: two numbers to learn. Here three "
-    f"measurements of each house go in, **{inputs[0]}**, **{inputs[1]}** and **{inputs[2]}**, and pass "
-    "through two **hidden nodes** before the price comes out:"
+    f"Pages 1 to 4 predicted {y_word_the} from {'bedrooms alone' if houses_data else 'one column'}, with a line: "
+    "two numbers to learn. Here three "
+    f"measurements of each {one} go in, **{inputs[0]}**, **{inputs[1]}** and **{inputs[2]}**, and pass "
+    f"through two **hidden nodes** before {y_word_the} comes out:"
 )
 a = net.ACTIVATION_TEX[act]
 st.latex(  # one line each, so that a projector or a phone shows all three without scrolling
@@ -48,9 +54,9 @@ st.latex(  # one line each, so that a projector or a phone shows all three witho
 st.markdown(
     f"That is **10 numbers** to learn: 8 weights (w1 to w8) and 2 biases (b1, b2). Each hidden node adds up "
     f"the inputs, each times its weight, plus its bias, then bends the sum with the **activation** ({act}). "
-    f"The inputs and the price are **standardized**, (value − mean) ÷ standard deviation, so the network "
-    f"works in standard deviations; its predictions are turned back into dollars: price = ŷ × "
-    f"{money(fit.y_std)} + {money(fit.y_mean)}."
+    f"The inputs and {y_word_the} are **standardized**, (value − mean) ÷ standard deviation, so the network "
+    f"works in standard deviations; its predictions are turned back into {y_unit}: {y_word} = ŷ × "
+    f"{in_y(fit.y_std)} + {in_y(fit.y_mean)}."
 )
 st.markdown(
     "**Why there is no loss curve to look at any more.** On page 2 the loss hung on one number, the slope, "
@@ -92,7 +98,7 @@ def show_epoch(k: int) -> None:
     loss_now = fit.loss(params)
     error = fit.dollars_error(loss_now)
     typical = (
-        f"a typical prediction is off by {money(error)} (the root mean squared error, in dollars)"
+        f"a typical prediction is off by {in_y(error)} (the root mean squared error, in {y_unit})"
         if math.isfinite(error)
         else "the predictions are off by more than any number can hold"
     )
@@ -136,26 +142,27 @@ def show_epoch(k: int) -> None:
                 f"{config.learning_rate:g} is too large; try {net.DEFAULT.learning_rate:g}."
             )
 
-    words = net.diagram_text(params, inputs, act)
-    diagram = net.diagram(params, inputs, act)
+    words = net.diagram_text(params, inputs, act, y_word)
+    diagram = net.diagram(params, inputs, act, y_word)
     echarts.draw(diagram, words, key="net_diagram", height=460)
 
     left, right = st.columns(2)
     with left:
         with np.errstate(all="ignore"):
-            predicted = fit.predict_in_data_units(params)  # (n,) dollars
-        spec, hidden = net.prediction_chart(prices, predicted)
+            predicted = fit.predict_in_data_units(params)  # (n,) dollars, or the units of an upload's y
+        spec, hidden = net.prediction_chart(prices, predicted, y_word, y_unit, money=houses_data, one=one)
         off = f" {hidden} predictions are too far off to fit on the chart." if hidden else ""
         caption = (
-            f"Chart: the predicted price of each of the {n_houses} houses (up, dollars) against its actual sale price "
-            f"(across, dollars), after {k} epochs. On the dashed line predicted = actual; the closer the dots, the "
+            f"Chart: the predicted {y_word} of each of the {n_houses} {unit} (up, {y_unit}) against its actual "
+            f"{'sale price' if houses_data else y_word} (across, {y_unit}), after {k} epochs. On the dashed line "
+            "predicted = actual; the closer the dots, the "
             f"better. {typical[0].upper() + typical[1:]}.{off}"
         )
         echarts.draw(spec, caption, key="net_predictions")
-        with st.expander("The first five houses, in dollars"):
+        with st.expander(f"The first five {unit}, in {'dollars' if houses_data else 'the data’s own units'}"):
             table = pd.DataFrame({column: [num(v) for v in X_raw[:5, i]] for i, column in enumerate(inputs)})
-            table["actual price"] = [money(v) for v in prices[:5]]
-            table[f"predicted after {k:,} epochs"] = [money(v) for v in predicted[:5]]
+            table[f"actual {y_word}"] = [in_y(v) for v in prices[:5]]
+            table[f"predicted after {k:,} epochs"] = [in_y(v) for v in predicted[:5]]
             st.dataframe(table, hide_index=True)
     with right:
         losses = [run.epoch_records(j)[0].loss for j in range(1, k + 1)] + [loss_now]  # each epoch's start
@@ -166,12 +173,13 @@ def show_epoch(k: int) -> None:
             loss_title=f"{loss_name} ({loss_units})",
             baseline=baseline_loss(fit),
             last=last,
+            target=y_word,
         )
         caption = (
             f"Chart: {loss_name} after each epoch, from {num(losses[0])} at the start"
             + (f" to {net.amount(losses[-1], loss_units)} after {k} epochs" if k else "")
             + f". The dotted line, {num(baseline_loss(fit))}, "
-            "is what always guessing the average price would score: below it, the network has learned something."
+            f"is what always guessing the average {y_word} would score: below it, the network has learned something."
         )
         echarts.draw(spec, caption, key="net_losses")
 
@@ -221,7 +229,7 @@ def chain_rule(record, k: int) -> None:
     index = network.PARAMETERS.index(name)
     rows = np.asarray(record.rows) if batched else slice(None)  # the houses this step's gradient adds up
     n_houses = len(fit.y[rows])
-    which = f"the {n_houses} houses of this step's batch" if batched else f"the {n_houses} houses"
+    which = f"the {n_houses} {unit} of this step's batch" if batched else f"the {n_houses} {unit}"
     if index in (6, 7):
         path = f"{name} moves the prediction directly (ŷ = w7·h1 + w8·h2), and the prediction moves the loss"
     else:
@@ -232,10 +240,10 @@ def chain_rule(record, k: int) -> None:
         )
     st.markdown(
         f"The loss feels {name} only through a chain: {path}. The **chain rule** multiplies the rates of change "
-        f"along the chain, house by house, then adds up over {which}:"
+        f"along the chain, {one} by {one}, then adds up over {which}:"
     )
     factors = network.chain_rule(record.current, fit.X[rows], fit.y[rows], act, config.loss, name)
-    general, first = net.chain_rule_tex(config, name, factors)
+    general, first = net.chain_rule_tex(config, name, factors, one)
     st.latex(general)
     if index not in (6, 7):
         st.latex(rf"\text{{where }} {net.ACTIVATION_SLOPE_TEX[act]}")
@@ -248,18 +256,20 @@ def chain_rule(record, k: int) -> None:
         first_price = float(fit.predict_in_data_units(record.current)[0])
     described = ", ".join(f"{column} {num(value)}" for column, value in zip(inputs, X_raw[0]))
     st.markdown(
-        f"With {when}: the first house ({described}) sold for {money(prices[0])}, y₁ = {num(fit.y[0])} "
-        f"standardized, and the network predicted {money(first_price)}. Its factors multiply out to:"
+        f"With {when}: the first {one} ({described}) "
+        + (f"sold for {money(prices[0])}" if houses_data else f"has {y_word} {num(prices[0])}")
+        + f", y₁ = {num(fit.y[0])} standardized, and the network predicted {in_y(first_price)}. Its factors multiply "
+        "out to:"
     )
     st.latex(first)
     with np.errstate(all="ignore"):
         total = float(np.sum(np.prod(list(factors.values()), axis=0)))  # the product per house, summed
     st.latex(
-        rf"\text{{{'the batch' if batched else 'all'} {n_houses} houses: }} "
+        rf"\text{{{'the batch' if batched else 'all'} {n_houses} {unit}: }} "
         rf"\sum_{{i=1}}^{{{n_houses}}} (\ldots) = {tex(total)}"
     )
     st.markdown(
-        f"Add up that product for every house and you have the gradient: the ledger's **gradient** for {name} "
+        f"Add up that product for every {one} and you have the gradient: the ledger's **gradient** for {name} "
         f"in epoch {record.epoch} is **{num(record.gradient[index])}**."
     )
 
@@ -267,9 +277,9 @@ def chain_rule(record, k: int) -> None:
 def gradient_check(record) -> None:
     st.subheader("Check: backpropagation is just derivatives")
     gradient = record.gradient
-    if batched:  # the check is on every house: set it beside backpropagation on every house too
+    if batched:  # the check is on every row: set it beside backpropagation on every row too
         gradient = network.loss_grad(record.current, fit.X, fit.y, act, config.loss)
-        st.caption("With mini-batches the ledger's gradient is a batch's; this check uses all the houses.")
+        st.caption(f"With mini-batches the ledger's gradient is a batch's; this check uses all the {unit}.")
     table, worst = net.gradient_table(fit, record.current, gradient)
     st.markdown(
         "Is the chain rule right? Nudge each parameter up and down by 0.000001, run the whole network each "
@@ -359,7 +369,7 @@ else:
         f"{loss_units}, up the number of runs ending there. Best: seed {best_seed} at {num(best)} (dashed line); "
         f"worst: {num(worst)}; {yours} (dotted line)."
     )
-    dollars = money(fit.dollars_error(best))
+    dollars = in_y(fit.dollars_error(best))
     st.markdown(f"**Best of {n}: seed {best_seed}**, {loss_name} {num(best)}, a typical error of {dollars}.")
 
     def use_best() -> None:

@@ -10,7 +10,7 @@ from gdcore import chain, narrate
 from gdcore.experiment import standardize_columns, within_budget
 from gdcore.network import activate_slope
 from ui import cached, controls, exports, gradients, router, state, verdicts
-from ui.fmt import num
+from ui.fmt import axis_name, num, on_houses, rows_word
 
 router.ensure_router()
 
@@ -20,6 +20,11 @@ fit = cached.fit(config)
 depth, act, lr = config.depth, config.activation, config.learning_rate
 sizes = fit.sizes  # (depth,) |dL/db_l| at the starting weights
 raw = config.inputs == "raw"
+houses_data = on_houses(config.data, config.y)  # the Windsor prices in dollars, or a column of an upload
+unit, one = rows_word(config.data), rows_word(config.data, 1)  # "houses" and "house", or "rows" and "row"
+y_word = "price" if houses_data else config.y
+reads = ", ".join(axis_name(config.data, column) for column in config.columns[:2])
+reads += f" and {axis_name(config.data, config.columns[2])}"
 
 
 def short(value: float) -> str:
@@ -38,9 +43,8 @@ controls.show_budget(chosen, config, len(fit.y))
 st.markdown(
     "Page 5's network had one hidden layer. Deep networks stack many, and then something odd happens: the "
     "layers near the inputs learn far slower than the ones near the output, or the steps blow up. To see why, "
-    f"take the simplest deep network: a **chain** of {depth} layers, one node each. Layer 1 reads a house's "
-    "bedrooms, bathrooms and lot size; every later layer reads only the layer before it; the last one gives "
-    "the price."
+    f"take the simplest deep network: a **chain** of {depth} layers, one node each. Layer 1 reads a {one}'s "
+    f"{reads}; every later layer reads only the layer before it; the last one gives the {y_word}."
 )
 st.latex(
     r"z_1 = w_1 \cdot x + b_1 \qquad z_\ell = w_\ell\, a_{\ell-1} + b_\ell \qquad a_\ell = \text{act}(z_\ell)"
@@ -55,7 +59,7 @@ factors = [rf"w_{{\text{{out}}}}\,\text{{act}}'(z_{{{depth}}})", rf"w_{{{depth}}
 factors += [r"\cdots"] if depth > 3 else []  # the middle factors, one per layer
 factors += [r"w_2\,\text{act}'(z_1)"] if depth > 2 else []
 st.latex(
-    r"\frac{\partial L}{\partial b_1} = \sum_{\text{houses}} \frac{\partial L}{\partial\,\text{prediction}}\;"
+    r"\frac{\partial L}{\partial b_1} = \sum_{\text{" + unit + r"}} \frac{\partial L}{\partial\,\text{prediction}}\;"
     + r"\;\cdot\;".join(factors)
 )
 st.markdown(
@@ -72,23 +76,34 @@ st.markdown(
     "1 where it is switched on (z > 0) and 0 where it is off, so relu hands back the weight itself: weights of "
     "10 multiply the gradient by 10 per layer."
 )
-houses_x, houses_y = cached.house_columns(config.data, chain.INPUTS, chain.TARGET)
-first_std = standardize_columns(houses_x, chain.INPUTS)[0]  # (3,) the first house, standardized
-price_std = standardize_columns(houses_y[:, None], [chain.TARGET])[0, 0]
-st.markdown(
-    f"**What standardizing does to dollar-sized numbers.** The first house in the data has a "
-    f"{houses_x[0, 2]:,.0f} square-foot lot and sold for ${houses_y[0]:,.0f}. Raw, those numbers go straight "
-    "into the chain: layer 1's z lands in the thousands, where sigmoid and tanh are flat (slope 0), and the "
-    "errors are tens of thousands of dollars, so the loss is in the billions. Standardizing replaces each value "
-    f"by (value − mean) ÷ standard deviation: that lot becomes {first_std[2]:.2f} and that price "
-    f"{price_std:.2f}, numbers near 0, where the activations have slope. Switch **Inputs and price** in the "
-    "sidebar to compare."
-)
+houses_x, houses_y = cached.house_columns(config.data, config.columns, config.y)
+first_std = standardize_columns(houses_x, config.columns)[0]  # (3,) the first house, standardized
+price_std = standardize_columns(houses_y[:, None], [config.y])[0, 0]
+largest = int(np.argmax(np.abs(houses_x[0])))  # the first row's input furthest from 0, raw
+if not (houses_data and config.columns == chain.INPUTS):  # the house data's own words are below
+    st.markdown(
+        f"**What standardizing does to the raw numbers.** The first {one} in the data has "
+        f"{axis_name(config.data, config.columns[largest])} {num(houses_x[0, largest])} and {y_word} "
+        f"{num(houses_y[0])}. Raw, those numbers go straight into the chain. Standardizing replaces each value by "
+        f"(value − mean) ÷ standard deviation: that {config.columns[largest]} becomes {first_std[largest]:.2f} and "
+        f"that {y_word} {price_std:.2f}, numbers near 0, where sigmoid and tanh have slope (far from 0 they are "
+        f"flat: slope 0). Switch **Inputs and {y_word}** in the sidebar to compare."
+    )
+else:
+    st.markdown(
+        f"**What standardizing does to dollar-sized numbers.** The first house in the data has a "
+        f"{houses_x[0, 2]:,.0f} square-foot lot and sold for ${houses_y[0]:,.0f}. Raw, those numbers go straight "
+        "into the chain: layer 1's z lands in the thousands, where sigmoid and tanh are flat (slope 0), and the "
+        "errors are tens of thousands of dollars, so the loss is in the billions. Standardizing replaces each value "
+        f"by (value − mean) ÷ standard deviation: that lot becomes {first_std[2]:.2f} and that price "
+        f"{price_std:.2f}, numbers near 0, where the activations have slope. Switch **Inputs and price** in the "
+        "sidebar to compare."
+    )
 
 # --- one backward pass -------------------------------------------------------------------------------
 
 st.subheader("One backward pass at the starting weights")
-verdicts.say(narrate.gradient_verdict(sizes))
+verdicts.say(narrate.gradient_verdict(sizes, one))
 finite = np.isfinite(sizes)
 left, middle, right = st.columns(3)
 left.metric("Layer 1's gradient", short(sizes[0]))
@@ -149,7 +164,7 @@ z, slopes, above = fit.factors()  # every house's z (n, depth); per layer act'(z
 if raw:
     z1 = float(np.median(np.abs(z[:, 0])))  # a typical house's z in layer 1
     st.markdown(
-        f"With raw inputs, layer 1's z for a typical house is about {z1:,.0f}. "
+        f"With raw inputs, layer 1's z for a typical {one} is about {z1:,.0f}. "
         + (
             "Relu passes it straight on, so every layer works with numbers that large, and so do the errors "
             "and the gradients."
@@ -162,13 +177,13 @@ if raw:
 with st.expander("The numbers behind the bars"):
     st.markdown(
         "Going back from layer ℓ + 1 to layer ℓ multiplies the gradient by the weight above (w_(ℓ+1), or w_out "
-        "for the last layer) and by act'(z_ℓ). The slope differs from house to house, so the table shows its "
-        "average; the gradient adds up every house's product."
+        f"for the last layer) and by act'(z_ℓ). The slope differs from {one} to {one}, so the table shows its "
+        f"average; the gradient adds up every {one}'s product."
     )
     table = pd.DataFrame(
         {
             "layer": range(1, depth + 1),
-            "act'(z), average over the houses": [short(s) for s in slopes],
+            f"act'(z), average over the {unit}": [short(s) for s in slopes],
             "weight above": [short(value) for value in above],
             "|dL/db| (the bar)": [short(s) for s in sizes],
         }
@@ -181,14 +196,14 @@ st.subheader(f"The same chain, {config.epochs} epoch{'s' if config.epochs > 1 el
 houses = len(fit.y)
 if config.plain(houses):
     st.markdown(
-        f"Every epoch: the loss and all {2 * depth + 3} gradients on all {houses:,} houses, then "
+        f"Every epoch: the loss and all {2 * depth + 3} gradients on all {houses:,} {unit}, then "
         "new = current − learning rate × gradient for every weight and bias at once, with one learning rate."
     )
 else:
     st.markdown(
-        f"Every step: all {2 * depth + 3} gradients on the step's batch of houses, then new = current − update for "
+        f"Every step: all {2 * depth + 3} gradients on the step's batch of {unit}, then new = current − update for "
         f"every weight and bias at once, the update from the optimizer's rule; an epoch passes over all {houses:,} "
-        "houses once."
+        f"{unit} once."
     )
 advanced = controls.describe_training(config, len(fit.y))
 if advanced:
@@ -203,7 +218,8 @@ with left:
             final_loss,
             baseline=fit.baseline,
             epochs=config.epochs,
-            units="dollars²" if raw else "standardized units²",
+            units=("dollars²" if houses_data else f"units of {config.y}²") if raw else "standardized units²",
+            average=f"{y_word} for every {one}",
         ),
         width="stretch",
         key="losses",
@@ -217,7 +233,7 @@ with left:
         caption += f": only the start, {short(losses[0])}"
     elif losses:
         caption += f", from {short(losses[0])} at the start to {short(losses[-1])} after {len(losses) - 1} epochs"
-    caption += f"; the dashed line is the loss of guessing the average price for every house, {short(fit.baseline)}."
+    caption += f"; the dashed line is the loss of guessing the average {y_word} for every {one}, {short(fit.baseline)}."
     if fit.run.diverged_at is not None:
         caption += (
             f" At epoch {fit.run.diverged_at} the numbers became too large to store, so the line stops after "

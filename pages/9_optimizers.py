@@ -14,7 +14,7 @@ router.ensure_router()
 
 chosen = page.controls()
 config = race.within_budget(chosen)  # six racers of 5,000 steps would keep the server busy too long
-where = page.surface(config.surface)
+where = page.config_surface(config)
 runs = page.runs(config)
 last = config.step_count
 names = where.names
@@ -41,7 +41,7 @@ start = config.start(where)
 
 
 def rounded(value: float) -> float:
-    """0 for a number within rounding of it (the house bowl's best intercept is -1.8e-16)."""
+    """0 for a number within rounding of it (a line's bowl's best intercept is -1.8e-16 or so)."""
     return 0.0 if abs(value) < 1e-12 else value
 
 
@@ -80,7 +80,7 @@ def show_step(k: int) -> None:
             )
     # One chart under the other: side by side, the map is too narrow to read on a laptop or a phone.
     with st.container():
-        xs, ys, z = page.grid(config.surface)
+        xs, ys, z = page.grid(config.surface, config.data, config.x, config.y)
         figure = contours.contour_figure(
             xs,
             ys,

@@ -21,13 +21,13 @@ from gdcore.minibatch import BatchConfig, Race, row_parts
 from ui import cached, controls, echarts, state, tables
 from ui.charts import BLUE, GREEN, ORANGE, PURPLE, VERMILLION
 from ui.contours import Arrow, Path, contour_figure
-from ui.fmt import num
+from ui.fmt import num, rows_word
 
 PAGE = "batches"
 STEP = "batches:step"  # the session key of the step shown; the link's key is "step"
 PICK = "batches:pick"  # the quick picks above the batch size
 SKIP = "batches:skip"  # the button that skips to the end of the epoch
-OFFERED = ("lr", "epochs", "batch", "shuffle", "seed")  # the link keys of the settings this page offers
+OFFERED = ("data", "x", "y", "lr", "epochs", "batch", "shuffle", "seed")  # the link keys of the settings offered
 CHART_POINTS = 1500  # a line on a chart draws at most about this many points (every m-th step of a long run)
 
 
@@ -71,7 +71,7 @@ def pick_batch(rows: int) -> None:
     """A quick pick sets the batch size box, then lets go, so the same pick can be made again."""
     picked = st.session_state.get(PICK)
     if picked is not None:
-        st.session_state["batch"] = rows if picked == "all" else int(picked)
+        st.session_state["batch"] = rows if picked == "all" else min(int(picked), rows)
     st.session_state[PICK] = None
 
 
@@ -91,26 +91,31 @@ def note_fixed_settings(base: BatchConfig) -> None:
             continue
         note = (
             f"The link's {key}={shown(link_text(value))} was ignored: this page always runs plain gradient descent "
-            "on standardized bedrooms and price with the mean squared error, so that the batches are the only "
+            "on standardized x and y with the mean squared error, so that the batches are the only "
             "thing that changes. Page 3 has that setting."
         )
         if note not in notes:
             notes.append(note)
 
 
-def batch_controls(rows: int) -> BatchConfig:
-    """The sidebar: batch size (with quick picks), shuffle, learning rate, epochs, seed."""
-    base = state.seed(PAGE, BatchConfig, views=("step",))
+def batch_controls() -> BatchConfig:
+    """The sidebar: the data and its columns, batch size (with quick picks), shuffle, learning rate, epochs, seed."""
+    base = state.seed(PAGE, BatchConfig, columns=controls.line_columns, views=("step",), uploads=True)
     note_fixed_settings(base)
-    if st.session_state["batch"] > rows:  # from a link: more rows than the data has is all of them
-        state.add_note(
-            PAGE, f"The link's batch={st.session_state['batch']:,} is more houses than there are ({rows:,}): using all."
-        )
+    with st.sidebar:
+        st.subheader("The batches")
+        data, x, y = controls.data_controls(base, PAGE)
+    rows, unit = cached.row_count(data), rows_word(data)
+    if st.session_state["batch"] > rows:  # more rows than the data has (a link, or other data picked): all of them
+        if st.session_state.get("_new_visit", True):
+            state.add_note(
+                PAGE,
+                f"The link's batch={st.session_state['batch']:,} is more {unit} than there are ({rows:,}): using all.",
+            )
         st.session_state["batch"] = rows
     if st.session_state["batch"] == 0:  # 0 means all rows, as on page 3
         st.session_state["batch"] = rows
     with st.sidebar:
-        st.subheader("The batches")
         st.pills(
             "Quick picks",
             ["1", "16", "64", "all"],
@@ -120,16 +125,16 @@ def batch_controls(rows: int) -> BatchConfig:
             args=(rows,),
         )
         batch = st.number_input(
-            f"Batch size (1 to {rows:,} houses)",
+            f"Batch size (1 to {rows:,} {unit})",
             min_value=1,
             max_value=rows,
             step=1,
             key="batch",
-            help="How many houses each step looks at. 1: stochastic gradient descent. All of them: plain "
+            help=f"How many {unit} each step looks at. 1: stochastic gradient descent. All of them: plain "
             "(full-batch) gradient descent, one step per epoch.",
         )
         shuffle = st.toggle(
-            "Shuffle the houses every epoch",
+            f"Shuffle the {unit} every epoch",
             key="shuffle",
             disabled=batch >= rows,
             help="A fresh random order every epoch, drawn from the seed. Off: the batches follow the file's order.",
@@ -143,12 +148,14 @@ def batch_controls(rows: int) -> BatchConfig:
             help="new = current − learning rate × the batch's gradient. The same rate for the full batch it races.",
         )
         epochs = controls.number(
-            BatchConfig, "epochs", "Epochs (passes through all the houses)", step=1, help="From 1 to 500."
+            BatchConfig, "epochs", f"Epochs (passes through all the {unit})", step=1, help="From 1 to 500."
         )
         seed = controls.number(
             BatchConfig, "seed", "Seed", step=1, help="Draws the starting line and every epoch's shuffle."
         )
-    return BatchConfig(learning_rate=lr, epochs=epochs, batch_size=batch, shuffle=shuffle, seed=seed)
+    return BatchConfig(
+        data=data, x=x, y=y, learning_rate=lr, epochs=epochs, batch_size=batch, shuffle=shuffle, seed=seed
+    )
 
 
 def rows_of(record: StepRecord) -> np.ndarray:
@@ -156,8 +163,18 @@ def rows_of(record: StepRecord) -> np.ndarray:
     return np.asarray(list(record.rows), dtype=int)
 
 
-def batch_frame(record: StepRecord, fit: Fit, bedrooms: np.ndarray, prices: np.ndarray) -> pd.DataFrame:
+def batch_frame(
+    record: StepRecord,
+    fit: Fit,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    names: tuple[str, str, str] = ("house", "bedrooms", "price (dollars)"),
+    money: bool = True,
+) -> pd.DataFrame:
     """One row per house of the step's batch, with its part of the gradient, and a last row that adds them up.
+
+    xs, ys (n,): x and y in the data's units; `names`: what a row is, x's and y's column titles; `money`:
+    y is in dollars (written as whole dollars).
 
     The parts come from gdcore.minibatch.row_parts at the step's starting line; their sums are the
     batch's gradient, the one the step followed.
@@ -169,9 +186,9 @@ def batch_frame(record: StepRecord, fit: Fit, bedrooms: np.ndarray, prices: np.n
     b = len(rows)
     frame = pd.DataFrame(
         {
-            "house": [str(r + 1) for r in rows] + ["sum: the batch's gradient"],
-            "bedrooms": [f"{v:g}" for v in bedrooms[rows]] + [""],
-            "price (dollars)": [f"{v:,.0f}" for v in prices[rows]] + [""],
+            names[0]: [str(r + 1) for r in rows] + ["sum: the batch's gradient"],
+            names[1]: [f"{v:g}" for v in xs[rows]] + [""],
+            names[2]: [f"{v:,.0f}" if money else num(v) for v in ys[rows]] + [""],
             "x (standardized)": [num(v) for v in x] + [""],
             "y (standardized)": [num(v) for v in y] + [""],
             "ŷ = slope·x + intercept": [num(v) for v in prediction] + [""],
@@ -263,14 +280,14 @@ def who_leads(batch_loss: float, full_loss: float) -> str:
     return "the mini-batches are ahead" if batch_loss < full_loss else "the full batch is ahead"
 
 
-def race_words(r: Race, n: int, size: int, best: float) -> str:
+def race_words(r: Race, n: int, size: int, best: float, unit: str = "houses") -> str:
     """Who is ahead after the mini-batches' k steps: on rows looked at (the cost), and on steps."""
     if r.steps == 0:
         return "No steps yet: both runs stand at the same starting line. Press **Next step**."
     plural = "s" if r.full_steps != 1 else ""
     same_rows = (
-        f"**Same work (rows looked at):** the {r.steps:,} mini-batch steps have looked at {r.rows:,} houses "
-        f"({num(r.rows / n, 3)} passes). With the same {r.rows:,} houses the full batch "
+        f"**Same work (rows looked at):** the {r.steps:,} mini-batch steps have looked at {r.rows:,} {unit} "
+        f"({num(r.rows / n, 3)} passes). With the same {r.rows:,} {unit} the full batch "
     )
     if r.full_steps == 0:
         same_rows += (
@@ -285,17 +302,17 @@ def race_words(r: Race, n: int, size: int, best: float) -> str:
     same_rows += who_leads(r.batch_loss, r.same_rows_loss) + "."
     same_steps = (
         f"**Same number of steps:** {r.steps:,} full-batch steps reach MSE {num(r.same_steps_loss)} (looking at "
-        f"{r.steps * n:,} houses, {num(n / size, 3)} times as many); the mini-batches' {num(r.batch_loss)}: "
+        f"{r.steps * n:,} {unit}, {num(n / size, 3)} times as many); the mini-batches' {num(r.batch_loss)}: "
         f"{who_leads(r.batch_loss, r.same_steps_loss)}."
     )
     return f"{same_rows}  \n{same_steps}  \nThe lowest possible MSE is {num(best)}."
 
 
-def lesson_words(r: Race, n: int, size: int) -> str:
+def lesson_words(r: Race, n: int, size: int, unit: str = "houses") -> str:
     """What the race shows so far, in two sentences: which count each run wins on, and why."""
     cost = (
         f"Per step the full batch is better, since it follows the true downhill direction, but each of its steps "
-        f"looks at as many houses as {num(n / size, 3)} mini-batch steps."
+        f"looks at as many {unit} as {num(n / size, 3)} mini-batch steps."
     )
     if not math.isfinite(r.batch_loss):
         return "The mini-batch steps blew up: a learning rate this large overshoots on every batch. " + cost
@@ -308,14 +325,14 @@ def lesson_words(r: Race, n: int, size: int) -> str:
     )
 
 
-def gradient_words(batch: tuple[float, ...], whole: np.ndarray, b: int, n: int) -> str:
+def gradient_words(batch: tuple[float, ...], whole: np.ndarray, b: int, n: int, unit: str = "houses") -> str:
     """The batch's gradient beside the whole data's: the two pairs of numbers, and the angle between them."""
     text = (
         f"The step followed its batch's gradient: slope {num(batch[0])}, intercept {num(batch[1])}. On all {n} "
-        f"houses it would have been slope {num(whole[0])}, intercept {num(whole[1])}."
+        f"{unit} it would have been slope {num(whole[0])}, intercept {num(whole[1])}."
     )
     if b >= n:
-        return text + " The batch is all the houses, so the two are the same."
+        return text + f" The batch is all the {unit}, so the two are the same."
     g, w = np.asarray(batch, dtype=float), np.asarray(whole, dtype=float)
     sizes = float(np.hypot(*g)), float(np.hypot(*w))
     if not all(math.isfinite(s) and s > 0 for s in sizes):
@@ -338,7 +355,9 @@ def magnification(most: float) -> float:
     return max(1.0, max(m * power for m in (1, 2, 5) if m * power <= most))
 
 
-def contour(both: Runs, k: int, record: StepRecord | None, size: int, n: int):
+def contour(
+    both: Runs, k: int, record: StepRecord | None, size: int, n: int, unit: tuple[str, str] = ("house", "houses")
+):
     """The loss over (slope, intercept) with the paths so far and, at step k, the batch's step beside the
     step the whole data's gradient would take. Returns (plotly figure, caption)."""
     fit, lr = both.fit, both.fit.config.learning_rate
@@ -358,7 +377,7 @@ def contour(both: Runs, k: int, record: StepRecord | None, size: int, n: int):
         paths.append(Path("full batch, same steps", *map(tuple, both.full_path[steps].T), BLUE, "dash", "square"))
         paths.append(
             Path(
-                "full batch, same houses",
+                f"full batch, same {unit[1]}",
                 *map(tuple, both.full_path[: j + 1].T),
                 GREEN,
                 "dot",
@@ -377,7 +396,7 @@ def contour(both: Runs, k: int, record: StepRecord | None, size: int, n: int):
         x, y = record.current
         arrows = [
             Arrow("the batch's step", x, y, *(scale * step), VERMILLION),
-            Arrow("all houses' step", x, y, *(scale * true), PURPLE, "dash"),
+            Arrow(f"all {unit[1]}' step", x, y, *(scale * true), PURPLE, "dash"),
         ]
     figure = contour_figure(
         slopes,
@@ -405,18 +424,18 @@ def contour(both: Runs, k: int, record: StepRecord | None, size: int, n: int):
     )
     caption = (
         "Chart: the MSE of every line as a map over (slope, intercept), dark where it is low, its value written on "
-        "the contour lines, with the paths so far "
-        f"(each run's latest place drawn larger): the batches' ({size} house{'' if size == 1 else 's'} a step, solid)"
+        "the contour lines, with the paths so far (each run's latest place drawn larger): "
+        f"the batches' ({size} {unit[0] if size == 1 else unit[1]} a step, solid)"
         + (
             f", the full batch's over the same {k:,} step{'' if k == 1 else 's'} (dashed, squares) and over the same "
-            f"houses looked at, {j} step{'s' if j != 1 else ''} (dotted, diamonds)"
+            f"{unit[1]} looked at, {j} step{'s' if j != 1 else ''} (dotted, diamonds)"
             if size < n
             else ""
         )
         + "."
         + (
             f" At step {k:,}'s starting point two arrows: the step the batch's gradient took (solid) and the step the "
-            f"gradient on all {n} houses would have taken (dashed)." + note
+            f"gradient on all {n} {unit[1]} would have taken (dashed)." + note
             if record is not None
             else ""
         )

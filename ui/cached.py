@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import gdcore
-from gdcore import DescentConfig, NetworkConfig, chain, curve, line
+from gdcore import DescentConfig, NetworkConfig, curve, line
 from gdcore.chain import ChainConfig, ChainFit, fit_chain
 from gdcore.data import DEFAULT_DATA, SHIPPED, shipped
 from ui import uploads
@@ -70,7 +70,7 @@ def fit(config: DescentConfig | NetworkConfig | ChainConfig) -> gdcore.Fit | gdc
     if isinstance(config, NetworkConfig):
         return gdcore.fit_network(config, *house_columns(config.data, config.inputs, config.y))
     if isinstance(config, ChainConfig):
-        return fit_chain(config, *house_columns(config.data, chain.INPUTS, chain.TARGET))
+        return fit_chain(config, *house_columns(config.data, config.columns, config.y))
     return gdcore.fit_line(config, houses(config.data, config.x, config.y))
 
 

@@ -163,15 +163,17 @@ def _new_data() -> None:
         st.session_state["x"], st.session_state["y"] = uploads.default_columns(data)
 
 
-def _distinct(changed: str) -> None:
+def _distinct(changed: str, page: str = "descent") -> None:
     """x and y must differ: picking for one the column the other holds swaps the two."""
     other = "y" if changed == "x" else "x"
     if st.session_state[other] == st.session_state[changed]:
-        st.session_state[other] = getattr(st.session_state.get("config:descent", DescentConfig()), changed)
+        st.session_state[other] = getattr(st.session_state.get(f"config:{page}", DescentConfig()), changed)
 
 
-def data_controls(base: DescentConfig) -> tuple[str, str, str]:
-    """The data set (when this session has uploads), its x and, on an upload, its y: (data, x, y)."""
+def data_controls(base, page: str = "descent") -> tuple[str, str, str]:
+    """The data set (when this session has uploads), its x and, on an upload, its y: (data, x, y).
+
+    `base`: the page's config (with data, x and y fields); `page`: its name in ui.state."""
     data = base.data
     if uploads.mine():
         labels = {name: uploads.title(name) for name in uploads.names()}  # a plain mapping: AppTest calls it too
@@ -190,7 +192,7 @@ def data_controls(base: DescentConfig) -> tuple[str, str, str]:
         format_func=lambda name: axis_name(data, name),
         key="x",
         on_change=_distinct,
-        args=("x",),
+        args=("x", page),
         help="The column the line reads: new predictions move along it.",
     )
     y = (
@@ -202,7 +204,7 @@ def data_controls(base: DescentConfig) -> tuple[str, str, str]:
             format_func=lambda name: axis_name(data, name),
             key="y",
             on_change=_distinct,
-            args=("y",),
+            args=("y", page),
             help="The column the line predicts.",
         )
     )

@@ -14,10 +14,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from gdcore.chain import ChainConfig
+from gdcore.data import SHIPPED
 from gdcore.descent import Run
 from ui import cached, state
 from ui.charts import BLUE, GREEN, GREY, ORANGE, VERMILLION, layout
 from ui.controls import choice, meta, number, training_controls
+from ui.network.controls import column_controls, link_columns
 
 PAGE = "gradients"
 ACTIVATION_LABELS = {
@@ -27,7 +29,7 @@ ACTIVATION_LABELS = {
 }
 INPUT_LABELS = {
     "standardize": "standardized: (value − mean) ÷ std",
-    "raw": "raw: square feet and dollars",
+    "raw": "raw: square feet and dollars",  # on the house data; an upload's columns keep their own units
 }
 
 
@@ -40,9 +42,10 @@ def _slider(url: str, label: str, *, step: float, help: str) -> float:
 
 def controls() -> ChainConfig:
     """The sidebar: the chain, then its descent. Returns the config and writes it to the link."""
-    base = state.seed(PAGE, ChainConfig)
+    base = state.seed(PAGE, ChainConfig, columns=link_columns, uploads=True)
     with st.sidebar:
         st.subheader("The chain")
+        data, columns, y = column_controls(base, PAGE)
         depth = _slider("depth", "Layers", step=1, help="How many layers of one node each, from 2 to 30.")
         scale = _slider(
             "scale",
@@ -61,8 +64,8 @@ def controls() -> ChainConfig:
         inputs = choice(
             ChainConfig,
             "inputs",
-            "Inputs and price",
-            INPUT_LABELS,
+            "Inputs and price" if data in SHIPPED else f"Inputs and {y}",
+            INPUT_LABELS if data in SHIPPED else INPUT_LABELS | {"raw": "raw: as the file has them"},
             help="Standardizing replaces each value by (value − mean) ÷ standard deviation, so the numbers sit "
             "near 0 instead of in the thousands.",
         )
@@ -77,10 +80,14 @@ def controls() -> ChainConfig:
         )
         epochs = number(ChainConfig, "epochs", "Epochs", step=1, help="How many steps to take (1 to 100).")
         seed = number(ChainConfig, "seed", "Seed", step=1, help="The same seed always draws the same starting weights.")
-    advanced = training_controls(ChainConfig, base, cached.row_count(base.data), PAGE)
+    advanced = training_controls(ChainConfig, base, cached.row_count(data), PAGE)
     config = ChainConfig(
         **advanced,
-        data=base.data,
+        data=data,
+        x1=columns[0],
+        x2=columns[1],
+        x3=columns[2],
+        y=y,
         depth=depth,
         scale=scale,
         activation=activation,
@@ -162,7 +169,9 @@ def layer_bars(values: np.ndarray, *, y_title: str, what: str, guides: float | N
     return fig
 
 
-def loss_chart(run: Run, final_loss: float, *, baseline: float, epochs: int, units: str) -> go.Figure:
+def loss_chart(
+    run: Run, final_loss: float, *, baseline: float, epochs: int, units: str, average: str = "price for every house"
+) -> go.Figure:
     """The loss after each epoch (log axis when it spans a hundredfold), the average-guess level, and
     a marked line where the numbers became too large to store."""
     steps = list(range(run.epochs))  # an epoch's first record holds the loss at its start
@@ -183,7 +192,7 @@ def loss_chart(run: Run, final_loss: float, *, baseline: float, epochs: int, uni
         x=[0, epochs],
         y=[baseline, baseline],
         mode="lines",
-        name="guessing the average price for every house",
+        name=f"guessing the average {average}",
         line=dict(color=GREEN, dash="dash"),
     )
     if run.diverged_at is not None:

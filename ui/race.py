@@ -4,7 +4,7 @@ the finish table. The numbers come from gdcore.race; this module only draws them
 from __future__ import annotations
 
 import math
-from dataclasses import fields
+from dataclasses import fields, replace
 
 import numpy as np
 import pandas as pd
@@ -12,16 +12,16 @@ import streamlit as st
 
 from gdcore import line, race
 from gdcore.config import kind_of
-from gdcore.data import DEFAULT_DATA
+from gdcore.data import SHIPPED
 from gdcore.descent import Run
 from gdcore.optimizers import OPTIMIZERS
 from gdcore.race import KEYS, RaceConfig
 from gdcore.surfaces import SURFACES, Surface, house_surface, named_surface
-from ui import cached, echarts, state, tables
+from ui import cached, echarts, state, tables, uploads
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION
 from ui.contours import Path
-from ui.controls import eps_input
-from ui.fmt import num
+from ui.controls import data_controls, eps_input, keep, line_columns
+from ui.fmt import axis_name, num
 
 PAGE = "race"
 STEP = "race_step"  # the session key of the step shown (the link's epoch=)
@@ -34,7 +34,7 @@ NAMES = {
     "adam": "Adam",
 }
 SURFACE_LABELS = {
-    "house": "House data: bedrooms → price",
+    "house": "A line's bowl (data below)",
     "valley": "A long narrow valley",
     "rosenbrock": "Rosenbrock's banana",
     "saddle": "A saddle",
@@ -93,23 +93,38 @@ def field_for(url: str):
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def surface(name: str) -> Surface:
-    """The surface `name`; the house data's bowl is built from standardized bedrooms and price."""
+def _surface(name: str, data: str, x: str, y: str) -> Surface:
     if name != "house":
         return named_surface(name)
-    houses = cached.houses(DEFAULT_DATA, "bedrooms", "price")
-    return house_surface(line.bowl(line.standardize(houses.x)[0], line.standardize(houses.y)[0]))
+    points = cached.houses(data, x, y)
+    return house_surface(line.bowl(line.standardize(points.x)[0], line.standardize(points.y)[0]))
+
+
+def surface(name: str, data: str = RaceConfig.data, x: str = RaceConfig.x, y: str = RaceConfig.y) -> Surface:
+    """The surface `name`; the "house" one is a line's bowl on standardized x and y of the data set `data`
+    (the house data's bedrooms and price unless told), titled with the columns it uses."""
+    where = _surface(name, data, x, y)
+    if name != "house" or (data, x, y) == (RaceConfig.data, RaceConfig.x, RaceConfig.y):
+        return where
+    source = "the house data" if data in SHIPPED else uploads.title(data)
+    return replace(where, title=f"{source} (standardized {axis_name(data, x)} → {axis_name(data, y)})")
+
+
+def config_surface(config: RaceConfig) -> Surface:
+    """The surface the race `config` runs on."""
+    return surface(config.surface, config.data, config.x, config.y)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def grid(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return surface(name).grid(101)
+def grid(name: str, data: str = RaceConfig.data, x: str = RaceConfig.x, y: str = RaceConfig.y):
+    """xs (101,), ys (101,) and the loss z (101, 101) of the surface (gdcore.surfaces.Surface.grid)."""
+    return _surface(name, data, x, y).grid(101)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def runs(config: RaceConfig) -> dict[str, Run]:
     """One Run per racer (gdcore.race.race)."""
-    return race.race(config, surface(config.surface))
+    return race.race(config, _surface(config.surface, config.data, config.x, config.y))
 
 
 # --- the sidebar --------------------------------------------------------------------------------
@@ -145,7 +160,7 @@ def number(url: str, label: str, step: float, help: str, *, fmt: str | None = "%
 
 def controls() -> RaceConfig:
     """The race's sidebar; returns its config, with None wherever a value is the surface's own default."""
-    state.seed(PAGE, RaceConfig, views=("epoch",))
+    base = state.seed(PAGE, RaceConfig, columns=line_columns, views=("epoch",), uploads=True)
     notes = st.session_state.get(f"notes:{PAGE}", [])
     st.session_state[f"notes:{PAGE}"] = [note.replace("using 'None'", "using the surface's own") for note in notes]
     fill_defaults(st.session_state["surf"])
@@ -160,9 +175,15 @@ def controls() -> RaceConfig:
             on_change=new_surface,
             help="Each surface comes with its own start and learning rates; change them after.",
         )
+        if values["surface"] == "house":  # its data and columns: the house data, or a learner's upload
+            for url in ("data", "x", "y"):
+                keep(url, getattr(base, url))  # not drawn on the other surfaces: Streamlit forgot them
+            values["data"], values["x"], values["y"] = data_controls(base, PAGE)
+        else:
+            values["data"], values["x"], values["y"] = base.data, base.x, base.y
         values["steps"] = number("steps", "Steps", 10, "How many steps each racer takes (1 to 5,000).")
         values["tol"] = number("tol", "Tolerance", 1e-4, "A racer finishes once its loss is this close to the lowest.")
-        first, second = surface(values["surface"]).names
+        first, second = surface(values["surface"], values["data"], values["x"], values["y"]).names
         values["x0"] = number("x0", f"Start: {first}", 0.1, "Where every racer starts; the surface picks one.")
         values["y0"] = number("y0", f"Start: {second}", 0.1, "Where every racer starts; the surface picks one.")
         st.caption("Each optimizer's settings (open one to change its learning rate):")

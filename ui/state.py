@@ -48,7 +48,7 @@ def seed(
     if re.fullmatch(UPLOAD_KEY, params.get("data", "")) and params["data"] not in allowed["data"]:
         key = params.pop("data")
         if key in ui_uploads.mine():  # this tab's own file, on a page that runs on the shipped data only
-            notes.append(f"This page runs on {TITLES[DEFAULT_DATA]} only; your file is used on pages 3, 4 and 8.")
+            notes.append(f"This page runs on {TITLES[DEFAULT_DATA]} only; pages 3 to 6 and 8 to 10 use your file.")
         else:
             notes.append(
                 f"The link's data={key} names a file uploaded in another browser tab. An upload stays in the tab it "

@@ -42,7 +42,7 @@ def rows_summary(text: str, rows: int) -> str:
     if len(numbers) == rows:
         return f"all {rows:,}"
     head = ", ".join(str(int(n) + 1) for n in numbers[:6])  # 1-based, as a learner counts houses
-    return f"{len(numbers)}: houses {head}{', …' if len(numbers) > 6 else ''}"
+    return f"{len(numbers)}: rows {head}{', …' if len(numbers) > 6 else ''}"  # houses, or an upload's rows
 
 
 def ledger_frame(

@@ -9,13 +9,17 @@ naming a file uploaded in another browser opens on the shipped data instead, wit
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
-from gdcore import DescentConfig
+from gdcore import DescentConfig, NetworkConfig
+from gdcore.chain import ChainConfig
 from gdcore.data import SHIPPED, TITLES, DataError
+from gdcore.minibatch import BatchConfig
+from gdcore.race import RaceConfig
 from gdcore.upload import LIMIT, Upload, read_upload
 
 SEEN: OrderedDict[str, Upload] = OrderedDict()  # every session's uploads by key, newest last
@@ -73,13 +77,37 @@ def take(data: bytes, name: str) -> None:
     mine().pop(upload.key, None)  # the same file again: it becomes the latest
     mine()[upload.key] = upload
     remember(upload)
-    x, y = default_columns(upload.key)
-    current = st.session_state.get("config:descent") or DescentConfig()
-    st.session_state["config:descent"] = replace(current, data=upload.key, x=x, y=y)  # pages 3, 4 and 8 switch
-    st.session_state["x"], st.session_state["y"] = x, y
+    wide = switch_pages(upload)
     size = f"{len(upload.frame):,} rows, {len(upload.frame.columns)} numeric columns"
-    st.session_state[MESSAGE] = ("success", f"{name}: {size}. Pages 3, 4 and 8 now run on it.")
-    st.session_state["data"] = upload.key
+    pages = (
+        "Pages 3 to 6 and 8 to 10 now run on it (page 9 on its first surface)."
+        if wide
+        else "Pages 3, 4, 8, 9 (its first surface) and 10 now run on it; pages 5 and 6 need four numeric columns, "
+        "three inputs and a y."
+    )
+    st.session_state[MESSAGE] = ("success", f"{name}: {size}. {pages}")
+
+
+def switch_pages(upload: Upload) -> bool:
+    """Point every page that can run on the upload at it, on its default columns, keeping their other settings:
+    the line's pages (3, 4, 8, 10 and page 9's first surface) on its first column as x and its last as y; the
+    network and the chain (pages 5 and 6) on its first three as inputs, if it has four. Returns whether it has."""
+    columns = list(upload.frame.columns)
+    x, y = columns[0], columns[-1]
+    line = {"data": upload.key, "x": x, "y": y}
+    wide = len(columns) >= 4
+    net = {"data": upload.key, "x1": columns[0], "x2": columns[1], "x3": columns[2], "y": y} if wide else {}
+    for page, cls, values in (
+        ("descent", DescentConfig, line),
+        ("batches", BatchConfig, line),
+        ("race", RaceConfig, line),
+        ("network", NetworkConfig, net),
+        ("gradients", ChainConfig, net),
+    ):
+        if values:
+            st.session_state[f"config:{page}"] = replace(st.session_state.get(f"config:{page}") or cls(), **values)
+    st.session_state.update(line | net)  # the page on screen's widgets, which hold its config
+    return wide
 
 
 def _uploaded() -> None:
@@ -98,9 +126,9 @@ def sidebar() -> None:
     restore()
     with st.sidebar.expander("Your own data (CSV)", icon=":material/upload_file:"):
         st.caption(
-            f"A CSV with a header row and at least two columns of numbers, up to {LIMIT // 2**20} MB. Pages 3, 4 and 8 "
-            "can then run on it (pick it under Data). It stays in this browser tab: nobody else sees it, and "
-            "nothing is saved on the server."
+            f"A CSV with a header row and at least two columns of numbers, up to {LIMIT // 2**20} MB. Pages 3 to 6 "
+            "and 8 to 10 can then run on it (pick it under Data; the network and the chain need four columns). It "
+            "stays in this browser tab: nobody else sees it, and nothing is saved on the server."
         )
         st.file_uploader("Upload a CSV", type=["csv", "txt"], key="uploads:file", on_change=_uploaded)
         st.text_area("…or paste one here", key="uploads:paste", height=90, placeholder="height,weight\n150,52\n…")
@@ -116,3 +144,19 @@ def sidebar() -> None:
             if not upload.dropped.empty:
                 st.caption("The rows left out, as the file has them (the index is the line in the file):")
                 st.dataframe(upload.dropped.head(50), height=min(250, 38 + 35 * len(upload.dropped.head(50))))
+
+
+def picker(data: str, on_change: Callable[[], None] | None = None) -> str:
+    """The sidebar's "Data" menu, when this session has uploads: the house data or one of them. Returns the data
+    set picked (`data`, the page's own, when there is no menu). `on_change`: what picking another one resets."""
+    if not mine():
+        return data
+    labels = {name: title(name) for name in names()}  # a plain mapping: AppTest calls format_func too
+    return st.selectbox(
+        "Data",
+        list(labels),
+        format_func=labels.get,
+        key="data",
+        on_change=on_change,
+        help="The house data, or a CSV of your own (upload it under “Your own data” below).",
+    )

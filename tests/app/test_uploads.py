@@ -115,15 +115,16 @@ def test_a_link_to_another_sessions_upload_opens_on_the_house_data_with_a_note()
     assert not [s for s in receiver.selectbox if s.label == "Data"]  # and has no upload to pick
 
 
-def test_pages_without_an_upload_picker_keep_the_house_data() -> None:
+def test_a_link_naming_this_tabs_own_upload_opens_the_page_on_it() -> None:
     at = open_page("pages/3_descent.py")
     upload(at, CSV.encode())
-    at.switch_page("pages/5_network.py")
-    at.query_params["data"] = at.query_params["data"]  # the same tab, its own upload's key in the link
+    key = at.query_params["data"]
+    at.switch_page("pages/10_batches.py")
+    at.query_params["data"] = key  # the same tab, its own upload's key in the link
     at.run()
     assert_healthy(at)
-    assert "This page runs on the Windsor house sales" in " ".join(w.value for w in at.warning)
-    assert "data" not in at.query_params
+    assert not at.warning, [w.value for w in at.warning]
+    assert at.query_params["data"] == key and "all 80 rows" in screen_text(at)
 
 
 def test_a_constant_column_picked_as_y_is_named_and_another_pick_mends_it() -> None:

@@ -39,13 +39,13 @@ def signed(value: float) -> str:
     return ("+" if value >= 0 else "−") + num(abs(value), 4)
 
 
-def diagram_text(params: Sequence[float], inputs: Sequence[str], activation: str) -> str:
+def diagram_text(params: Sequence[float], inputs: Sequence[str], activation: str, target: str = "price") -> str:
     """The diagram in words, for the caption."""
     weights = ", ".join(f"{name} = {signed(value)}" for name, value in zip(network.PARAMETERS, params))
     return (
         f"Diagram: inputs x1 ({inputs[0]}), x2 ({inputs[1]}) and x3 ({inputs[2]}) each feed both hidden nodes "
         f"h1 (weights w1, w2, w3, bias b1) and h2 (w4, w5, w6, bias b2), which apply {activation}; h1 and h2 feed "
-        f"the price through w7 and w8. Positive weights are solid blue, negative ones dashed vermillion, and "
+        f"the {target} through w7 and w8. Positive weights are solid blue, negative ones dashed vermillion, and "
         f"thicker lines are larger. Values now: {weights}."
     )
 
@@ -76,21 +76,42 @@ def restarts_chart(losses: Sequence[float], *, loss_title: str, mine: float | No
     return charts.layout(fig, loss_title, "number of runs", bargap=0.05)
 
 
-def prediction_chart(actual: np.ndarray, predicted: np.ndarray) -> tuple[dict, int]:
-    """Predicted against actual price in dollars, with the line predicted = actual; and how many
-    predictions fell too far off to draw."""
-    low, high = min(0.0, float(actual.min())), 1.08 * float(actual.max())
+def prediction_chart(
+    actual: np.ndarray,
+    predicted: np.ndarray,
+    target: str = "price",
+    units: str = "dollars",
+    *,
+    money: bool = True,
+    one: str = "house",
+) -> tuple[dict, int]:
+    """Predicted against actual price in dollars (or an upload's `target` in its `units`; `money`: y is in
+    dollars; `one`: what a row is), with the line predicted = actual; and how many predictions fell too far
+    off to draw."""
+    if money:
+        low, high = min(0.0, float(actual.min())), 1.08 * float(actual.max())
+    else:  # an upload's y may be small or negative: 8% of its spread above and below
+        pad = 0.08 * float(np.ptp(actual)) or 1.0
+        low, high = float(actual.min()) - pad, float(actual.max()) + pad
     with np.errstate(invalid="ignore"):
         shown = np.isfinite(predicted) & (predicted >= low - (high - low)) & (predicted <= high + (high - low))
     ys = predicted[shown]
     y_low = min(low, float(ys.min())) if ys.size else low
     y_high = max(high, float(ys.max())) if ys.size else high
+    step = 1.0 if money else 10.0 ** (math.floor(math.log10(max(y_high - y_low, 1e-300))) - 1)  # dollars, or a tenth
+    low, high = math.floor(low / step) * step, math.ceil(high / step) * step  # of a power of ten: labels that read
+    y_low, y_high = min(low, math.floor(y_low / step) * step), max(high, math.ceil(y_high / step) * step)
+
+    def edge(value: float) -> float:
+        return round(value) if money else float(f"{value:.12g}")  # 2.1, not 2.1000000000000001
+
     spec = echarts.option(
-        "actual price (dollars)",
-        "predicted price (dollars)",
-        money=True,
-        xaxis={"min": round(low), "max": round(high), "axisLabel": {"formatter": echarts.MONEY}} | {"scale": False},
-        yaxis={"min": round(y_low), "max": round(y_high), "scale": False},
+        f"actual {target} ({units})",
+        f"predicted {target} ({units})",
+        money=money,
+        xaxis={"min": edge(low), "max": edge(high), "scale": False}
+        | ({"axisLabel": {"formatter": echarts.MONEY}} if money else {}),
+        yaxis={"min": edge(y_low), "max": edge(y_high), "scale": False},
     )
     spec["grid"]["bottom"] = 50
     spec["series"].append(
@@ -106,7 +127,7 @@ def prediction_chart(actual: np.ndarray, predicted: np.ndarray) -> tuple[dict, i
     spec["series"].append(
         {
             "type": "scatter",
-            "name": "a house",
+            "name": f"a {one}",
             "data": echarts.points(actual[shown], ys),
             "symbolSize": 6,
             "itemStyle": dots,
@@ -115,9 +136,11 @@ def prediction_chart(actual: np.ndarray, predicted: np.ndarray) -> tuple[dict, i
     return echarts.framed(spec), int((~shown).sum())
 
 
-def loss_chart(epochs: Sequence[int], losses: Sequence[float], *, loss_title: str, baseline: float, last: int):
+def loss_chart(
+    epochs: Sequence[int], losses: Sequence[float], *, loss_title: str, baseline: float, last: int, target="price"
+):
     """The loss after each epoch, the epoch shown marked, and the loss of always guessing the average
-    price; a log axis if they span more than a hundredfold."""
+    price (or `target`); a log axis if they span more than a hundredfold."""
     end = max(last, 1)
     spec = echarts.option(
         "epochs taken",
@@ -132,7 +155,7 @@ def loss_chart(epochs: Sequence[int], losses: Sequence[float], *, loss_title: st
         spec["series"].append(echarts.marks("now", data[-1:], charts.BLUE, "diamond", 13))
     spec["series"].append(
         echarts.line(
-            "always guessing the average price",
+            f"always guessing the average {target}",
             echarts.points([0, end], [baseline, baseline]),
             charts.GREY,
             dash="dotted",
@@ -142,8 +165,8 @@ def loss_chart(epochs: Sequence[int], losses: Sequence[float], *, loss_title: st
     return echarts.framed(spec)
 
 
-def diagram(params: Sequence[float], inputs: Sequence[str], activation: str) -> dict:
-    """The network: 3 inputs, 2 hidden nodes, the price; each edge drawn solid blue (positive weight)
+def diagram(params: Sequence[float], inputs: Sequence[str], activation: str, target: str = "price") -> dict:
+    """The network: 3 inputs, 2 hidden nodes, the price (or `target`); each edge drawn solid blue (positive weight)
     or dashed vermillion (negative), thicker when larger, and labelled with its weight."""
     names = network.PARAMETERS
     dark = "#222222"
@@ -200,10 +223,10 @@ def diagram(params: Sequence[float], inputs: Sequence[str], activation: str) -> 
         {"value": [x, y + shift], "label": {"formatter": f"b{j + 1} = {signed(params[8 + j])}\n{activation}"}}
         for j, ((x, y), shift) in enumerate(zip(HIDDEN_XY, (0.32, -0.32)))
     ]
-    words = {"show": True, "fontSize": 14, "lineHeight": 18}  # no colour: the theme's text, light or dark
+    words = {"show": True, "fontSize": 14, "color": dark, "lineHeight": 18}
     ends = [  # the inputs' names left of their nodes and "price" right of ŷ, a fixed distance off the circle
         ("inputs", [{"value": list(xy), "label": {"formatter": name}} for xy, name in zip(INPUT_XY, inputs)], "left"),
-        ("output", [{"value": list(OUTPUT_XY), "label": {"formatter": "price"}}], "right"),
+        ("output", [{"value": list(OUTPUT_XY), "label": {"formatter": target}}], "right"),
         ("biases", biases, "inside"),
     ]
     for name, data, position in ends:

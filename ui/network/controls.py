@@ -10,12 +10,14 @@ from __future__ import annotations
 import streamlit as st
 
 from gdcore import NetworkConfig, network
-from gdcore.data import TITLES
-from ui import cached, controls, state
+from gdcore.data import SHIPPED
+from gdcore.upload import problem_with_inputs, too_narrow
+from ui import cached, controls, state, uploads
 
 PAGE = "network"
-TARGET = "price"  # this page always predicts the price, in dollars
+TARGET = "price"  # on the house data the network predicts the price, in dollars; on an upload, the y picked
 INPUT_KEYS = ("x1", "x2", "x3")
+COLUMN_KEYS = (*INPUT_KEYS, "y")
 DEFAULT = NetworkConfig()
 DEFAULT_PARAM = "w1"
 DEFAULT_RESTARTS = 20
@@ -42,44 +44,96 @@ ACTIVATION_LABELS = {
 
 
 def input_columns(data: str) -> list[str]:
-    """The data set's columns that hold only numbers, except the price: the inputs a learner may pick."""
-    return [name for name in cached.numeric_columns(data) if name != TARGET]
+    """The columns a learner may pick as inputs: the house data's numeric ones except the price; any of an
+    upload's (the page asks for four different ones)."""
+    return [name for name in cached.numeric_columns(data) if data not in SHIPPED or name != TARGET]
 
 
 def link_columns(data: str) -> dict[str, list[str]]:
-    """The columns each input key of a link may name on the data set `data`; the target is the price."""
-    return {key: input_columns(data) for key in INPUT_KEYS} | {"y": [TARGET]}
+    """The columns each column key of a link may name on the data set `data`; on the house data y is the price."""
+    columns = input_columns(data)
+    return {key: columns for key in INPUT_KEYS} | {"y": columns if data not in SHIPPED else [TARGET]}
+
+
+def default_columns(data: str) -> dict[str, str]:
+    """The columns a data set starts on: the house data's bedrooms, bathrms, lotsize and price; an upload's first
+    three numeric columns as inputs and its last as y (as many as it has: fewer than four get a sentence)."""
+    if data in SHIPPED:
+        return {key: getattr(DEFAULT, key) for key in COLUMN_KEYS}
+    columns = cached.numeric_columns(data)
+    picks = [*columns[:-1][:3], columns[-1]] if len(columns) >= 4 else columns[:4]
+    return dict(zip(COLUMN_KEYS[: len(picks) - 1] + ("y",), picks)) if len(picks) >= 2 else {}
+
+
+def _new_data() -> None:
+    """Another data set picked: its default columns."""
+    for key in COLUMN_KEYS:
+        st.session_state.pop(key, None)
+    st.session_state.update(default_columns(st.session_state["data"]))
+
+
+def _stop(problem: str) -> None:
+    """Say what is wrong with the columns and draw no more of the page: another pick in the sidebar mends it."""
+    st.error(problem, icon=":material/table_view:")
+    st.stop()
+
+
+def column_controls(base, page: str) -> tuple[str, tuple[str, str, str], str]:
+    """The data set (when this session has uploads), three input columns and, on an upload, y: (data, inputs, y).
+
+    `base`: the page's config (data, x1, x2, x3, y). Too few numeric columns, the same one twice or a constant
+    one get a sentence, and the page stops there until another pick mends it.
+    """
+    data = uploads.picker(base.data, on_change=_new_data)
+    allowed = link_columns(data)
+    if data not in SHIPPED and too_narrow(cached.table(data), len(INPUT_KEYS)):  # no column menus to draw
+        _stop(too_narrow(cached.table(data), len(INPUT_KEYS)))
+    for key, value in default_columns(data).items():  # a value the data set has no column for starts over
+        if st.session_state.get(key) not in allowed[key]:
+            st.session_state[key] = value
+    drawn = COLUMN_KEYS if data not in SHIPPED else INPUT_KEYS  # the house data's y is the price
+    picked = {
+        key: st.selectbox(
+            "y: predict" if key == "y" else f"Input {key}",
+            allowed[key],
+            format_func=lambda name: COLUMN_LABELS.get(name, name) if data in SHIPPED else name,
+            key=key,
+            on_change=_keep_columns_distinct,
+            args=(key, page),
+            help="The column the network predicts."
+            if key == "y"
+            else f"Any numeric column of {uploads.title(data)}. Picking one that another column uses swaps the two.",
+        )
+        for key in drawn
+    }
+    picked.setdefault("y", TARGET)
+    st.session_state[f"columns:{page}"] = picked  # what a swap gives back (ui.state keeps no config if we stop)
+    inputs, y = (picked["x1"], picked["x2"], picked["x3"]), picked["y"]
+    problem = problem_with_inputs(cached.table(data), inputs, y)
+    if problem:
+        _stop(problem)
+    return data, inputs, y
 
 
 # --- controls and the link -----------------------------------------------------------------------
 
 
-def _keep_inputs_distinct(changed: str) -> None:
-    """Picking a column already used by another input swaps the two, so the three stay different."""
-    previous = st.session_state.get(f"config:{PAGE}", DEFAULT)
-    for other in INPUT_KEYS:
+def _keep_columns_distinct(changed: str, page: str = PAGE) -> None:
+    """Picking a column already used by another input (or y) swaps the two, so all stay different."""
+    previous = st.session_state.get(f"columns:{page}") or {key: getattr(DEFAULT, key) for key in COLUMN_KEYS}
+    for other in COLUMN_KEYS:
         if other != changed and st.session_state.get(other) == st.session_state[changed]:
-            st.session_state[other] = getattr(previous, changed)
+            st.session_state[other] = previous[changed]
 
 
 def network_controls() -> NetworkConfig:
     """The network's settings in the sidebar, seeded from the link; returns the page's config."""
-    base = state.seed(PAGE, NetworkConfig, columns=link_columns, views=("epoch", "param", "restarts"))
-    columns, rows, title = input_columns(base.data), cached.row_count(base.data), TITLES[base.data]
+    base = state.seed(PAGE, NetworkConfig, columns=link_columns, views=("epoch", "param", "restarts"), uploads=True)
     with st.sidebar:
         st.subheader("The network")
-        inputs = [
-            st.selectbox(
-                f"Input {key}",
-                columns,
-                format_func=lambda name: COLUMN_LABELS.get(name, name),
-                key=key,
-                on_change=_keep_inputs_distinct,
-                args=(key,),
-                help=f"Any numeric column of {title}. Picking one that another input uses swaps the two.",
-            )
-            for key in INPUT_KEYS
-        ]
+        data, inputs, y = column_controls(base, PAGE)
+    rows, y_word = cached.row_count(data), "price" if data in SHIPPED else y
+    with st.sidebar:
         activation = controls.choice(
             NetworkConfig,
             "act",
@@ -92,8 +146,8 @@ def network_controls() -> NetworkConfig:
             "loss",
             "Loss",
             controls.LOSS_LABELS,
-            help=f"Measured on the standardized price. The mean is the sum divided by {rows:,}, so its gradients are "
-            f"{rows:,} times smaller.",
+            help=f"Measured on the standardized {y_word}. The mean is the sum divided by {rows:,}, so its "
+            f"gradients are {rows:,} times smaller.",
         )
         lr = controls.number(
             NetworkConfig,
@@ -112,11 +166,9 @@ def network_controls() -> NetworkConfig:
             step=1,
             help="The 10 starting values are drawn at random from this seed: the same seed, the same start.",
         )
-    if len(set(inputs)) < len(inputs):  # cannot happen through the widgets (they swap); never raise if it does
-        inputs = list(DEFAULT.inputs)
     advanced = controls.training_controls(NetworkConfig, base, rows, PAGE)
     return NetworkConfig(
-        data=base.data,
+        data=data,
         learning_rate=lr,
         epochs=epochs,
         loss=loss,
@@ -125,7 +177,7 @@ def network_controls() -> NetworkConfig:
         x1=inputs[0],
         x2=inputs[1],
         x3=inputs[2],
-        y=TARGET,
+        y=y,
         **advanced,
     )
 

@@ -58,8 +58,10 @@ def factor_tex(factor: str, config: NetworkConfig, name: str, n: int, house: str
     return rf"x_{{{j},{house}}}", rf"\partial z_{node} / \partial w_{name[1:]}"
 
 
-def chain_rule_tex(config: NetworkConfig, name: str, factors: dict[str, np.ndarray]) -> tuple[str, str]:
-    """The general formula for dL/d`name`, and the first house's factors multiplied out, in LaTeX."""
+def chain_rule_tex(
+    config: NetworkConfig, name: str, factors: dict[str, np.ndarray], one: str = "house"
+) -> tuple[str, str]:
+    """The general formula for dL/d`name`, and the first house's (row's: `one`) factors multiplied out, in LaTeX."""
     loss = loss_name(config)
     symbol = f"{name[0]}_{name[1:]}"
     n = len(next(iter(factors.values())))
@@ -77,7 +79,7 @@ def chain_rule_tex(config: NetworkConfig, name: str, factors: dict[str, np.ndarr
     lhs = rf"\frac{{\partial\,\text{{{loss}}}}}{{\partial {symbol}}}"
     return (
         rf"{lhs} = \sum_{{i=1}}^{{{n}}} " + r" \cdot ".join(general),
-        r"\text{house 1: } " + r" \times ".join(first) + rf" = {tex(product)}",
+        rf"\text{{{one} 1: }} " + r" \times ".join(first) + rf" = {tex(product)}",
     )
 
 
