@@ -129,6 +129,15 @@ def requests(access_log: Path) -> list[dict]:
     return [m.groupdict() for m in map(LOG.search, access_log.read_text().splitlines()) if m]
 
 
+def upstream_of(route: str, access_log: Path) -> str:
+    """The replica nginx sent this route's first request to (its log line may trail the response a moment)."""
+    deadline = time.monotonic() + 5
+    while not (upstreams := [r["upstream"] for r in requests(access_log) if r["route"] == route]):
+        assert time.monotonic() < deadline, f"no line for route {route} in nginx's access log"
+        time.sleep(0.05)
+    return upstreams[0]
+
+
 def settled(page) -> None:
     """The script has finished and stayed finished for 0.3 s."""
     app = page.locator('[data-testid="stApp"]')
@@ -173,17 +182,19 @@ def test_each_learner_keeps_their_own_upload_and_epoch_through_the_balancer() ->
             # Each context is a learner with its own cookie jar: its first request gets a route cookie.
             # Learners are taken until each replica has two (a route's replica is the hash's choice).
             learners, per_replica = [], defaultdict(int)
-            while len(learners) < len(LEARNERS):
+            for _ in range(40):  # about five contexts on average; forty with no two on each copy would be a bug
+                if len(learners) == len(LEARNERS):
+                    break
                 context = browser.new_context(viewport={"width": 1400, "height": 1000})
                 context.request.get(url + "/_stcore/health")
                 route = next(c["value"] for c in context.cookies() if c["name"] == "gd_route")
-                upstream = next(r["upstream"] for r in requests(access_log) if r["route"] == route)
+                upstream = upstream_of(route, access_log)
                 if per_replica[upstream] == 2:
                     context.close()
                     continue
                 per_replica[upstream] += 1
                 learners.append((context, route))
-            assert sorted(per_replica) == sorted(f"127.0.0.1:{p}" for p in replicas)
+            assert len(learners) == len(LEARNERS) and set(per_replica) == {f"127.0.0.1:{p}" for p in replicas}
 
             # The four act in turns, each step started in every page before any is awaited, as in a room.
             pages = [context.new_page() for context, _ in learners]
