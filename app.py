@@ -38,8 +38,13 @@ present.seed()  # presenter mode, from the link on a session's first run
 present.switch()
 uploads.sidebar()  # a learner's own CSV, for the pages that can run on it
 
-# A wide equation scrolls sideways on a phone instead of being cut off at the screen's edge.
-st.html("<style>.katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 4px; }</style>")
+# A wide equation wraps on a phone after an "=" or an operator (KaTeX splits it there into boxes), instead
+# of being cut off at the screen's edge; a single box wider than the screen still scrolls sideways.
+st.html(
+    "<style>.katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 4px; }"
+    " .katex-display > .katex, .katex-display > .katex > .katex-html { white-space: normal; }"
+    " .katex-display .base { margin: 2px 0; }</style>"
+)
 page = st.navigation(pages, position="top" if present.active() else "sidebar")  # presenting: no sidebar
 present.style()
 # A new visit to a page (first run, or arriving from another page) re-seeds its widgets: see ui/state.py.

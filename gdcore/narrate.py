@@ -190,7 +190,7 @@ def why_different(fit: Fit, reference: tuple[float, float], rtol: float = 1e-6) 
     size = max(abs(value) for value in reference)  # a parameter near 0 is judged on the other's scale
     if all(math.isclose(a, b, rel_tol=rtol, abs_tol=rtol * size) for a, b in zip(got, reference)):
         return True, (
-            f"They agree to within {rtol:g} relative: after {len(fit.run.records)} epochs gradient descent has "
+            f"They agree to within {written(rtol)} relative: after {len(fit.run.records)} epochs gradient descent has "
             "walked to the same bottom of the bowl that the formula jumps to directly."
         )
     lr, lr_max = fit.config.learning_rate, fit.max_stable_lr
@@ -242,7 +242,8 @@ def why_different(fit: Fit, reference: tuple[float, float], rtol: float = 1e-6) 
             sentence += f"this loss: raise it towards {written(lr_max, 4)}."
     else:
         sentence += (
-            f"; about {more:,} more epoch{'s' if more > 1 else ''} would get within {rtol:g} relative. Add epochs."
+            f"; about {more:,} more epoch{'s' if more > 1 else ''} would get within {written(rtol)} relative. "
+            "Add epochs."
         )
     return False, sentence
 
@@ -276,7 +277,7 @@ def network_verdict(fit: NetworkFit, suggest: float = 0.05) -> Verdict:
     return Verdict(
         "converging",
         f"Going downhill: {went}. For comparison, always guessing the average {named(fit.config)[0]} gives "
-        f"{written(baseline_loss(fit))}.",
+        f"{written(baseline_loss(fit), 6)}.",
     )
 
 

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from gdcore import initial_line, line
-from ui import cached, controls, echarts, router, state
+from ui import cached, controls, echarts, router, state, tables
 from ui.fmt import equation, money, num
 
 router.ensure_router()
@@ -22,7 +22,12 @@ st.markdown(
     "the average sale price. That gives six points, one per bedroom count."
 )
 table = pd.DataFrame({"bedrooms": x.astype(int), "houses sold": cached.door_to_door_counts(), "average price": y})
-st.dataframe(table.style.format(money, subset=["average price"]), hide_index=True, width="content")
+st.dataframe(
+    tables.written(table, dollars=["average price"]),
+    hide_index=True,
+    width="content",
+    column_config=tables.right_aligned(table),
+)
 
 if config.start == "random":
     params = initial_line(config.seed, x, y)
@@ -65,7 +70,13 @@ steps = pd.DataFrame(
         "2. squared error (dollars²)": errors**2,
     }
 )
-st.dataframe(steps.style.format(num).format("{:d}", subset=["bedrooms"]), hide_index=True, width="stretch")
+dollars = ["actual ($)", "guess ($)", "1. error = actual − guess ($)"]
+st.dataframe(
+    tables.written(steps, dollars),
+    hide_index=True,
+    width="stretch",
+    column_config=tables.right_aligned(steps),
+)
 total = line.sse(params, x, y)
 st.metric(  # the units in the label: a 13-character number alone fits a phone's width
     "3. Sum of squared errors (SSE), in dollars²",
@@ -91,7 +102,7 @@ compare = pd.DataFrame(
 )
 # The silly line's signed errors sum to zero up to rounding; show that zero as a clean 0.
 compare = compare.mask(compare.abs() < 1e-6, 0.0)
-st.table(compare.style.format(num))
+st.table(tables.written(compare))
 st.markdown(
     "- **Plain errors** can add up to about $0 for a terrible line: positives cancel negatives.\n"
     "- **Absolute errors** (drop the sign) fix that, but the corner at 0 makes the slope of the loss "

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from gdcore import line
-from ui import cached, charts, controls, exports, router, state
+from ui import cached, charts, controls, exports, router, state, tables
 from ui.fmt import money, num, tex
 
 router.ensure_router()
@@ -94,5 +94,6 @@ st.latex(
 )
 rows = pd.DataFrame({"bedrooms x": x.astype(int), "error y − guess ($)": e, "x × error ($·bedrooms)": x * e})
 with st.expander("Check it by hand: the six products x × error"):
-    st.dataframe(rows.style.format(num).format("{:d}", subset=["bedrooms x"]), hide_index=True)
+    shown = tables.written(rows, dollars=["error y − guess ($)"])
+    st.dataframe(shown, hide_index=True, column_config=tables.right_aligned(rows))
     st.markdown(f"Their sum is **{num(float(x @ e))}**; times −2 gives **{num(derivative)}**.")

@@ -16,7 +16,7 @@ from gdcore.curve import CurveConfig
 from gdcore.data import SHIPPED
 from gdcore.optimizers import DEFAULT_EPS
 from gdcore.upload import problem_with_columns
-from ui import cached, state, uploads
+from ui import cached, handoff, state, uploads
 from ui.fmt import axis_name, slope_units, y_units
 
 START_LABELS = {"random": "random (from a seed)", "typed": "typed in"}
@@ -122,6 +122,7 @@ def guess_controls() -> GuessConfig:
 
 def slope_controls() -> SlopeConfig:
     state.seed("slope", SlopeConfig)
+    handoff.carry_guess()  # no slope or intercept in the link: start from page 1's guess
     with st.sidebar:
         st.subheader("The line")
         intercept = number(

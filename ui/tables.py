@@ -9,7 +9,7 @@ import streamlit as st
 
 from gdcore import EpochRecord, ledger_rows
 from gdcore.descent import ledger_columns
-from ui.fmt import num
+from ui.fmt import money, num
 
 LEDGER_HEADERS = {
     "epoch": "epoch",
@@ -17,7 +17,7 @@ LEDGER_HEADERS = {
     "current": "current",
     "gradient": "gradient",
     "learning_rate": "learning rate",
-    "new": "new = current − rate × gradient",
+    "new": "new",  # = current − rate × gradient: the column's tooltip; short, so the column fits a phone
     "loss": "loss at current",
 }
 
@@ -58,7 +58,6 @@ def ledger_frame(
     """
     headers = LEDGER_HEADERS | {"loss": f"{loss_name} at current (all rows)" if extended else f"{loss_name} at current"}
     if extended:
-        headers["new"] = "new = current − update"
         headers |= {name: STEP_HEADERS[name] for name in ledger_columns(optimizer, True)[len(LEDGER_HEADERS) :]}
     frame = pd.DataFrame(ledger_rows(records[::-1], extended), columns=list(headers)).rename(columns=headers)
     latest = records[-1].step if records else None
@@ -70,14 +69,35 @@ def ledger_frame(
             frame[header] = frame[header].map(lambda text: rows_summary(text, rows))
         elif name not in ("epoch", "parameter", "step"):
             frame[header] = frame[header].map(num)
-    return frame
+    # The columns a learner checks first, and all that fit a phone's width: which step and parameter,
+    # current, gradient, new. The ▶ mark and the rest follow.
+    first = [headers[name] for name in ("epoch", "parameter", "current", "gradient", "new")]
+    return frame[first + [column for column in frame.columns if column not in first]]
+
+
+def written(frame: pd.DataFrame, dollars: Sequence[str] = ()) -> pd.DataFrame:
+    """Every cell as text by the number rule (ui/fmt.py), the `dollars` columns as $51,886: a table
+    writes a number as the sentences do, and a test reads what the learner reads."""
+    return frame.apply(lambda column: column.map(money if column.name in dollars else num))
+
+
+def right_aligned(frame: pd.DataFrame) -> dict:
+    """Column settings that keep numbers written as text right-aligned, digits under digits."""
+    return {name: st.column_config.TextColumn(alignment="right") for name in frame.columns}
 
 
 def text_columns(frame: pd.DataFrame) -> dict:
     """Column settings for the ledger: the numbers are text, with a tooltip saying what each column is."""
     tips = {
         "gradient": "The slope of the loss for this parameter: how fast the loss rises as the parameter grows.",
-        "new = current − rate × gradient": "The step: against the gradient, scaled by the learning rate.",
+        "new": "new = current − learning rate × gradient: a step against the gradient, scaled by the learning rate."
+        if "update" not in frame.columns
+        else "new = current − update.",
     }
     tips["update"] = "What the step subtracts: new = current − update. Plain descent: learning rate × gradient."
-    return {header: st.column_config.TextColumn(header, help=tips.get(header)) for header in frame.columns[3:]}
+    narrow = {"epoch": st.column_config.NumberColumn(width=50), "parameter": st.column_config.TextColumn(width=78)}
+    return narrow | {
+        header: st.column_config.TextColumn(header, help=tips.get(header))
+        for header in frame.columns
+        if header not in ("epoch", "parameter", "now")
+    }

@@ -130,7 +130,7 @@ def table(at: AppTest, column: str) -> pd.DataFrame | None:
 
 
 def ledger(at: AppTest) -> pd.DataFrame:
-    shown = table(at, "new = current − rate × gradient")
+    shown = table(at, "new")
     if shown is None:
         return pd.DataFrame(columns=["epoch", "parameter", "current", "gradient", "learning_rate", "new", "loss"])
     loss = next(c for c in shown.columns if c.endswith(" at current"))
@@ -141,7 +141,7 @@ def ledger(at: AppTest) -> pd.DataFrame:
             "current": shown["current"].map(number),
             "gradient": shown["gradient"].map(number),
             "learning_rate": shown["learning rate"].map(number),
-            "new": shown["new = current − rate × gradient"].map(number),
+            "new": shown["new"].map(number),
             "loss": shown[loss].map(number),
         }
     )

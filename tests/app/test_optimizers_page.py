@@ -110,7 +110,7 @@ def test_adam_ledger_and_update_use_this_steps_numbers() -> None:
     _, points = house_race("adam", 0.1, 3)
     latest = ledger[ledger["now"] == "▶"]
     assert list(latest["parameter"]) == ["slope", "intercept"]
-    new = [number(value) for value in latest["new = current − update"]]
+    new = [number(value) for value in latest["new"]]
     np.testing.assert_allclose(new, points[3], rtol=1e-5)
     assert {"m", "v", "m̂", "v̂"} <= set(ledger.columns)
     maths = " ".join(str(element.value) for element in at.latex)

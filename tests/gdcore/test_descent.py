@@ -317,11 +317,11 @@ def test_why_different_blames_divergence(windsor_data):
 
 @pytest.mark.parametrize("learning_rate", [0.05, 0.9])
 def test_why_different_predicts_how_many_more_epochs_are_needed(learning_rate, windsor_data):
-    # Its promise: "about N more epochs would get within 1e-06 relative". Run them and check with sklearn.
+    # Its promise: "about N more epochs would get within 1×10⁻⁶ relative". Run them and check with sklearn.
     reference = sklearn_line(windsor_data)
     config = DescentConfig(learning_rate=learning_rate, epochs=10)
     agrees, sentence = why_different(fit_line(config, windsor_data), reference)
     assert not agrees
-    more = int(re.search(r"about ([\d,]+) more epochs? would get within 1e-06", sentence)[1].replace(",", ""))
+    more = int(re.search(r"about ([\d,]+) more epochs? would get within 1×10⁻⁶", sentence)[1].replace(",", ""))
     longer = fit_line(dataclasses.replace(config, epochs=config.epochs + more), windsor_data)
     np.testing.assert_allclose(longer.in_data_units(longer.run.final), reference, rtol=1e-6)
