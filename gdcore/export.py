@@ -390,7 +390,8 @@ def ledger_csv(run: Run, config, n: int) -> str:
 
 RUN_FORMAT = "gradient descent, every number shown: a run"  # what marks a file as one of ours
 RUN_VERSION = 1
-MOST_RUN_BYTES = 20 * 2**20  # a run file larger than this is not read (a long network ledger is a few MB)
+MOST_RUN_BYTES = 20 * 2**20  # a run file larger than this is not read
+LEDGER_ROWS = 1_000  # the ledger rows a run file keeps, for reference: the latest
 PAGE_TITLES = {
     "descent": "3, Gradient descent",
     "network": "5, A small neural network",
@@ -425,10 +426,16 @@ def rows_csv(columns: list[str], values: np.ndarray) -> str:
 
 def run_json(page: str, config, epoch: int | None, run: Run, n: int, data: tuple[str, str] | None = None) -> str:
     """The run as a JSON document: the page, the config as the link's values (to_query), the epoch shown,
-    the ledger up to that epoch (for reference: loading recomputes it), and, for a run on a learner's
-    own data, that data as (file name, CSV text), so the file loads in any browser."""
+    the ledger's latest rows up to that epoch (for reference: loading recomputes the run), and, for a run on
+    a learner's own data, that data as (file name, CSV text), so the file loads in any browser.
+
+    The ledger has the command line's columns except each batch's row numbers (a batch can list thousands
+    of them), and its latest LEDGER_ROWS rows: the file stays small enough to load back."""
     extended = not config.plain(n)
     records = run.up_to(min(epoch, run.epochs)) if epoch is not None else run.records
+    columns = list(ledger_columns(config.optimizer, extended))
+    kept = [i for i, name in enumerate(columns) if name != "rows"]
+    rows = ledger_rows(records, extended)
     document = {
         "format": RUN_FORMAT,
         "version": RUN_VERSION,
@@ -437,8 +444,9 @@ def run_json(page: str, config, epoch: int | None, run: Run, n: int, data: tuple
         "epoch": epoch,
         "data": None if data is None else {"name": data[0], "csv": data[1]},
         "ledger": {
-            "columns": list(ledger_columns(config.optimizer, extended)),
-            "rows": [list(row) for row in ledger_rows(records, extended)],
+            "note": f"the latest {min(len(rows), LEDGER_ROWS):,} of {len(rows):,} rows, without the batches' rows",
+            "columns": [columns[i] for i in kept],
+            "rows": [[row[i] for i in kept] for row in rows[-LEDGER_ROWS:]],
         },
     }
     return json.dumps(document, indent=1, allow_nan=False)

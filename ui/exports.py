@@ -93,7 +93,7 @@ def run_file(page: str, config, run, n: int) -> None:
     epoch = int(st.session_state.get(epoch_key, 0)) if epoch_key else None
     upload = uploads.mine().get(config.data)
     data = carried(config)
-    too_large = data is not None and len(data[1].encode("utf-8")) > LIMIT
+    too_large = data is not None and len(data[1].encode("utf-8")) > LIMIT - 2**20  # 1 MB for the rest
     left, right = st.columns(2)
     # Carried rows are an upload of their own wherever the file is loaded: the settings name them by their key.
     saved = config if data is None else replace(config, data=key_of(data[1].encode("utf-8")))
