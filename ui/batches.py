@@ -107,7 +107,7 @@ def batch_controls() -> BatchConfig:
         data, x, y = controls.data_controls(base, PAGE)
     rows, unit = cached.row_count(data), rows_word(data)
     if st.session_state["batch"] > rows:  # more rows than the data has (a link, or other data picked): all of them
-        if st.session_state.get("_new_visit", True):
+        if "batch" in st.query_params and st.session_state.get("_new_visit", True):
             state.add_note(
                 PAGE,
                 f"The link's batch={st.session_state['batch']:,} is more {unit} than there are ({rows:,}): using all.",

@@ -197,7 +197,7 @@ def data_controls(base, page: str = "descent") -> tuple[str, str, str]:
         help="The column the line reads: new predictions move along it.",
     )
     y = (
-        base.y
+        columns["y"][0]  # the house data's y is the price (base.y may be an upload's column)
         if data in SHIPPED
         else st.selectbox(
             "y: predict",

@@ -161,6 +161,8 @@ def test_the_race_runs_on_the_uploads_bowl_and_its_bottom_is_least_squares() -> 
     assert not at.exception
     losses = [number(v) for v in ledger_losses(at)]
     assert losses and all(v == pytest.approx(start, rel=1e-5) for v in losses)
+    at.selectbox(key="data").select("windsor").run()  # the house data, one click away
+    assert not at.exception and not at.error and "(standardized bedrooms → price)" in main_text(at)
 
 
 def ledger_losses(at: AppTest) -> list[str]:
