@@ -1,0 +1,45 @@
+"""A phone, 390 px wide: after a Next epoch click, page 3's update equations and the ledger's key columns are whole.
+
+Equations wrap after "=" and the operators (app.py's KaTeX rule) instead of running off the right
+edge; the ledger puts epoch, parameter, current, gradient and new first and narrow (ui/tables.py).
+"""
+
+from __future__ import annotations
+
+from test_browser import assert_clean, settle
+
+TITLE = "3. Gradient descent"
+PHONE = {"width": 390, "height": 844}
+KEY_COLUMNS = ["epoch", "parameter", "current", "gradient", "new"]
+
+
+def test_a_phone_shows_the_update_equation_and_the_ledgers_key_columns_uncut(browser, app_url: str) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.js_errors = []
+    page.on("pageerror", lambda error: page.js_errors.append(str(error)))
+    try:
+        page.goto(app_url + "/descent")
+        settle(page, TITLE)
+        page.get_by_role("button", name="Next epoch", exact=True).first.click()
+        page.wait_for_function("() => new URLSearchParams(location.search).get('epoch') === '1'")
+        settle(page, TITLE)
+        assert_clean(page, TITLE)
+        updates = page.locator('[data-testid="stMain"] .katex-display', has_text="←")  # slope ← ..., intercept ← ...
+        assert updates.count() == 2
+        for i in range(2):
+            box = updates.nth(i).bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (i, box)
+            width, seen = updates.nth(i).evaluate("e => [e.scrollWidth, e.clientWidth]")
+            assert width <= seen + 1, f"update equation {i + 1} is {width} px wide in {seen} px: cut off"
+        ledger = page.locator('[data-testid="stDataFrame"]').first
+        box = ledger.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+        grid = ledger.locator('[role="grid"]')
+        grid.locator('[role="gridcell"]').first.wait_for(state="attached")
+        # The grid renders only the columns in view: the one after "new" is there, so "new" ends inside the view.
+        headers = grid.locator('[role="columnheader"]').all_inner_texts()
+        assert headers[:5] == KEY_COLUMNS and len(headers) > 5, headers
+    finally:
+        context.close()
