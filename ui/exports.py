@@ -39,12 +39,18 @@ def message_key(page: str) -> str:
     return f"runfile:{page}:message"
 
 
-def carried(config) -> tuple[str, str] | None:
-    """A run on this tab's upload carries its rows (the numeric columns the app kept): (file name, CSV text)."""
-    upload = uploads.mine().get(config.data)
-    if upload is None:
-        return None
+def carried(upload) -> tuple[str, str]:
+    """The rows a run on an upload carries (the numeric columns the app kept): (file name, CSV text)."""
     return upload.name, rows_csv(list(upload.frame.columns), upload.frame.to_numpy())
+
+
+def document(page: str, config, epoch: int | None, run, n: int, upload) -> str:
+    """The run file. Carried rows are an upload of their own wherever the file is loaded, so the settings name
+    them by their key."""
+    if upload is None:
+        return run_json(page, config, epoch, run, n)
+    data = carried(upload)
+    return run_json(page, replace(config, data=key_of(data[1].encode("utf-8"))), epoch, run, n, data)
 
 
 def load(page: str) -> None:
@@ -92,14 +98,12 @@ def run_file(page: str, config, run, n: int) -> None:
     epoch_key = EPOCH_KEYS[page]
     epoch = int(st.session_state.get(epoch_key, 0)) if epoch_key else None
     upload = uploads.mine().get(config.data)
-    data = carried(config)
-    too_large = data is not None and len(data[1].encode("utf-8")) > LIMIT - 2**20  # 1 MB for the rest
+    # About 25 characters a number as CSV text; the file keeps 1 MB for the rest (the ledger, the settings).
+    too_large = upload is not None and 25 * upload.frame.size > LIMIT - 2**20
     left, right = st.columns(2)
-    # Carried rows are an upload of their own wherever the file is loaded: the settings name them by their key.
-    saved = config if data is None else replace(config, data=key_of(data[1].encode("utf-8")))
     left.download_button(
         "This run as JSON",
-        data=lambda: run_json(page, saved, epoch, run, n, data),  # built when clicked, not on every step
+        data=lambda: document(page, config, epoch, run, n, upload),  # built when clicked, not on every step
         file_name=f"{page}-run.json",
         mime="application/json",
         icon=":material/save:",

@@ -5,7 +5,6 @@ another tab; a file that is not a run of this page gets one sentence and the pag
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -26,8 +25,9 @@ from gdcore import (
     select_xy,
 )
 from gdcore.data import WINDSOR
-from gdcore.export import rows_csv, run_json
-from gdcore.upload import key_of, read_upload
+from gdcore.export import run_json
+from gdcore.upload import read_upload
+from ui.exports import document
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 LINK = {"opt": "adam", "batch": "128", "lr": "0.05", "epochs": "3", "seed": "4"}
@@ -91,18 +91,18 @@ def test_a_run_on_an_upload_carries_its_rows_to_another_tab() -> None:
     choose_epoch(mine, 7)
     healthy(mine)
     assert "whoever you give it to can read them" in screen_text(mine)
-    # The file as the page builds it: the rows the app kept, an upload of their own named by their key.
+    # The file as the page builds it (ui.exports.document), from the run on the original file.
     upload = read_upload(CSV.encode(), "people.csv")
-    rows = rows_csv(list(upload.frame.columns), upload.frame.to_numpy())
-    chosen = from_query(DescentConfig, {"x": "height", "y": "weight"}, columns={"x": ["height"], "y": ["weight"]})[0]
-    config = replace(chosen, data=key_of(rows.encode()))
-    fit = fit_line(config, select_xy(read_upload(rows.encode()).frame, "height", "weight"))
-    text = run_json("descent", config, 7, fit.run, len(fit.x), ("people.csv", rows)).encode()
+    chosen = DescentConfig(data=upload.key, x="height", y="weight")
+    fit = fit_line(chosen, select_xy(upload.frame, "height", "weight"))
+    text = document("descent", chosen, 7, fit.run, len(fit.x), upload).encode()
+    carried = json.loads(text)["settings"]["data"]  # the rows it carries are an upload of their own
+    assert carried.startswith("upload-") and carried != upload.key == mine.query_params["data"]
     theirs = open_page("pages/3_descent.py")
     load(theirs, "descent", text)
     healthy(theirs)
     assert "on people.csv, whose rows it carries" in theirs.success[-1].value
-    assert theirs.query_params["data"] == config.data and theirs.session_state["epoch"] == 7
+    assert theirs.query_params["data"] == carried and theirs.session_state["epoch"] == 7
     ours, original = (at.main.dataframe[0].value for at in (theirs, mine))  # the sidebar lists the rows left out
     pd.testing.assert_frame_equal(ours, original)  # the same run as on the original file
 
