@@ -138,18 +138,17 @@ def upstream_of(route: str, access_log: Path) -> str:
     return upstreams[0]
 
 
-def settled(page) -> None:
-    """The script has finished and stayed finished for 0.3 s."""
-    app = page.locator('[data-testid="stApp"]')
-    deadline, quiet = time.monotonic() + 30, None
+def settled(*pages) -> None:
+    """Every page's script has finished and stayed finished for 0.3 s (the pages are watched together)."""
+    apps = [page.locator('[data-testid="stApp"]') for page in pages]
+    deadline, quiet = time.monotonic() + 30, [None] * len(pages)
     while True:
-        if app.get_attribute("data-test-script-state") == "notRunning":
-            quiet = quiet or time.monotonic()
-            if time.monotonic() - quiet >= 0.3:
-                return
-        else:
-            quiet = None
-        assert time.monotonic() < deadline, "the script was still running after 30 s"
+        now = time.monotonic()
+        for i, app in enumerate(apps):
+            quiet[i] = (quiet[i] or now) if app.get_attribute("data-test-script-state") == "notRunning" else None
+        if all(since is not None and now - since >= 0.3 for since in quiet):
+            return
+        assert now < deadline, "a script was still running after 30 s"
         time.sleep(0.05)
 
 
@@ -203,7 +202,8 @@ def test_each_learner_keeps_their_own_upload_and_epoch_through_the_balancer() ->
                 page.goto(url + "/descent", wait_until="commit")
             for page in pages:
                 page.locator("h1", has_text="3. Gradient descent").wait_for()
-                settled(page)
+            settled(*pages)
+            for page in pages:
                 page.get_by_text("Your own data (CSV)").click()
             for i, (page, (name, x, y, n, _)) in enumerate(zip(pages, LEARNERS)):
                 page.locator('[data-testid="stSidebar"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(
@@ -213,23 +213,25 @@ def test_each_learner_keeps_their_own_upload_and_epoch_through_the_balancer() ->
             for page in pages:
                 page.wait_for_function("() => location.search.includes('data=upload-')")
                 keys.append(link(page)["data"])
-                settled(page)
+            settled(*pages)
             for page, learner in zip(pages, LEARNERS):
                 for _ in range(learner[4]):
                     page.get_by_role("button", name="Next epoch").click()
                     page.wait_for_timeout(80)
-            for page, learner, key in zip(pages, LEARNERS, keys):
+            for page, learner in zip(pages, LEARNERS):
                 page.wait_for_function(f"() => location.search.includes('epoch={learner[4]}')")
-                settled(page)
+            settled(*pages)
+            for page, learner, key in zip(pages, LEARNERS, keys):
                 assert_own_state(page, learner, key, learner[4])
             assert len(set(keys)) == len(LEARNERS)
             # After everyone has acted: one more epoch each, computed by the learner's own process from
             # the upload it holds (another process would not have the file, and would say so).
             for page in pages:
                 page.get_by_role("button", name="Next epoch").click()
-            for page, learner, key in zip(pages, LEARNERS, keys):
+            for page, learner in zip(pages, LEARNERS):
                 page.wait_for_function(f"() => location.search.includes('epoch={learner[4] + 1}')")
-                settled(page)
+            settled(*pages)
+            for page, learner, key in zip(pages, LEARNERS, keys):
                 assert_own_state(page, learner, key, learner[4] + 1)
             browser.close()  # the websockets close, and nginx logs them
         seen = requests(access_log)
