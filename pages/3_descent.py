@@ -359,6 +359,7 @@ with st.expander("Take this run with you: the ledger, the command, a NumPy scrip
         help="A script that recomputes this ledger from the CSV, with NumPy alone: nothing of this app.",
         on_click="ignore",
     )
+    exports.run_file("descent", chosen, run, n)
     st.markdown(
         f"Run the script {'beside your file' if upload else 'in this project’s folder, where the data is'}: "
         "`python reproduce.py > ledger.csv` prints the ledger above. The project's command line prints it too:"
@@ -367,4 +368,3 @@ with st.expander("Take this run with you: the ledger, the command, a NumPy scrip
     if upload and not upload.dropped.empty:
         st.caption(f"Remove from {upload.name} the rows the app left out (see “Your own data”) before running either.")
     st.code(script, language="python")
-    exports.run_file("descent", chosen, run, n)
