@@ -161,13 +161,13 @@ def take_away(page: str, chosen, config, run, n: int) -> None:
             help="A script that recomputes this ledger from the CSV, with NumPy alone: nothing of this app.",
             on_click="ignore",
         )
+        run_file(page, chosen, run, n)
         where = "beside your file" if upload else "in this project’s folder, where the data is"
         st.markdown(f"Run the script {where}: `python reproduce.py > ledger.csv` prints the ledger of this run.")
         if page == "network":
             st.markdown("The project's command line prints it too:")
             st.code(network_command(config, data=upload.name if upload else None), language="bash")
         st.code(script, language="python")
-        run_file(page, chosen, run, n)
 
 
 def png(name: str, *tools: str) -> dict:
