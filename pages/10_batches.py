@@ -54,7 +54,7 @@ st.markdown(
 )
 st.latex(
     r"\frac{\partial\,\text{MSE}_\text{batch}}{\partial\,\text{slope}} = -\frac{2}{b}\sum_{i\,\in\,\text{batch}}"
-    r" x_i e_i \qquad"
+    r" x_i e_i \qquad\allowbreak"  # \allowbreak: a phone puts the second equation on its own line
     r"\frac{\partial\,\text{MSE}_\text{batch}}{\partial\,\text{intercept}} = -\frac{2}{b}"
     r"\sum_{i\,\in\,\text{batch}} e_i"
 )

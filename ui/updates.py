@@ -19,8 +19,9 @@ RULES_TEX = {
     "adagrad": [r"G = G + g^2", NEW + r"\frac{g}{\sqrt{G} + \varepsilon}"],
     "rmsprop": [r"E = \alpha E + (1 - \alpha)\, g^2", NEW + r"\frac{g}{\sqrt{E} + \varepsilon}"],
     "adam": [
-        r"m = \beta_1 m + (1 - \beta_1)\, g \qquad v = \beta_2 v + (1 - \beta_2)\, g^2",
-        r"\hat m = \frac{m}{1 - \beta_1^s} \qquad \hat v = \frac{v}{1 - \beta_2^s} \qquad (s = \text{step})",
+        r"m = \beta_1 m + (1 - \beta_1)\, g \qquad\allowbreak v = \beta_2 v + (1 - \beta_2)\, g^2",
+        r"\hat m = \frac{m}{1 - \beta_1^s} \qquad\allowbreak \hat v = \frac{v}{1 - \beta_2^s}"
+        r" \qquad\allowbreak (s = \text{step})",
         NEW + r"\frac{\hat m}{\sqrt{\hat v} + \varepsilon}",
     ],
 }
