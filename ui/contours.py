@@ -238,7 +238,7 @@ def surface_figure(
         )
     fig.layout = {
         "height": height,
-        "margin": dict(l=0, r=0, t=10, b=0),
+        "margin": dict(l=0, r=0, t=34, b=0),  # t: the mode bar's camera sits above the colour bar, not on it
         "legend": dict(orientation="h", yanchor="top", y=0, xanchor="left", x=0),
         "scene": dict(
             xaxis=dict(title=dict(text=x_title)),
