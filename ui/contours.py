@@ -78,7 +78,7 @@ def path_traces(path: Path) -> list[go.Scatter]:
         legendgroup=path.name,
         line=dict(color=path.color, dash=path.dash, width=2.5),
         marker=dict(symbol=path.symbol, size=6, color=path.color, line=dict(color="black", width=0.5)),
-        hovertemplate=f"{path.name}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
+        hovertemplate=f"{path.name}<br>(%{{x:,.4~r}}, %{{y:,.4~r}})<extra></extra>",
     )
     ball = go.Scatter(
         x=xs[-1:],
@@ -88,7 +88,7 @@ def path_traces(path: Path) -> list[go.Scatter]:
         legendgroup=path.name,
         showlegend=False,
         marker=dict(symbol=path.symbol, size=14, color=path.color, line=dict(color="black", width=1.5)),
-        hovertemplate=f"{path.name}, now<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
+        hovertemplate=f"{path.name}, now<br>(%{{x:,.4~r}}, %{{y:,.4~r}})<extra></extra>",
     )
     return [halo, line, ball]
 
@@ -171,7 +171,7 @@ def contour_figure(
         connectgaps=False,
         line=dict(width=0.5, color="rgba(255,255,255,0.5)"),
         colorbar=dict(title=dict(text=z_title + (" (log scale)" if log else ""), side="right"), **ticks),
-        hovertemplate=f"{x_title} %{{x:.4g}}<br>{y_title} %{{y:.4g}}<extra></extra>",
+        hovertemplate=f"{x_title} %{{x:,.4~r}}<br>{y_title} %{{y:,.4~r}}<extra></extra>",
         name=z_title,
         showscale=True,
     )
@@ -219,7 +219,7 @@ def surface_figure(
         colorscale=SCALE,
         opacity=0.9,
         colorbar=dict(title=dict(text=z_title, side="right")),
-        hovertemplate=f"{x_title} %{{x:.4g}}<br>{y_title} %{{y:.4g}}<br>{z_title} %{{z:.4g}}<extra></extra>",
+        hovertemplate=f"{x_title} %{{x:,.4~r}}<br>{y_title} %{{y:,.4~r}}<br>{z_title} %{{z:,.4~r}}<extra></extra>",
         name=z_title,
     )
     for path, heights in paths:
