@@ -131,7 +131,7 @@ def layer_bars(values: np.ndarray, *, y_title: str, what: str, guides: float | N
         y=positive,
         name=what,
         marker=dict(color=BLUE),
-        hovertemplate="layer %{x}: %{y:.3g}<extra></extra>",
+        hovertemplate="layer %{x}: %{y:,.3~r}<extra></extra>",
     )
     for mask, power, label, symbol, where in (
         (finite & (values == 0), low - pad / 2, "exactly 0", "x", "top center"),
@@ -186,7 +186,7 @@ def loss_chart(
         name="loss (mean squared error)",
         line=dict(color=BLUE, width=2),
         marker=dict(symbol="circle", size=7),
-        hovertemplate="after %{x} epochs: %{y:.4g}<extra></extra>",
+        hovertemplate="after %{x} epochs: %{y:,.4~r}<extra></extra>",
     )
     fig.add_scatter(
         x=[0, epochs],
