@@ -85,8 +85,8 @@ if not (houses_data and config.columns == chain.INPUTS):  # the house data's own
         f"**What standardizing does to the raw numbers.** The first {one} in the data has "
         f"{axis_name(config.data, config.columns[largest])} {num(houses_x[0, largest])} and {y_word} "
         f"{num(houses_y[0])}. Raw, those numbers go straight into the chain. Standardizing replaces each value by "
-        f"(value − mean) ÷ standard deviation: that {config.columns[largest]} becomes {first_std[largest]:.2f} and "
-        f"that {y_word} {price_std:.2f}, numbers near 0, where sigmoid and tanh have slope (far from 0 they are "
+        f"(value − mean) ÷ standard deviation: that {config.columns[largest]} becomes {num(first_std[largest], 2)} and "
+        f"that {y_word} {num(price_std, 2)}, numbers near 0, where sigmoid and tanh have slope (far from 0 they are "
         f"flat: slope 0). Switch **Inputs and {y_word}** in the sidebar to compare."
     )
 else:
@@ -95,8 +95,8 @@ else:
         f"{houses_x[0, 2]:,.0f} square-foot lot and sold for ${houses_y[0]:,.0f}. Raw, those numbers go straight "
         "into the chain: layer 1's z lands in the thousands, where sigmoid and tanh are flat (slope 0), and the "
         "errors are tens of thousands of dollars, so the loss is in the billions. Standardizing replaces each value "
-        f"by (value − mean) ÷ standard deviation: that lot becomes {first_std[2]:.2f} and that price "
-        f"{price_std:.2f}, numbers near 0, where the activations have slope. Switch **Inputs and price** in the "
+        f"by (value − mean) ÷ standard deviation: that lot becomes {num(first_std[2], 2)} and that price "
+        f"{num(price_std, 2)}, numbers near 0, where the activations have slope. Switch **Inputs and price** in the "
         "sidebar to compare."
     )
 
@@ -164,7 +164,7 @@ z, slopes, above = fit.factors()  # every house's z (n, depth); per layer act'(z
 if raw:
     z1 = float(np.median(np.abs(z[:, 0])))  # a typical house's z in layer 1
     st.markdown(
-        f"With raw inputs, layer 1's z for a typical {one} is about {z1:,.0f}. "
+        f"With raw inputs, layer 1's z for a typical {one} is about {num(z1, 3)}. "
         + (
             "Relu passes it straight on, so every layer works with numbers that large, and so do the errors "
             "and the gradients."
