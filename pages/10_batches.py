@@ -11,7 +11,7 @@ from gdcore import line, minibatch, to_command
 from gdcore.batches import epoch_batches
 from gdcore.experiment import steps_per_epoch, within_budget
 from gdcore.landscape import loss_grid
-from ui import batches, cached, controls, echarts, router, state, stepper, updates, uploads
+from ui import batches, cached, controls, echarts, present, router, state, stepper, updates, uploads
 from ui.fmt import axis_name, equation, num, on_houses, rows_word
 
 router.ensure_router()
@@ -34,6 +34,7 @@ LEDGER_STEPS = 200  # the ledger shows the latest 200 steps
 stride = max(1, math.ceil(last / 60))  # Play goes through a run in about 60 frames
 
 st.title("10. Batch, mini-batch, stochastic")
+stage = present.stage()  # presenter mode: the stepper and the step go right here
 state.seed_view(
     batches.PAGE, "step", 0, state.whole_number(0, last), f"this run has steps 0 to {last}", key=batches.STEP
 )
@@ -230,7 +231,8 @@ def show_step(k: int) -> None:
         st.caption("No steps yet: the ledger fills in as you press Next step.")
 
 
-stepper.stepper(batches.STEP, last, show, stride=stride, unit="step")
+with stage:
+    stepper.stepper(batches.STEP, last, show, stride=stride, unit="step")
 
 with st.expander("Show the code"):
     st.markdown(

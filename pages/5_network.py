@@ -10,7 +10,7 @@ import streamlit as st
 from gdcore import baseline_loss, descend, experiment, network, network_verdict
 from gdcore.experiment import step_work, steps_per_epoch, within_budget
 from gdcore.narrate import step_sentence
-from ui import cached, controls, echarts, exports, predict, router, state, stepper, tables, updates, verdicts
+from ui import cached, controls, echarts, exports, predict, present, router, state, stepper, tables, updates, verdicts
 from ui import network as net
 from ui.fmt import money, num, on_houses, rows_word, tex, y_units
 
@@ -37,6 +37,7 @@ in_y = money if houses_data else num  # a y value in the data's units, as text
 y_word_the = "the price" if houses_data else f"**{config.y}**"
 
 st.title("5. A small neural network")
+stage = present.stage()  # presenter mode: the stepper and the step go right here
 net.seed_views(last)
 state.show_notes(net.PAGE)
 controls.show_budget(chosen, config, n_rows)
@@ -315,7 +316,8 @@ def gradient_check(record) -> None:
     )
 
 
-stepper.stepper(net.EPOCH, last, show, stride=stride)
+with stage:
+    stepper.stepper(net.EPOCH, last, show, stride=stride)
 
 st.subheader("Random restarts: does the start matter?")
 st.markdown(

@@ -6,7 +6,7 @@ import math
 import streamlit as st
 
 from gdcore import descend, optimizers, race, surfaces
-from ui import contours, echarts, router, state, stepper, updates
+from ui import contours, echarts, present, router, state, stepper, updates
 from ui import race as page
 from ui.fmt import num
 
@@ -21,6 +21,7 @@ names = where.names
 minimum = where.min_loss
 
 st.title("9. Optimizers")
+stage = present.stage()  # presenter mode: the stepper and the step go right here
 state.seed_epoch(page.PAGE, last, key=page.STEP)
 state.show_notes(page.PAGE)
 if config.step_count != chosen.step_count:
@@ -167,7 +168,8 @@ def inside(run, k: int) -> bool:
     return where.x_range[0] <= x <= where.x_range[1] and where.y_range[0] <= y <= where.y_range[1]
 
 
-stepper.stepper(page.STEP, last, show, stride=stride, unit="step")
+with stage:
+    stepper.stepper(page.STEP, last, show, stride=stride, unit="step")
 
 with st.expander("What each racer remembers"):
     for name in optimizers.OPTIMIZERS:
