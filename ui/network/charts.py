@@ -223,7 +223,7 @@ def diagram(params: Sequence[float], inputs: Sequence[str], activation: str, tar
         {"value": [x, y + shift], "label": {"formatter": f"b{j + 1} = {signed(params[8 + j])}\n{activation}"}}
         for j, ((x, y), shift) in enumerate(zip(HIDDEN_XY, (0.32, -0.32)))
     ]
-    words = {"show": True, "fontSize": 14, "color": dark, "lineHeight": 18}
+    words = {"show": True, "fontSize": 14, "lineHeight": 18}  # no colour: the theme's text, light or dark
     ends = [  # the inputs' names left of their nodes and "price" right of ŷ, a fixed distance off the circle
         ("inputs", [{"value": list(xy), "label": {"formatter": name}} for xy, name in zip(INPUT_XY, inputs)], "left"),
         ("output", [{"value": list(OUTPUT_XY), "label": {"formatter": target}}], "right"),
