@@ -26,6 +26,7 @@ from gdcore.race import RaceConfig
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 NAN_OR_INF = re.compile(r"(?<![A-Za-z])(nan|[-+−]?inf(inity)?)(?![A-Za-z])", re.IGNORECASE)
+MINUS_ZERO = re.compile(r"(?<![\w.,])[-−]0(?![\d.,×])|[-−]0\.0+(?![\d×])")  # "-0" or "-0.00", not -0.5
 # page script, its config, the link keys it reads itself (views), its title
 PAGES = {
     "guess": ("pages/1_guess.py", GuessConfig, ()),
@@ -88,6 +89,7 @@ def test_no_link_raises_and_every_value_is_used_or_named(page: str, data) -> Non
     at.run()
     assert not at.exception, (params, [e.value for e in at.exception])
     assert not NAN_OR_INF.findall(screen_text(at)), params
+    assert not MINUS_ZERO.findall(screen_text(at)), (params, MINUS_ZERO.findall(screen_text(at)))  # ui/fmt.py's rule
     notes = "\n".join(str(w.value) for w in at.warning)
     assert all(len(str(w.value)) < 600 for w in at.warning), notes
     for key, raw in params.items():
