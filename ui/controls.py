@@ -184,7 +184,7 @@ def data_controls(base, page: str = "descent") -> tuple[str, str, str]:
             format_func=labels.get,
             key="data",
             on_change=_new_data,
-            help="The house data, or a CSV of your own (upload it under “Your own data” below).",
+            help="The house data, or a CSV of your own (upload it under “Your own data” above).",
         )
     columns = line_columns(data)
     x = st.selectbox(

@@ -158,5 +158,5 @@ def picker(data: str, on_change: Callable[[], None] | None = None) -> str:
         format_func=labels.get,
         key="data",
         on_change=on_change,
-        help="The house data, or a CSV of your own (upload it under “Your own data” below).",
+        help="The house data, or a CSV of your own (upload it under “Your own data” above).",
     )
