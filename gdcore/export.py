@@ -18,7 +18,6 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from gdcore import chain
 from gdcore.chain import ChainConfig
 from gdcore.config import (
     LONGEST_LINK_VALUE,
@@ -335,8 +334,7 @@ def network_script(config: NetworkConfig, data: str, script_name: str = "reprodu
 
 def chain_script(config: ChainConfig, data: str, script_name: str = "reproduce.py") -> str:
     """The deep chain's run as a standalone NumPy script (see numpy_script): its ledger, as page 6 computes it."""
-    inputs = tuple(getattr(config, "columns", chain.INPUTS))  # the columns layer 1 reads, and the target
-    target = getattr(config, "y", chain.TARGET)
+    inputs, target = tuple(config.columns), config.y  # the columns layer 1 reads, and the target
     what = (
         f"a chain of {config.depth} one-node layers ({config.activation}): {target} from {', '.join(inputs)}, "
         f"{config.epochs} epochs at learning rate {config.learning_rate!r}"

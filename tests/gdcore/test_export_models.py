@@ -142,3 +142,12 @@ def test_the_scripts_need_only_numpy_and_the_standard_library() -> None:
         assert imports == ["import csv", "import sys", "import numpy as np"]
         assert "gdcore" not in text
         compile(text, "reproduce.py", "exec")
+
+
+def test_the_chain_script_reads_the_columns_the_page_runs_on() -> None:
+    from gdcore.chain import ChainConfig
+    from gdcore.export import chain_script
+
+    config = ChainConfig(x1="stories", x2="garagepl", x3="bedrooms", y="lotsize")
+    script = chain_script(config, "data/windsor_housing.csv")
+    assert "INPUTS, Y = ('stories', 'garagepl', 'bedrooms'), 'lotsize'" in script
