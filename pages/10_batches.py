@@ -11,7 +11,7 @@ from gdcore import line, minibatch, to_command
 from gdcore.batches import epoch_batches
 from gdcore.experiment import steps_per_epoch, within_budget
 from gdcore.landscape import loss_grid
-from ui import batches, cached, controls, echarts, present, router, state, stepper, updates, uploads
+from ui import batches, cached, controls, echarts, exports, present, router, state, stepper, updates, uploads
 from ui.fmt import axis_name, equation, num, on_houses, rows_word
 
 router.ensure_router()
@@ -147,7 +147,7 @@ def show_step(k: int) -> None:
         echarts.draw(spec, caption, key="batch_houses")
     with right:
         figure, caption = batches.contour(both, k, record, size, n, (one, unit))
-        st.plotly_chart(figure, key="batch_contour", config={"displayModeBar": False})
+        st.plotly_chart(figure, key="batch_contour", config=exports.png("batches-loss-map"))
         st.caption(caption)
 
     if record is not None:

@@ -28,7 +28,7 @@ from ui import (
     uploads,
     verdicts,
 )
-from ui.fmt import axis_name, equation, num, on_houses, rows_word, y_units
+from ui.fmt import axis_name, equation, num, on_houses, plural, rows_word, y_units
 
 router.ensure_router()
 
@@ -203,7 +203,8 @@ def show_epoch(k: int) -> None:
     with left:
         caption = (
             f"Chart: all {n} {rows} as dots ({y_word} against {x_name}), the starting line (dotted), the line after "
-            f"{k} epochs, {equation(*now_line, x=config.x, dollars=houses_data, y=y_word)}, and the best line "
+            f"{plural(k, 'epoch')}, {equation(*now_line, x=config.x, dollars=houses_data, y=y_word)}, and the best "
+            "line "
             f"(dashed), {equation(*best_line, x=config.x, dollars=houses_data, y=y_word)}."
             + (f" The {len(latest.rows)} {rows} of the latest step's batch are marked ◆." if batched and latest else "")
         )
@@ -246,7 +247,7 @@ def show_epoch(k: int) -> None:
     epochs = [value for value, loss in zip(range(k + 1), losses) if np.isfinite(loss)]
     caption = (
         f"Chart: {loss_name} on all {rows} after each epoch, from {num(losses[0])} at the start to "
-        f"{num(losses[-1])} after {k} epochs; the dashed line is the lowest possible, {num(fit.best_loss)}."
+        f"{num(losses[-1])} after {plural(k, 'epoch')}; the dashed line is the lowest possible, {num(fit.best_loss)}."
     )
     spec = echarts.loss_over_epochs(
         epochs,

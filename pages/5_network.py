@@ -12,7 +12,7 @@ from gdcore.experiment import step_work, steps_per_epoch, within_budget
 from gdcore.narrate import step_sentence
 from ui import cached, controls, echarts, exports, predict, present, router, state, stepper, tables, updates, verdicts
 from ui import network as net
-from ui.fmt import money, num, on_houses, rows_word, tex, y_units
+from ui.fmt import money, num, on_houses, plural, rows_word, tex, y_units
 
 router.ensure_router()
 
@@ -155,8 +155,8 @@ def show_epoch(k: int) -> None:
         off = f" {hidden} predictions are too far off to fit on the chart." if hidden else ""
         caption = (
             f"Chart: the predicted {y_word} of each of the {n_houses} {unit} (up, {y_unit}) against its actual "
-            f"{'sale price' if houses_data else y_word} (across, {y_unit}), after {k} epochs. On the dashed line "
-            "predicted = actual; the closer the dots, the "
+            f"{'sale price' if houses_data else y_word} (across, {y_unit}), after {plural(k, 'epoch')}. On the dashed "
+            "line predicted = actual; the closer the dots, the "
             f"better. {typical[0].upper() + typical[1:]}.{off}"
         )
         echarts.draw(spec, caption, key="net_predictions")
@@ -178,7 +178,7 @@ def show_epoch(k: int) -> None:
         )
         caption = (
             f"Chart: {loss_name} after each epoch, from {num(losses[0])} at the start"
-            + (f" to {net.amount(losses[-1], loss_units)} after {k} epochs" if k else "")
+            + (f" to {net.amount(losses[-1], loss_units)} after {plural(k, 'epoch')}" if k else "")
             + f". The dotted line, {num(baseline_loss(fit))}, "
             f"is what always guessing the average {y_word} would score: below it, the network has learned something."
         )

@@ -59,7 +59,9 @@ factors = [rf"w_{{\text{{out}}}}\,\text{{act}}'(z_{{{depth}}})", rf"w_{{{depth}}
 factors += [r"\cdots"] if depth > 3 else []  # the middle factors, one per layer
 factors += [r"w_2\,\text{act}'(z_1)"] if depth > 2 else []
 st.latex(
-    r"\frac{\partial L}{\partial b_1} = \sum_{\text{" + unit + r"}} \frac{\partial L}{\partial\,\text{prediction}}\;"
+    r"\frac{\partial L}{\partial b_1} = \sum_{\text{"
+    + unit
+    + r"}} \frac{\partial L}{\partial\,\text{prediction}}\;"
     + r"\;\cdot\;".join(factors)
 )
 st.markdown(

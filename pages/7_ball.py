@@ -12,7 +12,7 @@ from gdcore import curve, descend, optimizers, schedules
 from gdcore.experiment import most_steps
 from gdcore.narrate import ball_verdict
 from ui import cached, controls, echarts, hill, present, router, state, stepper, updates, verdicts
-from ui.fmt import num
+from ui.fmt import num, plural
 
 router.ensure_router()
 
@@ -101,8 +101,8 @@ def show(k: int) -> None:
     left = "" if low <= ws[k] <= high else " The ball has left the chart."
     caption = (
         f"Chart: the loss against w ({'one valley' if config.curve == 'bowl' else 'four valleys'}), the "
-        f"start at w = {num(ws[0])} (triangle), the ball's {k} steps joined in order, and the ball now at w = "
-        f"{num(ws[k])} (large circle).{left} Click the curve to drop the ball somewhere else."
+        f"start at w = {num(ws[0])} (triangle), the ball's {plural(k, 'step')} joined in order, and the ball now at "
+        f"w = {num(ws[k])} (large circle).{left} Click the curve to drop the ball somewhere else."
     )
     st.echarts_chart(spec, height=echarts.HEIGHT, key=key, alt=caption, on_select=functools.partial(drop, key, grid))
     st.caption(caption)
@@ -138,14 +138,14 @@ def show(k: int) -> None:
                 "learning rate": f"{lr:g} ({which})",
                 "what the ball does": outcome.kind,
                 f"steps to within {config.tolerance:g} of the bottom": "never" if arrived is None else str(arrived),
-                f"w after {k} steps": num(path[now]) + ("" if now == k else f" (it stopped at step {now})"),
-                f"loss after {k} steps": num(float(curve.loss(config.curve, path[now]))),
+                f"w after {plural(k, 'step')}": num(path[now]) + ("" if now == k else f" (it stopped at step {now})"),
+                f"loss after {plural(k, 'step')}": num(float(curve.loss(config.curve, path[now]))),
             }
         )
     off = f" The ball at rate {' and '.join(gone)} is off the chart." if gone else ""
     caption = (
         f"Chart: three balls dropped at w = {num(config.start)}, one per learning rate ({', '.join(paths)}), each "
-        f"with a colour, a marker shape and a line style, after {k} steps.{off}"
+        f"with a colour, a marker shape and a line style, after {plural(k, 'step')}.{off}"
     )
     echarts.draw(hill.race(config.curve, paths), caption, key="ball:race")
     st.dataframe(pd.DataFrame(board), hide_index=True, width="stretch")

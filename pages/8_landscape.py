@@ -8,7 +8,7 @@ from gdcore import landscape, line, verdict
 from gdcore.experiment import within_budget
 from ui import cached, controls, exports, present, router, state, stepper, verdicts
 from ui import landscape as maps
-from ui.fmt import axis_name, num, rows_word, slope_units, y_units
+from ui.fmt import axis_name, num, plural, rows_word, slope_units, y_units
 
 router.ensure_router()
 
@@ -145,7 +145,8 @@ def show_epoch(k: int) -> None:
         + (
             f"The orange path is the walk until it left the map after epoch {land.shown - 1}; the ball is off the map,"
             if not on_map
-            else f"The orange path is the walk, one point per epoch, the large circle the ball after {k} epochs,"
+            else f"The orange path is the walk, one point per epoch, the large circle the ball after "
+            f"{plural(k, 'epoch')},"
             if k
             else "The large orange circle is the ball at the start,"
         )

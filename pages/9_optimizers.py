@@ -6,9 +6,9 @@ import math
 import streamlit as st
 
 from gdcore import descend, optimizers, race, surfaces
-from ui import contours, echarts, present, router, state, stepper, updates
+from ui import contours, echarts, exports, present, router, state, stepper, updates
 from ui import race as page
-from ui.fmt import num
+from ui.fmt import num, plural
 
 router.ensure_router()
 
@@ -93,11 +93,11 @@ def show_step(k: int) -> None:
             log=where.log,
             height=480,
         )
-        st.plotly_chart(figure, key="race_contour", config={"displayModeBar": False})
+        st.plotly_chart(figure, key="race_contour", config=exports.png("optimizers-race-map"))
         out = [page.NAMES[n] for n, run in runs.items() if not inside(run, k)]
         st.caption(
             f"Chart: the loss over ({names[0]}, {names[1]}) as a contour map (darker is lower"
-            f"{', coloured by powers of ten' if where.log else ''}), and each racer's path after {k} steps, "
+            f"{', coloured by powers of ten' if where.log else ''}), and each racer's path after {plural(k, 'step')}, "
             "told apart by colour, dash and marker (● GD, ■ momentum, ◆ Nesterov, ▲ AdaGrad, ✕ RMSProp, ★ Adam); "
             "the larger marker is where it is now." + (f" Off the map now: {', '.join(out)}." if out else "")
         )
@@ -111,7 +111,7 @@ def show_step(k: int) -> None:
         spec = page.loss_chart(heights, k, last, title=loss_title, goal=goal, floor=floor)
         axis = f"a log axis (each gridline ten times the one below; gaps under {num(floor or 0)} drawn at that height)"
         caption = (
-            f"Chart: each racer's {loss_title} after each of its first {k} steps, on "
+            f"Chart: each racer's {loss_title} after each of its first {plural(k, 'step')}, on "
             f"{axis if floor else 'a plain axis (the loss falls below 0 off the saddle)'}, with the same markers as "
             f"the map; the thin solid line is the finish line, at {num(goal)}."
         )

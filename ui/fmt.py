@@ -111,3 +111,8 @@ def rows_word(data: str, count: int | None = None) -> str:
     """What a row is: "houses" (or "house" for one) on the house data, "rows" on an upload."""
     one = count == 1
     return ("house" if one else "houses") if data in SHIPPED else ("row" if one else "rows")
+
+
+def plural(k: int, unit: str) -> str:
+    """ "1 epoch", "0 epochs", "1,200 steps": a count with its unit, singular only for one."""
+    return f"{k:,} {unit}{'' if k == 1 else 's'}"

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from gdcore import DescentConfig, Fit, initial_line, landscape, line
 from ui import contours
 from ui.charts import BLUE, ORANGE, VERMILLION
+from ui.fmt import plural
 
 FOG = "#d9dde3"  # the fog's grey
 CELLS = 81  # grid points per axis of the contour map: 6,561 losses, whatever the number of rows
@@ -111,7 +112,11 @@ def fog_of(land: Landscape, k: int, slopes: np.ndarray | None = None, intercepts
 def contour(land: Landscape, fit: Fit, k: int, step: Step | None, fog: bool, titles: dict[str, str]) -> go.Figure:
     """The contour map with the path up to epoch k, the ball, the bottom and the next-step arrow."""
     upto = land.points[: min(k, land.shown - 1) + 1]
-    name = f"the walk, {k} epochs" if k < land.shown else f"the walk until it left the map (epoch {land.shown - 1})"
+    name = (
+        f"the walk, {plural(k, 'epoch')}"
+        if k < land.shown
+        else f"the walk until it left the map (epoch {land.shown - 1})"
+    )
     path = contours.Path(name, tuple(upto[:, 0]), tuple(upto[:, 1]), color=ORANGE)
     arrows = ()
     if step is not None:
@@ -206,7 +211,7 @@ def surface(land: Landscape, fit: Fit, k: int, fog: bool, titles: dict[str, str]
     if fog:
         z = np.where(fog_of(land, k, slopes, intercepts), np.nan, z)  # hidden: not drawn at all
     upto = slice(0, min(k, land.shown - 1) + 1)
-    path = contours.Path(f"the walk, {k} epochs", tuple(land.points[upto, 0]), tuple(land.points[upto, 1]))
+    path = contours.Path(f"the walk, {plural(k, 'epoch')}", tuple(land.points[upto, 0]), tuple(land.points[upto, 1]))
     fig = contours.surface_figure(
         slopes,
         intercepts,

@@ -21,7 +21,7 @@ from ui import cached, echarts, state, tables, uploads
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION
 from ui.contours import Path
 from ui.controls import data_controls, eps_input, keep, line_columns
-from ui.fmt import axis_name, num
+from ui.fmt import axis_name, num, plural
 
 PAGE = "race"
 STEP = "race_step"  # the session key of the step shown (the link's epoch=)
@@ -303,7 +303,7 @@ def finish_table(config: RaceConfig, where: Surface, all_runs: dict[str, Run], k
             {
                 "racer": f"{LOOKS[name][5]} {NAMES[name]}",
                 "learning rate": num(config.learning_rate(name)),
-                f"loss after {k} steps": num(float(now)),
+                f"loss after {plural(k, 'step')}": num(float(now)),
                 "at the goal?": so_far,
                 "steps to the goal (whole race)": "never" if done is None else f"{done:,}",
                 "final loss": num(float(values[-1])),

@@ -33,7 +33,6 @@ NGINX_CONF = REPO / "deploy" / "nginx.conf"
 _spec = importlib.util.spec_from_file_location("browser_conftest", REPO / "tests" / "browser" / "conftest.py")
 browser_conftest = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(browser_conftest)  # the browser tests' Chromium options and server helpers
-CHROMIUM, CHROMIUM_ARGS = browser_conftest.CHROMIUM, browser_conftest.CHROMIUM_ARGS
 free_port, is_healthy, stop = browser_conftest.free_port, browser_conftest.is_healthy, browser_conftest.stop
 
 # Four learners, four files: (file name, x column, y column, rows, epochs to step).
@@ -168,16 +167,14 @@ def assert_own_state(page, learner: tuple, key: str, epoch: int) -> None:
     assert "does not have" not in text and "Traceback" not in text
 
 
-def test_each_learner_keeps_their_own_upload_and_epoch_through_the_balancer() -> None:
-    need(CHROMIUM, "chromium")
+def test_each_learner_keeps_their_own_upload_and_epoch_through_the_balancer(browser) -> None:
+    """`browser`: the browser tests' Chromium (one Playwright per pytest process: a second would refuse to start)."""
     need(Path("/usr/sbin/nginx"), "nginx")
-    from playwright.sync_api import sync_playwright
 
     tmp = Path(tempfile.mkdtemp(prefix="gd-balancer-"))
     tmp.chmod(0o755)  # nginx's workers run as another user when the test runs as root: they need the temp paths
     try:
-        with room(tmp) as (url, replicas, access_log), sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        with room(tmp) as (url, replicas, access_log):
             # Each context is a learner with its own cookie jar: its first request gets a route cookie.
             # Learners are taken until each replica has two (a route's replica is the hash's choice).
             learners, per_replica = [], defaultdict(int)
@@ -233,7 +230,15 @@ def test_each_learner_keeps_their_own_upload_and_epoch_through_the_balancer() ->
             settled(*pages)
             for page, learner, key in zip(pages, LEARNERS, keys):
                 assert_own_state(page, learner, key, learner[4] + 1)
-            browser.close()  # the websockets close, and nginx logs them
+            for context, _ in learners:
+                context.close()  # the websockets close, and nginx logs each one as it ends
+            deadline = time.monotonic() + 10
+            while not all(
+                any(r["route"] == route and r["path"] == "/_stcore/stream" for r in requests(access_log))
+                for _, route in learners
+            ):
+                assert time.monotonic() < deadline, "a learner's websocket never closed in nginx's log"
+                time.sleep(0.1)
         seen = requests(access_log)
         for _, route in learners:
             mine = [r for r in seen if r["route"] == route]
