@@ -13,6 +13,8 @@ import contextlib
 
 import streamlit as st
 
+from gdcore.config import shown
+
 KEY = "present"  # the session key of the switch, and the link's key
 FONT = 20  # pixels: the base font size on a projector (16 otherwise)
 
@@ -31,7 +33,12 @@ h1 {{ font-size: 1.8rem !important; padding-top: 0 !important; }}
 def seed() -> None:
     """The switch from the link (`present=1`) on a session's first run; a page switch keeps the session's."""
     if KEY not in st.session_state:
-        st.session_state[KEY] = st.query_params.get(KEY) == "1"
+        raw = st.query_params.get(KEY)
+        st.session_state[KEY] = raw == "1"
+        if raw not in (None, "0", "1"):
+            st.session_state[f"{KEY}:note"] = (
+                f"The link's {KEY}={shown(raw)} was ignored (1 turns presenter mode on, 0 off): presenter mode is off."
+            )
 
 
 def active() -> bool:
@@ -54,6 +61,9 @@ def _leave() -> None:
 
 def style() -> None:
     """In presenter mode: the larger type, and a button back to the usual view (the sidebar is hidden)."""
+    note = st.session_state.pop(f"{KEY}:note", None)
+    if note:
+        st.warning(note, icon=":material/link_off:")
     if not active():
         return
     st.html(CSS)

@@ -86,3 +86,11 @@ def test_the_network_page_reveals_a_weight_the_learner_picks_against_numpy_backp
     said = next(m.value for m in at.markdown if "After epoch 3 the w3 is" in m.value)
     assert f"**{num(truth['new'][2])}**" in said
     assert not at.exception
+
+
+def test_a_tampered_presenter_value_is_named_and_the_page_works() -> None:
+    at = open_page("descent", present="é" * 5000)
+    assert_healthy(at, "descent")
+    assert at.session_state["present"] is False and "present" not in at.query_params
+    (note,) = [w.value for w in at.warning]
+    assert note.startswith("The link's present=") and "presenter mode is off" in note and len(note) < 300
