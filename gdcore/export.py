@@ -25,6 +25,7 @@ from gdcore.config import (
     NetworkConfig,
     parse_value,
     shown,
+    to_command,
     to_query,
     training_options,
 )
@@ -361,6 +362,15 @@ def script_for(config, data: str, script_name: str = "reproduce.py") -> str:
     if isinstance(config, ChainConfig):
         return chain_script(config, data, script_name)
     return numpy_script(config, data, script_name)
+
+
+def command_for(config, data: str | None = None) -> str | None:
+    """The command line that prints this config's ledger: the line's and the network's (the chain has none)."""
+    if isinstance(config, ChainConfig):
+        return None
+    if isinstance(config, NetworkConfig):
+        return network_command(config, data)
+    return to_command(config, data)
 
 
 def network_command(config: NetworkConfig, data: str | None = None) -> str:

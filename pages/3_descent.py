@@ -5,12 +5,10 @@ import inspect
 import numpy as np
 import streamlit as st
 
-from gdcore import descend, line, optimizers, schedules, to_command, verdict
+from gdcore import descend, line, optimizers, schedules, verdict
 from gdcore.batches import epoch_batches
 from gdcore.config import LESSON_EXAMPLE
-from gdcore.data import SHIPPED
 from gdcore.experiment import within_budget
-from gdcore.export import ledger_csv, numpy_script
 from gdcore.narrate import step_sentence
 from ui import (
     cached,
@@ -25,7 +23,6 @@ from ui import (
     stepper,
     tables,
     updates,
-    uploads,
     verdicts,
 )
 from ui.fmt import axis_name, equation, num, on_houses, plural, rows_word, y_units
@@ -337,35 +334,4 @@ with st.expander("Show the code"):
     functions += [epoch_batches] if batched else []
     for function in [*functions, descend]:
         st.code(inspect.getsource(function), language="python")
-with st.expander("Take this run with you: the ledger, the command, a NumPy script, the run as JSON"):
-    upload = uploads.mine().get(config.data)
-    data_path = upload.name if upload else None  # the learner's own file, beside the command or the script
-    left, right = st.columns(2)
-    left.download_button(
-        "The ledger as CSV",
-        data=lambda: ledger_csv(run, config, n),  # built when clicked, not on every step
-        file_name="ledger.csv",
-        mime="text/csv",
-        icon=":material/table:",
-        help=f"Every step of the {last} epochs, every number in full precision.",
-        on_click="ignore",  # a download needs no rerun
-    )
-    script = numpy_script(config, data_path or SHIPPED[config.data].as_posix())
-    right.download_button(
-        "reproduce.py (NumPy only)",
-        data=script,
-        file_name="reproduce.py",
-        mime="text/x-python",
-        icon=":material/code:",
-        help="A script that recomputes this ledger from the CSV, with NumPy alone: nothing of this app.",
-        on_click="ignore",
-    )
-    exports.run_file("descent", chosen, run, n)
-    st.markdown(
-        f"Run the script {'beside your file' if upload else 'in this project’s folder, where the data is'}: "
-        "`python reproduce.py > ledger.csv` prints the ledger above. The project's command line prints it too:"
-    )
-    st.code(to_command(config, data=data_path), language="bash")
-    if upload and not upload.dropped.empty:
-        st.caption(f"Remove from {upload.name} the rows the app left out (see “Your own data”) before running either.")
-    st.code(script, language="python")
+exports.take_away("descent", chosen, config, run, n)

@@ -18,9 +18,9 @@ from gdcore.data import SHIPPED, DataError
 from gdcore.export import (
     PAGE_TITLES,
     RunFileError,
+    command_for,
     config_of,
     ledger_csv,
-    network_command,
     read_run,
     rows_csv,
     run_json,
@@ -136,8 +136,9 @@ def run_file(page: str, config, run, n: int) -> None:
 
 
 def take_away(page: str, chosen, config, run, n: int) -> None:
-    """The "Take this run with you" section of pages 5 and 6: the ledger as CSV, reproduce.py, the network's
-    command line, and the run as JSON. `chosen`: the settings picked; `config`: what ran (within the budget)."""
+    """The "Take this run with you" section of pages 3, 5 and 6: the ledger as CSV, reproduce.py, the command
+    line that prints the same ledger (the line's and the network's), and the run as JSON. `chosen`: the settings
+    picked; `config`: what ran (within the budget)."""
     with st.expander("Take this run with you: the ledger, a NumPy script, the run as JSON"):
         upload = uploads.mine().get(config.data)
         data_path = upload.name if upload else SHIPPED[config.data].as_posix()
@@ -150,7 +151,7 @@ def take_away(page: str, chosen, config, run, n: int) -> None:
             mime="text/csv",
             icon=":material/table:",
             help=f"Every step of the {run.epochs:,} epochs, every number in full precision.",
-            on_click="ignore",
+            on_click="ignore",  # a download needs no rerun
         )
         right.download_button(
             "reproduce.py (NumPy only)",
@@ -163,10 +164,15 @@ def take_away(page: str, chosen, config, run, n: int) -> None:
         )
         run_file(page, chosen, run, n)
         where = "beside your file" if upload else "in this project’s folder, where the data is"
-        st.markdown(f"Run the script {where}: `python reproduce.py > ledger.csv` prints the ledger of this run.")
-        if page == "network":
-            st.markdown("The project's command line prints it too:")
-            st.code(network_command(config, data=upload.name if upload else None), language="bash")
+        command = command_for(config, data=upload.name if upload else None)
+        st.markdown(
+            f"Run the script {where}: `python reproduce.py > ledger.csv` prints the ledger of this run."
+            + (" The project's command line prints it too:" if command else "")
+        )
+        if command:
+            st.code(command, language="bash")
+        if upload and not upload.dropped.empty:
+            st.caption(f"Remove from {upload.name} the rows the app left out (see “Your own data”) before running it.")
         st.code(script, language="python")
 
 
