@@ -171,9 +171,11 @@ def verdict(fit: Fit) -> Verdict:
         )
     else:
         kind, how = "converging", "Converging: the ball rolls steadily downhill"
+    more = epochs_to_converge(fit) if share < 0.999 else 0
+    if steep >= 0 and share < 0.5 and more > most_epochs(fit.config):  # even the page's longest run falls short
+        kind, how = "crawling", "Crawling: the ball rolls downhill, but its steps are so small that it has hardly moved"
     sentence = f"{how}; {losses}."
     if share < 0.999:
-        more = epochs_to_converge(fit)
         pace = "it barely moves" if math.isinf(more) else f"it needs about {more:,} epochs in all to reach the bottom"
         if more > most_epochs(fit.config) and not math.isinf(more):
             pace += f", more than the {most_epochs(fit.config):,} the page allows: raise the learning rate"

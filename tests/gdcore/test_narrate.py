@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 
 import gdcore
-from gdcore import KINDS, NetworkConfig, Verdict
+from gdcore import KINDS, DescentConfig, NetworkConfig, Verdict, verdict
 from gdcore.chain import ChainConfig, fit_chain
 from gdcore.narrate import TONES, descent_verdict, network_verdict
 
@@ -69,3 +70,20 @@ def test_step_sentence_names_the_biggest_moves_and_what_else_shaped_them() -> No
     assert "the w3 stayed at 3.0 because its gradient was 0.0 and flat ground gives no push" in said
     said = step_sentence(record, "Step 7", str, optimizer="adam")
     assert "its averages of past gradients shaped the step" in said and "we step against it" not in said
+
+
+@pytest.mark.parametrize(
+    ("lr", "kind"), [(1e-9, "crawling"), (1e-4, "crawling"), (0.01, "converging"), (0.2, "converging")]
+)
+def test_a_rate_too_small_for_the_longest_run_is_crawling_not_converging(lr: float, kind: str) -> None:
+    """On standardized x and y the MSE's Hessian is 2·I, so each epoch shrinks the distance to the bottom by
+    |1 - 2·lr|: reaching a millionth of it takes log(1e-6) / log(1 - 2·lr) epochs. Crawling: more than the page's
+    500, with less than half of the way covered in the 40 epochs run."""
+    from gdcore.data import load_xy
+    from gdcore.experiment import fit_line
+
+    needed = math.log(1e-6) / math.log(1 - 2 * lr)
+    covered = 1 - (1 - 2 * lr) ** (2 * 40)  # the loss's gap shrinks by the square of the distance's factor
+    assert (needed > 500 and covered < 0.5) == (kind == "crawling")
+    fit = fit_line(DescentConfig(learning_rate=lr), load_xy(gdcore.WINDSOR, "bedrooms", "price"))
+    assert verdict(fit).kind == kind
