@@ -94,12 +94,16 @@ def query(page) -> dict[str, list[str]]:
     return parse_qs(page.evaluate("() => window.location.search").lstrip("?"))
 
 
-def ledger_rows(page) -> int:
-    """Data rows of the ledger grid (aria-rowcount counts the header row too); 0 if there is no ledger."""
+def ledger_rows(page, expected: int | None = None) -> int:
+    """Data rows of the ledger grid (aria-rowcount counts the header row too); 0 if there is no ledger.
+    `expected`: wait up to 10 s for that many first, since the grid draws a moment after the script finishes."""
     grid = page.locator('[data-testid="stDataFrame"] [role="grid"]')
-    if grid.count() == 0:
-        return 0
-    return int(grid.first.get_attribute("aria-rowcount")) - 1
+    deadline = time.monotonic() + 10
+    while True:
+        rows = int(grid.first.get_attribute("aria-rowcount")) - 1 if grid.count() else 0
+        if expected is None or rows == expected or time.monotonic() > deadline:
+            return rows
+        time.sleep(0.1)
 
 
 def test_direct_links_first_session_gets_the_real_menu(page, app_url: str) -> None:
@@ -137,13 +141,13 @@ def test_next_epoch_fills_the_ledger_and_the_link(page, app_url: str) -> None:
     settle(page, title)
     assert_clean(page, title)
     page.locator('[data-testid="stDataFrame"] [role="grid"]').first.wait_for(state="attached")
-    assert ledger_rows(page) == 2
+    assert ledger_rows(page, 2) == 2
     assert query(page)["epoch"] == ["1"]
     assert page.get_by_text("Epoch 1 of 40").count() >= 1
     page.get_by_role("button", name="Next epoch").click()
     page.wait_for_url(re.compile(r"[?&]epoch=2(&|$)"))
     settle(page, title)
-    assert ledger_rows(page) == 4
+    assert ledger_rows(page, 4) == 4
     screenshot(page, "page-3-descent-after-2-epochs")
 
 
@@ -169,7 +173,7 @@ def test_twenty_quick_clicks_on_next_epoch_land_on_epoch_twenty(page, app_url: s
     page.wait_for_function("() => location.search.includes('epoch=20')")
     settle(page, title)
     assert shown_epochs(page) == (20, 20, 20)
-    assert ledger_rows(page) == 40
+    assert ledger_rows(page, 40) == 40
     assert_clean(page, title)
 
 
@@ -317,7 +321,7 @@ def test_advanced_adam_on_mini_batches_through_the_sidebar(page, app_url: str) -
     settle(page, title)
     assert_clean(page, title)
     assert query(page)["opt"] == ["adam"] and query(page)["batch"] == ["100"]
-    assert ledger_rows(page) == 2 * 6, "six steps of two parameters: five batches of 100 and one of 46"
+    assert ledger_rows(page, 2 * 6) == 2 * 6, "six steps of two parameters: five batches of 100 and one of 46"
     text = page.locator("body").inner_text()
     assert "6 steps; the last one, step 6, is written out below" in text
     assert "marked ◆ on the chart" in text
