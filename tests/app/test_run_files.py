@@ -11,7 +11,7 @@ import pandas as pd
 from stepping import choose_epoch
 from streamlit.testing.v1 import AppTest
 from test_pages import NAN_OR_INF, ledger, screen_text
-from test_uploads import CSV
+from test_uploads import CSV, open_page
 
 from gdcore import (
     DescentConfig,
@@ -31,14 +31,6 @@ from ui.exports import document
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 LINK = {"opt": "adam", "batch": "128", "lr": "0.05", "epochs": "3", "seed": "4"}
-
-
-def open_page(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page(page)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
 
 
 def load(at: AppTest, page: str, data: bytes, name: str = "run.json") -> AppTest:

@@ -15,6 +15,7 @@ from stepping import choose_epoch
 from streamlit.testing.v1 import AppTest
 from test_network_page import NAMES, assert_epoch_matches, backprop, ledger
 from test_pages import NAN_OR_INF, number
+from test_uploads import open_page
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 RNG = np.random.default_rng(11)
@@ -27,14 +28,6 @@ CSV = "soil,rain,sun,crop,plot\n" + "".join(
     f"{a:.3f},{b:.2f},{c:.3f},{d:.3f},p{i}\n" for i, (a, b, c, d) in enumerate(zip(SOIL, RAIN, SUN, YIELD))
 )  # plot: a text column the app sets aside
 HOUSE_WORDS = re.compile(r"house|bedroom|bathroom|lot size|price|dollar|\$\s?\d", re.IGNORECASE)
-
-
-def open_page(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page(page)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
 
 
 def upload(at: AppTest, text: str, name: str = "trials.csv") -> AppTest:

@@ -62,7 +62,8 @@ def csv(x: str, y: str, n: int, slope: float) -> bytes:
 
 
 def nginx_conf(tmp: Path, port: int, replicas: list[int]) -> str:
-    """The shipped nginx.conf, with these servers, this port and paths under tmp; each change made exactly once."""
+    """The shipped nginx.conf, with these servers, this port and its logs under tmp (its other paths are under nginx's
+    prefix, `-p tmp`); each change made exactly once."""
     text = NGINX_CONF.read_text()
     servers = re.findall(r"^ *server app\d+:8501;\n", text, flags=re.M)
     assert len(servers) == 3, "deploy/nginx.conf should list the three app servers of compose.yaml"
@@ -73,8 +74,6 @@ def nginx_conf(tmp: Path, port: int, replicas: list[int]) -> str:
         ("listen 8080;", f"listen 127.0.0.1:{port};", 1),
         ("access_log /dev/stdout", f"access_log {tmp}/access.log", 1),
         ("error_log /dev/stderr", f"error_log {tmp}/error.log", 1),
-        ("pid /tmp/nginx-", f"pid {tmp}/nginx-", 1),
-        ("_temp_path /tmp/nginx-", f"_temp_path {tmp}/nginx-", 5),
     ]:
         assert text.count(old) == times, f"deploy/nginx.conf: expected {old!r} {times} time(s)"
         text = text.replace(old, new)
