@@ -48,6 +48,20 @@ import numpy as np
 
 '''
 
+
+def docstring_text(text: str) -> str:
+    """`text` as written inside the script's docstring so that it reads as itself: a column's name may hold
+    quotes, backslashes or line breaks, and must not end the docstring (and start code). A backslash and a
+    double quote get a backslash; a character that cannot be printed is written as its escape (\\n)."""
+    return "".join(_in_docstring(char) for char in text)
+
+
+def _in_docstring(char: str) -> str:
+    if char in '\\"':
+        return "\\" + char
+    return char if char.isprintable() else char.encode("unicode_escape").decode("ascii")  # "\\n" for a line break
+
+
 TRAINING = """SEED = {seed}
 EPOCHS = {epochs}
 LEARNING_RATE = {learning_rate!r}
@@ -311,7 +325,7 @@ def numpy_script(config: DescentConfig, data: str, script_name: str = "reproduce
         start=repr((config.init_slope, config.init_intercept)) if typed else "None",
         training=training_settings(config),
     )
-    return HEAD.format(what=what, script_name=script_name) + model + LOOP
+    return HEAD.format(what=docstring_text(what), script_name=script_name) + model + LOOP
 
 
 def network_script(config: NetworkConfig, data: str, script_name: str = "reproduce.py") -> str:
@@ -330,7 +344,7 @@ def network_script(config: NetworkConfig, data: str, script_name: str = "reprodu
         training=training_settings(config),
         activation_code=ACTIVATION,
     )
-    return HEAD.format(what=what, script_name=script_name) + model + LOOP
+    return HEAD.format(what=docstring_text(what), script_name=script_name) + model + LOOP
 
 
 def chain_script(config: ChainConfig, data: str, script_name: str = "reproduce.py") -> str:
@@ -352,7 +366,7 @@ def chain_script(config: ChainConfig, data: str, script_name: str = "reproduce.p
         training=training_settings(config),
         activation_code=ACTIVATION,
     )
-    return HEAD.format(what=what, script_name=script_name) + model + LOOP
+    return HEAD.format(what=docstring_text(what), script_name=script_name) + model + LOOP
 
 
 def script_for(config, data: str, script_name: str = "reproduce.py") -> str:
