@@ -11,7 +11,7 @@ from gdcore import line, minibatch, to_command
 from gdcore.batches import epoch_batches
 from gdcore.experiment import steps_per_epoch, within_budget
 from gdcore.landscape import loss_grid
-from ui import batches, cached, controls, echarts, exports, present, router, state, stepper, updates, uploads
+from ui import batches, cached, controls, echarts, exports, literal, present, router, state, stepper, updates, uploads
 from ui.fmt import axis_name, equation, num, on_houses, rows_word
 
 router.ensure_router()
@@ -51,7 +51,7 @@ st.markdown(
     f"- **stochastic**: a single {one}: {n} steps per epoch.\n\n"
     f"An **epoch** is still one pass through all the {unit}: shuffle them (the seed decides the order), cut the "
     "line into batches, take one step per batch. A batch's gradient is page 3's formula with the sum over the "
-    f"batch's b {unit} only (x = {x_name} and y = {y_name}, both standardized; e = y − ŷ):"
+    f"batch's b {unit} only (x = {literal.md(x_name)} and y = {literal.md(y_name)}, both standardized; e = y − ŷ):"
 )
 st.latex(
     r"\frac{\partial\,\text{MSE}_\text{batch}}{\partial\,\text{slope}} = -\frac{2}{b}\sum_{i\,\in\,\text{batch}}"
@@ -250,5 +250,5 @@ with st.expander("Print this ledger for a handout"):
     st.code(to_command(config.as_descent(), data=upload.name if upload else None), language="bash")
     st.caption(
         f"Prints the same {last:,} steps as CSV, with every number in full precision."
-        + (f" Run it where {upload.name} is (without the rows the app left out)." if upload else "")
+        + (f" Run it where {literal.md(upload.name)} is (without the rows the app left out)." if upload else "")
     )

@@ -16,6 +16,7 @@ from ui import (
     echarts,
     exports,
     fmt,
+    literal,
     predict,
     present,
     router,
@@ -66,8 +67,8 @@ def intro() -> None:
         "The minus sign turns uphill into downhill. The **learning rate** sets the size of the step: too small "
         "and you crawl, too big and you leap over the valley."
         + (
-            f" Here x ({x_name}) and y ({y_word}) are **standardized**, so the numbers below are in standard "
-            f"deviations; page 4 turns them back into {y_units(config.data, config.y)}."
+            f" Here x ({literal.md(x_name)}) and y ({literal.md(y_word)}) are **standardized**, so the numbers below "
+            f"are in standard deviations; page 4 turns them back into {literal.md(y_units(config.data, config.y))}."
             if scaled
             else ""
         )
@@ -164,7 +165,7 @@ def show_epoch(k: int) -> None:
             )
             st.markdown(
                 f"**Epoch {k} of {last}{stopped}.** {loss_name} at the start of this epoch: "
-                f"{num(steps[0].loss)} {loss_units}.{count}{rate}"
+                f"{num(steps[0].loss)} {literal.md(loss_units)}.{count}{rate}"
             )
             st.markdown(said)
             if config.optimizer != "gd":

@@ -6,7 +6,7 @@ import streamlit as st
 
 from gdcore import line, why_different
 from gdcore.experiment import within_budget
-from ui import cached, controls, router, state
+from ui import cached, controls, literal, router, state
 from ui.fmt import axis_name, difference, num, rows_word, slope_units, y_units
 
 router.ensure_router()
@@ -38,10 +38,11 @@ def loss(params):
 
 
 units = y_units(config.data, config.y)  # dollars for the house prices, "units of weight" for an upload's weight
+shown_units = literal.md(units)  # st.table writes its row names as markdown
 rows = {
-    f"slope ({slope_units(config.data, config.x, config.y)})": [descent[0], normal[0], sklearn[0]],
-    f"intercept ({units})": [descent[1], normal[1], sklearn[1]],
-    f"{loss_name} on all {len(data.x)} {rows_word(config.data)} ({units})²": [
+    f"slope ({literal.md(slope_units(config.data, config.x, config.y))})": [descent[0], normal[0], sklearn[0]],
+    f"intercept ({shown_units})": [descent[1], normal[1], sklearn[1]],
+    f"{loss_name} on all {len(data.x)} {rows_word(config.data)} ({shown_units})²": [
         loss(descent),
         loss(normal),
         loss(sklearn),
@@ -61,15 +62,16 @@ table = pd.DataFrame(
 st.table(table)
 
 agrees, sentence = why_different(fit, sklearn)
-(st.success if agrees else st.warning)(sentence)
+(st.success if agrees else st.warning)(literal.md(sentence))  # plain text that may name the columns
 if config.scale == "standardize":
+    x, y = literal.md(config.x), literal.md(config.y)
     st.markdown(
-        f"The descent ran on standardized numbers; its slope and intercept were turned back into {units} with "
-        f"slope = slope_std × std({config.y}) ÷ std({config.x}) and intercept = mean({config.y}) + std({config.y}) × "
-        f"intercept_std − slope × mean({config.x})."
+        f"The descent ran on standardized numbers; its slope and intercept were turned back into {shown_units} with "
+        f"slope = slope_std × std({y}) ÷ std({x}) and intercept = mean({y}) + std({y}) × intercept_std − slope × "
+        f"mean({x})."
     )
 st.caption(
     f"The normal equation: solve (AᵀA)·p = Aᵀy for p = (slope, intercept), where A has a column of "
-    f"{axis_name(config.data, config.x)} and a column of 1s. A difference smaller than a billionth of the numbers "
-    "themselves is floating-point rounding, shown as ≈ 0."
+    f"{literal.md(axis_name(config.data, config.x))} and a column of 1s. A difference smaller than a billionth of "
+    "the numbers themselves is floating-point rounding, shown as ≈ 0."
 )

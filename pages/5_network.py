@@ -10,7 +10,8 @@ import streamlit as st
 from gdcore import baseline_loss, descend, experiment, network, network_verdict
 from gdcore.experiment import step_work, steps_per_epoch, within_budget
 from gdcore.narrate import step_sentence
-from ui import cached, controls, echarts, exports, predict, present, router, state, stepper, tables, updates, verdicts
+from ui import cached, controls, echarts, exports, literal, predict, present, router, state, stepper, tables, updates
+from ui import verdicts
 from ui import network as net
 from ui.fmt import money, num, on_houses, plural, rows_word, tex, y_units
 
@@ -34,7 +35,7 @@ houses_data = on_houses(config.data, config.y)  # the Windsor prices in dollars,
 unit, one = rows_word(config.data), rows_word(config.data, 1)  # "houses" and "house", or "rows" and "row"
 y_word, y_unit = ("price" if houses_data else config.y), y_units(config.data, config.y)
 in_y = money if houses_data else num  # a y value in the data's units, as text
-y_word_the = "the price" if houses_data else f"**{config.y}**"
+y_word_the = "the price" if houses_data else f"**{literal.md(config.y)}**"  # in a sentence written as markdown
 
 st.title("5. A small neural network")
 stage = present.stage()  # presenter mode: the stepper and the step go right here
@@ -44,7 +45,8 @@ controls.show_budget(chosen, config, n_rows)
 st.markdown(
     f"Pages 1 to 4 predicted {y_word_the} from {'bedrooms alone' if houses_data else 'one column'}, with a line: "
     "two numbers to learn. Here three "
-    f"measurements of each {one} go in, **{inputs[0]}**, **{inputs[1]}** and **{inputs[2]}**, and pass "
+    f"measurements of each {one} go in, **{literal.md(inputs[0])}**, **{literal.md(inputs[1])}** and "
+    f"**{literal.md(inputs[2])}**, and pass "
     f"through two **hidden nodes** before {y_word_the} comes out:"
 )
 a = net.ACTIVATION_TEX[act]
@@ -56,8 +58,8 @@ st.markdown(
     f"That is **10 numbers** to learn: 8 weights (w1 to w8) and 2 biases (b1, b2). Each hidden node adds up "
     f"the inputs, each times its weight, plus its bias, then bends the sum with the **activation** ({act}). "
     f"The inputs and {y_word_the} are **standardized**, (value − mean) ÷ standard deviation, so the network "
-    f"works in standard deviations; its predictions are turned back into {y_unit}: {y_word} = ŷ × "
-    f"{in_y(fit.y_std)} + {in_y(fit.y_mean)}."
+    f"works in standard deviations; its predictions are turned back into {literal.md(y_unit)}: "
+    f"{literal.md(y_word)} = ŷ × {in_y(fit.y_std)} + {in_y(fit.y_mean)}."
 )
 st.markdown(
     "**Why there is no loss curve to look at any more.** On page 2 the loss hung on one number, the slope, "
@@ -109,12 +111,13 @@ def show_epoch(k: int) -> None:
         if k == 0:
             st.markdown(
                 f"**Epoch 0 of {last:,}{stopped}: the random start.** {loss_name}: {net.amount(loss_now, loss_units)}; "
-                f"{typical}. Press **Next epoch** to take the first step."
+                f"{literal.md(typical)}. Press **Next epoch** to take the first step."
             )
         else:
             st.markdown(
                 f"**Epoch {k:,} of {last:,}{stopped}.** After this step the {loss_name} is "
-                f"{net.amount(loss_now, loss_units)} (it was {num(run.epoch_records(k)[0].loss)} before it); {typical}."
+                f"{net.amount(loss_now, loss_units)} (it was {num(run.epoch_records(k)[0].loss)} before it); "
+                f"{literal.md(typical)}."
             )
             latest = run.epoch_records(k)[-1]
             label = f"Epoch {k:,}" if plain else f"Epoch {k:,}, step {latest.step:,}"
@@ -255,10 +258,10 @@ def chain_rule(record, k: int) -> None:
     )
     with np.errstate(all="ignore"):
         first_price = float(fit.predict_in_data_units(record.current)[0])
-    described = ", ".join(f"{column} {num(value)}" for column, value in zip(inputs, X_raw[0]))
+    described = ", ".join(f"{literal.md(column)} {num(value)}" for column, value in zip(inputs, X_raw[0]))
     st.markdown(
         f"With {when}: the first {one} ({described}) "
-        + (f"sold for {money(prices[0])}" if houses_data else f"has {y_word} {num(prices[0])}")
+        + (f"sold for {money(prices[0])}" if houses_data else f"has {literal.md(y_word)} {num(prices[0])}")
         + f", y₁ = {num(fit.y[0])} standardized, and the network predicted {in_y(first_price)}. Its factors multiply "
         "out to:"
     )

@@ -9,7 +9,7 @@ import streamlit as st
 from gdcore import chain, narrate
 from gdcore.experiment import standardize_columns, within_budget
 from gdcore.network import activate_slope
-from ui import cached, controls, exports, gradients, router, state, verdicts
+from ui import cached, controls, exports, gradients, literal, router, state, verdicts
 from ui.fmt import axis_name, num, on_houses, rows_word
 
 router.ensure_router()
@@ -23,8 +23,9 @@ raw = config.inputs == "raw"
 houses_data = on_houses(config.data, config.y)  # the Windsor prices in dollars, or a column of an upload
 unit, one = rows_word(config.data), rows_word(config.data, 1)  # "houses" and "house", or "rows" and "row"
 y_word = "price" if houses_data else config.y
-reads = ", ".join(axis_name(config.data, column) for column in config.columns[:2])
-reads += f" and {axis_name(config.data, config.columns[2])}"
+said_y = literal.md(y_word)  # y and the inputs as the sentences (markdown) write them
+reads = ", ".join(literal.md(axis_name(config.data, column)) for column in config.columns[:2])
+reads += f" and {literal.md(axis_name(config.data, config.columns[2]))}"
 
 
 def short(value: float) -> str:
@@ -44,7 +45,7 @@ st.markdown(
     "Page 5's network had one hidden layer. Deep networks stack many, and then something odd happens: the "
     "layers near the inputs learn far slower than the ones near the output, or the steps blow up. To see why, "
     f"take the simplest deep network: a **chain** of {depth} layers, one node each. Layer 1 reads a {one}'s "
-    f"{reads}; every later layer reads only the layer before it; the last one gives the {y_word}."
+    f"{reads}; every later layer reads only the layer before it; the last one gives the {said_y}."
 )
 st.latex(
     r"z_1 = w_1 \cdot x + b_1 \qquad z_\ell = w_\ell\, a_{\ell-1} + b_\ell \qquad a_\ell = \text{act}(z_\ell)"
@@ -83,13 +84,14 @@ first_std = standardize_columns(houses_x, config.columns)[0]  # (3,) the first h
 price_std = standardize_columns(houses_y[:, None], [config.y])[0, 0]
 largest = int(np.argmax(np.abs(houses_x[0])))  # the first row's input furthest from 0, raw
 if not (houses_data and config.columns == chain.INPUTS):  # the house data's own words are below
+    column = config.columns[largest]
     st.markdown(
         f"**What standardizing does to the raw numbers.** The first {one} in the data has "
-        f"{axis_name(config.data, config.columns[largest])} {num(houses_x[0, largest])} and {y_word} "
+        f"{literal.md(axis_name(config.data, column))} {num(houses_x[0, largest])} and {said_y} "
         f"{num(houses_y[0])}. Raw, those numbers go straight into the chain. Standardizing replaces each value by "
-        f"(value − mean) ÷ standard deviation: that {config.columns[largest]} becomes {num(first_std[largest], 2)} and "
-        f"that {y_word} {num(price_std, 2)}, numbers near 0, where sigmoid and tanh have slope (far from 0 they are "
-        f"flat: slope 0). Switch **Inputs and {y_word}** in the sidebar to compare."
+        f"(value − mean) ÷ standard deviation: that {literal.md(column)} becomes {num(first_std[largest], 2)} and "
+        f"that {said_y} {num(price_std, 2)}, numbers near 0, where sigmoid and tanh have slope (far from 0 they are "
+        f"flat: slope 0). Switch **Inputs and {said_y}** in the sidebar to compare."
     )
 else:
     st.markdown(
@@ -241,7 +243,7 @@ with left:
             f" At epoch {fit.run.diverged_at} the numbers became too large to store, so the line stops after "
             f"{fit.run.epochs} epoch{'' if fit.run.epochs == 1 else 's'} (dotted line)."
         )
-    st.caption(caption)
+    st.caption(literal.md(caption))  # plain text that names y
 with right:
     moved = fit.moved  # (depth,)
     figure = gradients.step_bars(moved)

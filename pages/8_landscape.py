@@ -6,7 +6,7 @@ import streamlit as st
 
 from gdcore import landscape, line, verdict
 from gdcore.experiment import within_budget
-from ui import cached, controls, exports, present, router, state, stepper, verdicts
+from ui import cached, controls, exports, literal, present, router, state, stepper, verdicts
 from ui import landscape as maps
 from ui.fmt import axis_name, num, plural, rows_word, slope_units, y_units
 
@@ -155,7 +155,7 @@ def show_epoch(k: int) -> None:
         + f"{arrow}{fogged}"
     )
     st.plotly_chart(figure, width="stretch", key="landscape_map", config=exports.png("loss-landscape-map"))
-    st.caption(caption)
+    st.caption(literal.md(caption))  # plain text that names the columns
     if surface:  # below the map, full width: a 3D scene in half a column is too narrow to see
         st.plotly_chart(
             maps.surface(land, fit, k, fog, names),
@@ -177,11 +177,11 @@ st.subheader("Feature scaling: a narrow valley or a round bowl")
 houses = cached.houses(config.data, config.x, config.y)
 raw_twin, scaled_twin, moved = maps.scaling_twins(config, fit.in_data_units(run.start), houses.x, houses.y)
 st.markdown(
-    f"The same start, the same line in {units}, on two maps. On the left, x and y keep their units ({x_name} and "
-    f"{units}); on the right both are **standardized** (each value minus its mean, divided by its standard "
-    f"deviation). Each walk is plain gradient descent at {maps.SHARE:.0%} of its own map's largest stable "
-    f"learning rate, as fast as it dares, for up to {maps.COMPARE_EPOCHS} epochs. *Done* means the loss is within "
-    f"{maps.TOLERANCE:.1%} of the least possible."
+    f"The same start, the same line in {literal.md(units)}, on two maps. On the left, x and y keep their units "
+    f"({literal.md(x_name)} and {literal.md(units)}); on the right both are **standardized** (each value minus its "
+    f"mean, divided by its standard deviation). Each walk is plain gradient descent at {maps.SHARE:.0%} of its own "
+    f"map's largest stable learning rate, as fast as it dares, for up to {maps.COMPARE_EPOCHS} epochs. *Done* means "
+    f"the loss is within {maps.TOLERANCE:.1%} of the least possible."
     + (
         " The page's start is too far out to type in the other units, so both start from seed 8's line."
         if moved
@@ -192,9 +192,10 @@ columns = st.columns(2)
 for column, twin, raw in ((columns[0], raw_twin, True), (columns[1], scaled_twin, False)):
     with column:
         side = f"raw {x_name} and {units}" if raw else "standardized"
+        opening = literal.md(side[0].upper() + side[1:])  # .capitalize() would lower-case the column names
         if twin.config is None:
             st.markdown(
-                f"**{side.capitalize()}: no run.** {maps.SHARE:.0%} of the largest stable rate here is "
+                f"**{opening}: no run.** {maps.SHARE:.0%} of the largest stable rate here is "
                 f"{num(twin.rate)}, below the smallest the app accepts (1e-9): the valley is so narrow that no step "
                 "the app can take is small enough."
             )
@@ -210,13 +211,13 @@ for column, twin, raw in ((columns[0], raw_twin, True), (columns[1], scaled_twin
             else (f"not done within {maps.COMPARE_EPOCHS} epochs")
         )
         st.caption(
-            f"Chart: contour map of the {loss_name} on {side} data, {titles(not raw)['slope']} across, "
-            f"{titles(not raw)['intercept']} up, with the walk of {twin_fit.run.epochs} epochs "
-            f"({'red, solid, ◆ markers' if raw else 'blue, dashed, ● markers'}) and the bottom ✚: {took}."
+            literal.md(
+                f"Chart: contour map of the {loss_name} on {side} data, {titles(not raw)['slope']} across, "
+                f"{titles(not raw)['intercept']} up, with the walk of {twin_fit.run.epochs} epochs "
+                f"({'red, solid, ◆ markers' if raw else 'blue, dashed, ● markers'}) and the bottom ✚: {took}."
+            )
         )
-        st.metric(
-            f"{side.capitalize()}: epochs to within {maps.TOLERANCE:.1%}", done if done is not None else "not done"
-        )
+        st.metric(f"{opening}: epochs to within {maps.TOLERANCE:.1%}", done if done is not None else "not done")
         st.markdown(
             f"Steepest curvature ÷ flattest: **{num(twin.ratio, 4)}**. Largest stable rate, 2 ÷ steepest curvature: "
             f"**{num(twin.stable)}**. Rate used: **{num(twin.rate)}**."

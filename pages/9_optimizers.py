@@ -6,7 +6,7 @@ import math
 import streamlit as st
 
 from gdcore import descend, optimizers, race, surfaces
-from ui import contours, echarts, exports, present, router, state, stepper, updates
+from ui import contours, echarts, exports, literal, present, router, state, stepper, updates
 from ui import race as page
 from ui.fmt import num, plural
 
@@ -36,7 +36,7 @@ st.markdown(
     "same surface, with its own learning rate, and takes the same number of steps. Press **Next step** (one "
     "step for every racer) or **Play**, and watch who gets to the bottom first, who zig-zags, who overshoots."
 )
-st.markdown(f"**The surface: {where.title}.**")
+st.markdown(f"**The surface: {literal.md(where.title)}.**")  # an upload's title names its file and columns
 st.latex(where.formula)
 start = config.start(where)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from ui import literal
 from ui.fmt import AXES, num
 
 ORANGE, SKY, GREEN, BLUE, VERMILLION, PURPLE, GREY = (
@@ -31,7 +32,8 @@ def layout(
     **extra: object,
 ) -> go.Figure:
     """The charts' common layout: height, margins, the legend on top, the axis titles, plus any other
-    settings of the axes (`xaxis`, `yaxis`) or of the layout (`extra`).
+    settings of the axes (`xaxis`, `yaxis`) or of the layout (`extra`). The titles are shown as written
+    (ui.literal.plotly): they may name a learner's columns.
 
     Set in one assignment: plotly's update_layout, update_xaxes and update_yaxes take several
     milliseconds each, and a click on Next epoch draws three or four charts.
@@ -44,8 +46,8 @@ def layout(
         "margin": dict(l=10, r=30, t=30, b=10),
         "hovermode": "closest",
         "legend": dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
-        "xaxis": AXES | current.get("xaxis", {}) | {"title": {"text": x_title}} | (xaxis or {}),
-        "yaxis": AXES | current.get("yaxis", {}) | {"title": {"text": y_title}} | (yaxis or {}),
+        "xaxis": AXES | current.get("xaxis", {}) | {"title": {"text": literal.plotly(x_title)}} | (xaxis or {}),
+        "yaxis": AXES | current.get("yaxis", {}) | {"title": {"text": literal.plotly(y_title)}} | (yaxis or {}),
         **extra,
     }
     return fig

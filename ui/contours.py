@@ -2,7 +2,8 @@
 arrows on top (plotly).
 
 Shared by the landscape, optimizers and mini-batch pages. Every path is told apart by its dash and
-marker shape as well as its colour, and its last point is drawn larger: where the ball is now.
+marker shape as well as its colour, and its last point is drawn larger: where the ball is now. Names and
+titles come in as they are and are shown literally (ui.literal.plotly): they may name a learner's columns.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
+from ui import literal
 from ui.charts import ORANGE, VERMILLION, layout
 from ui.fmt import num
 
@@ -61,11 +63,12 @@ def path_traces(path: Path) -> list[go.Scatter]:
     xs, ys = finite_prefix(path.xs, path.ys)
     if not len(xs):
         return []
+    name = literal.plotly(path.name)  # legend, hover and group alike
     halo = go.Scatter(  # a white band under the line keeps it readable on any colour of the map
         x=xs,
         y=ys,
         mode="lines",
-        legendgroup=path.name,
+        legendgroup=name,
         showlegend=False,
         hoverinfo="skip",
         line=dict(color="white", width=6),
@@ -74,21 +77,21 @@ def path_traces(path: Path) -> list[go.Scatter]:
         x=xs,
         y=ys,
         mode="lines+markers",
-        name=path.name,
-        legendgroup=path.name,
+        name=name,
+        legendgroup=name,
         line=dict(color=path.color, dash=path.dash, width=2.5),
         marker=dict(symbol=path.symbol, size=6, color=path.color, line=dict(color="black", width=0.5)),
-        hovertemplate=f"{path.name}<br>(%{{x:,.4~r}}, %{{y:,.4~r}})<extra></extra>",
+        hovertemplate=f"{name}<br>(%{{x:,.4~r}}, %{{y:,.4~r}})<extra></extra>",
     )
     ball = go.Scatter(
         x=xs[-1:],
         y=ys[-1:],
         mode="markers",
-        name=f"{path.name}: now",
-        legendgroup=path.name,
+        name=f"{name}: now",
+        legendgroup=name,
         showlegend=False,
         marker=dict(symbol=path.symbol, size=14, color=path.color, line=dict(color="black", width=1.5)),
-        hovertemplate=f"{path.name}, now<br>(%{{x:,.4~r}}, %{{y:,.4~r}})<extra></extra>",
+        hovertemplate=f"{name}, now<br>(%{{x:,.4~r}}, %{{y:,.4~r}})<extra></extra>",
     )
     return [halo, line, ball]
 
@@ -102,10 +105,10 @@ def arrow_trace(arrow: Arrow) -> go.Scatter | None:
         x=xs,
         y=ys,
         mode="lines+markers",
-        name=arrow.name,
+        name=literal.plotly(arrow.name),
         line=dict(color=arrow.color, dash=arrow.dash, width=3),
         marker=dict(symbol=["circle", "arrow"], size=[5, 16], angleref="previous", color=arrow.color),
-        hovertemplate=f"{arrow.name}<br>from ({num(arrow.x)}, {num(arrow.y)})<br>"
+        hovertemplate=f"{literal.plotly(arrow.name)}<br>from ({num(arrow.x)}, {num(arrow.y)})<br>"
         f"by ({num(arrow.dx)}, {num(arrow.dy)})<extra></extra>",
     )
 
@@ -161,6 +164,7 @@ def contour_figure(
     with np.errstate(invalid="ignore"):
         z = np.where(np.isfinite(z), z, np.nan)
     shown, ticks = shown_levels(z, log)
+    x_text, y_text, z_text = (literal.plotly(title) for title in (x_title, y_title, z_title))  # layout(): raw
     fig = go.Figure()
     fig.add_contour(
         x=xs,
@@ -170,9 +174,9 @@ def contour_figure(
         ncontours=24,
         connectgaps=False,
         line=dict(width=0.5, color="rgba(255,255,255,0.5)"),
-        colorbar=dict(title=dict(text=z_title + (" (log scale)" if log else ""), side="right"), **ticks),
-        hovertemplate=f"{x_title} %{{x:,.4~r}}<br>{y_title} %{{y:,.4~r}}<extra></extra>",
-        name=z_title,
+        colorbar=dict(title=dict(text=z_text + (" (log scale)" if log else ""), side="right"), **ticks),
+        hovertemplate=f"{x_text} %{{x:,.4~r}}<br>{y_text} %{{y:,.4~r}}<extra></extra>",
+        name=z_text,
         showscale=True,
     )
     for path in paths:
@@ -211,6 +215,7 @@ def surface_figure(
     z = np.asarray(z, dtype=float)
     with np.errstate(invalid="ignore"):
         z = np.where(np.isfinite(z), z, np.nan)
+    x_title, y_title, z_title = (literal.plotly(title) for title in (x_title, y_title, z_title))
     fig = go.Figure()
     fig.add_surface(
         x=np.asarray(xs, dtype=float),
@@ -232,7 +237,7 @@ def surface_figure(
             y=py,
             z=pz,
             mode="lines+markers",
-            name=path.name,
+            name=literal.plotly(path.name),
             line=dict(color=path.color, width=6, dash=path.dash),
             marker=dict(size=sizes, color=path.color, line=dict(color="black", width=1)),
         )

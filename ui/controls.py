@@ -16,7 +16,7 @@ from gdcore.curve import CurveConfig
 from gdcore.data import SHIPPED
 from gdcore.optimizers import DEFAULT_EPS
 from gdcore.upload import problem_with_columns
-from ui import cached, handoff, state, uploads
+from ui import cached, handoff, literal, state, uploads
 from ui.fmt import axis_name, slope_units, y_units
 
 START_LABELS = {"random": "random (from a seed)", "typed": "typed in"}
@@ -212,7 +212,7 @@ def data_controls(base, page: str = "descent") -> tuple[str, str, str]:
     if data not in SHIPPED:
         problem = problem_with_columns(uploads.table(data), x, y)
         if problem:  # say so and draw no more of the page: another pick in the sidebar mends it
-            st.error(problem, icon=":material/table_view:")
+            st.error(literal.md(problem), icon=":material/table_view:")
             st.stop()
     return data, x, y
 
@@ -275,14 +275,14 @@ def descent_controls(views: tuple[str, ...] = ()) -> DescentConfig:
             disabled=start != "random",
             help="The same seed always gives the same starting line.",
         )
-        units = "standardized units" if scale == "standardize" else slope_units(data, x, y)
+        units = "standardized units" if scale == "standardize" else literal.md(slope_units(data, x, y))
         slope0 = number(
             DescentConfig, "slope0", f"Starting slope ({units})", step=0.1, fmt="%g", disabled=start != "typed"
         )
         intercept0 = number(
             DescentConfig,
             "intercept0",
-            f"Starting intercept ({'standardized units' if scale == 'standardize' else y_units(data, y)})",
+            f"Starting intercept ({'standardized units' if scale == 'standardize' else literal.md(y_units(data, y))})",
             step=0.1,
             fmt="%g",
             disabled=start != "typed",

@@ -7,7 +7,8 @@ from 4.3x to 1.9x a one-button app's click: see README, Speed).
 
 The options are plain dicts of plain floats: ECharts' JSON allows no NaN or infinity, so points
 that cannot be drawn are left out (`points`). Colours are Okabe-Ito, as in ui/charts.py, and every
-series also differs by line type or marker shape, so colour is never the only signal.
+series also differs by line type or marker shape, so colour is never the only signal. Titles, series names
+and captions come in as they are, and are shown literally (ui.literal): they may name a learner's columns.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import streamlit as st
 
-from ui import present
+from ui import literal, present
 from ui.charts import BLUE, GREEN, GREY, ORANGE, SKY, VERMILLION
 
 HEIGHT = 380  # pixels, as the plotly charts
@@ -27,11 +28,12 @@ MONEY = "${value}"  # axis labels: ECharts writes the thousands separators itsel
 
 
 def draw(spec: dict, caption: str, *, key: str, height: int = HEIGHT) -> None:
-    """Draw the option with its caption underneath; the caption is also the chart's text for screen readers."""
+    """Draw the option with its caption underneath; the caption is also the chart's text for screen readers.
+    The caption is plain text (no formatting of its own), shown literally."""
     if present.active():  # a projector: larger text, a taller chart
         spec, height = present.chart_text(spec), round(height * 1.2)
     st.echarts_chart(spec, height=height, key=key, alt=caption)
-    st.caption(caption)
+    st.caption(literal.md(caption))
 
 
 def points(xs: Iterable[float], ys: Iterable[float]) -> list[list[float]]:
@@ -47,7 +49,7 @@ def positive(xs: Iterable[float], ys: Iterable[float]) -> list[list[float]]:
 def axis(title: str, gap: int, **extra: object) -> dict:
     return {
         "type": "value",
-        "name": title,
+        "name": literal.echarts(title),
         "nameLocation": "middle",
         "nameGap": gap,
         "scale": True,
@@ -90,7 +92,7 @@ def framed(spec: dict) -> dict:
 def line(name: str, data: list, color: str, *, dash: str = "solid", width: float = 3, **extra: object) -> dict:
     return {
         "type": "line",
-        "name": name,
+        "name": literal.echarts(name),
         "data": data,
         "showSymbol": False,
         "symbol": "none",
@@ -103,7 +105,7 @@ def line(name: str, data: list, color: str, *, dash: str = "solid", width: float
 def marks(name: str, data: list, color: str, symbol: str, size: float, **extra: object) -> dict:
     return {
         "type": "scatter",
-        "name": name,
+        "name": literal.echarts(name),
         "data": data,
         "symbol": symbol,
         "symbolSize": size,

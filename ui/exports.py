@@ -27,7 +27,7 @@ from gdcore.export import (
     script_for,
 )
 from gdcore.upload import LIMIT, key_of, read_upload
-from ui import controls, uploads
+from ui import controls, literal, uploads
 from ui.network.controls import link_columns as network_columns
 
 EPOCH_KEYS = {"descent": "epoch", "network": "net_epoch", "gradients": None}  # the session key of each page's stepper
@@ -121,15 +121,19 @@ def run_file(page: str, config, run, n: int) -> None:
         help=f"A file saved with “This run as JSON” on this page ({PAGE_TITLES[page]}).",
     )
     if too_large:
-        st.caption(f"The rows of {upload.name} are too many to carry in a run file (over {LIMIT // 2**20} MB as text).")
+        st.caption(
+            f"The rows of {literal.md(upload.name)} are too many to carry in a run file (over {LIMIT // 2**20} MB as "
+            "text)."
+        )
     elif upload is not None:
         st.caption(
-            f"This run is on your own file, {upload.name}: the JSON carries its {len(upload.frame):,} rows (the "
-            "numeric columns the app kept), so it opens in any browser, and whoever you give it to can read them."
+            f"This run is on your own file, {literal.md(upload.name)}: the JSON carries its {len(upload.frame):,} rows "
+            "(the numeric columns the app kept), so it opens in any browser, and whoever you give it to can read them."
         )
     outcome = st.session_state.get(message_key(page))
     if outcome:
         kind, sentence = outcome
+        sentence = literal.md(sentence)  # it names the run file, and may quote the file's columns
         (st.error if kind == "error" else st.success)(sentence, icon=":material/upload_file:")
         if kind == "success" and st.session_state.pop(f"{message_key(page)}:new", False):
             st.toast(sentence, icon=":material/upload_file:")  # this section may close as the page redraws
@@ -172,7 +176,8 @@ def take_away(page: str, chosen, config, run, n: int) -> None:
         if command:
             st.code(command, language="bash")
         if upload and not upload.dropped.empty:
-            st.caption(f"Remove from {upload.name} the rows the app left out (see “Your own data”) before running it.")
+            name = literal.md(upload.name)
+            st.caption(f"Remove from {name} the rows the app left out (see “Your own data”) before running it.")
         st.code(script, language="python")
 
 

@@ -16,7 +16,7 @@ import streamlit as st
 from gdcore.chain import ChainConfig
 from gdcore.data import SHIPPED
 from gdcore.descent import Run
-from ui import cached, state
+from ui import cached, literal, state
 from ui.charts import BLUE, GREEN, GREY, ORANGE, VERMILLION, layout
 from ui.controls import choice, meta, number, training_controls
 from ui.network.controls import column_controls, link_columns
@@ -64,7 +64,7 @@ def controls() -> ChainConfig:
         inputs = choice(
             ChainConfig,
             "inputs",
-            "Inputs and price" if data in SHIPPED else f"Inputs and {y}",
+            "Inputs and price" if data in SHIPPED else f"Inputs and {literal.md(y)}",
             INPUT_LABELS if data in SHIPPED else INPUT_LABELS | {"raw": "raw: as the file has them"},
             help="Standardizing replaces each value by (value − mean) ÷ standard deviation, so the numbers sit "
             "near 0 instead of in the thousands.",
@@ -192,7 +192,7 @@ def loss_chart(
         x=[0, epochs],
         y=[baseline, baseline],
         mode="lines",
-        name=f"guessing the average {average}",
+        name=literal.plotly(f"guessing the average {average}"),
         line=dict(color=GREEN, dash="dash"),
     )
     if run.diverged_at is not None:

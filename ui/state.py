@@ -18,7 +18,7 @@ import streamlit as st
 from gdcore import from_query, to_query
 from gdcore.config import shown
 from gdcore.data import DEFAULT_DATA, TITLES, UPLOAD_KEY
-from ui import present
+from ui import literal, present
 from ui import uploads as ui_uploads
 
 
@@ -76,9 +76,9 @@ def seed(
 
 
 def show_notes(page: str) -> None:
-    """Say which values of the link were ignored, and what was used instead."""
+    """Say which values of the link were ignored, and what was used instead (quoted literally)."""
     for note in st.session_state.get(f"notes:{page}", []):
-        st.warning(note, icon=":material/link_off:")
+        st.warning(literal.md(note), icon=":material/link_off:")
 
 
 def add_note(page: str, note: str) -> None:

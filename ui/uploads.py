@@ -21,6 +21,7 @@ from gdcore.data import SHIPPED, TITLES, DataError
 from gdcore.minibatch import BatchConfig
 from gdcore.race import RaceConfig
 from gdcore.upload import LIMIT, Upload, read_upload
+from ui import literal
 
 SEEN: OrderedDict[str, Upload] = OrderedDict()  # every session's uploads by key, newest last
 KEEP = 64  # uploads SEEN holds; the oldest is forgotten first (its session puts it back: `restore`)
@@ -136,11 +137,11 @@ def sidebar() -> None:
         outcome = st.session_state.get(MESSAGE)
         if outcome:
             kind, sentence = outcome
-            (st.error if kind == "error" else st.success)(sentence)
+            (st.error if kind == "error" else st.success)(literal.md(sentence))  # it names the file and columns
         latest = list(mine().values())[-1:] if outcome and outcome[0] == "success" else []
         for upload in latest:
             for note in upload.notes:
-                st.info(note, icon=":material/cleaning_services:")
+                st.info(literal.md(note), icon=":material/cleaning_services:")
             if not upload.dropped.empty:
                 st.caption("The rows left out, as the file has them (the index is the line in the file):")
                 st.dataframe(upload.dropped.head(50), height=min(250, 38 + 35 * len(upload.dropped.head(50))))

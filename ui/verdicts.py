@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gdcore.narrate import Verdict
+from ui import literal
 
 BOXES = {"good": st.success, "caution": st.info, "bad": st.error}
 ICONS = {"good": ":material/check_circle:", "caution": ":material/info:", "bad": ":material/error:"}
@@ -23,5 +24,6 @@ KIND_ICONS = {
 
 
 def say(verdict: Verdict, lead: str = "") -> None:
-    """Show a verdict from gdcore.narrate in its box, after `lead` (e.g. "Where these 40 epochs go: ")."""
-    BOXES[verdict.tone](lead + verdict.sentence, icon=KIND_ICONS.get(verdict.kind, ICONS[verdict.tone]))
+    """Show a verdict from gdcore.narrate in its box, after `lead` (e.g. "Where these 40 epochs go: "); the
+    sentence is plain text that may name a learner's columns, shown literally."""
+    BOXES[verdict.tone](lead + literal.md(verdict.sentence), icon=KIND_ICONS.get(verdict.kind, ICONS[verdict.tone]))

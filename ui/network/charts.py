@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gdcore import network
-from ui import charts, echarts
+from ui import charts, echarts, literal
 from ui.fmt import num
 
 # --- charts --------------------------------------------------------------------------------------
@@ -224,9 +224,10 @@ def diagram(params: Sequence[float], inputs: Sequence[str], activation: str, tar
         for j, ((x, y), shift) in enumerate(zip(HIDDEN_XY, (0.32, -0.32)))
     ]
     words = {"show": True, "fontSize": 14, "lineHeight": 18}  # no colour: the theme's text, light or dark
+    named = [{"value": list(xy), "label": {"formatter": literal.echarts(name)}} for xy, name in zip(INPUT_XY, inputs)]
     ends = [  # the inputs' names left of their nodes and "price" right of ŷ, a fixed distance off the circle
-        ("inputs", [{"value": list(xy), "label": {"formatter": name}} for xy, name in zip(INPUT_XY, inputs)], "left"),
-        ("output", [{"value": list(OUTPUT_XY), "label": {"formatter": target}}], "right"),
+        ("inputs", named, "left"),
+        ("output", [{"value": list(OUTPUT_XY), "label": {"formatter": literal.echarts(target)}}], "right"),
         ("biases", biases, "inside"),
     ]
     for name, data, position in ends:

@@ -12,7 +12,7 @@ import streamlit as st
 from gdcore import NetworkConfig, network
 from gdcore.data import SHIPPED
 from gdcore.upload import problem_with_inputs, too_narrow
-from ui import cached, controls, state, uploads
+from ui import cached, controls, literal, state, uploads
 
 PAGE = "network"
 TARGET = "price"  # on the house data the network predicts the price, in dollars; on an upload, the y picked
@@ -74,7 +74,7 @@ def _new_data() -> None:
 
 def _stop(problem: str) -> None:
     """Say what is wrong with the columns and draw no more of the page: another pick in the sidebar mends it."""
-    st.error(problem, icon=":material/table_view:")
+    st.error(literal.md(problem), icon=":material/table_view:")
     st.stop()
 
 
@@ -102,7 +102,8 @@ def column_controls(base, page: str) -> tuple[str, tuple[str, str, str], str]:
             args=(key, page),
             help="The column the network predicts."
             if key == "y"
-            else f"Any numeric column of {uploads.title(data)}. Picking one that another column uses swaps the two.",
+            else f"Any numeric column of {literal.md(uploads.title(data))}. Picking one that another column uses "
+            "swaps the two.",
         )
         for key in drawn
     }
@@ -146,7 +147,7 @@ def network_controls() -> NetworkConfig:
             "loss",
             "Loss",
             controls.LOSS_LABELS,
-            help=f"Measured on the standardized {y_word}. The mean is the sum divided by {rows:,}, so its "
+            help=f"Measured on the standardized {literal.md(y_word)}. The mean is the sum divided by {rows:,}, so its "
             f"gradients are {rows:,} times smaller.",
         )
         lr = controls.number(
