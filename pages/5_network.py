@@ -10,8 +10,21 @@ import streamlit as st
 from gdcore import baseline_loss, descend, experiment, network, network_verdict
 from gdcore.experiment import step_work, steps_per_epoch, within_budget
 from gdcore.narrate import step_sentence
-from ui import cached, controls, echarts, exports, literal, predict, present, router, state, stepper, tables, updates
-from ui import verdicts
+from ui import (
+    cached,
+    controls,
+    echarts,
+    exports,
+    literal,
+    predict,
+    present,
+    router,
+    state,
+    stepper,
+    tables,
+    updates,
+    verdicts,
+)
 from ui import network as net
 from ui.fmt import money, num, on_houses, plural, rows_word, tex, y_units
 

@@ -33,7 +33,8 @@ TEXT_COLUMN = "# echo <a href=http://example.com>e</a>"  # words, not numbers: s
 FILE = "[foxtrot](http://example.com/f) **f**.csv"
 MARKERS = dict(zip(("alpha", "bravo", "charlie", "delta", "echo", "foxtrot"), (*NAMES, TEXT_COLUMN, FILE)))
 ROWS = np.random.default_rng(5).uniform(1, 9, (30, 4))  # (30, 4)
-CSV = ",".join((*NAMES, TEXT_COLUMN)) + "\n" + "".join(",".join(f"{v:.3f}" for v in row) + f",w{i}\n" for i, row in enumerate(ROWS))
+CSV = ",".join((*NAMES, TEXT_COLUMN)) + "\n"
+CSV += "".join(",".join(f"{v:.3f}" for v in row) + f",w{i}\n" for i, row in enumerate(ROWS))
 PLAIN_OPTIONS = {"Selectbox", "MultiSelect"}  # Streamlit writes their options as text; a radio's are markdown
 
 
@@ -170,11 +171,12 @@ def test_a_run_file_carrying_such_rows_and_its_own_odd_name_loads_with_both_show
     run_file = document("descent", chosen, 2, fit.run, len(fit.x), upload).encode()
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("pages/3_descent.py").run()
-    at.file_uploader(key="runfile:descent").upload("**golf** [run](http://example.com/g).json", run_file, "application/json")
+    name = "**golf** [run](http://example.com/g).json"
+    at.file_uploader(key="runfile:descent").upload(name, run_file, "application/json")
     at.run()
     (loaded,) = [s.value for s in at.success if s.value.startswith("Loaded")]
     assert "golf" in loaded and "foxtrot" in loaded
-    MARKERS["golf"] = "**golf** [run](http://example.com/g).json"
+    MARKERS["golf"] = name
     try:
         assert {"alpha", "delta", "foxtrot", "golf"} <= check(at)
     finally:

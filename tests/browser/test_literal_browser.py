@@ -19,8 +19,10 @@ NAMES = (  # the line's x and y are the first and the last; the network's inputs
 TEXT_COLUMN = "# echo <a href=http://example.com/e>e</a>"  # words: set aside, and named in a note
 FILE = "[foxtrot](http://example.com/f) **f**.csv"
 MARKERS = dict(zip(("alpha", "bravo", "charlie", "delta", "echo", "foxtrot"), (*NAMES, TEXT_COLUMN, FILE)))
-CSV = ",".join((*NAMES, TEXT_COLUMN)) + "\n" + "".join(
-    f"{1 + i % 7},{2 + (i * 3) % 5},{(i * i) % 11},{3 + i % 4 + i / 9:.3f},w{i}\n" for i in range(30)
+CSV = (
+    ",".join((*NAMES, TEXT_COLUMN))
+    + "\n"
+    + "".join(f"{1 + i % 7},{2 + (i * 3) % 5},{(i * i) % 11},{3 + i % 4 + i / 9:.3f},w{i}\n" for i in range(30))
 )
 LINE, ALL = (NAMES[0], NAMES[3]), NAMES
 PAGES = [  # title, address, the names its main part shows
