@@ -6,18 +6,24 @@ must not put a stranger's link on someone else's screen, and `**y**` must not tu
 shows such text through one of these functions, one per place it is drawn:
 
 - `md`: anything Streamlit writes as markdown (st.markdown, captions, alerts, toasts, widget labels and
-  help, expander labels, metric labels, radio options).
-- `tex`: inside `\\text{...}` of an equation (st.latex, or $...$ in markdown).
+  help, expander labels, metric labels, radio options, st.table's headers, row names and cells).
+- `tex`: inside `\\text{...}` of st.latex (no page puts a name in an equation yet; in $...$ of markdown a
+  name's $ would end the maths: keep names outside it).
 - `plotly`: a plotly title, axis title, legend name, hover template or annotation.
 - `echarts`: an ECharts axis name, series name or label formatter.
 
-Where the escaping happens: gdcore keeps names raw. Its sentences (verdicts, the upload's and the
-link's notes, a step in words) are plain text, printed as they are by the command line too, and carry
-no markdown of their own; the ui shows such a sentence whole through `md`. A sentence the ui writes
-with formatting of its own (a bold word, an equation) escapes only the names it puts in. The chart
-builders (ui/charts.py, ui/contours.py, ui/echarts.py, ...) take raw text and escape it themselves,
-so a page hands them names as they are. Downloads (CSV, reproduce.py, JSON) keep every name exactly as
-the file had it (gdcore.export writes a name into Python with repr, so it cannot end its string).
+Where Streamlit writes text as it is (a select box's options, a dataframe's headers and cells, st.code, a
+chart's `alt`), names go in raw: escaped, they would show their backslashes.
+
+Where the escaping happens, and why there: gdcore keeps names raw. Its sentences (verdicts, the upload's
+and the link's notes, a column's problem, a step in words) are plain text that the command line prints and
+the files keep too, where an escaped name would be wrong, and each place on screen needs its own escaping.
+Those sentences carry no formatting of their own, so the ui shows such a sentence whole through `md`. A
+sentence the ui writes with formatting of its own (a bold word, a code word) escapes only the names it puts
+in. The chart builders (ui/charts.py, ui/contours.py, ui/echarts.py, ...) take raw text and escape it
+themselves, so a page hands them names as they are. Downloads (CSV, reproduce.py, JSON) keep every name as
+the file had it: gdcore.export writes a name into Python with repr, and into the script's docstring escaped
+for it, so it cannot end its string.
 """
 
 from __future__ import annotations
@@ -91,7 +97,7 @@ _TEX = {
 
 
 def tex(text: object) -> str:
-    """`text` for inside `\\text{...}` in an equation, shown as typed: `x_1 {b}` is no subscript or group,
+    """`text` for inside `\\text{...}` of st.latex, shown as typed: `x_1 {b}` is no subscript or group,
     `\\href{...}` no command."""
     return "".join(_TEX.get(char, char) for char in _one_line(text))
 
