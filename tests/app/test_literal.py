@@ -11,6 +11,8 @@ import html
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rendered import render
 
 from ui import literal
@@ -97,7 +99,7 @@ def shown(text: str) -> str:
 def assert_plain(source: str, text: str, allowed: list[tuple[str, str]] = ()) -> None:
     """The markdown `source` shows `text` with no markup but the `allowed` elements, and no change of Streamlit's."""
     rendered = render(source)
-    assert rendered.text == text, source
+    assert shown(rendered.text) == text, source  # a browser shows a run of spaces as one
     assert rendered.elements == list(allowed), source
     assert not rendered.changes, source
 
@@ -187,3 +189,64 @@ def test_a_name_in_echarts_fills_in_no_template_and_reads_as_typed(name: str) ->
     text = literal.echarts(name)
     assert not ECHARTS_TEMPLATE.search(text), text
     assert text.replace(literal.JOIN, "") == shown(name)
+
+
+# --- any mix of markup, at random ------------------------------------------------------------------------
+
+# Pieces of markup, put together at random: what a hand-made or tampered file might hold.
+PIECES = [
+    *"abxyz019 _*`~$[]()<>!#|&\\:@.-+=/{}%^\n\t\"'",
+    "http://",
+    "www.",
+    "e.com",
+    "smile",
+    "material/",
+    "streamlit",
+    "red[",
+    "->",
+    "<-",
+    "--",
+    ">=",
+    "**",
+    "__",
+    "~~",
+    "<b>",
+    "</b>",
+    "<a href=x>",
+    "1. ",
+    "- ",
+    "> ",
+    "&amp;",
+    "&#42;",
+    "x_1",
+    "{b}",
+    "%{x}",
+    "$5",
+    "é",
+    "Ω",
+    "\u00a0",
+    "lot_size",
+]
+TEXTS = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
+
+
+@settings(max_examples=400, deadline=None, database=None, derandomize=True)
+@given(TEXTS, st.sampled_from(["{}", "The column {} holds numbers.", "Inputs **{}** and **rain**.", "{}: 80 rows."]))
+def test_any_mix_of_markup_in_markdown_shows_as_typed(text: str, sentence: str) -> None:
+    source = sentence.format(literal.md(text))
+    bold = [("strong", shown(text)), ("strong", "rain")] if "**" in sentence else []
+    if "**" in sentence and not shown(text):
+        return  # "** **" is no bold: nothing of the learner's to show
+    assert_plain(source, shown(sentence.replace("**", "").format(shown(text))), bold)
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(TEXTS)
+def test_any_mix_of_markup_reads_as_typed_in_latex_plotly_and_echarts(text: str) -> None:
+    as_tex = literal.tex(text)
+    assert not re.search(r"[\\{}$&#%_^~]", TEX_COMMAND.sub("", as_tex))
+    assert TEX_COMMAND.sub(lambda m: TEX_PRINTS[m.group(0)], as_tex) == shown(text)
+    as_plotly = literal.plotly(text)
+    assert not re.search(r"[<>$]|%\{", as_plotly) and html.unescape(as_plotly) == shown(text)
+    as_echarts = literal.echarts(text)
+    assert not ECHARTS_TEMPLATE.search(as_echarts) and as_echarts.replace(literal.JOIN, "") == shown(text)
