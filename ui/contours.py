@@ -126,7 +126,7 @@ def shown_levels(z: np.ndarray, log: bool) -> tuple[np.ndarray, dict]:
     shown = np.maximum(shown, bottom)  # NaN stays NaN
     ticks = np.arange(np.ceil(bottom), np.floor(top) + 1)
     prefix = f"{short(low)} + " if low else ""  # "lowest + 10⁵": every digit of both made the bar wider than the map
-    return shown, dict(tickvals=ticks.tolist(), ticktext=[f"{prefix}10<sup>{int(k)}</sup>" for k in ticks])
+    return shown, dict(tickvals=ticks.tolist(), ticktext=[f"{prefix}10<sup>{num(k)}</sup>" for k in ticks])
 
 
 def short(value: float) -> str:
@@ -134,7 +134,7 @@ def short(value: float) -> str:
     if abs(value) < 1e4:
         return num(value, 3)
     exponent = int(np.floor(np.log10(abs(value))))
-    return f"{value / 10.0**exponent:.3g}×10<sup>{exponent}</sup>"
+    return f"{num(value / 10.0**exponent, 3)}×10<sup>{num(exponent)}</sup>"
 
 
 def contour_figure(
