@@ -15,7 +15,7 @@ import sys
 
 import numpy as np
 import pytest
-from reading import number
+from reading import HYPHEN_BEFORE_DIGIT, echarts_hyphens, echarts_text, number, plotly_hyphens, plotly_text
 from streamlit.testing.v1 import AppTest
 from test_pages import APP, REPO, screen_text
 
@@ -85,7 +85,6 @@ def test_plotly_axes_write_powers_of_ten_not_letters() -> None:
 
 # --- one minus sign: "−" (U+2212) wherever a learner reads a number, "-" wherever a machine does ------------------
 
-HYPHEN_BEFORE_DIGIT = re.compile(r"(?<![\w.])-(?=\d)")  # "-3" or "-0.5"; not 1e-06 (an echoed setting) or w1-3
 MINUS_BEFORE_DIGIT = re.compile(r"−(?=\d)")
 # Each page opened on a view with negative numbers on screen: a start below the best line (negative
 # gradients), a negative slope, the ball left of zero, weights and standardized values below zero.
@@ -141,6 +140,15 @@ def test_every_number_a_learner_reads_takes_the_minus_sign() -> None:
         hyphens = [part for part in parts if HYPHEN_BEFORE_DIGIT.search(part)]
         assert not hyphens, (page, hyphens)
         assert any(MINUS_BEFORE_DIGIT.search(part) for part in parts), f"{page}: no negative number on screen"
+        # The charts: what ECharts and plotly write as text, and the numbers they would format themselves.
+        for chart in at.get("echarts_chart"):
+            spec = json.loads(chart.proto.spec)
+            assert not [text for text in echarts_text(spec) if HYPHEN_BEFORE_DIGIT.search(text)], page
+            assert not echarts_hyphens(spec), (page, echarts_hyphens(spec))
+        for chart in at.get("plotly_chart"):
+            figure = json.loads(chart.proto.spec)
+            assert not [text for text in plotly_text(figure) if HYPHEN_BEFORE_DIGIT.search(text)], page
+            assert not plotly_hyphens(figure), (page, plotly_hyphens(figure))
 
 
 def test_machines_read_the_hyphen_the_command_line_the_files_and_the_link() -> None:
