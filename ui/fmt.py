@@ -11,7 +11,8 @@ The rule (`num`, from gdcore.numbers so that gdcore's sentences follow it too):
 - Below 0.0001 or from a trillion (10¹²) up: a power of ten, written the same way everywhere:
   1.198×10¹² in words and tables, 1.198 \times 10^{12} in equations (`tex`), and on plotly's axes
   (`AXES`: exponentformat "power", thousands separated below 10¹²). No "e+12", and no SI letters
-  (k, M, B, T) on any axis; ECharts writes its axis numbers out with separators. A colour bar is
+  (k, M, B, T) on any axis; ECharts writes its axis numbers out with separators (and, below zero, through
+  ui.echarts.minus_signs, with the minus sign). A colour bar is
   narrow: its labels take the power form from 10,000 up (6.27×10⁸, ui/contours.py).
 - A value that rounds to zero is "0", never "−0"; nan and inf are "too large to show".
 - Dollars (`money`) are whole dollars: $51,886, −$1,234. A setting is echoed as its box shows it

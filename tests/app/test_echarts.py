@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import math
-import re
 
 import numpy as np
-
 from reading import HYPHEN_BEFORE_DIGIT
 from reading import echarts_text as readable
 
@@ -178,7 +176,9 @@ def test_an_axis_with_no_label_below_zero_is_left_to_echarts() -> None:
 
 
 def test_an_axis_above_zero_is_left_to_echarts() -> None:
-    spec = echarts.guess(np.array([1.0, 2.0]), np.array([50_000.0, 60_000.0]), np.array([5e4, 6e4]), [0.5, 6.5], [4e4, 7e4])
+    spec = echarts.guess(
+        np.array([1.0, 2.0]), np.array([50_000.0, 60_000.0]), np.array([5e4, 6e4]), [0.5, 6.5], [4e4, 7e4]
+    )
     assert echarts.minus_signs(spec) == spec
 
 
@@ -188,8 +188,15 @@ def test_money_and_powers_of_ten_below_zero_keep_their_form() -> None:
     _, labels = overlay(echarts.minus_signs(spec), "yAxis")
     assert [text for text in labels["data"] if text] == ["−$30,000", "−$20,000", "−$10,000", "$0", "$10,000", "$20,000"]
     race = batches.race_chart(
-        np.array([0.0, 1.0]), np.array([1.0, 1e-3]), np.array([0.0, 1.0]), np.array([1.0, 0.5]),
-        x_title="passes", end=1.0, floor=1e-6, batch_name="batches of 8", full_name="full batch",
+        np.array([0.0, 1.0]),
+        np.array([1.0, 1e-3]),
+        np.array([0.0, 1.0]),
+        np.array([1.0, 0.5]),
+        x_title="passes",
+        end=1.0,
+        floor=1e-6,
+        batch_name="batches of 8",
+        full_name="full batch",
     )
     value, labels = overlay(echarts.minus_signs(race), "yAxis")
     assert [text for text in labels["data"] if text] == ["10{sup|−3}", "10{sup|−2}", "10{sup|−1}", "10{sup|0}"]
