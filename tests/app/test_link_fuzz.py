@@ -37,7 +37,7 @@ PAGES = {
     "gradients": ("pages/6_gradients.py", ChainConfig, ()),
     "ball": ("pages/7_ball.py", CurveConfig, ("step",)),
     "landscape": ("pages/8_landscape.py", DescentConfig, ("epoch", "fog", "surface")),
-    "optimizers": ("pages/9_optimizers.py", RaceConfig, ("step", "epoch")),  # epoch=: what older links said
+    "optimizers": ("pages/9_optimizers.py", RaceConfig, ("step",)),
     "batches": ("pages/10_batches.py", BatchConfig, ("step",)),
 }
 RENAMED = {("optimizers", "epoch"): "step"}  # a key older links used: the page reads it, and the link says the new one
@@ -55,7 +55,8 @@ VALUES = st.one_of(
 def link(page: str):
     """A query string for `page`: some of its own keys, a view key or two, maybe a key it does not know."""
     _, cls, views = PAGES[page]
-    keys = [f.metadata["url"] for f in fields(cls)] + list(views) + ["foo", "x1", "depth"]
+    old = [key for (where, key) in RENAMED if where == page]  # a key older links used, still read
+    keys = [f.metadata["url"] for f in fields(cls)] + list(views) + old + ["foo", "x1", "depth"]
     return st.dictionaries(st.sampled_from(keys), VALUES, max_size=6)
 
 
