@@ -14,7 +14,7 @@ import csv
 import io
 import json
 import shlex
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -428,13 +428,15 @@ class RunFileError(ValueError):
 
 @dataclass(frozen=True)
 class SavedRun:
-    """A run file, read and checked: the page, the settings as a link's values, the epoch shown, and
-    the learner's own rows (file name, CSV text) if the run was on an upload."""
+    """A run file, read and checked: the page, the settings as a link's values, the epoch shown, the
+    learner's own rows (file name, CSV text) if the run was on an upload, and the page's view settings
+    outside the config as a link's values (page 5's parameter and restarts; none in an older file)."""
 
     page: str
     query: dict[str, str]
     epoch: int | None
     data: tuple[str, str] | None = None
+    view: dict[str, str] = field(default_factory=dict)
 
 
 def rows_csv(columns: list[str], values: np.ndarray) -> str:
@@ -446,9 +448,18 @@ def rows_csv(columns: list[str], values: np.ndarray) -> str:
     return out.getvalue()
 
 
-def run_json(page: str, config, epoch: int | None, run: Run, n: int, data: tuple[str, str] | None = None) -> str:
+def run_json(
+    page: str,
+    config,
+    epoch: int | None,
+    run: Run,
+    n: int,
+    data: tuple[str, str] | None = None,
+    view: dict[str, str] | None = None,
+) -> str:
     """The run as a JSON document: the page, the config as the link's values (to_query), the epoch shown,
-    the ledger's latest rows up to that epoch (for reference: loading recomputes the run), and, for a run on
+    the page's other view settings as the link writes them (`view`: page 5's parameter and restarts), the
+    ledger's latest rows up to that epoch (for reference: loading recomputes the run), and, for a run on
     a learner's own data, that data as (file name, CSV text), so the file loads in any browser.
 
     The ledger has the command line's columns except each batch's row numbers (a batch can list thousands
@@ -464,6 +475,7 @@ def run_json(page: str, config, epoch: int | None, run: Run, n: int, data: tuple
         "page": page,
         "settings": to_query(config),
         "epoch": epoch,
+        "view": dict(view or {}),
         "data": None if data is None else {"name": data[0], "csv": data[1]},
         "ledger": {
             "note": f"the latest {min(len(rows), LEDGER_ROWS):,} of {len(rows):,} rows, without the batches' rows",
@@ -498,8 +510,11 @@ def read_run(raw: bytes, page: str) -> SavedRun:
         where = f"page {PAGE_TITLES[saved]}" if isinstance(saved, str) and saved in PAGE_TITLES else "another page"
         raise RunFileError(f"This file holds a run of {where}: open that page to load it.")
     settings, epoch, data = document.get("settings"), document.get("epoch"), document.get("data")
+    view = document.get("view", {})  # a file saved before view settings were kept has none
     if not isinstance(settings, dict) or not all(isinstance(v, str) for v in settings.values()):
         raise RunFileError("This run file's settings are not a list of names and values, so it cannot be loaded.")
+    if not isinstance(view, dict) or not all(isinstance(v, str) for v in view.values()):
+        raise RunFileError("This run file's view settings are not a list of names and values, so it cannot be loaded.")
     if epoch is not None and (isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0):
         raise RunFileError(f"This run file's epoch, {shown(str(epoch))}, is not a whole number from 0 up.")
     if data is not None and not (
@@ -507,7 +522,11 @@ def read_run(raw: bytes, page: str) -> SavedRun:
     ):
         raise RunFileError("This run file's data is not a file name and its rows, so it cannot be loaded.")
     return SavedRun(
-        page, dict(settings), epoch, None if data is None else (data["name"][:LONGEST_LINK_VALUE], data["csv"])
+        page,
+        dict(settings),
+        epoch,
+        None if data is None else (data["name"][:LONGEST_LINK_VALUE], data["csv"]),
+        dict(view),
     )
 
 

@@ -22,7 +22,7 @@ minimum = where.min_loss
 
 st.title("9. Optimizers")
 stage = present.stage()  # presenter mode: the stepper and the step go right here
-state.seed_epoch(page.PAGE, last, key=page.STEP)
+state.seed_epoch(page.PAGE, last, key=page.STEP, unit="step", was="epoch")  # links before step= said epoch=
 state.show_notes(page.PAGE)
 if config.step_count != chosen.step_count:
     st.warning(
@@ -62,7 +62,7 @@ loss_title = "loss − lowest loss" if minimum is not None else "loss"
 
 
 def show(k: int) -> None:
-    state.publish(page.PAGE, chosen, epoch=k or None)
+    state.publish(page.PAGE, chosen, step=k or None)
     show_step(k)
 
 

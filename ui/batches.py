@@ -187,7 +187,7 @@ def batch_frame(
     frame = pd.DataFrame(
         {
             names[0]: [str(r + 1) for r in rows] + ["sum: the batch's gradient"],
-            names[1]: [f"{v:g}" for v in xs[rows]] + [""],
+            names[1]: [num(v) for v in xs[rows]] + [""],
             names[2]: [f"{v:,.0f}" if money else num(v) for v in ys[rows]] + [""],
             "x (standardized)": [num(v) for v in x] + [""],
             "y (standardized)": [num(v) for v in y] + [""],

@@ -18,6 +18,11 @@ from ui import literal
 from ui.charts import ORANGE, VERMILLION, layout
 from ui.fmt import num
 
+# Hover values to four significant figures, with thousands separators. Set as each axis's hoverformat and shown
+# with a bare %{x} in a hovertemplate: plotly then writes a negative with the minus sign "−", as on its axes; a
+# d3 format inside the template (%{x:,.4~r}) writes the hyphen "-".
+HOVER = ",.4~r"
+
 TINY = 1e-12  # keeps log10 away from 0 at the minimum
 DECADES = 6  # a log-scaled map shows the top six powers of ten; anything lower shares the darkest colour
 SCALE = "Viridis"  # light for high, dark for low would read as depth; Viridis is safe for colour-blind readers
@@ -81,7 +86,7 @@ def path_traces(path: Path) -> list[go.Scatter]:
         legendgroup=name,
         line=dict(color=path.color, dash=path.dash, width=2.5),
         marker=dict(symbol=path.symbol, size=6, color=path.color, line=dict(color="black", width=0.5)),
-        hovertemplate=f"{name}<br>(%{{x:,.4~r}}, %{{y:,.4~r}})<extra></extra>",
+        hovertemplate=f"{name}<br>(%{{x}}, %{{y}})<extra></extra>",
     )
     ball = go.Scatter(
         x=xs[-1:],
@@ -91,7 +96,7 @@ def path_traces(path: Path) -> list[go.Scatter]:
         legendgroup=name,
         showlegend=False,
         marker=dict(symbol=path.symbol, size=14, color=path.color, line=dict(color="black", width=1.5)),
-        hovertemplate=f"{name}, now<br>(%{{x:,.4~r}}, %{{y:,.4~r}})<extra></extra>",
+        hovertemplate=f"{name}, now<br>(%{{x}}, %{{y}})<extra></extra>",
     )
     return [halo, line, ball]
 
@@ -129,7 +134,7 @@ def shown_levels(z: np.ndarray, log: bool) -> tuple[np.ndarray, dict]:
     shown = np.maximum(shown, bottom)  # NaN stays NaN
     ticks = np.arange(np.ceil(bottom), np.floor(top) + 1)
     prefix = f"{short(low)} + " if low else ""  # "lowest + 10⁵": every digit of both made the bar wider than the map
-    return shown, dict(tickvals=ticks.tolist(), ticktext=[f"{prefix}10<sup>{int(k)}</sup>" for k in ticks])
+    return shown, dict(tickvals=ticks.tolist(), ticktext=[f"{prefix}10<sup>{num(k)}</sup>" for k in ticks])
 
 
 def short(value: float) -> str:
@@ -137,7 +142,7 @@ def short(value: float) -> str:
     if abs(value) < 1e4:
         return num(value, 3)
     exponent = int(np.floor(np.log10(abs(value))))
-    return f"{value / 10.0**exponent:.3g}×10<sup>{exponent}</sup>"
+    return f"{num(value / 10.0**exponent, 3)}×10<sup>{num(exponent)}</sup>"
 
 
 def contour_figure(
@@ -175,7 +180,7 @@ def contour_figure(
         connectgaps=False,
         line=dict(width=0.5, color="rgba(255,255,255,0.5)"),
         colorbar=dict(title=dict(text=z_text + (" (log scale)" if log else ""), side="right"), **ticks),
-        hovertemplate=f"{x_text} %{{x:,.4~r}}<br>{y_text} %{{y:,.4~r}}<extra></extra>",
+        hovertemplate=f"{x_text} %{{x}}<br>{y_text} %{{y}}<extra></extra>",
         name=z_text,
         showscale=True,
     )
@@ -191,8 +196,8 @@ def contour_figure(
         x_title,
         y_title,
         height,
-        xaxis=dict(range=[float(xs[0]), float(xs[-1])], showgrid=False, zeroline=False),
-        yaxis=dict(range=[float(ys[0]), float(ys[-1])], showgrid=False, zeroline=False),
+        xaxis=dict(range=[float(xs[0]), float(xs[-1])], showgrid=False, zeroline=False, hoverformat=HOVER),
+        yaxis=dict(range=[float(ys[0]), float(ys[-1])], showgrid=False, zeroline=False, hoverformat=HOVER),
         plot_bgcolor="rgba(0,0,0,0)",  # the page's own background shows at the edges, light or dark
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, traceorder="normal"),
         margin=dict(l=10, r=10, t=10, b=10),
@@ -224,7 +229,7 @@ def surface_figure(
         colorscale=SCALE,
         opacity=0.9,
         colorbar=dict(title=dict(text=z_title, side="right")),
-        hovertemplate=f"{x_title} %{{x:,.4~r}}<br>{y_title} %{{y:,.4~r}}<br>{z_title} %{{z:,.4~r}}<extra></extra>",
+        hovertemplate=f"{x_title} %{{x}}<br>{y_title} %{{y}}<br>{z_title} %{{z}}<extra></extra>",
         name=z_title,
     )
     for path, heights in paths:
@@ -246,9 +251,9 @@ def surface_figure(
         "margin": dict(l=0, r=0, t=34, b=0),  # t: the mode bar's camera sits above the colour bar, not on it
         "legend": dict(orientation="h", yanchor="top", y=0, xanchor="left", x=0),
         "scene": dict(
-            xaxis=dict(title=dict(text=x_title)),
-            yaxis=dict(title=dict(text=y_title)),
-            zaxis=dict(title=dict(text=z_title)),
+            xaxis=dict(title=dict(text=x_title), hoverformat=HOVER),
+            yaxis=dict(title=dict(text=y_title), hoverformat=HOVER),
+            zaxis=dict(title=dict(text=z_title), hoverformat=HOVER),
             aspectmode="cube",  # the whole box in view, whatever the units of the three axes
             camera=dict(eye=dict(x=1.9, y=-1.9, z=1.3)),  # far enough back for a narrow column or a phone
         ),

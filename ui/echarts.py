@@ -21,10 +21,14 @@ import streamlit as st
 
 from ui import literal, present
 from ui.charts import BLUE, GREEN, GREY, ORANGE, SKY, VERMILLION
+from ui.fmt import money, num
 
 HEIGHT = 380  # pixels, as the plotly charts
 LEGEND_WIDTH = 330  # pixels a legend may fill before it wraps: a chart on a phone, or in a column at 1024 px
 MONEY = "${value}"  # axis labels: ECharts writes the thousands separators itself
+
+
+SLOTS = 400  # label places along an axis whose ends are not ticks: a label is at most 1/800 of the axis off
 
 
 def draw(spec: dict, caption: str, *, key: str, height: int = HEIGHT) -> None:
@@ -32,8 +36,153 @@ def draw(spec: dict, caption: str, *, key: str, height: int = HEIGHT) -> None:
     The caption is plain text (no formatting of its own), shown literally."""
     if present.active():  # a projector: larger text, a taller chart
         spec, height = present.chart_text(spec), round(height * 1.2)
-    st.echarts_chart(spec, height=height, key=key, alt=caption)
+    st.echarts_chart(minus_signs(spec), height=height, key=key, alt=caption)
     st.caption(literal.md(caption))
+
+
+def minus_signs(spec: dict) -> dict:
+    """The option with its negative axis labels written as the rest of the app writes numbers: −2, not -2.
+
+    ECharts writes a value axis's labels itself, with a hyphen, and Streamlit passes it no JavaScript formatter.
+    So a value axis that would label a number below zero hides its labels and puts its ticks and grid lines at
+    values chosen here (axisTick.customValues); a category axis laid over it, its categories spread evenly from
+    end to end (boundaryGap false), writes each label at its value's place, by the number rule (ui/fmt.py).
+    Its default tooltip writes a negative with a hyphen too: a chart with any point below zero names each point
+    by its value, written by the rule, and the tooltip writes that name."""
+    spec = dict(spec)
+    for part, dimension in (("xAxis", 0), ("yAxis", 1)):
+        axes = spec.get(part)
+        listed = [dict(axis) for axis in (axes if isinstance(axes, list) else [axes] if axes else [])]
+        overlays = []
+        for index, axis in enumerate(listed):
+            ticks = labelled_ticks(axis, series_extent(spec, part, index, dimension))
+            if ticks is None:
+                continue
+            low, high, step, values = ticks
+            style = axis.get("axisLabel", {})
+            labels = [label_text(style.get("formatter"), value) for value in values]
+            axis.update(min=low, max=high)
+            axis["axisLabel"] = {**style, "show": False}
+            axis["axisTick"] = {**axis.get("axisTick", {}), "customValues": values}
+            ends = (low / step, high / step)
+            whole = all(abs(end - round(end)) < 1e-9 for end in ends)
+            slots = round(ends[1] - ends[0]) if whole else SLOTS  # ticks at both ends: a slot a tick, exactly
+            data = [""] * (slots + 1)
+            for value, label in zip(values, labels):
+                data[round((value - low) / (high - low) * slots)] = label
+            kept = {k: v for k, v in style.items() if k not in ("formatter", "show", "showMinLabel", "showMaxLabel")}
+            overlays.append(
+                {
+                    "type": "category",
+                    "data": data,
+                    "boundaryGap": False,
+                    "gridIndex": axis.get("gridIndex", 0),
+                    "position": axis.get("position", "bottom" if part == "xAxis" else "left"),
+                    "axisLine": {"show": False},
+                    "axisTick": {"show": False},
+                    "splitLine": {"show": False},
+                    "axisLabel": kept | {"interval": 0, "hideOverlap": True},
+                    "axisPointer": {"show": False},
+                    "silent": True,
+                }
+            )
+        if overlays:
+            spec[part] = listed + overlays  # after the value axes: the series keep their axis indexes
+    tooltip = spec.get("tooltip")
+    shown = not (isinstance(tooltip, dict) and tooltip.get("show") is False)
+    if shown and any(value < 0 for series in spec.get("series", []) for value in tooltip_values(series)):
+        spec["series"] = [named(series) for series in spec["series"]]
+    return spec
+
+
+def tooltip_values(series: dict) -> list[float]:
+    """The numbers a series' default tooltip writes, one a point: its y (none when its tooltip is its own)."""
+    own = series.get("tooltip", {})
+    if own.get("formatter") or own.get("show") is False:
+        return []
+    points = [point.get("value") if isinstance(point, dict) else point for point in series.get("data", [])]
+    return [float(p[1]) for p in points if isinstance(p, list | tuple) and len(p) > 1 and isinstance(p[1], int | float)]
+
+
+def named(series: dict) -> dict:
+    """The series with each point named by its y, written by the number rule, and a tooltip that writes the name:
+    ECharts' own tooltip writes a negative y as -2.28."""
+    if not tooltip_values(series):
+        return series
+    data = [
+        {"value": point, "name": num(point[1])} if isinstance(point, list | tuple) and len(point) > 1 else point
+        for point in series["data"]
+    ]
+    return series | {"data": data, "tooltip": {**series.get("tooltip", {}), "formatter": "{a}<br/>{b}"}}
+
+
+def series_extent(spec: dict, part: str, index: int, dimension: int) -> tuple[float, float] | None:
+    """The lowest and highest value the series drawn on axis `index` of `part` reach, or None."""
+    values = []
+    for series in spec.get("series", []):
+        if series.get(f"{part}Index", 0) != index:
+            continue
+        for point in series.get("data", []):
+            point = point.get("value") if isinstance(point, dict) else point
+            if isinstance(point, list | tuple) and len(point) > dimension and isinstance(point[dimension], int | float):
+                values.append(float(point[dimension]))
+    finite = [value for value in values if math.isfinite(value)]
+    return (min(finite), max(finite)) if finite else None
+
+
+def nice_step(span: float) -> float:
+    """ECharts' own tick interval for a span cut in about five: 1, 2, 3 or 5 times a power of ten."""
+    rough = span / 5
+    power = 10.0 ** math.floor(math.log10(rough))
+    fraction = rough / power
+    return power * (1 if fraction < 1.5 else 2 if fraction < 2.5 else 3 if fraction < 4 else 5 if fraction < 7 else 10)
+
+
+def labelled_ticks(axis: dict, data: tuple[float, float] | None) -> tuple[float, float, float, list[float]] | None:
+    """(min, max, interval, the labelled values) of a value axis that would label a number below zero, else None.
+
+    The axis's own min and max where it has them; else the data's range widened to whole intervals (and to 0
+    unless the axis is `scale`d), as ECharts would widen it."""
+    if axis.get("type", "value") != "value" or axis.get("show") is False:
+        return None
+    style = axis.get("axisLabel", {})
+    if style.get("show") is False:
+        return None
+    low, high = axis.get("min"), axis.get("max")
+    if not isinstance(low, int | float) or not isinstance(high, int | float):
+        if data is None:
+            return None
+        first, last = data
+        if not axis.get("scale"):
+            first, last = min(first, 0.0), max(last, 0.0)
+        if last <= first:
+            first, last = first - 1, last + 1
+        step = axis.get("interval") or nice_step(last - first)
+        low = low if isinstance(low, int | float) else math.floor(first / step) * step
+        high = high if isinstance(high, int | float) else math.ceil(last / step) * step
+    if not (math.isfinite(low) and math.isfinite(high) and high > low):
+        return None
+    step = axis.get("interval") or nice_step(high - low)
+    values = [round(k * step, 12) for k in range(math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9) + 1)]
+    near = 1e-9 * step
+    if not values or not math.isclose(values[0], low, abs_tol=near):  # ECharts labels the axis's ends too
+        values.insert(0, low)
+    if not math.isclose(values[-1], high, abs_tol=near):
+        values.append(high)
+    if style.get("showMinLabel") is False:  # as PADDED asks: no label at the axis's ends
+        values = values[1:]
+    if style.get("showMaxLabel") is False:
+        values = values[:-1]
+    if not any(value < 0 for value in values):
+        return None
+    return float(low), float(high), float(step), values
+
+
+def label_text(formatter: str | None, value: float) -> str:
+    """An axis label as the axis's formatter would write it, with the number by the app's rule: −2, −$1,000."""
+    if formatter == MONEY:
+        return money(value)
+    return formatter.replace("{value}", num(value)) if isinstance(formatter, str) else num(value)
 
 
 def points(xs: Iterable[float], ys: Iterable[float]) -> list[list[float]]:

@@ -14,6 +14,7 @@ from dataclasses import fields, replace
 
 import streamlit as st
 
+from gdcore.config import link_text, shown
 from gdcore.data import SHIPPED, DataError
 from gdcore.export import (
     PAGE_TITLES,
@@ -28,11 +29,14 @@ from gdcore.export import (
 )
 from gdcore.upload import LIMIT, key_of, read_upload
 from ui import controls, literal, uploads
+from ui.network.controls import VIEWS as NETWORK_VIEWS
 from ui.network.controls import link_columns as network_columns
 
 EPOCH_KEYS = {"descent": "epoch", "network": "net_epoch", "gradients": None}  # the session key of each page's stepper
 # The column names each column key of a link may name; the chain's keys are the network's (x1, x2, x3, y).
 COLUMNS = {"descent": controls.line_columns, "network": network_columns, "gradients": network_columns}
+# Each page's view settings besides the epoch (URL key -> session key, default, parser, words), kept in a run file.
+VIEWS = {"descent": {}, "network": NETWORK_VIEWS, "gradients": {}}
 
 
 def message_key(page: str) -> str:
@@ -44,13 +48,47 @@ def carried(upload) -> tuple[str, str]:
     return upload.name, rows_csv(list(upload.frame.columns), upload.frame.to_numpy())
 
 
-def document(page: str, config, epoch: int | None, run, n: int, upload) -> str:
+def document(page: str, config, epoch: int | None, run, n: int, upload, view: dict[str, str] | None = None) -> str:
     """The run file. Carried rows are an upload of their own wherever the file is loaded, so the settings name
-    them by their key."""
+    them by their key. `view`: the page's view settings as the link writes them."""
     if upload is None:
-        return run_json(page, config, epoch, run, n)
+        return run_json(page, config, epoch, run, n, view=view)
     data = carried(upload)
-    return run_json(page, replace(config, data=key_of(data[1].encode("utf-8"))), epoch, run, n, data)
+    return run_json(page, replace(config, data=key_of(data[1].encode("utf-8"))), epoch, run, n, data, view)
+
+
+def view_settings(page: str) -> dict[str, str]:
+    """The page's view settings now (page 5's parameter and restarts), as the link writes them."""
+    return {url: link_text(st.session_state.get(key, default)) for url, (key, default, *_) in VIEWS[page].items()}
+
+
+def saved_views(saved) -> dict[str, object]:
+    """The run file's view settings as session values, each checked as a link's is; one missing (an older file)
+    takes its default. RunFileError names the first one that cannot be used."""
+    views = VIEWS[saved.page]
+    for url in saved.view:
+        if url not in views:
+            raise RunFileError(f"This run file names {shown(url)}, which is not a setting of this page.")
+    values = {}
+    for url, (key, default, parse, allowed) in views.items():
+        raw = saved.view.get(url)
+        try:
+            values[key] = default if raw is None else parse(raw)
+        except ValueError:
+            raise RunFileError(f"This run file's {url}={shown(raw)} cannot be used: {allowed}.") from None
+    return values
+
+
+def same_rows(upload):
+    """This tab's own upload whose kept rows the run file carries (a run saved on it, loaded back in the tab that
+    holds it), else `upload`: the rows are carried as CSV text, not the uploaded bytes, so their key differs
+    from the upload's, and the Data menu would list the same file twice."""
+    for own in uploads.mine().values():
+        if own.key == upload.key:
+            return own
+        if own.frame.shape == upload.frame.shape and key_of(carried(own)[1].encode("utf-8")) == upload.key:
+            return own
+    return upload
 
 
 def load(page: str) -> None:
@@ -75,13 +113,17 @@ def load(page: str) -> None:
                 "This run file names a learner's own file without carrying its rows: it cannot be redone."
             )
         config = config_of(saved, COLUMNS[page](data))
+        views = saved_views(saved)
     except RunFileError as error:
         st.session_state[message_key(page)] = ("error", str(error))
         return
     if upload is not None:
+        upload = same_rows(upload)
         uploads.mine()[upload.key] = upload
+        config = replace(config, data=upload.key)
     for f in fields(config):  # as controls.use_preset: the widgets are drawn with these values
         st.session_state[f.metadata["url"]] = getattr(config, f.name)
+    st.session_state.update(views)
     st.session_state[f"config:{page}"] = config
     epoch_key = EPOCH_KEYS[page]
     if epoch_key:
@@ -98,12 +140,13 @@ def run_file(page: str, config, run, n: int) -> None:
     epoch_key = EPOCH_KEYS[page]
     epoch = int(st.session_state.get(epoch_key, 0)) if epoch_key else None
     upload = uploads.mine().get(config.data)
+    view = view_settings(page)
     # About 25 characters a number as CSV text; the file keeps 1 MB for the rest (the ledger, the settings).
     too_large = upload is not None and 25 * upload.frame.size > LIMIT - 2**20
     left, right = st.columns(2)
     left.download_button(
         "This run as JSON",
-        data=lambda: document(page, config, epoch, run, n, upload),  # built when clicked, not on every step
+        data=lambda: document(page, config, epoch, run, n, upload, view),  # built when clicked, not on every step
         file_name=f"{page}-run.json",
         mime="application/json",
         icon=":material/save:",

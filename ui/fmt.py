@@ -4,13 +4,17 @@ The rule (`num`, from gdcore.numbers so that gdcore's sentences follow it too):
 
 - `digits` significant figures, 6 unless a page needs more to show a small difference (page 4's
   13,269.97998 against 13,269.98009); a whole part longer than that is written whole: 1,197,577.
-- From 0.0001 up to a trillion: written out, with thousands separators: 13,270, -1,197,577, 0.000254.
+- From 0.0001 up to a trillion: written out, with thousands separators: 13,270, −1,197,577, 0.000254.
+- A negative number takes the minus sign "−" (U+2212) wherever a learner reads it: sentences, tables,
+  metrics, captions, chart labels, as KaTeX's equations and plotly's axes write it; never the hyphen "-".
+  What a machine reads keeps Python's "-": the command line, the CSV and JSON files, reproduce.py, the link.
 - Below 0.0001 or from a trillion (10¹²) up: a power of ten, written the same way everywhere:
   1.198×10¹² in words and tables, 1.198 \times 10^{12} in equations (`tex`), and on plotly's axes
   (`AXES`: exponentformat "power", thousands separated below 10¹²). No "e+12", and no SI letters
-  (k, M, B, T) on any axis; ECharts writes its axis numbers out with separators. A colour bar is
+  (k, M, B, T) on any axis; ECharts writes its axis numbers out with separators (and, below zero, through
+  ui.echarts.minus_signs, with the minus sign). A colour bar is
   narrow: its labels take the power form from 10,000 up (6.27×10⁸, ui/contours.py).
-- A value that rounds to zero is "0", never "-0"; nan and inf are "too large to show".
+- A value that rounds to zero is "0", never "−0"; nan and inf are "too large to show".
 - Dollars (`money`) are whole dollars: $51,886, −$1,234. A setting is echoed as its box shows it
   (the learning rate 1e-06, written with `:g`), so the learner recognises what was typed.
 """
@@ -20,7 +24,7 @@ from __future__ import annotations
 import math
 
 from gdcore.data import SHIPPED
-from gdcore.numbers import LARGEST_PLAIN, SUPERSCRIPT, written
+from gdcore.numbers import LARGEST_PLAIN, MINUS, SUPERSCRIPT, written
 
 # Plotly axes written by the rule: separators up to 10¹², then 1.2×10¹² (minexponent: the power of
 # ten shows only from 10¹² up); "power" never writes k, M, B or T.
@@ -29,7 +33,7 @@ PLAIN_DIGITS = {high: plain for plain, high in SUPERSCRIPT.items()}  # ¹² -> 1
 
 
 def num(value: float, digits: int = 6) -> str:
-    """A number by the module's rule, to `digits` significant figures: 13,270, -1,197,577, 1.198×10¹², 0."""
+    """A number by the module's rule, to `digits` significant figures: 13,270, −1,197,577, 1.198×10¹², 0."""
     return written(value, digits)
 
 
@@ -37,15 +41,16 @@ def money(value: float) -> str:
     """Dollars to the cent only when small: $51,886 or −$1,234."""
     if not math.isfinite(value):
         return "too large to show"
-    sign = "−" if round(value) < 0 else ""  # −$0.30 is $0, not −$0
+    sign = MINUS if round(value) < 0 else ""  # −$0.30 is $0, not −$0
     return f"{sign}${num(abs(value)) if abs(value) >= 1e12 else f'{abs(value):,.0f}'}"
 
 
 def tex(value: float, digits: int = 6, wrap: bool = False) -> str:
-    """A number for st.latex; `wrap` puts a negative in parentheses, as after a "×" or "−"."""
+    """A number for st.latex; `wrap` puts a negative in parentheses, as after a "×" or "−". LaTeX's minus is
+    "-" (KaTeX draws it as "−")."""
     if not math.isfinite(value):
         return r"\text{too large to show}"
-    text = num(value, digits).replace(",", "{,}")
+    text = num(value, digits).replace(",", "{,}").replace(MINUS, "-")
     if "×10" in text:  # 1.198×10¹² -> 1.198 \times 10^{12}
         mantissa, exponent = text.split("×10")
         text = rf"{mantissa} \times 10^{{{exponent.translate(PLAIN_DIGITS)}}}"

@@ -14,6 +14,7 @@ import numpy as np
 from gdcore import curve
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION
 from ui.echarts import axis, framed, line, log_axis, marks, option, points, positive
+from ui.fmt import num
 
 DROP = "drop"  # the series id of the clickable points along the curve
 VIEW = 20.0  # the chart follows a ball that runs away up to |w| = 20, then lets it leave
@@ -53,13 +54,17 @@ def hill(
                 "type": "scatter",
                 "id": DROP,
                 "name": "click the curve to drop the ball",
-                "data": points(clickable, curve.loss(name, np.asarray(clickable))),
+                # Each point named by its w as the app writes numbers (−2.5): the tooltip would write raw -2.5
+                "data": [
+                    {"value": point, "name": num(point[0])}
+                    for point in points(clickable, curve.loss(name, np.asarray(clickable)))
+                ],
                 "symbolSize": 16,
                 "itemStyle": {"color": VERMILLION, "opacity": 0.02},
                 "selectedMode": "single",
                 "select": {"itemStyle": {"opacity": 0.02}},
                 "emphasis": {"itemStyle": {"opacity": 0.6}},
-                "tooltip": {"formatter": "Click to drop the ball at w = {@[0]}"},
+                "tooltip": {"formatter": "Click to drop the ball at w = {b}"},
                 "cursor": "pointer",
             }
         )

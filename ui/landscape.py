@@ -198,7 +198,7 @@ def bottom_marker(fig: go.Figure, best: tuple[float, float]) -> go.Figure:
         mode="markers",
         name="the bottom",
         marker=dict(symbol="cross", size=13, color="white", line=dict(color="black", width=1.5)),
-        hovertemplate="the bottom: the best line<br>(%{x:,.4~r}, %{y:,.4~r})<extra></extra>",
+        hovertemplate="the bottom: the best line<br>(%{x}, %{y})<extra></extra>",  # the axes' hoverformat
     )
     return fig
 

@@ -24,7 +24,7 @@ from ui.controls import data_controls, eps_input, keep, line_columns
 from ui.fmt import axis_name, num, plural
 
 PAGE = "race"
-STEP = "race_step"  # the session key of the step shown (the link's epoch=)
+STEP = "race_step"  # the session key of the step shown (the link's step=; older links said epoch=)
 NAMES = {
     "gd": "GD",
     "momentum": "Momentum",
@@ -160,7 +160,7 @@ def number(url: str, label: str, step: float, help: str, *, fmt: str | None = "%
 
 def controls() -> RaceConfig:
     """The race's sidebar; returns its config, with None wherever a value is the surface's own default."""
-    base = state.seed(PAGE, RaceConfig, columns=line_columns, views=("epoch",), uploads=True)
+    base = state.seed(PAGE, RaceConfig, columns=line_columns, views=("step", "epoch"), uploads=True)
     notes = st.session_state.get(f"notes:{PAGE}", [])
     st.session_state[f"notes:{PAGE}"] = [note.replace("using 'None'", "using the surface's own") for note in notes]
     fill_defaults(st.session_state["surf"])

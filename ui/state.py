@@ -97,23 +97,30 @@ def publish(page: str, config, **extra: object) -> None:
         st.query_params.from_dict(query)
 
 
-def seed_view(page: str, url: str, default, parse: Callable[[str], object], allowed: str, key: str = "") -> None:
+def seed_view(
+    page: str, url: str, default, parse: Callable[[str], object], allowed: str, key: str = "", was: str = ""
+) -> None:
     """A view setting outside the config (the epoch shown, ...), into session key `key` (`url` if empty).
 
     From the link once a visit, else from the page's last visit. `parse` turns the link's text into a
     value or raises ValueError; `allowed` says in words what it may be, for the note a bad value gets.
+    `was`: the key older links used for this setting (page 9's epoch=, now step=), read when `url` is not
+    there, so a link in the wild keeps its meaning; `publish` writes `url` from then on.
     """
     key = key or url
     if key in st.session_state and not st.session_state.get("_new_visit", True):
         return
-    raw = st.query_params.get(url)
+    named = url if url in st.query_params or not was else was
+    raw = st.query_params.get(named)
+    if was and named == url and was in st.query_params:
+        add_note(page, f"The link's {was}={shown(st.query_params[was])} was ignored: its {url}= says what to show.")
     value = st.session_state.get(f"view:{page}:{url}")
     value = default if value is None else value
     if raw is not None:
         try:
             value = parse(raw)
         except ValueError:
-            add_note(page, f"The link's {url}={shown(raw)} was ignored ({allowed}); showing {default} instead.")
+            add_note(page, f"The link's {named}={shown(raw)} was ignored ({allowed}); showing {default} instead.")
             value = default
     st.session_state[key] = value
 
@@ -130,8 +137,8 @@ def whole_number(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
-def seed_epoch(page: str, last: int, key: str = "epoch", unit: str = "epoch") -> None:
+def seed_epoch(page: str, last: int, key: str = "epoch", unit: str = "epoch", was: str = "") -> None:
     """The epoch (or step: `unit`) shown, 0..last, from the link's epoch= (step=) once a visit; kept in
-    range as the run changes."""
-    seed_view(page, unit, 0, whole_number(0, last), f"this run has {unit}s 0 to {last}", key=key)
+    range as the run changes. `was`: the key older links used (seed_view)."""
+    seed_view(page, unit, 0, whole_number(0, last), f"this run has {unit}s 0 to {last}", key=key, was=was)
     st.session_state[key] = min(max(int(st.session_state[key]), 0), last)

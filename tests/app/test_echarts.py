@@ -7,8 +7,10 @@ import json
 import math
 
 import numpy as np
+from reading import HYPHEN_BEFORE_DIGIT
+from reading import echarts_text as readable
 
-from ui import echarts
+from ui import batches, echarts, hill
 
 
 def finite_json(spec: dict) -> dict:
@@ -123,3 +125,93 @@ def test_the_guess_draws_each_error_from_the_average_to_the_line() -> None:
                         [3.0, 71_000.0], [3.0, 50_000.0], None]  # fmt: skip
     assert series(spec, "guess")["data"] == [[1.0, 30_000.0], [2.0, 40_000.0], [3.0, 50_000.0]]
     assert series(spec, "average price (actual)")["data"] == [[1.0, 40_000.0], [2.0, 52_000.0], [3.0, 71_000.0]]
+
+
+# --- negative axis labels and tooltips with the minus sign ---------------------------------------------------------
+
+
+def overlay(spec: dict, part: str) -> tuple[dict, dict]:
+    """The value axis of `part` and the category axis minus_signs laid over it to write its labels."""
+    value, labels = spec[part]
+    assert (value["type"], labels["type"]) == ("value", "category")
+    return value, labels
+
+
+def test_a_negative_axis_writes_its_labels_with_the_minus_sign_each_at_its_value() -> None:
+    spec = hill.hill("bumpy", [-4.5, -3.9])  # w runs from -6 to 6
+    drawn = echarts.minus_signs(spec)
+    value, labels = overlay(drawn, "xAxis")
+    low, high = value["min"], value["max"]
+    assert (low, high) == (-6, 6)
+    assert value["axisLabel"]["show"] is False  # ECharts' own labels, "-6", are not drawn
+    assert value["axisTick"]["customValues"] == [-6.0, -4.0, -2.0, 0.0, 2.0, 4.0, 6.0]  # ticks and grid lines there
+    written = {i / (len(labels["data"]) - 1): text for i, text in enumerate(labels["data"]) if text}
+    # Each label sits where its value is along the axis (category i of n is at i/(n-1) of the width).
+    assert written == {(w - low) / (high - low): f"{w:g}".replace("-", "−") for w in (-6, -4, -2, 0, 2, 4, 6)}
+    assert labels["boundaryGap"] is False and labels["axisLabel"]["interval"] == 0
+    assert drawn["series"] == spec["series"] and drawn["yAxis"] == spec["yAxis"]  # the loss axis is left to ECharts
+    assert spec["xAxis"]["type"] == "value" and "axisTick" not in spec["xAxis"]  # the option given is not changed
+
+
+def test_an_axis_whose_ends_are_not_ticks_places_each_label_within_a_pixel() -> None:
+    spec = echarts.option("steps", "loss", xaxis={"min": -5.5, "max": 4.5, "scale": False})
+    spec["series"].append(echarts.line("loss", echarts.points([-5.5, 4.5], [1.0, 2.0]), echarts.BLUE))
+    value, labels = overlay(echarts.minus_signs(spec), "xAxis")
+    assert (value["min"], value["max"]) == (-5.5, 4.5)  # the axis's own ends stay
+    n = len(labels["data"]) - 1
+    placed = {}
+    for i, text in enumerate(labels["data"]):
+        if text:
+            where = float(text.replace("−", "-"))
+            placed[text] = where
+            assert abs(i / n - (where + 5.5) / 10) <= 0.5 / n <= 1 / 800  # half a slot at most: 1/800 of the axis
+    assert list(placed) == ["−5.5", "−4", "−2", "0", "2", "4", "4.5"]  # the ends labelled too, as ECharts does
+    assert value["axisTick"]["customValues"] == list(placed.values())
+
+
+def test_an_axis_with_no_label_below_zero_is_left_to_echarts() -> None:
+    padded = echarts.loss_over_epochs([0, 1, 2], [3.0, 2.0, 1.0], loss_title="loss", best=0.5, last=9)
+    assert padded["xAxis"]["min"] == -0.5  # the padding is no tick: its label is not drawn
+    assert echarts.minus_signs(padded) == padded
+
+
+def test_an_axis_above_zero_is_left_to_echarts() -> None:
+    spec = echarts.guess(
+        np.array([1.0, 2.0]), np.array([50_000.0, 60_000.0]), np.array([5e4, 6e4]), [0.5, 6.5], [4e4, 7e4]
+    )
+    assert echarts.minus_signs(spec) == spec
+
+
+def test_money_and_powers_of_ten_below_zero_keep_their_form() -> None:
+    spec = echarts.option("bedrooms", "price", money=True)
+    spec["series"].append(echarts.line("a line", echarts.points([1, 2], [-30_000.0, 20_000.0]), echarts.BLUE))
+    _, labels = overlay(echarts.minus_signs(spec), "yAxis")
+    assert [text for text in labels["data"] if text] == ["−$30,000", "−$20,000", "−$10,000", "$0", "$10,000", "$20,000"]
+    race = batches.race_chart(
+        np.array([0.0, 1.0]),
+        np.array([1.0, 1e-3]),
+        np.array([0.0, 1.0]),
+        np.array([1.0, 0.5]),
+        x_title="passes",
+        end=1.0,
+        floor=1e-6,
+        batch_name="batches of 8",
+        full_name="full batch",
+    )
+    value, labels = overlay(echarts.minus_signs(race), "yAxis")
+    assert [text for text in labels["data"] if text] == ["10{sup|−3}", "10{sup|−2}", "10{sup|−1}", "10{sup|0}"]
+    assert labels["axisLabel"]["rich"] == race["yAxis"]["axisLabel"]["rich"]  # the raised exponent, as before
+
+
+def test_tooltips_of_negative_values_write_the_minus_sign() -> None:
+    spec = echarts.option("steps taken", "loss")
+    spec["series"].append(echarts.line("AdaGrad", echarts.points([0, 1, 2], [1.5, -0.25, -2.28013]), echarts.BLUE))
+    (drawn,) = echarts.minus_signs(spec)["series"]
+    assert [point["name"] for point in drawn["data"]] == ["1.5", "−0.25", "−2.28013"]
+    assert [point["value"] for point in drawn["data"]] == spec["series"][0]["data"]
+    assert drawn["tooltip"]["formatter"] == "{a}<br/>{b}"
+    clickable = hill.hill("bumpy", [0.0], clickable=[-2.5, 0.0, 2.5])
+    drop = next(s for s in clickable["series"] if s.get("id") == hill.DROP)
+    assert [point["name"] for point in drop["data"]] == ["−2.5", "0", "2.5"]
+    assert drop["tooltip"]["formatter"] == "Click to drop the ball at w = {b}"
+    assert not [text for text in readable(echarts.minus_signs(clickable)) if HYPHEN_BEFORE_DIGIT.search(text)]

@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 PAGE = "pages/8_landscape.py"
 TITLE = "8. The landscape of the house data"
-NUMBER = r"(-?[\d,]*\.?\d+(?:e[-+]?\d+)?)"
+NUMBER = r"([-−]?[\d,]*\.?\d+(?:e[-+]?\d+)?)"  # a negative number is written with "−" (ui/fmt.py)
 
 
 def open_landscape(**params: str) -> AppTest:
@@ -52,7 +52,7 @@ def mse(slope: float, intercept: float, x: np.ndarray, y: np.ndarray) -> float:
 def read(pattern: str, text: str) -> list[float]:
     found = re.search(pattern, text)
     assert found, pattern
-    return [float(group.replace(",", "")) for group in found.groups()]
+    return [float(group.replace(",", "").replace("−", "-")) for group in found.groups()]
 
 
 @pytest.mark.parametrize(

@@ -113,7 +113,7 @@ def assert_healthy(at: AppTest, *, errors_allowed: bool = False) -> None:
 
 
 def number(text: str) -> float:
-    """A number as the page writes it: '1,434.5', '-0.896381' or '1.2×10³⁰⁰' (tests/app/reading.py)."""
+    """A number as the page writes it: '1,434.5', '−0.896381' or '1.2×10³⁰⁰' (tests/app/reading.py)."""
     return reading.number(text)
 
 

@@ -208,3 +208,38 @@ def test_switching_racers_off_moves_the_ledger_and_keeps_one_racer() -> None:
     assert_healthy(at)
     assert [row.split(" ", 1)[1] for row in finish_table(at)["racer"]] == ["Adam"]
     assert any("At least one optimizer must race" in str(w.value) for w in at.warning)
+
+
+def test_the_link_names_the_step_as_the_buttons_do() -> None:
+    at = open_page(surf="valley", step="7")
+    assert_healthy(at)
+    assert at.session_state[STEP] == 7 and not at.warning
+    assert "Step 7 of 150" in screen_text(at)
+    assert dict(at.query_params) == {"surf": "valley", "step": "7"}
+    choose_epoch(at, 8, STEP)
+    assert dict(at.query_params) == {"surf": "valley", "step": "8"}
+
+
+def test_an_older_link_with_epoch_opens_on_the_same_step_and_then_says_step() -> None:
+    at = open_page(surf="valley", epoch="7")
+    assert_healthy(at)
+    assert at.session_state[STEP] == 7 and not at.warning  # a link in the wild keeps its meaning, without a note
+    assert "Step 7 of 150" in screen_text(at)
+    assert dict(at.query_params) == {"surf": "valley", "step": "7"}  # the address bar now says step=
+
+
+@pytest.mark.parametrize("raw", ["abc", "151", "-3", "2.5"])
+def test_a_tampered_step_gets_one_sentence_and_the_race_starts_at_step_0(raw: str) -> None:
+    at = open_page(surf="valley", step=raw)
+    assert_healthy(at)
+    (note,) = [str(w.value) for w in at.warning]
+    assert note == f"The link's step='{raw}' was ignored (this run has steps 0 to 150); showing 0 instead."
+    assert at.session_state[STEP] == 0 and dict(at.query_params) == {"surf": "valley"}
+
+
+def test_a_link_with_both_step_and_epoch_shows_the_step_and_names_the_epoch() -> None:
+    at = open_page(surf="valley", step="4", epoch="9")
+    assert_healthy(at)
+    assert at.session_state[STEP] == 4 and dict(at.query_params) == {"surf": "valley", "step": "4"}
+    (note,) = [str(w.value) for w in at.warning]
+    assert note == "The link's epoch='9' was ignored: its step= says what to show."

@@ -92,7 +92,7 @@ def assert_healthy(at: AppTest, page: str, *, errors_allowed: bool = False) -> N
 
 
 def number(text: str) -> float:
-    """A number as the app writes it: '1,434,843,672 dollars²', '-0.896381' or '1.2×10³⁰⁰'."""
+    """A number as the app writes it: '1,434,843,672 dollars²', '−0.896381' or '1.2×10³⁰⁰'."""
     return reading.number(text)
 
 

@@ -28,7 +28,7 @@ def test_a_click_on_the_curve_drops_the_ball_there_and_the_stepper_rolls_it(page
     for y in range(int(box["y"] + 30), int(box["y"] + box["height"] - 20), 4):
         page.mouse.move(x, y)
         if tip.count() and tip.first.is_visible():
-            found = (y, float(tip.first.inner_text().split("=")[1]))
+            found = (y, float(tip.first.inner_text().split("=")[1].replace("−", "-")))  # −2.5: the minus sign
             break
     assert found, "no point of the curve under the pointer offers a drop"
     y, w = found
@@ -37,7 +37,7 @@ def test_a_click_on_the_curve_drops_the_ball_there_and_the_stepper_rolls_it(page
     page.wait_for_function("() => new URLSearchParams(window.location.search).has('w0')")
     settle(page, TITLE)
     assert float(query(page)["w0"][0]) == w  # the ball starts where the click was
-    assert page.get_by_text(f"the ball sits at w = {w:g}").count() == 1
+    assert page.get_by_text(f"the ball sits at w = {w:g}".replace("-", "−")).count() == 1
     assert page.locator('[data-testid="stNumberInput"] input').first.input_value() == f"{w:g}"
 
     for _ in range(3):
@@ -60,5 +60,5 @@ def test_a_click_on_the_curve_drops_the_ball_there_and_the_stepper_rolls_it(page
     page.get_by_role("button", name="Reset", exact=True).click()
     page.wait_for_function("() => !new URLSearchParams(window.location.search).has('step')")
     settle(page, TITLE)
-    assert page.get_by_text(f"the ball sits at w = {w:g}").count() == 1
+    assert page.get_by_text(f"the ball sits at w = {w:g}".replace("-", "−")).count() == 1
     assert_clean(page, TITLE)

@@ -14,7 +14,7 @@ TITLE = "9. Optimizers"
 
 def step_in_link(page) -> int:
     query = parse_qs(page.evaluate("() => window.location.search").lstrip("?"))
-    return int(query.get("epoch", ["0"])[0])
+    return int(query.get("step", ["0"])[0])
 
 
 def assert_clean(page) -> None:
@@ -37,7 +37,7 @@ def test_the_race_draws_and_steps(page, app_url: str) -> None:
     assert page.get_by_text("Step 0 of 150").count() == 1
 
     page.get_by_role("button", name="Next step").click()
-    page.wait_for_url(re.compile(r"[?&]epoch=1(&|$)"))
+    page.wait_for_url(re.compile(r"[?&]step=1(&|$)"))
     settle(page, TITLE)
     assert page.get_by_text("Step 1 of 150").count() == 1
     page.locator('[data-testid="stDataFrame"]').nth(1).wait_for(state="attached")  # Adam's ledger
@@ -55,7 +55,7 @@ def test_the_race_draws_and_steps(page, app_url: str) -> None:
     assert_clean(page)
 
     page.get_by_role("button", name="Reset").click()
-    page.wait_for_function("() => !new URLSearchParams(window.location.search).has('epoch')")
+    page.wait_for_function("() => !new URLSearchParams(window.location.search).has('step')")
     settle(page, TITLE)
     assert page.get_by_text("Step 0 of 150").count() == 1
     assert "surf=valley" in page.evaluate("() => window.location.search")

@@ -63,7 +63,7 @@ def test_predict_then_reveal_and_a_copied_link_opens_the_same_view_elsewhere(pag
     box.fill("0.5")
     box.press("Enter")
     page.get_by_role("button", name="Reveal").click()
-    revealed = page.get_by_text(re.compile(r"^After epoch 2 the slope is -?[\d.,]+\. You were off by"))
+    revealed = page.get_by_text(re.compile(r"^After epoch 2 the slope is −?[\d.,]+\. You were off by"))
     revealed.wait_for(timeout=20_000)  # read once the rerun has drawn it; a lost prediction would never show this
     settle(page, TITLE)
 

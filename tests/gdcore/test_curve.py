@@ -148,7 +148,7 @@ def test_the_verdict_names_a_valley_that_is_not_the_deepest() -> None:
     config = CurveConfig(curve="bumpy", start=5.5, learning_rate=0.1, epochs=200)
     verdict = ball_verdict(config, curve.roll(config))
     assert verdict.kind == "converging"
-    assert "not the deepest" in verdict.sentence and "-0.714" in verdict.sentence
+    assert "not the deepest" in verdict.sentence and "−0.714" in verdict.sentence
 
 
 @pytest.mark.parametrize("bad", [{"curve": "hill"}, {"start": 21.0}, {"learning_rate": 0.0}, {"epochs": 0}])

@@ -11,13 +11,14 @@ import pytest
 from gdcore.numbers import written
 
 SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
-PLAIN = re.compile(r"-?\d{1,3}(,\d{3})*(\.\d+)?")  # 13,270 or -0.000254: separators, no exponent
-POWER = re.compile(r"-?\d(\.\d*[1-9])?×10⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")  # 1.198×10¹²: one digit before the point, no trailing 0
+# A negative number starts with the minus sign "−" (U+2212), never the hyphen "-".
+PLAIN = re.compile(r"−?\d{1,3}(,\d{3})*(\.\d+)?")  # 13,270 or −0.000254: separators, no exponent
+POWER = re.compile(r"−?\d(\.\d*[1-9])?×10⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")  # 1.198×10¹²: one digit before the point, no trailing 0
 
 
 def read(text: str) -> float:
     """The number a learner reads: separators dropped, a ×10 power applied."""
-    mantissa, _, power = text.replace(",", "").partition("×10")
+    mantissa, _, power = text.replace(",", "").replace("−", "-").partition("×10")
     return float(mantissa) * 10.0 ** int(power.translate(SUPER) or 0)
 
 
@@ -48,18 +49,18 @@ def test_zero_is_written_0_never_minus_0(value: float) -> None:
 
 def test_no_minus_zero_token_in_any_written_number() -> None:
     for value in values():
-        assert not re.fullmatch(r"-0(\.0*)?(×10.*)?", written(float(value))), value
+        assert not re.fullmatch(r"[-−]0(\.0*)?(×10.*)?", written(float(value))), value
 
 
 @pytest.mark.parametrize(
     ("value", "text"),
     [
         (13_270.0, "13,270"),
-        (-1_197_577.086, "-1,197,577"),
+        (-1_197_577.086, "−1,197,577"),
         (16_580.09388, "16,580.1"),
         (0.000254436, "0.000254436"),
         (1.198e12, "1.198×10¹²"),
-        (-3e-7, "-3×10⁻⁷"),
+        (-3e-7, "−3×10⁻⁷"),
         (999_999.7, "1,000,000"),
         (999_999_999_999.7, "1×10¹²"),
         (math.inf, "too large to show"),

@@ -190,13 +190,24 @@ def parameter_name(raw: str) -> str:
     return raw
 
 
+# The view settings besides the epoch, as the link and a run file keep them: URL key -> (session key, default,
+# parser of the link's text, what the value may be in words).
+VIEWS = {
+    "param": (PARAM, DEFAULT_PARAM, parameter_name, f"it is not one of {', '.join(network.PARAMETERS)}"),
+    "restarts": (
+        RESTARTS,
+        DEFAULT_RESTARTS,
+        state.whole_number(1, MAX_RESTARTS),
+        f"it must be a whole number from 1 to {MAX_RESTARTS}",
+    ),
+}
+
+
 def seed_views(last: int) -> None:
     """The epoch shown (0..last), the parameter picked and the number of restarts, from the link."""
     state.seed_epoch(PAGE, last, key=EPOCH)
-    listed = ", ".join(network.PARAMETERS)
-    state.seed_view(PAGE, "param", DEFAULT_PARAM, parameter_name, f"it is not one of {listed}", key=PARAM)
-    allowed = f"it must be a whole number from 1 to {MAX_RESTARTS}"
-    state.seed_view(PAGE, "restarts", DEFAULT_RESTARTS, state.whole_number(1, MAX_RESTARTS), allowed, key=RESTARTS)
+    for url, (key, default, parse, allowed) in VIEWS.items():
+        state.seed_view(PAGE, url, default, parse, allowed, key=key)
 
 
 def publish(config: NetworkConfig) -> None:
