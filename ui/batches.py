@@ -102,7 +102,7 @@ def batch_controls() -> BatchConfig:
     """The sidebar: the data and its columns, batch size (with quick picks), shuffle, learning rate, epochs, seed."""
     base = state.seed(PAGE, BatchConfig, columns=controls.line_columns, views=("step",), uploads=True)
     note_fixed_settings(base)
-    with st.sidebar:
+    with controls.sidebar():
         st.subheader("The batches")
         data, x, y = controls.data_controls(base, PAGE)
     rows, unit = cached.row_count(data), rows_word(data)
