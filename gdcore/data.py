@@ -97,39 +97,40 @@ def too_wide(line: int, count: int, width: int, separator: str = ",") -> str:
     )
 
 
+def unreadable(reason: str, line: int, at: int, words: str) -> str:
+    """The sentence for a record the csv module cannot read: it starts on `line`, the error came on line `at`."""
+    if "unexpected end of data" in reason:
+        return (
+            f'Line {line} opens a quote (") that is never closed, so the rest of the file would be one value; close '
+            "the quote or remove it."
+        )
+    if "expected after" in reason:
+        return (
+            f'Line {at} has text right after a closing quote ("); a quoted value must end at one of the {words}, so '
+            "remove the stray quote."
+        )
+    if "field limit" in reason:
+        return (
+            f"Line {line} holds a value longer than {csv.field_size_limit():,} characters; a quote that is never "
+            "closed can do that, so check the quotes before that line."
+        )
+    return f"Line {line} cannot be read as CSV; check its quotes and {words}."
+
+
 def csv_records(text: str, separator: str = ",") -> tuple[list[str], list[tuple[int, list[str]]]]:
     """A CSV's header and its rows, each with its line in the file (the header's line is 1 if no blank line comes
     first), read with the csv module; blank lines are skipped. A line that cannot be read is named in a DataError.
     """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     records: list[tuple[int, list[str]]] = []
-    words = SEPARATORS[separator] + "s"
-    while True:
-        line = reader.line_num + 1  # the line this record starts on
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            reason = str(error)
-            if "unexpected end of data" in reason:
-                raise DataError(
-                    f'Line {line} opens a quote (") that is never closed, so the rest of the file would be one '
-                    "value; close the quote or remove it."
-                ) from None
-            if "expected after" in reason:
-                raise DataError(
-                    f'Line {reader.line_num} has text right after a closing quote ("); a quoted value must end at '
-                    f"one of the {words}, so remove the stray quote."
-                ) from None
-            if "field limit" in reason:
-                raise DataError(
-                    f"Line {line} holds a value longer than {csv.field_size_limit():,} characters; a quote that is "
-                    "never closed can do that, so check the quotes before that line."
-                ) from None
-            raise DataError(f"Line {line} cannot be read as CSV; check its quotes and {words}.") from None
-        if any(field.strip() for field in fields):
-            records.append((line, fields))
+    end = 0  # the line the last record ended on
+    try:
+        for fields in reader:
+            if len(fields) > 1 or (fields and fields[0].strip()):  # not a blank line
+                records.append((end + 1, fields))
+            end = reader.line_num
+    except csv.Error as error:
+        raise DataError(unreadable(str(error), end + 1, reader.line_num, SEPARATORS[separator] + "s")) from None
     if not records:
         raise DataError("The file is empty; a CSV needs a header row (the column names) and rows of numbers.")
     return records[0][1], records[1:]

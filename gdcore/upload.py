@@ -101,9 +101,13 @@ def parse(text: str) -> tuple[pd.DataFrame, str]:
         width -= 1  # a last column with no name and nothing in it: a trailing separator on every line
     cells = []
     for line, fields in rows:
-        if any(field.strip() for field in fields[width:]):
-            raise DataError(too_wide(line, len(fields), width, separator))
-        cells.append(fields[:width] + [""] * (width - len(fields)))  # a short row's missing cells are empty
+        if len(fields) > width:
+            if any(field.strip() for field in fields[width:]):
+                raise DataError(too_wide(line, len(fields), width, separator))
+            fields = fields[:width]  # empty values past the last column: trailing separators
+        elif len(fields) < width:
+            fields = fields + [""] * (width - len(fields))  # a short row's missing cells are empty
+        cells.append(fields)
     if not cells:
         raise DataError("The file has a header row but no rows of data under it; add rows of numbers.")
     columns = list(zip(*cells))  # one tuple of strings per column
