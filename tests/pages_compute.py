@@ -94,14 +94,19 @@ def one_line(what: str, config: DescentConfig, data) -> None:
     # Page 8: the map of the walk, the next step's arrow, the feature-scaling twins.
     land = maps.landscape_of(fit)
     finite(f"{what}: page 8's grid", land.slopes, land.intercepts)
-    finite(f"{what}: page 8's shown walk", land.points[: land.shown], land.losses[: land.shown])
+    finite(f"{what}: page 8's shown walk", land.points[: land.shown])
+    if not diverged:  # a run that overflowed may start where the loss already does (a raw start sized to the data)
+        finite(f"{what}: page 8's losses on the walk", land.losses[: land.shown])
     if not diverged:
         for k in range(0, run.epochs + 1, max(1, run.epochs // 4)):
             step = maps.next_step(land, fit, k)
             assert step is None or np.isfinite([*step.gradient, *step.step, step.scale]).all(), f"{what}: arrow {k}"
     raw, scaled, _ = maps.scaling_twins(config, fit.in_data_units(run.start), data.x, data.y)
     for side, twin in (("raw", raw), ("standardized", scaled)):
-        finite(f"{what}: page 8's {side} twin", twin.rate, twin.stable, twin.ratio)
+        finite(f"{what}: page 8's {side} twin", twin.rate, twin.stable)
+        if not math.isfinite(twin.ratio):  # written "too large to show", the rule for a number beyond a float
+            low, high = line.curvatures(line.bowl(data.x, data.y), config.loss) if side == "raw" else (1.0, 1.0)
+            assert math.log10(high) - math.log10(low) > 308, f"{what}: page 8's {side} twin's ratio {twin.ratio}"
         if twin.config is not None:
             twin_fit = fit_line(replace(twin.config, epochs=30), data)
             twin_land = maps.landscape_of(twin_fit, cells=11)

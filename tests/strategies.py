@@ -30,6 +30,10 @@ ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf|approx|incl)\.", re.IGNORE
 # blank line. A decimal point has no space after it; an ellipsis (… or ...) ends no sentence.
 BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=\S)|\n[ \t]*\n")
 QUOTES = ("'{}'", '"{}"', "“{}”", "‘{}’", "`{}`")  # how a message may quote a learner's name
+# A name as Python's repr quotes it ('a.b', "it's", '\x0c'), standing on its own (an apostrophe inside a word, as in
+# "line's", opens nothing): a part of a learner's text the app quotes that no list of names can foresee (a name
+# cut at a line end inside it, say).
+QUOTED = re.compile(r"""(?<!\w)(['"])(?:(?!\1)[^\\\n]|\\.)*\1(?!\w)""")
 
 
 def learner_forms(name: str) -> list[str]:
@@ -57,6 +61,7 @@ def sentences(text: str, learner: Iterable[str] = ()) -> int:
     for name in names:
         for bare in {name, name.strip()}:
             masked = re.sub(rf"(?<!\w){re.escape(bare)}(?!\w)", "NAME", masked)
+    masked = QUOTED.sub("NAME", masked)
     masked = ABBREVIATIONS.sub("ABBREVIATION", masked).replace("...", "…").strip()
     return 1 + len(BOUNDARY.findall(masked)) if masked else 0
 
@@ -67,7 +72,7 @@ def without_learner_text(text: str, learner: Iterable[str] = ()) -> str:
     for name in sorted({str(name) for name in learner if str(name).strip()}, key=len, reverse=True):
         for form in [*learner_forms(name), name, name.strip()]:
             masked = masked.replace(form, "NAME")
-    return masked
+    return QUOTED.sub("NAME", masked)
 
 
 # Words of pandas, its C parser or Python that a learner should never read (search the text without the learner's
@@ -106,12 +111,18 @@ EDGES = (
 )
 
 
+READ = tuple(edge for edge in EDGES if edge < 1e150)  # the edges a file may hold and still be read (upload.HUGE)
+# Edges whose columns mostly run: from the smallest spread a line accepts (data.TINY) to just below upload.HUGE,
+# and one just below TINY, so that a refusal still comes up.
+RUNNABLE = (0.0, 1.5e-154, 1e-150, 1e-20, 1.0, 1e12, 1e100, 1.4e149)
+
+
 @st.composite
-def magnitudes(draw, exponents: tuple[int, int] = (-320, 308)) -> float:
+def magnitudes(draw, exponents: tuple[int, int] = (-320, 308), edges: tuple[float, ...] = EDGES) -> float:
     """A size from 1e-320 to 1.8e308 (subnormals included), or 0: a mantissa times a power of ten (`exponents`: the
-    range of the power), or an edge of a 64-bit float (EDGES, whatever the range)."""
-    if draw(st.booleans()):
-        return draw(st.sampled_from(EDGES))
+    range of the power), or, one time in three, an edge of a 64-bit float (`edges`)."""
+    if draw(st.integers(0, 2)) == 0:
+        return draw(st.sampled_from(edges))
     exponent = draw(st.integers(*exponents))
     mantissa = draw(st.sampled_from((1.0, 1.5, 2.5, 3.7, 9.99)))
     value = float(f"{mantissa}e{exponent}")  # parsed, so the subnormals come out right
@@ -119,16 +130,19 @@ def magnitudes(draw, exponents: tuple[int, int] = (-320, 308)) -> float:
 
 
 @st.composite
-def columns(draw, rows: int, exponents: tuple[int, int] = (-320, 308)) -> list[float]:
-    """One column of `rows` floats: a centre and a spread of any size, or a constant, or edge values, or a mix."""
-    kind = draw(st.sampled_from(("spread", "spread", "spread", "constant", "edges", "signs")))
+def columns(draw, rows: int, exponents: tuple[int, int] = (-320, 308), edges: tuple[float, ...] = EDGES) -> list[float]:
+    """One column of `rows` floats: a centre and a spread of any size (or of the centre's), a constant, edge values,
+    or values of both signs."""
+    kind = draw(st.sampled_from(("spread", "relative", "relative", "constant", "edges", "signs")))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     sign = draw(st.sampled_from((1.0, -1.0)))
     if kind == "constant":
-        return [sign * draw(magnitudes(exponents))] * rows
+        return [sign * draw(magnitudes(exponents, edges))] * rows
     if kind == "edges":
-        return [float(v) for v in rng.choice(EDGES, rows) * rng.choice((1.0, -1.0), rows)]
-    centre, spread = sign * draw(magnitudes(exponents)), draw(magnitudes(exponents))
+        return [float(v) for v in rng.choice(edges, rows) * rng.choice((1.0, -1.0), rows)]
+    centre, spread = sign * draw(magnitudes(exponents, edges)), draw(magnitudes(exponents, edges))
+    if kind == "relative" and centre:  # a spread on the centre's own scale: from a few of its last digits to 100 times
+        spread = abs(centre) * 10.0 ** draw(st.integers(-15, 2))
     with np.errstate(all="ignore"):  # a centre near the largest float plus a spread may overflow: a cell of "inf"
         values = centre + spread * rng.uniform(-1.0, 1.0, rows)  # (rows,)
     if kind == "signs":
@@ -220,8 +234,13 @@ class Generated:
 
     @property
     def learner_text(self) -> tuple[str, ...]:
-        """Every text the app may quote back: the names as written and stripped."""
-        return tuple({*self.names, *(name.strip() for name in self.names)})
+        """Every text the app may quote back: the names as written and stripped, and as the app makes them unique
+        ("a (2)" for a repeated "a", "column 3" for an empty third name)."""
+        texts = {*self.names, *(name.strip() for name in self.names)}
+        for i, name in enumerate(self.names):
+            base = name.strip() or f"column {i + 1}"
+            texts |= {base, *(f"{base} ({k})" for k in range(2, len(self.names) + 2))}
+        return tuple(texts)
 
 
 def cell(value: float, style: str, decimal_comma: bool) -> str:
@@ -247,16 +266,17 @@ def uploads(
     rows: tuple[int, int] = (0, 12),
     width: tuple[int, int] = (1, 5),
     exponents: tuple[int, int] = (-320, 308),
+    edges: tuple[float, ...] = EDGES,
 ):
     """A CSV file a learner might upload (`Generated`). `broken`: True, always broken; False, never; None, either.
-    `rows`, `width`: how many rows and columns; `exponents`: the range of the numbers' powers of ten (the edges of
-    a 64-bit float come up whatever the range)."""
+    `rows`, `width`: how many rows and columns; `exponents`: the range of the numbers' powers of ten; `edges`: the
+    edges of a 64-bit float that come up whatever the range (READ: only those a file may hold and be read)."""
     count = draw(st.integers(*rows))
     k = draw(st.integers(*width))
     header = draw(st.lists(names(), min_size=k, max_size=k))
     if k > 1 and draw(st.booleans()):
         header[-1] = header[0]  # a repeated name
-    values = [draw(columns(count, exponents)) for _ in range(k)]
+    values = [draw(columns(count, exponents, edges)) for _ in range(k)]
     separator = draw(st.sampled_from(SEPARATORS))
     decimal_comma = separator == ";" and draw(st.booleans())
     style = draw(st.sampled_from(("repr", "repr", "g", "e", "fixed")))

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from gdcore.data import DataError
 from gdcore.upload import problem_with_columns, problem_with_inputs, read_upload
 from tests.pages_compute import line_pages, network_pages
-from tests.strategies import UNWANTED, Generated, sentences, uploads, without_learner_text
+from tests.strategies import RUNNABLE, UNWANTED, Generated, sentences, uploads, without_learner_text
 
 FILE = "my data.v2.csv"  # a file name with periods in it, as learners' files have
 SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large]  # each example runs many models: slow by design
@@ -54,7 +54,7 @@ def accepted(file: Generated):
 
 
 @settings(SETTINGS, max_examples=30)
-@given(uploads(broken=False, rows=(2, 9), width=(2, 3), exponents=(-170, 160)))  # mostly files that are read
+@given(uploads(broken=False, rows=(2, 9), width=(2, 3), exponents=(-155, 149), edges=RUNNABLE))  # mostly run
 def test_any_two_columns_run_every_line_page_or_are_refused_in_one_sentence(file: Generated) -> None:
     upload = accepted(file)
     if upload is None:
@@ -68,7 +68,7 @@ def test_any_two_columns_run_every_line_page_or_are_refused_in_one_sentence(file
 
 
 @settings(SETTINGS, max_examples=20)
-@given(uploads(broken=False, rows=(2, 9), width=(4, 5), exponents=(-170, 160)))
+@given(uploads(broken=False, rows=(2, 9), width=(4, 5), exponents=(-155, 149), edges=RUNNABLE))
 def test_any_four_columns_run_the_network_and_the_chain_or_are_refused_in_one_sentence(file: Generated) -> None:
     upload = accepted(file)
     if upload is None:
