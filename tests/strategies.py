@@ -75,11 +75,11 @@ def without_learner_text(text: str, learner: Iterable[str] = ()) -> str:
     return QUOTED.sub("NAME", masked)
 
 
-# Words of pandas, its C parser or Python that a learner should never read (search the text without the learner's
-# own words: a column may well be called "nan").
+# Words of pandas, its C parser or Python that a learner should never read, and Python's list brackets around names
+# (search the text without the learner's own words, `without_learner_text`: a column may well be called "nan").
 UNWANTED = re.compile(
     r"tokeniz|C error|pandas|numpy|Traceback|\w+Error\b|Exception|dtype|\bnan\b|\binf\b|\bNone\b|Unnamed|\bEOF\b|"
-    r"codec|errors=|\['|'\]|\\x[0-9a-f]{2}|line \d+, saw|Expected \d+ fields",
+    r"codec|errors=|\[(?:'|\"|NAME\b)|(?:'|\"|\bNAME)\]|\\x[0-9a-f]{2}|line \d+, saw|Expected \d+ fields",
     re.IGNORECASE,
 )
 
