@@ -149,8 +149,8 @@ def curvatures(x: np.ndarray | Bowl, kind: str = "sse") -> tuple[float, float]:
     h = bowl_hessian(x, kind) if isinstance(x, Bowl) else hessian(x, kind)
     high = float(np.linalg.eigvalsh(h).max())
     n, uu = (x.n, x.uu) if isinstance(x, Bowl) else (len(x), float((x - x.mean()) @ (x - x.mean())))
-    per_row = n if kind == "sse" else 1 / n
-    return 4.0 * per_row / high * uu, high  # in this order, so no product overflows
+    scale = 4.0 * n if kind == "sse" else 4.0 / n  # the determinant is scale * uu
+    return scale / high * uu, high  # determinant / high, in this order so that no product overflows
 
 
 def contraction(x: np.ndarray | Bowl, kind: str, lr: float) -> tuple[float, float]:

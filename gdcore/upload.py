@@ -1,8 +1,10 @@
 """A learner's own CSV: read from the bytes of an upload, checked, and cleaned, or refused in one sentence.
 
-Every problem a file can have ends in a DataError whose message says what is wrong and what to do;
-nothing else is raised, whatever the bytes. What can be mended is mended and said: rows with an empty
-cell or a value that is not a finite number are left out (and listed), text columns are set aside.
+Every problem a file can have ends in a DataError whose message says, in one sentence of the learner's terms,
+what is wrong (which line of the file, which column) and what to do; nothing else is raised, whatever the
+bytes. The file is read with the csv module, so a malformed line is found and named here. What can be
+mended is mended and said: rows with an empty cell or a value that is not a finite number are left out (and
+listed), text columns are set aside, repeated or empty names are made unique, trailing separators dropped.
 """
 
 from __future__ import annotations
