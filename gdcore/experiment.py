@@ -10,7 +10,7 @@ import numpy as np
 from gdcore import line, network
 from gdcore.batches import epoch_batches, shuffle_stream, take
 from gdcore.config import DescentConfig, NetworkConfig, Training
-from gdcore.data import DataError, Dataset
+from gdcore.data import DataError, Dataset, too_close
 from gdcore.descent import Run, descend
 
 
@@ -115,6 +115,11 @@ def fit_line(config: DescentConfig, data: Dataset) -> Fit:
     """Run gradient descent on `data` as `config` says."""
     x, y = data.x, data.y
     x_mean, x_std, y_mean, y_std = 0.0, 1.0, 0.0, 1.0
+    if np.ptp(x) == 0:  # every line through the data has the same loss: there is no bottom to walk to
+        raise DataError(f"Column '{data.x_name}' holds the same value in every row, so no line can be fitted to it.")
+    problem = too_close(x, data.x_name) or too_close(y, data.y_name)  # a spread whose square underflows to 0
+    if problem:
+        raise DataError(problem)
     if config.scale == "standardize":
         if np.ptp(y) == 0:
             raise DataError(f"Column '{data.y_name}' holds the same value in every row, so it cannot be standardized.")
@@ -189,9 +194,11 @@ class NetworkFit:
 def standardize_columns(X: np.ndarray, names) -> np.ndarray:
     """Each column (value - mean) / population std; a constant column cannot be standardized."""
     # Same value in every row: test the spread (max - min), since std can round to 1e-17 instead of 0.
-    for name, spread in zip(names, np.ptp(X, axis=0)):
+    for name, spread, values in zip(names, np.ptp(X, axis=0), X.T):
         if spread == 0:
             raise DataError(f"Column '{name}' holds the same value in every row, so it cannot be standardized.")
+        if too_close(values, name):  # a spread whose square underflows: its std would be 0
+            raise DataError(too_close(values, name))
     return (X - X.mean(axis=0)) / X.std(axis=0)  # (n, k) - (k,) broadcasts over rows
 
 

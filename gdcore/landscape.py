@@ -35,8 +35,7 @@ def standardized_line(params, x_mean: float, x_std: float, y_mean: float, y_std:
 
 def curvatures(b: line.Bowl, kind: str = "sse") -> tuple[float, float]:
     """The loss's curvature along its flattest and its steepest direction: the Hessian's eigenvalues, smallest first."""
-    low, high = np.linalg.eigvalsh(line.bowl_hessian(b, kind))
-    return float(low), float(high)
+    return line.curvatures(b, kind)
 
 
 def epochs_within(losses, best: float, tolerance: float) -> int | None:

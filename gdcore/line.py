@@ -139,21 +139,43 @@ def max_stable_lr(x: np.ndarray | Bowl, kind: str = "sse") -> float:
     return float(2.0 / np.linalg.eigvalsh(h).max())
 
 
+def curvatures(x: np.ndarray | Bowl, kind: str = "sse") -> tuple[float, float]:
+    """The Hessian's two eigenvalues, the loss's curvature along its flattest and steepest direction, smallest first.
+
+    The two multiply to the Hessian's determinant, 4 * n * uu for the SSE (with uu = sum((x - mean(x))**2);
+    4 * uu / n for the MSE), so the smallest is that divided by the largest. eigvalsh alone can lose the smallest
+    to rounding when the two are far apart, as for a column of large numbers that vary little.
+    """
+    h = bowl_hessian(x, kind) if isinstance(x, Bowl) else hessian(x, kind)
+    high = float(np.linalg.eigvalsh(h).max())
+    n, uu = (x.n, x.uu) if isinstance(x, Bowl) else (len(x), float((x - x.mean()) @ (x - x.mean())))
+    scale = 4.0 * n if kind == "sse" else 4.0 / n  # the determinant is scale * uu
+    return scale / high * uu, high  # determinant / high, in this order so that no product overflows
+
+
 def contraction(x: np.ndarray | Bowl, kind: str, lr: float) -> tuple[float, float]:
     """The factors (1 - lr * h) for the Hessian's two eigenvalues h, smallest h first.
 
     A factor between 0 and 1: steady approach; between -1 and 0: zig-zag that still closes in;
     below -1: each step overshoots further (divergence); close to 1: a crawl.
     """
-    h = bowl_hessian(x, kind) if isinstance(x, Bowl) else hessian(x, kind)
-    low, high = np.linalg.eigvalsh(h)
+    low, high = curvatures(x, kind)
     return float(1.0 - lr * low), float(1.0 - lr * high)
 
 
 def least_squares(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """The best (slope, intercept), from the normal equation (A^T A) p = A^T y with A = [x, 1]."""
+    """The best (slope, intercept), from the normal equation (A^T A) p = A^T y with A = [x, 1].
+
+    When x varies little next to its size (1.000001, 1.000002, ...), A^T A is nearly singular and the normal
+    equation loses digits; where it is singular to the last digit, lstsq solves the same equation instead of
+    failing (its answer is then one of the lines the rounded equation allows).
+    """
     a = np.column_stack([x, np.ones_like(x)])  # (n, 2)
-    slope, intercept = np.linalg.solve(a.T @ a, a.T @ y)
+    gram, right = a.T @ a, a.T @ y  # (2, 2), (2,)
+    try:
+        slope, intercept = np.linalg.solve(gram, right)
+    except np.linalg.LinAlgError:  # singular
+        slope, intercept = np.linalg.lstsq(gram, right, rcond=None)[0]
     return float(slope), float(intercept)
 
 

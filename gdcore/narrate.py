@@ -219,6 +219,7 @@ def why_different(fit: Fit, reference: tuple[float, float], rtol: float = 1e-6) 
         )
     rate = max(abs(c) for c in line.contraction(fit.bowl, fit.config.loss, lr))  # per-epoch shrink factor
     off = max(abs(a - b) / max(abs(b), 1e-300) for a, b in zip(got, reference))  # relative distance now
+    off = min(off, 1e300)  # a reference near 0 makes a distance of rounding "infinitely" far: count it as very far
     more = math.inf if rate >= 1 else max(1, math.ceil(math.log(rtol / off) / math.log(rate))) if rate > 0 else 1
     sentence = (
         f"They differ because the descent has not converged yet: after {len(fit.run.records)} epochs its slope "

@@ -10,6 +10,7 @@ import streamlit as st
 from gdcore import line, minibatch, to_command
 from gdcore.batches import epoch_batches
 from gdcore.experiment import steps_per_epoch, within_budget
+from gdcore.export import ledger_csv
 from gdcore.landscape import loss_grid
 from ui import batches, cached, controls, echarts, exports, literal, present, router, state, stepper, updates, uploads
 from ui.fmt import axis_name, equation, num, on_houses, rows_word
@@ -227,6 +228,8 @@ def show_step(k: int) -> None:
         st.dataframe(frame, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(frame)))
         if k > len(shown):
             st.caption(f"Showing the latest {len(shown)} of the {k:,} steps taken.")
+        if not full:  # a full batch's cell already says "all n"
+            batches.every_row(shown, (one, unit))
     else:
         st.caption("No steps yet: the ledger fills in as you press Next step.")
 
@@ -247,8 +250,18 @@ with st.expander("Show the code"):
         st.code(inspect.getsource(function), language="python")
 with st.expander("Print this ledger for a handout"):
     upload = uploads.mine().get(config.data)
+    st.download_button(
+        "The ledger as CSV",
+        data=lambda: ledger_csv(run, config, n),  # built when clicked, not on every step
+        file_name="batches-ledger.csv",
+        mime="text/csv",
+        icon=":material/table:",
+        help=f"All {last:,} steps, every number in full precision, and every {one} of each batch.",
+        on_click="ignore",  # a download needs no rerun
+    )
     st.code(to_command(config.as_descent(), data=upload.name if upload else None), language="bash")
     st.caption(
-        f"Prints the same {last:,} steps as CSV, with every number in full precision."
+        f"The command prints the same {last:,} steps as CSV, with every number in full precision; in its rows "
+        f"column, each batch's {unit} count from 0."
         + (f" Run it where {literal.md(upload.name)} is (without the rows the app left out)." if upload else "")
     )

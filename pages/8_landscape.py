@@ -247,7 +247,7 @@ with st.expander("How the map is computed"):
     )
 with st.expander("Show the code"):
     st.markdown("The code behind the map (from `gdcore`, plain numpy):")
-    for function in (line.Bowl, line.bowl, line.bowl_sse, landscape.loss_grid, landscape.curvatures):
+    for function in (line.Bowl, line.bowl, line.bowl_sse, landscape.loss_grid, line.curvatures):
         st.code(inspect.getsource(function), language="python")
     for function in (landscape.standardized_line, landscape.fog):
         st.code(inspect.getsource(function), language="python")

@@ -102,7 +102,7 @@ def batch_controls() -> BatchConfig:
     """The sidebar: the data and its columns, batch size (with quick picks), shuffle, learning rate, epochs, seed."""
     base = state.seed(PAGE, BatchConfig, columns=controls.line_columns, views=("step",), uploads=True)
     note_fixed_settings(base)
-    with st.sidebar:
+    with controls.sidebar():
         st.subheader("The batches")
         data, x, y = controls.data_controls(base, PAGE)
     rows, unit = cached.row_count(data), rows_word(data)
@@ -207,6 +207,38 @@ def ledger_frame(records: tuple[StepRecord, ...], fit: Fit, n: int) -> pd.DataFr
     frame = frame.rename(columns={"gradient": "gradient on the batch"})
     frame.insert(frame.columns.get_loc("gradient on the batch") + 1, f"gradient on all {n}", [num(g) for g in whole])
     return frame
+
+
+ROWS_OF = "batches:rows_of"  # the session key of the step whose batch is listed in full under the ledger
+
+
+def every_row(records: tuple[StepRecord, ...], unit: tuple[str, str] = ("house", "houses")) -> None:
+    """Under the ledger, whose cells list a batch's first six rows: every row of one step's batch, the step picked
+    in a menu (the latest by default), 1-based as the tables count, with how the ledger's CSV counts them."""
+    steps = [r.step for r in records[::-1]]  # newest first, as the ledger
+    picked = st.session_state.get(f"{ROWS_OF}:picked")  # a step the learner picked; None: follow the latest
+    st.session_state[ROWS_OF] = picked if picked in steps else steps[0]
+    step = st.selectbox(
+        f"Every {unit[0]} of a step's batch",
+        steps,
+        format_func=lambda s: f"step {s:,}" + (" (the latest)" if s == steps[0] else ""),
+        key=ROWS_OF,
+        on_change=lambda: st.session_state.update(
+            {f"{ROWS_OF}:picked": None if st.session_state[ROWS_OF] == steps[0] else st.session_state[ROWS_OF]}
+        ),
+        help=f"The ledger lists a batch's first six {unit[1]}; pick a step to see all of them.",
+        width=320,  # a short menu: the list below takes the width
+    )
+    record = next(r for r in records if r.step == step)
+    rows = rows_of(record) + 1  # (b,) 1-based
+    st.markdown(
+        f"**Step {step:,}** (epoch {record.epoch}) took its gradient on these {len(rows):,} {unit[1]}, in this "
+        f"order: {', '.join(map(str, rows))}."
+    )
+    st.caption(
+        f"In the ledger's CSV (below, under “Print this ledger for a handout”) the same {unit[1]} count from 0, as "
+        f"NumPy's arrays do: {unit[0]} 1 here is 0 there."
+    )
 
 
 def thinned(count: int) -> np.ndarray:

@@ -6,6 +6,8 @@ link and the command line accept the same values.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import fields
 
 import streamlit as st
@@ -211,10 +213,26 @@ def data_controls(base, page: str = "descent") -> tuple[str, str, str]:
     )
     if data not in SHIPPED:
         problem = problem_with_columns(uploads.table(data), x, y)
-        if problem:  # say so and draw no more of the page: another pick in the sidebar mends it
-            st.error(literal.md(problem), icon=":material/table_view:")
-            st.stop()
+        if problem:  # said in the page, which draws no more (see `sidebar`): another pick in the sidebar mends it
+            raise Refused(problem)
     return data, x, y
+
+
+class Refused(Exception):
+    """The columns picked in the sidebar cannot be used; the message says why, in one sentence (gdcore.upload)."""
+
+
+@contextmanager
+def sidebar() -> Iterator[None]:
+    """`with st.sidebar:` for the block that picks the columns: a refusal raised in it (Refused) is shown in the page
+    itself, where a phone shows it (a phone hides the sidebar), and the page draws no more; another pick in the
+    sidebar mends it."""
+    try:
+        with st.sidebar:
+            yield
+    except Refused as refused:
+        st.error(literal.md(str(refused)), icon=":material/table_view:")
+        st.stop()
 
 
 def show_budget(chosen: Training, config: Training, rows: int) -> None:
@@ -238,7 +256,7 @@ def descent_controls(views: tuple[str, ...] = ()) -> DescentConfig:
     `views`: the link keys the page reads itself.
     """
     base = state.seed("descent", DescentConfig, columns=line_columns, views=views, uploads=True)
-    with st.sidebar:
+    with sidebar():
         st.subheader("The descent")
         data, x, y = data_controls(base)
         lr = number(

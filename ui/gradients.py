@@ -18,7 +18,7 @@ from gdcore.data import SHIPPED
 from gdcore.descent import Run
 from ui import cached, literal, state
 from ui.charts import BLUE, GREEN, GREY, ORANGE, VERMILLION, layout
-from ui.controls import choice, meta, number, training_controls
+from ui.controls import choice, meta, number, sidebar, training_controls
 from ui.network.controls import column_controls, link_columns
 
 PAGE = "gradients"
@@ -43,7 +43,7 @@ def _slider(url: str, label: str, *, step: float, help: str) -> float:
 def controls() -> ChainConfig:
     """The sidebar: the chain, then its descent. Returns the config and writes it to the link."""
     base = state.seed(PAGE, ChainConfig, columns=link_columns, uploads=True)
-    with st.sidebar:
+    with sidebar():
         st.subheader("The chain")
         data, columns, y = column_controls(base, PAGE)
         depth = _slider("depth", "Layers", step=1, help="How many layers of one node each, from 2 to 30.")

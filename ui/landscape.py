@@ -62,8 +62,8 @@ def path_of(fit: Fit) -> tuple[np.ndarray, np.ndarray]:
 def landscape_of(fit: Fit, cells: int = CELLS) -> Landscape:
     """The map for the whole run: every point that did not climb off (see CAP) and the bottom, with padding."""
     points, losses = path_of(fit)
-    ceiling = fit.best_loss + CAP * max(losses[0] - fit.best_loss, 1e-12 * max(fit.best_loss, 1.0))
-    with np.errstate(invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):  # a start near the largest float: the ceiling is inf
+        ceiling = fit.best_loss + CAP * max(losses[0] - fit.best_loss, 1e-12 * max(fit.best_loss, 1.0))
         off = ~(np.isfinite(points).all(axis=1) & (losses <= ceiling))  # (E + 1,)
     shown = int(np.argmax(off)) if off.any() else len(points)
     framed = np.vstack([points[: max(shown, 1)], [fit.best]])  # the start is always on the map

@@ -20,7 +20,7 @@ from gdcore.surfaces import SURFACES, Surface, house_surface, named_surface
 from ui import cached, echarts, state, tables, uploads
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION
 from ui.contours import Path
-from ui.controls import data_controls, eps_input, keep, line_columns
+from ui.controls import data_controls, eps_input, keep, line_columns, sidebar
 from ui.fmt import axis_name, num, plural
 
 PAGE = "race"
@@ -165,7 +165,7 @@ def controls() -> RaceConfig:
     st.session_state[f"notes:{PAGE}"] = [note.replace("using 'None'", "using the surface's own") for note in notes]
     fill_defaults(st.session_state["surf"])
     values = {}
-    with st.sidebar:
+    with sidebar():  # the house surface's columns may be refused: said in the page
         st.subheader("The race")
         values["surface"] = st.selectbox(
             "Surface",

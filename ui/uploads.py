@@ -81,12 +81,12 @@ def take(data: bytes, name: str) -> None:
     wide = switch_pages(upload)
     size = f"{len(upload.frame):,} rows, {len(upload.frame.columns)} numeric columns"
     pages = (
-        "Pages 3 to 6 and 8 to 10 now run on it (page 9 on its first surface)."
+        "pages 3 to 6 and 8 to 10 now run on it (page 9 on its first surface)."
         if wide
-        else "Pages 3, 4, 8, 9 (its first surface) and 10 now run on it; pages 5 and 6 need four numeric columns, "
-        "three inputs and a y."
+        else "pages 3, 4, 8, 9 (its first surface) and 10 now run on it, while pages 5 and 6 need four numeric "
+        "columns (three inputs and a y)."
     )
-    st.session_state[MESSAGE] = ("success", f"{name}: {size}. {pages}")
+    st.session_state[MESSAGE] = ("success", f"{name}: {size}; {pages}")  # one sentence
 
 
 def switch_pages(upload: Upload) -> bool:

@@ -191,3 +191,38 @@ def test_extremes_and_tampered_links_keep_the_page_working(params: dict) -> None
     if diverges:
         assert "This run stops in epoch 1" in text
         assert "the mini-batches are ahead" not in text  # their loss blew up: the start is better
+
+
+def every_row_line(at: AppTest) -> tuple[int, list[int]]:
+    """The step and the houses the sentence under the ledger lists (1-based)."""
+    (text,) = [m.value for m in at.markdown if "took its gradient on these" in m.value]
+    sentence = r"\*\*Step ([\d,]+)\*\* \(epoch \d+\) took its gradient on these (\d+) houses, in this order: "
+    sentence += r"([\d, ]+)\."
+    found = re.search(sentence, text)
+    assert found, text
+    houses_ = [int(h) for h in found.group(3).split(", ")]
+    assert len(houses_) == int(found.group(2))
+    return int(found.group(1).replace(",", "")), houses_
+
+
+def test_the_ledger_lists_the_first_six_houses_and_every_house_of_a_picked_step_below() -> None:
+    steps, _ = reference()
+    at = choose_epoch(open_batches(), 40, key=STEP)
+    assert_healthy(at)
+    ledger = [t.value for t in at.dataframe if "gradient on all 546" in t.value.columns][0]
+    first_six = ", ".join(str(r + 1) for r in steps[39][0][:6])
+    assert ledger["rows in the batch"].iloc[0] == f"16: rows {first_six}, …"
+    assert every_row_line(at) == (40, [r + 1 for r in steps[39][0]])  # the latest step, unless one is picked
+    at.selectbox(key="batches:rows_of").select(12).run()
+    assert every_row_line(at) == (12, [r + 1 for r in steps[11][0]])
+    at = choose_epoch(at, 41, key=STEP)  # a picked step stays picked while it is in the ledger
+    assert every_row_line(at) == (12, [r + 1 for r in steps[11][0]])
+    at.selectbox(key="batches:rows_of").select(41).run()  # the latest again: follow the steps
+    at = choose_epoch(at, 42, key=STEP)
+    assert every_row_line(at) == (42, [r + 1 for r in steps[41][0]])
+
+
+def test_a_full_batch_ledger_has_no_list_to_pick() -> None:
+    at = choose_epoch(open_batches(batch="546"), 2, key=STEP)
+    assert_healthy(at)
+    assert not [s for s in at.selectbox if s.key == "batches:rows_of"]

@@ -11,6 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_pages import NAN_OR_INF, number, screen_text
 
+from tests.strategies import sentences
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 RNG = np.random.default_rng(7)
 HEIGHT = RNG.uniform(150, 200, 80)  # (80,) centimetres
@@ -98,8 +100,39 @@ def test_each_problem_is_one_sentence_and_the_page_keeps_the_house_data(data: by
     assert_healthy(at)
     (error,) = [e.value for e in at.error]
     assert error.startswith("people.csv cannot be used: ") and words in error
+    assert sentences(error, ["people.csv", "price", "rooms", "name", "town"]) == 1, error
     assert "data" not in at.query_params and at.query_params["lr"] == "0.3"  # nothing lost
     assert "look at all 546 houses" in screen_text(at)
+
+
+def test_what_an_upload_did_is_one_sentence_and_so_is_each_note() -> None:
+    at = open_page("pages/3_descent.py")
+    upload(at, CSV.encode())
+    (success,) = [s.value for s in at.sidebar.success]
+    assert success.startswith("people.csv: 80 rows") and sentences(success, ["people.csv"]) == 1, success
+    notes = [i.value for i in at.info if "Set aside" in i.value or "Left out" in i.value]
+    assert len(notes) == 2 and all(sentences(note, ["name"]) == 1 for note in notes), notes
+
+
+# A column around 1e-300 and one around 1e-310: their spreads square to less than a 64-bit float holds, so every
+# standard deviation, loss and gradient of them rounds to 0 (the crash of issue 15 on pages 3, 8 and 10).
+TINY_ROWS = RNG.uniform(1, 2, (12, 2)) * [1e-300, 1e-310]  # (12, 2)
+TINY = "tiny,tinier\n" + "".join(f"{a!r},{b!r}\n" for a, b in TINY_ROWS.tolist())
+
+
+@pytest.mark.parametrize("page", ["pages/3_descent.py", "pages/8_landscape.py", "pages/10_batches.py"])
+def test_columns_too_close_to_zero_get_one_sentence_and_the_house_data_still_runs(page: str) -> None:
+    at = open_page(page)
+    upload(at, TINY.encode(), "tiny.csv")
+    assert not at.exception, [e.value for e in at.exception]
+    (error,) = [e.value for e in at.main.error]  # in the page, where a phone shows it (it hides the sidebar)
+    assert not at.sidebar.error
+    spread = TINY_ROWS[:, 0].max() - TINY_ROWS[:, 0].min()  # x is the first column: 'tiny'
+    assert error.startswith(f"Column 'tiny' varies by only {spread:.3g} from its smallest value to its largest")
+    assert sentences(error, ["tiny"]) == 1, error
+    at.selectbox(key="data").select("windsor").run()  # the house data, one click away
+    assert_healthy(at)
+    assert not at.error and "546 houses" in screen_text(at)
 
 
 def test_a_link_to_another_sessions_upload_opens_on_the_house_data_with_a_note() -> None:

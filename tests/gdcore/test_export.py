@@ -15,6 +15,7 @@ from gdcore import DescentConfig, fit_line, load_xy, to_command
 from gdcore.__main__ import main
 from gdcore.data import WINDSOR
 from gdcore.export import ledger_csv, numpy_script
+from gdcore.minibatch import BatchConfig
 
 CONFIGS = {
     "defaults": DescentConfig(),
@@ -87,3 +88,23 @@ def test_the_ledger_download_is_what_the_command_line_prints(name: str) -> None:
     config = CONFIGS[name]
     fit = fit_line(config, load_xy(WINDSOR, config.x, config.y))
     assert rows_of(ledger_csv(fit.run, config, len(fit.x))) == cli(config)[0]
+
+
+def test_the_batches_pages_ledger_download_is_what_its_command_prints_with_every_row_of_each_batch() -> None:
+    config = BatchConfig()  # page 10's defaults: batches of 16, shuffled
+    fit = fit_line(config, load_xy(WINDSOR, config.x, config.y))
+    text = ledger_csv(fit.run, config, len(fit.x))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(shlex.split(to_command(config.as_descent(), data=str(WINDSOR)))[3:]) == 0
+    assert text == out.getvalue()  # byte for byte
+    rows = list(csv.DictReader(io.StringIO(text)))
+    for step in (1, 35, 36, 175):  # every row of each batch: 16, the epoch's last 2, ...
+        listed = {row["rows"] for row in rows if int(row["step"]) == step}
+        (batch,) = listed  # one list per step, on both parameters' rows
+        expected = 546 - 34 * 16 if step % 35 == 0 else 16
+        numbers = [int(r) for r in batch.split()]
+        assert len(numbers) == len(set(numbers)) == expected and all(0 <= r < 546 for r in numbers)
+    slopes = [row for row in rows if int(row["epoch"]) == 1 and row["parameter"] == "slope"]
+    epoch_one = [int(r) for row in slopes for r in row["rows"].split()]
+    assert sorted(epoch_one) == list(range(546))  # an epoch's batches hold every house once

@@ -73,9 +73,9 @@ def _new_data() -> None:
 
 
 def _stop(problem: str) -> None:
-    """Say what is wrong with the columns and draw no more of the page: another pick in the sidebar mends it."""
-    st.error(literal.md(problem), icon=":material/table_view:")
-    st.stop()
+    """Say what is wrong with the columns in the page and draw no more of it (ui.controls.sidebar): another pick in
+    the sidebar mends it."""
+    raise controls.Refused(problem)
 
 
 def column_controls(base, page: str) -> tuple[str, tuple[str, str, str], str]:
@@ -130,7 +130,7 @@ def _keep_columns_distinct(changed: str, page: str = PAGE) -> None:
 def network_controls() -> NetworkConfig:
     """The network's settings in the sidebar, seeded from the link; returns the page's config."""
     base = state.seed(PAGE, NetworkConfig, columns=link_columns, views=("epoch", "param", "restarts"), uploads=True)
-    with st.sidebar:
+    with controls.sidebar():
         st.subheader("The network")
         data, inputs, y = column_controls(base, PAGE)
     rows, y_word = cached.row_count(data), "price" if data in SHIPPED else y
