@@ -72,8 +72,11 @@ def nginx_conf(tmp: Path, port: int, replicas: list[int]) -> str:
     addresses = [f"127.0.0.1:{p}" for p in replicas]
     share = f"{100 / len(replicas):.1f}%"
     blocks = {  # each block's body, for these replicas: an equal share of the routes each; the next one takes over
-        r"split_clients \$route \$copy \{\n(.*?)\n *\}": [f"{share} {a};" for a in addresses[:-1]] + [f"* {addresses[-1]};"],
-        r"map \$copy \$next_copy \{\n(.*?)\n *\}": [f"{a} {b};" for a, b in zip(addresses, addresses[1:] + addresses[:1])],
+        r"split_clients \$route \$copy \{\n(.*?)\n *\}": [f"{share} {a};" for a in addresses[:-1]]
+        + [f"* {addresses[-1]};"],
+        r"map \$copy \$next_copy \{\n(.*?)\n *\}": [
+            f"{a} {b};" for a, b in zip(addresses, addresses[1:] + addresses[:1])
+        ],
     }
     for pattern, lines in blocks.items():
         found = re.findall(pattern, text, flags=re.S)
