@@ -210,6 +210,24 @@ def wait_healthy(container: str, started: float) -> float:
     return time.monotonic() - started
 
 
+def network_settled(quiet: float = 3.0) -> None:
+    """Wait until this machine's network interfaces and addresses have not changed for `quiet` seconds.
+
+    Each container podman starts adds an interface on this machine, and the kernel gives it (and a new bridge)
+    an IPv6 link-local address one or two seconds later, about when the app in it turns healthy. Chromium,
+    running here too, takes any such change for a new network and cancels every request in flight
+    (net::ERR_NETWORK_CHANGED); when one of a page's scripts is among them, Streamlit's page never starts and
+    draws nothing (the first visits through the balancer that never drew their title). A learner's browser on
+    another machine never sees this machine's interfaces: so the check waits for them, as a user would."""
+    started, last, since = time.monotonic(), None, time.monotonic()
+    while time.monotonic() - since < quiet:
+        now = run("ip", "-o", "address", quiet=True).stdout + run("ip", "-o", "link", quiet=True).stdout
+        if now != last:
+            last, since = now, time.monotonic()
+        ensure(time.monotonic() - started < BUDGET, f"this machine's network kept changing for {BUDGET} s")
+        time.sleep(0.2)
+
+
 def open_page(browser, url: str, title: str, name: str) -> float:
     """Open a page in a new browser context; it must draw its title, with no exception and no error box."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -247,6 +265,7 @@ def one_container(browser) -> None:
     started = time.monotonic()
     podman("run", "-d", "--name", APP, "--publish", f"127.0.0.1:{port}:8501", IMAGE)
     figure("single container: healthy after", f"{wait_healthy(APP, started):.1f} s")
+    network_settled()
     user = podman("exec", APP, "id", "-un")
     ensure(user == "learner", f"the server runs as {user!r}, not as the unprivileged user learner")
     ensure(podman("top", APP, "user").split()[1:] == ["learner"], f"PID 1 is not learner's: {podman('top', APP)}")
@@ -301,6 +320,7 @@ def room(browser) -> None:
     ensure(result.returncode == 0, f"compose up failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
     healthy = {name: wait_healthy(f"{PROJECT}_{name}_1", started) for name in ["app1", "app2", "app3"]}
     figure("compose: copies healthy after", ", ".join(f"{n} {s:.1f} s" for n, s in healthy.items()))
+    network_settled()
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + BUDGET
     while not browser_conftest.is_healthy(url):
@@ -391,6 +411,7 @@ def room(browser) -> None:
         f"compose: {name} recreated",
         f"healthy after {healthy:.1f} s; the balancer sends its learner there {time.monotonic() - started:.1f} s later",
     )
+    network_settled()  # the new container's interface (see network_settled) before the browser loads a page
     page = pages[0]
     page.reload(wait_until="commit")
     page.locator("h1", has_text="3. Gradient descent").wait_for()
