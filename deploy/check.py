@@ -41,6 +41,9 @@ import sys
 import time
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "tools" / "container"  # the team's stand-in scripts, where they exist
 WORK = Path(os.environ.get("CONTAINER_WORK") or Path.home() / ".cache" / "container-check")
@@ -400,7 +403,8 @@ def room(browser) -> None:
     ensure(f"{new_ip}:8501" != before[moved_route], f"{name} came back at its old address {new_ip}: nothing to follow")
     deadline, lines = time.monotonic() + BUDGET, len(balancer_log())
     while True:  # the first learner's route goes to the new container (nginx asks the DNS server again)
-        moved_context.request.get(url + "/_stcore/health")
+        with contextlib.suppress(PlaywrightError):  # a request to a copy's old address may hang: try again
+            moved_context.request.get(url + "/_stcore/health", timeout=5000)
         now = upstream_of(moved_route, since=lines)
         if now == f"{new_ip}:8501":
             break
@@ -468,9 +472,9 @@ def main() -> int:
                 file=sys.stderr,
             )
             return 1
-    ensure(browser_conftest.CHROMIUM.exists(), "/usr/bin/chromium is missing: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
+    if not browser_conftest.CHROMIUM.exists():
+        print("check: /usr/bin/chromium is missing: apt-get install chromium", file=sys.stderr)
+        return 1
     started = time.monotonic()
     say(f"podman {podman('--version').split()[-1]}, CONTAINERS_CONF={os.environ.get('CONTAINERS_CONF', '(default)')}")
     clean_up()
@@ -488,6 +492,9 @@ def main() -> int:
                 browser.close()
     except CheckFailed as failure:
         print(f"check: FAILED: {failure}", file=sys.stderr, flush=True)
+        return 1
+    except PlaywrightError as error:  # a browser step that timed out: a real problem too, with its call log
+        print(f"check: FAILED: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
         return 1
     finally:
         clean_up()
