@@ -7,7 +7,7 @@ upload four different CSVs through the balancer, step page 3 to different epochs
 has its own data, columns and epoch after the others have acted; nginx's access log shows that
 every request of a learner went to one copy, and that both copies had learners.
 
-The config under test is the file compose uses: only the upstream servers, the port and the file
+The config under test is the file compose uses: only the copies' addresses, the port and the file
 paths are replaced. Without nginx or Chromium the test skips, except on CI (CI=true), where it fails.
 """
 
@@ -62,14 +62,30 @@ def csv(x: str, y: str, n: int, slope: float) -> bytes:
 
 
 def nginx_conf(tmp: Path, port: int, replicas: list[int]) -> str:
-    """The shipped nginx.conf, with these servers, this port and its logs under tmp (its other paths are under nginx's
-    prefix, `-p tmp`); each change made exactly once."""
+    """The shipped nginx.conf, with these copies, this port and its logs under tmp (its other paths are under nginx's
+    prefix, `-p tmp`); each change made exactly once.
+
+    The two blocks that list compose.yaml's copies (which route goes to which copy, and which copy takes over
+    when one is gone) are written for the local replicas instead; their addresses need no DNS server, so the
+    `resolver` that compose's start script writes into resolver.conf is left empty here."""
     text = NGINX_CONF.read_text()
-    servers = re.findall(r"^ *server app\d+:8501;\n", text, flags=re.M)
-    assert len(servers) == 3, "deploy/nginx.conf should list the three app servers of compose.yaml"
-    text = text.replace(servers[0], "".join(f"        server 127.0.0.1:{p};\n" for p in replicas), 1)
-    for line in servers[1:]:
-        text = text.replace(line, "", 1)
+    addresses = [f"127.0.0.1:{p}" for p in replicas]
+    share = f"{100 / len(replicas):.1f}%"
+    blocks = {  # each block's body, for these replicas: an equal share of the routes each; the next one takes over
+        r"split_clients \$route \$copy \{\n(.*?)\n *\}": [f"{share} {a};" for a in addresses[:-1]]
+        + [f"* {addresses[-1]};"],
+        r"map \$copy \$next_copy \{\n(.*?)\n *\}": [
+            f"{a} {b};" for a, b in zip(addresses, addresses[1:] + addresses[:1])
+        ],
+    }
+    for pattern, lines in blocks.items():
+        found = re.findall(pattern, text, flags=re.S)
+        assert len(found) == 1, f"deploy/nginx.conf: expected one block matching {pattern!r}"
+        names = sorted(set(re.findall(r"\bapp\d+:8501\b", found[0])))
+        assert names == ["app1:8501", "app2:8501", "app3:8501"], f"not compose.yaml's three copies: {found[0]}"
+        text = text.replace(found[0], "\n".join(" " * 8 + line for line in lines), 1)
+    assert not re.search(r"\bapp\d+:8501\b", text), "a copy's name is left in deploy/nginx.conf"
+    (tmp / "resolver.conf").write_text("# the copies are addresses here: no DNS server is asked\n")
     for old, new, times in [
         ("listen 8080;", f"listen 127.0.0.1:{port};", 1),
         ("access_log /dev/stdout", f"access_log {tmp}/access.log", 1),
