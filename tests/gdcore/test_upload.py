@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from gdcore.data import WINDSOR, DataError
 from gdcore.upload import LIMIT, key_of, problem_with_columns, problem_with_inputs, read_upload
+from tests.strategies import UNWANTED, sentences, without_learner_text
 
 # (the file's bytes, words its message must hold): one row per problem the issue lists, and a few more.
 REFUSED = [
@@ -112,7 +113,8 @@ def test_no_bytes_raise_anything_but_a_sentence(data: bytes) -> None:
     try:
         upload = read_upload(data, "f.csv")
     except DataError as refused:
-        assert str(refused).endswith(".") and len(str(refused)) < 600
+        assert sentences(str(refused)) == 1 and len(str(refused)) < 600, str(refused)
+        assert not UNWANTED.search(without_learner_text(str(refused))), str(refused)
         return
     assert len(upload.frame) >= 2 and len(upload.frame.columns) >= 2
     assert np.isfinite(upload.frame.to_numpy()).all()
