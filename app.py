@@ -47,8 +47,11 @@ uploads.sidebar()  # a learner's own CSV, for the pages that can run on it
 # Streamlit writes some text in the primary colour: a slider's value, the chosen option of a segmented
 # control, a button's label under the pointer. The blue (.streamlit/config.toml) is 5.2:1 on white but 3.5:1
 # on the dark theme's background, and no blue keeps both white text on a button and blue text on the dark
-# page at 4.5:1. So that text mixes the blue with the text colour around it (currentColor, inherited): a
-# deeper blue on the light theme (9.3:1), a paler one on the dark (6.5:1, 5.8:1 in the sidebar).
+# page at 4.5:1: on the dark theme that text takes the charts' sky blue (7.8:1). light-dark() picks by the
+# color-scheme Streamlit sets on the app for its theme, so the settings menu's choice counts too.
+#
+# Streamlit's plotly theme writes axis numbers and titles in #808495 on the light theme, 3.7:1 on white: they
+# take a darker grey there (7.1:1), and Streamlit's own #E6EAF1 on the dark theme.
 st.html(
     """<style>
 .katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 4px; }
@@ -59,7 +62,10 @@ st.html(
 [data-variant][data-selected],
 [data-testid="stBaseButton-secondary"]:is(:hover, :focus-visible),
 [data-testid="stBaseButton-tertiary"]:is(:hover, :focus-visible) {
-  color: color-mix(in srgb, #0072B2 60%, currentColor) !important;
+  color: light-dark(#0072B2, #56B4E9) !important;
+}
+.js-plotly-plot :is(.xtick, .ytick, .g-xtitle, .g-ytitle, .cbaxis, .cbtitle) text {
+  fill: light-dark(#555867, #E6EAF1) !important;
 }
 </style>"""
 )
