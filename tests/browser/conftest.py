@@ -206,7 +206,17 @@ PLACEHOLDERS = '[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]'
 def settle(page, title: str) -> None:
     """Wait for the page's h1, then for the script to stay finished for half a second with no placeholder left,
     then for every chart's drawing: the page as a learner sees it once it has stopped moving."""
-    page.locator("h1", has_text=title).first.wait_for(state="visible")
+    try:
+        page.locator("h1", has_text=title).first.wait_for(state="visible")
+    except Exception as error:  # say what the page showed instead: a timeout alone tells nothing
+        ARTIFACTS.mkdir(exist_ok=True)
+        shot = ARTIFACTS / f"no-title-{time.strftime('%H%M%S')}.png"
+        page.screenshot(path=str(shot))
+        shown = page.evaluate(
+            "() => [location.href, document.querySelector('[data-testid=stApp]')?.dataset.testScriptState,"
+            " document.querySelector('[data-testid=stApp]')?.dataset.testConnectionState, document.body.innerText]"
+        )
+        pytest.fail(f"{title}: no title after {BUDGET:.0f} s ({type(error).__name__}); {shot.name}; {shown!r:.1500}")
     app = page.locator('[data-testid="stApp"]')
     deadline, quiet_since = time.monotonic() + BUDGET, None
     while True:
