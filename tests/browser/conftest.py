@@ -216,7 +216,8 @@ def settle(page, title: str) -> None:
             "() => [location.href, document.querySelector('[data-testid=stApp]')?.dataset.testScriptState,"
             " document.querySelector('[data-testid=stApp]')?.dataset.testConnectionState, document.body.innerText]"
         )
-        pytest.fail(f"{title}: no title after {BUDGET:.0f} s ({type(error).__name__}); {shot.name}; {shown!r:.1500}")
+        shown.append(getattr(page, "js_errors", []))
+        pytest.fail(f"{title}: no title after {BUDGET:.0f} s ({type(error).__name__}); {shot.name}; {shown!r:.2000}")
     app = page.locator('[data-testid="stApp"]')
     deadline, quiet_since = time.monotonic() + BUDGET, None
     while True:
