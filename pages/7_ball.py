@@ -104,7 +104,7 @@ def show(k: int) -> None:
         f"start at w = {num(ws[0])} (triangle), the ball's {plural(k, 'step')} joined in order, and the ball now at "
         f"w = {num(ws[k])} (large circle).{left} Click the curve to drop the ball somewhere else."
     )
-    chart = echarts.minus_signs(spec)
+    chart = echarts.readable(echarts.minus_signs(spec))
     st.echarts_chart(chart, height=echarts.HEIGHT, key=key, alt=caption, on_select=functools.partial(drop, key, grid))
     st.caption(caption)
 

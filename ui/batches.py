@@ -451,7 +451,8 @@ def contour(
     )
     figure.update_traces(
         showscale=False,
-        contours=dict(showlabels=True, labelfont=dict(size=10, color="white")),
+        # White numbers with a dark halo: readable on Viridis's yellow end as on its dark purple one.
+        contours=dict(showlabels=True, labelfont=dict(size=10, color="white", shadow="0 0 2px black, 0 0 2px black")),
         selector=dict(type="contour"),
     )
     caption = (

@@ -18,6 +18,9 @@ ORANGE, SKY, GREEN, BLUE, VERMILLION, PURPLE, GREY = (
     "#CC79A7",
     "#808080",  # mid grey: 3.9:1 against a white page and 4.5:1 against the dark theme's
 )
+# Text in a colour on white (a weight's label in the network's diagram, on both themes) needs 4.5:1: the blue has
+# 5.2:1, the vermillion 3.9:1, so its text is this deeper vermillion (5.1:1).
+VERMILLION_TEXT = "#B55000"
 MONEY = dict(tickprefix="$", separatethousands=True)
 
 

@@ -43,7 +43,9 @@ CSS = r"""
   background-color: var(--st-background-color, #fff);
   color: inherit; cursor: pointer; user-select: none;
 }
-.btn:hover { border-color: var(--st-primary-color, #ff4b4b); color: var(--st-primary-color, #ff4b4b); }
+/* Blue text on the dark theme is the charts' sky blue: the primary blue there is 3.5:1 (app.py's style says why). */
+.btn:hover { border-color: var(--st-primary-color, #ff4b4b);
+             color: light-dark(var(--st-primary-color, #ff4b4b), #56B4E9); }
 .btn:active { color: #fff; border-color: var(--st-primary-color, #ff4b4b);
               background-color: var(--st-primary-color, #ff4b4b); }
 .btn:focus { outline: none; }
@@ -54,7 +56,7 @@ CSS = r"""
 .btn.primary { background-color: var(--st-primary-color, #ff4b4b);
                border-color: var(--st-primary-color, #ff4b4b); color: #fff; }
 .btn.primary:hover { background-color: color-mix(in srgb, var(--st-primary-color, #ff4b4b) 92%, #000); color: #fff; }
-.btn.primary:active { background-color: transparent; color: var(--st-primary-color, #ff4b4b); }
+.btn.primary:active { background-color: transparent; color: light-dark(var(--st-primary-color, #ff4b4b), #56B4E9); }
 .btn:disabled, .btn:disabled:hover, .btn:disabled:active {
   border-color: var(--st-border-color, rgba(49, 51, 63, 0.2));
   background-color: transparent;

@@ -35,6 +35,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SERVER_START_TIMEOUT = 60.0  # seconds until /_stcore/health must answer "ok"
+# Seconds a browser test waits for what it reads (a page's title, its script to finish, a button, a chart, a
+# grid's rows). A first visit after a server start imports numpy, pandas, plotly and scikit-learn, and a busy
+# two-core machine (the other pytest worker, another app, a build) once took over 30 s to show a button that
+# takes 2 s alone. A wait ends as soon as what it waits for is there, so a long budget costs a passing test
+# nothing; it only bounds how long a broken page takes to fail.
+BUDGET = 120.0
 
 
 @pytest.fixture(scope="session")
@@ -142,15 +148,92 @@ def browser(chromium: Path):
             browser.close()
 
 
+def new_page(browser, **context_options):
+    """A page in a new browser context (a new Streamlit session), with the BUDGET as its default timeout and its
+    JavaScript errors collected in page.js_errors. Options go to browser.new_context (viewport, color_scheme, ...);
+    close it with page.context.close()."""
+    page = browser.new_context(**({"viewport": {"width": 1400, "height": 1000}} | context_options)).new_page()
+    page.set_default_timeout(BUDGET * 1000)
+    page.js_errors = []
+    page.on("pageerror", lambda error: page.js_errors.append(str(error)))
+    return page
+
+
 @pytest.fixture
 def page(browser, app_url: str):
     """A fresh browser context (a new Streamlit session) per test; JavaScript errors are collected."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.js_errors = []
-    page.on("pageerror", lambda error: page.js_errors.append(str(error)))
+    page = new_page(browser)
     try:
         yield page
     finally:
-        context.close()
+        page.context.close()
+
+
+def wait_until(read, done=bool, what: str = "the page", budget: float = BUDGET):
+    """Call read() until done(its value) holds, every 0.1 s for up to `budget` seconds, and return that value;
+    then fail, showing the last value. For what a page draws a moment after its script has finished."""
+    deadline = time.monotonic() + budget
+    while not done(value := read()):
+        assert time.monotonic() < deadline, f"{what}: still {value!r} after {budget:.0f} s"
+        time.sleep(0.1)
+    return value
+
+
+@contextlib.contextmanager
+def whole_page(page) -> Iterator[None]:
+    """The window grown to the page's whole height for what runs inside (a screenshot, an axe scan: axe checks
+    the contrast of text in view only), then back: the app and the sidebar scroll inside their own containers."""
+    scrollers = '[data-testid="stMain"], [data-testid="stAppViewContainer"], [data-testid="stSidebarContent"]'
+    height = page.evaluate(
+        "(selector) => Math.max(...[...document.querySelectorAll(selector)].map(e => e.scrollHeight),"
+        " document.body.scrollHeight)",
+        scrollers,
+    )
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 12_000)})
+    time.sleep(0.3)  # let plotly re-layout to the new size
+    try:
+        yield
+    finally:
+        page.set_viewport_size(size)
+
+
+# Streamlit draws a placeholder (a grey bar) where an element's code is still loading: a widget, a table or a
+# chart of a kind the page has not shown before.
+PLACEHOLDERS = '[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]'
+
+
+def settle(page, title: str) -> None:
+    """Wait for the page's h1, then for the script to stay finished for half a second with no placeholder left,
+    then for every chart's drawing: the page as a learner sees it once it has stopped moving."""
+    try:
+        page.locator("h1", has_text=title).first.wait_for(state="visible")
+    except Exception as error:  # say what the page showed instead: a timeout alone tells nothing
+        ARTIFACTS.mkdir(exist_ok=True)
+        shot = ARTIFACTS / f"no-title-{time.strftime('%H%M%S')}.png"
+        page.screenshot(path=str(shot))
+        shown = page.evaluate(
+            "() => [location.href, document.querySelector('[data-testid=stApp]')?.dataset.testScriptState,"
+            " document.querySelector('[data-testid=stApp]')?.dataset.testConnectionState, document.body.innerText]"
+        )
+        shown.append(getattr(page, "js_errors", []))
+        pytest.fail(f"{title}: no title after {BUDGET:.0f} s ({type(error).__name__}); {shot.name}; {shown!r:.2000}")
+    app = page.locator('[data-testid="stApp"]')
+    deadline, quiet_since = time.monotonic() + BUDGET, None
+    while True:
+        idle = app.get_attribute("data-test-script-state") == "notRunning"
+        running_widget = page.locator('[data-testid="stStatusWidget"]', has_text="Running").count()
+        if idle and not running_widget and not page.locator(PLACEHOLDERS).count():
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= 0.5:
+                break
+        else:
+            quiet_since = None
+        assert time.monotonic() < deadline, f"{title}: still running or drawing after {BUDGET:.0f} s"
+        time.sleep(0.1)
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    for i in range(charts.count()):
+        charts.nth(i).locator(".main-svg").first.wait_for(state="attached")
+    charts = page.locator('[data-testid="stEChartsChart"]')
+    for i in range(charts.count()):
+        charts.nth(i).locator("canvas").first.wait_for(state="attached")

@@ -155,14 +155,14 @@ def upstream_of(route: str, access_log: Path) -> str:
 def settled(*pages) -> None:
     """Every page's script has finished and stayed finished for 0.3 s (the pages are watched together)."""
     apps = [page.locator('[data-testid="stApp"]') for page in pages]
-    deadline, quiet = time.monotonic() + 30, [None] * len(pages)
+    deadline, quiet = time.monotonic() + browser_conftest.BUDGET, [None] * len(pages)
     while True:
         now = time.monotonic()
         for i, app in enumerate(apps):
             quiet[i] = (quiet[i] or now) if app.get_attribute("data-test-script-state") == "notRunning" else None
         if all(since is not None and now - since >= 0.3 for since in quiet):
             return
-        assert now < deadline, "a script was still running after 30 s"
+        assert now < deadline, f"a script was still running after {browser_conftest.BUDGET:.0f} s"
         time.sleep(0.05)
 
 
@@ -210,7 +210,7 @@ def test_each_learner_keeps_their_own_upload_and_epoch_through_the_balancer(brow
             # The four act in turns, each step started in every page before any is awaited, as in a room.
             pages = [context.new_page() for context, _ in learners]
             for page in pages:
-                page.set_default_timeout(30_000)
+                page.set_default_timeout(browser_conftest.BUDGET * 1000)
                 page.goto(url + "/descent", wait_until="commit")
             for page in pages:
                 page.locator("h1", has_text="3. Gradient descent").wait_for()

@@ -7,7 +7,8 @@ import re
 import time
 
 import numpy as np
-from test_browser import NAN_OR_INF, query, settle
+from conftest import settle, wait_until
+from test_browser import NAN_OR_INF, query
 
 TITLE = "10. Batch, mini-batch, stochastic"
 SEED, SIZE, N = 8, 16, 546  # the page's defaults: BatchConfig
@@ -34,13 +35,8 @@ def batch_houses(page) -> list[str] | None:
 
 def assert_batch(page, step: int) -> None:
     """The table lists the step's houses in the shuffle's order (as many as the grid has drawn: those in view).
-    The grid draws its cells a moment after the script has finished, so wait for them (up to 10 s)."""
-    deadline = time.monotonic() + 10
-    while (shown := batch_houses(page)) is None or len(shown) < 5:
-        if time.monotonic() > deadline:
-            break
-        page.wait_for_timeout(100)
-    assert shown is not None and len(shown) >= 5
+    The grid draws its cells a moment after the script has finished, so wait for them."""
+    shown = wait_until(lambda: batch_houses(page), lambda houses: houses and len(houses) >= 5, "the batch's houses")
     assert shown == expected_houses(step)[: len(shown)]
 
 
@@ -73,15 +69,21 @@ def test_next_play_pause_and_reset_step_through_the_batches(page, app_url: str) 
     assert_drawn_and_clean(page)
 
     page.get_by_role("button", name="Play").click()
-    page.wait_for_url(re.compile(r"[?&]step=([4-9]|\d\d+)(&|$)"), timeout=20_000)  # Play moves 3 steps a frame
+    page.wait_for_url(re.compile(r"[?&]step=([4-9]|\d\d+)(&|$)"))  # Play moves 3 steps a frame
     page.get_by_role("button", name="Pause").click(force=True)  # at once: the page redraws under it while playing
     time.sleep(0.5)
     settle(page, TITLE)
-    step = step_in_link(page)
+    status = page.get_by_test_id("stBidiComponentIsolated").locator("output")
+    # The sentence follows the stepper and the link with the last rerun, which a busy machine may start late.
+    step = wait_until(
+        lambda: step_in_link(page),
+        lambda step: (
+            status.inner_text() == f"Step {step} / 175"
+            and page.get_by_text(re.compile(rf"^Step {step} of 175: epoch \d+ of 5")).count() == 1
+        ),
+        "the link's step, until the stepper and the sentence show it too",
+    )
     assert step >= 4
-    status = page.get_by_test_id("stBidiComponentIsolated").locator("output").inner_text()
-    assert status == f"Step {step} / 175"
-    assert page.get_by_text(re.compile(rf"^Step {step} of 175: epoch \d+ of 5")).count() == 1
     assert_batch(page, step)  # another batch than step 1's
     assert_drawn_and_clean(page)
 

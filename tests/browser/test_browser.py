@@ -7,11 +7,11 @@ first session after a server start, the address bar, the charts drawn, and the p
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
+from conftest import settle, wait_until, whole_page
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"  # gitignored
 
@@ -32,30 +32,6 @@ TITLE = {path: title for title, path in PAGES}
 NAN_OR_INF = re.compile(r"(?<![A-Za-z])(nan|[-+−]?inf(inity)?)(?![A-Za-z])", re.IGNORECASE)
 
 
-def settle(page, title: str) -> None:
-    """Wait for the page's h1, then for the script to stay finished for half a second, charts drawn."""
-    page.locator("h1", has_text=title).first.wait_for(state="visible")
-    app = page.locator('[data-testid="stApp"]')
-    deadline, quiet_since = time.monotonic() + 30, None
-    while True:
-        idle = app.get_attribute("data-test-script-state") == "notRunning"
-        running_widget = page.locator('[data-testid="stStatusWidget"]', has_text="Running").count()
-        if idle and not running_widget:
-            quiet_since = quiet_since or time.monotonic()
-            if time.monotonic() - quiet_since >= 0.5:
-                break
-        else:
-            quiet_since = None
-        assert time.monotonic() < deadline, f"{title}: the script was still running after 30 s"
-        time.sleep(0.1)
-    charts = page.locator('[data-testid="stPlotlyChart"]')
-    for i in range(charts.count()):
-        charts.nth(i).locator(".main-svg").first.wait_for(state="attached")
-    charts = page.locator('[data-testid="stEChartsChart"]')
-    for i in range(charts.count()):
-        charts.nth(i).locator("canvas").first.wait_for(state="attached")
-
-
 def assert_clean(page, title: str) -> None:
     """No exception box, no traceback, no NaN or inf anywhere on the page, the real menu, no JS error."""
     exceptions = page.locator('[data-testid="stException"]')
@@ -74,19 +50,10 @@ def assert_clean(page, title: str) -> None:
 
 
 def screenshot(page, name: str) -> None:
-    """The whole page: the app and the sidebar scroll inside their own containers, so grow the window first."""
-    scrollers = '[data-testid="stMain"], [data-testid="stAppViewContainer"], [data-testid="stSidebarContent"]'
-    height = page.evaluate(
-        "(selector) => Math.max(...[...document.querySelectorAll(selector)].map(e => e.scrollHeight),"
-        " document.body.scrollHeight)",
-        scrollers,
-    )
-    size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 12_000)})
-    time.sleep(0.3)  # let plotly re-layout to the new size
+    """The whole page, in artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    page.set_viewport_size(size)
+    with whole_page(page):
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def query(page) -> dict[str, list[str]]:
@@ -96,14 +63,16 @@ def query(page) -> dict[str, list[str]]:
 
 def ledger_rows(page, expected: int | None = None) -> int:
     """Data rows of the ledger grid (aria-rowcount counts the header row too); 0 if there is no ledger.
-    `expected`: wait up to 10 s for that many first, since the grid draws a moment after the script finishes."""
+    `expected`: wait for that many (and fail if they never come), since the grid draws a moment after the script
+    finishes."""
     grid = page.locator('[data-testid="stDataFrame"] [role="grid"]')
-    deadline = time.monotonic() + 10
-    while True:
-        rows = int(grid.first.get_attribute("aria-rowcount")) - 1 if grid.count() else 0
-        if expected is None or rows == expected or time.monotonic() > deadline:
-            return rows
-        time.sleep(0.1)
+
+    def rows() -> int:
+        return int(grid.first.get_attribute("aria-rowcount")) - 1 if grid.count() else 0
+
+    if expected is None:
+        return rows()
+    return wait_until(rows, lambda n: n == expected, f"the ledger's rows (expected {expected})")
 
 
 def test_direct_links_first_session_gets_the_real_menu(page, app_url: str) -> None:
@@ -159,6 +128,12 @@ def shown_epochs(page) -> tuple[int, int, int]:
     return int(status.split()[1]), int(sentence.split()[1]), link
 
 
+def agreed_epoch(page) -> tuple[int, int, int]:
+    """shown_epochs once the three agree: the stepper counts in the browser and the sentence follows with the
+    rerun, which a busy machine can start a moment after the page looked finished."""
+    return wait_until(lambda: shown_epochs(page), lambda e: e[0] == e[1] == e[2], "the stepper, sentence and link")
+
+
 def test_twenty_quick_clicks_on_next_epoch_land_on_epoch_twenty(page, app_url: str) -> None:
     """A room clicks fast: every click counts, even those that arrive while the page is still drawing."""
     title = TITLE["/descent"]
@@ -172,7 +147,7 @@ def test_twenty_quick_clicks_on_next_epoch_land_on_epoch_twenty(page, app_url: s
         page.wait_for_timeout(100)
     page.wait_for_function("() => location.search.includes('epoch=20')")
     settle(page, title)
-    assert shown_epochs(page) == (20, 20, 20)
+    assert agreed_epoch(page) == (20, 20, 20)
     assert ledger_rows(page, 40) == 40
     assert_clean(page, title)
 
@@ -207,8 +182,8 @@ def test_play_draws_every_epoch_with_the_charts_always_on_screen(page, app_url: 
     page.wait_for_function("() => location.search.includes('epoch=5')")
     page.get_by_role("button", name="Pause").click()
     settle(page, title)
+    stopped = agreed_epoch(page)[0]
     seen = page.evaluate("() => { window.frames_stop = true; return window.frames_seen; }")
-    stopped = shown_epochs(page)[0]
     assert seen["fewest"] == 3, seen  # the houses, the path and the loss: never gone, not even for a frame
     assert seen["epochs"] == list(range(stopped + 1)), seen
     assert_clean(page, title)
@@ -222,10 +197,8 @@ def test_pause_stops_play_on_the_epoch_the_screen_and_the_link_show(page, app_ur
     page.wait_for_function("() => location.search.includes('epoch=2')")
     page.get_by_role("button", name="Pause").click()
     settle(page, title)
-    page.wait_for_timeout(500)  # let the last rerun land
-    settle(page, title)
-    stopped = shown_epochs(page)
-    assert stopped[0] == stopped[1] == stopped[2] >= 2, stopped
+    stopped = agreed_epoch(page)  # the last rerun has landed
+    assert stopped[0] >= 2, stopped
     page.wait_for_timeout(2000)  # more than two ticks of Play: nothing moves after Pause
     assert shown_epochs(page) == stopped
     assert page.get_by_role("button", name="Play").count() == 1
@@ -289,8 +262,7 @@ def test_network_next_epoch_fills_the_ledger_and_the_link(page, app_url: str) ->
     # The grids draw a moment after the script has finished: wait for one of 10 data rows (+ header).
     page.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid="stDataFrame"] [role="grid"]')]
-                 .some(g => g.getAttribute("aria-rowcount") === "11")""",
-        timeout=10_000,
+                 .some(g => g.getAttribute("aria-rowcount") === "11")"""
     )
     screenshot(page, "page-5-network-after-1-epoch")
 

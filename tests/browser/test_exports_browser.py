@@ -3,7 +3,7 @@ loaded back is tested through AppTest, tests/app/test_run_files.py: a browser ro
 
 from __future__ import annotations
 
-from test_browser import settle
+from conftest import settle
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from test_browser import NAN_OR_INF, query, settle
+from conftest import settle
+from test_browser import NAN_OR_INF, query
 
 TITLE = "8. The landscape of the house data"
 

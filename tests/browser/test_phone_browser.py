@@ -6,7 +6,8 @@ edge; the ledger puts epoch, parameter, current, gradient and new first and narr
 
 from __future__ import annotations
 
-from test_browser import assert_clean, settle
+from conftest import new_page, settle, wait_until
+from test_browser import assert_clean
 
 TITLE = "3. Gradient descent"
 PHONE = {"width": 390, "height": 844}
@@ -14,11 +15,7 @@ KEY_COLUMNS = ["epoch", "parameter", "current", "gradient", "new"]
 
 
 def test_a_phone_shows_the_update_equation_and_the_ledgers_key_columns_uncut(browser, app_url: str) -> None:
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.js_errors = []
-    page.on("pageerror", lambda error: page.js_errors.append(str(error)))
+    page = new_page(browser, viewport=PHONE)
     try:
         page.goto(app_url + "/descent")
         settle(page, TITLE)
@@ -37,9 +34,11 @@ def test_a_phone_shows_the_update_equation_and_the_ledgers_key_columns_uncut(bro
         box = ledger.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
         grid = ledger.locator('[role="grid"]')
-        grid.locator('[role="gridcell"]').first.wait_for(state="attached")
         # The grid renders only the columns in view: the one after "new" is there, so "new" ends inside the view.
-        headers = grid.locator('[role="columnheader"]').all_inner_texts()
-        assert headers[:5] == KEY_COLUMNS and len(headers) > 5, headers
+        wait_until(
+            lambda: grid.locator('[role="columnheader"]').all_inner_texts(),
+            lambda headers: headers[:5] == KEY_COLUMNS and len(headers) > 5,
+            "the ledger's first column headers",
+        )
     finally:
-        context.close()
+        page.context.close()

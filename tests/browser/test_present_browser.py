@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import time
 
-from test_browser import NAN_OR_INF, query, settle
+from conftest import BUDGET, new_page, settle
+from test_browser import NAN_OR_INF, query
 
 TITLE = "3. Gradient descent"
 
@@ -64,13 +65,12 @@ def test_predict_then_reveal_and_a_copied_link_opens_the_same_view_elsewhere(pag
     box.press("Enter")
     page.get_by_role("button", name="Reveal").click()
     revealed = page.get_by_text(re.compile(r"^After epoch 2 the slope is −?[\d.,]+\. You were off by"))
-    revealed.wait_for(timeout=20_000)  # read once the rerun has drawn it; a lost prediction would never show this
+    revealed.wait_for()  # read once the rerun has drawn it; a lost prediction would never show this
     settle(page, TITLE)
 
     link = page.evaluate("() => location.href")
-    other = browser.new_context(viewport={"width": 1400, "height": 1000})  # another learner, another session
+    copy = new_page(browser)  # another learner, another session
     try:
-        copy = other.new_page()
         copy.goto(link)
         settle(copy, TITLE)
         page.get_by_text("Predict, then reveal").click()  # close the box the first learner opened
@@ -82,11 +82,11 @@ def test_predict_then_reveal_and_a_copied_link_opens_the_same_view_elsewhere(pag
             return "\n".join(line for line in main.splitlines() if not re.fullmatch(r"[a-z_]+", line))  # no icons
 
         # Both pages have finished running, but an element can still be on its way to the screen (a button drawn
-        # a moment late on a busy machine): compare until they agree, for up to 10 s, then show the difference.
-        deadline = time.monotonic() + 10
+        # a moment late on a busy machine): compare until they agree, then show the difference.
+        deadline = time.monotonic() + BUDGET
         while (theirs := view(copy)) != (mine := view(page)) and time.monotonic() < deadline:
             time.sleep(0.25)
         assert "Epoch 1: the slope" in theirs and theirs == mine
         assert copy.evaluate("() => location.search") == page.evaluate("() => location.search")
     finally:
-        other.close()
+        copy.context.close()

@@ -190,7 +190,8 @@ def diagram(params: Sequence[float], inputs: Sequence[str], activation: str, tar
         color, dash, width = edge["color"], edge["dash"], edge["width"]
         spec["series"].append(echarts.line(f"edge {names[k]}", [list(start), list(end)], color, dash=dash, width=width))
         where = [start[0] + at * (end[0] - start[0]), start[1] + at * (end[1] - start[1])]
-        tag = {"formatter": f"{names[k]} = {signed(params[k])}", "color": color, "borderColor": color}
+        text = charts.VERMILLION_TEXT if color == charts.VERMILLION else color  # on the label's white: 4.5:1 or more
+        tag = {"formatter": f"{names[k]} = {signed(params[k])}", "color": text, "borderColor": color}
         labels.append({"value": where, "label": tag})
     frame = {"show": True, "fontSize": 13, "backgroundColor": "#ffffff", "borderWidth": 1, "padding": 3, "opacity": 1}
     spec["series"].append(
