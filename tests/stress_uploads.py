@@ -64,6 +64,7 @@ def main() -> int:
             uploads(rows=(0, 60), width=(1, 6)),  # anything, broken or not
             uploads(broken=False, rows=(3, 60), width=(2, 6), edges=READ),  # files that read
             uploads(broken=False, rows=(3, 60), width=(2, 6), exponents=(-150, 149), edges=RUNNABLE),  # that run
+            uploads(broken=False, rows=(3, 60), width=(2, 6), exponents=(-6, 9), edges=(1.0,)),  # everyday numbers
         ),
         name=FILE_NAMES,
     )

@@ -27,6 +27,7 @@ FILE_NAMES = st.sampled_from(("data.csv", "[f](http://example.com/f) **f**.csv",
         uploads(rows=(0, 30), width=(1, 5)),  # anything, broken or not
         uploads(broken=False, rows=(3, 30), width=(2, 5), edges=READ),  # files that read
         uploads(broken=False, rows=(3, 30), width=(2, 5), exponents=(-150, 149), edges=RUNNABLE),  # that run
+        uploads(broken=False, rows=(3, 30), width=(2, 5), exponents=(-6, 9), edges=(1.0,)),  # everyday numbers
     ),
     name=FILE_NAMES,
 )
