@@ -92,6 +92,15 @@ class Screen:
         return next((text for text in self.texts if text.startswith(start)), "")
 
 
+ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # markdown's backslash before ASCII punctuation: \$ shows $
+
+
+def shown(markdown: str) -> str:
+    """The text a reader sees of a markdown body without formatting of its own (a chart's caption, a sentence):
+    ui.literal escapes what it shows literally (\\$, \\*) and puts word joiners where Streamlit would link."""
+    return ESCAPED.sub(r"\1", markdown).replace("\u2060", "")
+
+
 def read(message: ForwardMsg, screen: Screen) -> None:
     kind = message.WhichOneof("type")
     if kind == "new_session":
@@ -103,7 +112,7 @@ def read(message: ForwardMsg, screen: Screen) -> None:
         element = message.delta.new_element
         what = element.WhichOneof("type")
         if what == "markdown":
-            screen.texts.append(element.markdown.body)
+            screen.texts.append(shown(element.markdown.body))
         elif what == "exception":
             screen.errors.append(f"{element.exception.type}: {element.exception.message}")
         elif what == "bidi_component":
