@@ -1,4 +1,5 @@
-"""The four pages in a real browser: links, the sidebar menu, the Next epoch button, and no error on screen.
+"""The pages in a real browser: links, the Next epoch button, Play and Pause, and no error on screen (the walk
+through every page by the sidebar's menu is in test_accessibility.py, which checks each page there too).
 
 AppTest (tests/app/) checks the numbers; this checks what only a browser shows: the menu of the
 first session after a server start, the address bar, the charts drawn, and the page as a learner sees it.
@@ -83,21 +84,6 @@ def test_direct_links_first_session_gets_the_real_menu(page, app_url: str) -> No
         settle(page, title)
         assert_clean(page, title)
         assert page.evaluate("() => window.location.pathname") == path
-
-
-def test_sidebar_navigation_through_every_page(page, app_url: str) -> None:
-    # Nothing the app shows may come from the internet: the page icon once made the browser fetch a
-    # picture from Google's font server.
-    outside: list[str] = []
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((app_url, "data:", "blob:")) else None)
-    page.goto(app_url)
-    settle(page, PAGES[0][0])
-    for title, path in PAGES + [PAGES[0]]:  # ten pages: no screenshots here, they cost 4 s (the suite's budget)
-        page.locator('[data-testid="stSidebarNav"] a', has_text=title).click()
-        page.wait_for_url(re.compile(re.escape(app_url + path) + r"(\?.*)?$"))
-        settle(page, title)
-        assert_clean(page, title)
-    assert not outside, f"requests that left this machine: {sorted(set(outside))}"
 
 
 def test_next_epoch_fills_the_ledger_and_the_link(page, app_url: str) -> None:
