@@ -23,9 +23,7 @@ sys.path[:0] = [str(REPO / "tests" / "app"), str(REPO)]
 
 from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from upload_fuzz import PAGES, try_upload  # noqa: E402
-
-from tests.strategies import READ, RUNNABLE, uploads  # noqa: E402
+from upload_fuzz import PAGES, files, try_upload  # noqa: E402
 
 OUT = REPO / "artifacts" / "stress-uploads"
 # Any name, ending as the uploader asks (the browser's uploader refuses another ending before the app sees the file).
@@ -60,12 +58,7 @@ def main() -> int:
     )
     @given(
         page=st.sampled_from(sorted(PAGES)),
-        generated=st.one_of(
-            uploads(rows=(0, 60), width=(1, 6)),  # anything, broken or not
-            uploads(broken=False, rows=(3, 60), width=(2, 6), edges=READ),  # files that read
-            uploads(broken=False, rows=(3, 60), width=(2, 6), exponents=(-150, 149), edges=RUNNABLE),  # that run
-            uploads(broken=False, rows=(3, 60), width=(2, 6), exponents=(-6, 9), edges=(1.0,)),  # everyday numbers
-        ),
+        generated=files(rows=60, width=6),
         name=FILE_NAMES,
     )
     def one(page, generated, name) -> None:

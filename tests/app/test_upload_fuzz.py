@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from upload_fuzz import PAGES, try_upload
+from upload_fuzz import PAGES, files, try_upload
 
-from tests.strategies import HOSTILE_NAMES, READ, RUNNABLE, uploads
+from tests.strategies import HOSTILE_NAMES
 
 FILE_NAMES = st.sampled_from(("data.csv", "[f](http://example.com/f) **f**.csv", "_x_ `y` <b>z</b>.csv"))
 
@@ -23,12 +23,7 @@ FILE_NAMES = st.sampled_from(("data.csv", "[f](http://example.com/f) **f**.csv",
 )
 @given(
     page=st.sampled_from(sorted(PAGES)),
-    generated=st.one_of(
-        uploads(rows=(0, 30), width=(1, 5)),  # anything, broken or not
-        uploads(broken=False, rows=(3, 30), width=(2, 5), edges=READ),  # files that read
-        uploads(broken=False, rows=(3, 30), width=(2, 5), exponents=(-150, 149), edges=RUNNABLE),  # that run
-        uploads(broken=False, rows=(3, 30), width=(2, 5), exponents=(-6, 9), edges=(1.0,)),  # everyday numbers
-    ),
+    generated=files(rows=30, width=5),
     name=FILE_NAMES,
 )
 def test_a_generated_upload_never_breaks_a_page_nor_renders_its_names(page, generated, name) -> None:

@@ -17,12 +17,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from hypothesis import strategies as st
 from rendered import maths, render
 from streamlit.testing.v1 import AppTest
 from test_literal_pages import elements, strings
 from test_pages import NAN_OR_INF, screen_text
 
-from tests.strategies import UNWANTED, Generated, sentences, without_learner_text
+from tests.strategies import READ, RUNNABLE, UNWANTED, Generated, sentences, uploads, without_learner_text
 from ui import literal
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -37,6 +38,20 @@ PAGES = {
     "pages/9_optimizers.py": {"steps": "20"},
     "pages/10_batches.py": {"batch": "4", "epochs": "2"},
 }
+
+
+def files(rows: int, width: int) -> st.SearchStrategy[Generated]:
+    """The mix of generated uploads, up to `rows` rows and `width` columns, of four kinds drawn alike: anything
+    (broken or not), files that read, files whose numbers can run a page, and everyday numbers (1e-6 to 1e9) so
+    that many files run the pages rather than get refused."""
+    return st.one_of(
+        uploads(rows=(0, rows), width=(1, width)),
+        uploads(broken=False, rows=(3, rows), width=(2, width), edges=READ),
+        uploads(broken=False, rows=(3, rows), width=(2, width), exponents=(-150, 149), edges=RUNNABLE),
+        uploads(broken=False, rows=(3, rows), width=(2, width), exponents=(-6, 9), edges=(1.0,)),
+    )
+
+
 # What markup makes that a learner's text must never make: links and pictures anywhere (the app's own words have
 # none), headings, HTML, quotes and lists that hold part of a name (a title "10. Batch, ..." is a list item to a
 # markdown renderer, which Streamlit's title is not).
