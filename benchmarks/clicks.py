@@ -1,19 +1,37 @@
-"""Click to screen, in Chromium: `python benchmarks/clicks.py` (needs /usr/bin/chromium and Playwright).
+"""Click to screen on every stepping page, in Chromium: `python benchmarks/clicks.py` (needs /usr/bin/chromium
+and Playwright; about four minutes).
 
-Starts the app and a trivial one-button app (benchmarks/trivial_app.py) with `streamlit run`, clicks
-Next epoch N times on each, one click at a time, and times each click from the click to the screen
-settled: the page's "Epoch k of" sentence shows the new k and the script has finished. Prints the
-median and the 95th percentile of each, and their ratio to the trivial app's, measured in the same run.
-Also: 20 clicks 0.1 s apart, and where they land.
+Starts the app and a trivial one-button app (benchmarks/trivial_app.py) with `streamlit run`. On the trivial
+app and on each page with a stepper (3, 5, 7, 8, 9, 10) it clicks Next CLICKS times, one click at a time, and
+times each click from the click to the screen settled: the page's "Epoch k of" or "Step k of" sentence shows a
+new k and the script has finished. For each it prints:
+
+- the median and the 95th percentile, and their ratios to the trivial app's, measured in the same run;
+- the server's CPU per click (user + system time of the `streamlit run` process, from /proc, over the clicks),
+  and its ratio to the trivial app's;
+- the bytes the server sent per click over Streamlit's websocket (read with Chrome's DevTools protocol), and
+  for the page's first draw;
+- the first draw: from opening the page's address to its step-0 sentence with the script finished (the second
+  visit in the same tab: the browser's code and the server's caches are warm);
+- where 20 clicks 0.1 s apart land, against where they should (20 strides of the stepper).
+
+Issue 16 sets the targets: a click at most 0.5x the trivial app's median and 1x its p95, a few percent of
+today's server CPU per click.
 """
 
 from __future__ import annotations
 
+import argparse
+import base64
+import os
+import platform
+import re
 import statistics
 import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -21,7 +39,37 @@ from playwright.sync_api import sync_playwright
 REPO = Path(__file__).resolve().parents[1]
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
 ARGS += ["--disable-background-networking", "--disable-component-update", "--disable-sync"]
-CLICKS = 25
+TICKS = os.sysconf("SC_CLK_TCK")  # /proc's CPU times count these per second
+# The trivial app, then each stepping page: its address, its Next button, and a learner's name for it.
+PAGES = [
+    ("trivial one-button app (reference)", None, "Next epoch"),
+    ("page 3, gradient descent", "/descent", "Next epoch"),
+    ("page 5, the small network", "/network", "Next epoch"),
+    ("page 7, the ball on the hill", "/ball", "Next step"),
+    ("page 8, the landscape", "/landscape", "Next epoch"),
+    ("page 9, optimizers", "/optimizers", "Next step"),
+    ("page 10, batches", "/batches", "Next step"),
+]
+SENTENCE = re.compile(r"^(?:Epoch|Step) ([\d,]+) of")
+# The step on screen: the number in the first "Epoch k of" or "Step k of" sentence, once the script has finished.
+SHOWN = """() => {
+    if (document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState !== 'notRunning') return null;
+    const sentence = [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+        .map((e) => e.innerText).find((text) => /^(Epoch|Step) [\\d,]+ of/.test(text));
+    return sentence ? Number(sentence.split(" ")[1].replaceAll(",", "")) : null;
+}"""
+
+
+@dataclass
+class Measured:
+    name: str
+    clicks: list[float] = field(default_factory=list)  # seconds, click to screen settled
+    cpu: float = 0.0  # the server's CPU seconds per click
+    bytes_per_click: float = 0.0
+    first_draw: float = 0.0  # seconds
+    first_bytes: int = 0
+    landed: int = 0  # where 20 quick clicks landed
+    expected: int = 0  # where they should have
 
 
 def serve(script: Path, port: int) -> subprocess.Popen:
@@ -42,72 +90,116 @@ def serve(script: Path, port: int) -> subprocess.Popen:
     raise RuntimeError(f"{script} did not start")
 
 
-def settled(page, k: int) -> None:
-    page.wait_for_function(
-        """k => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'
-              && [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
-                   .some(e => e.innerText.startsWith(`Epoch ${k} of`))""",
-        arg=k,
-        timeout=30_000,
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (fields 14 and 15 of /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def shown_after(page, before: int | None, timeout: float = 60.0) -> int:
+    """Wait until the screen has settled on a step other than `before`; return it."""
+    handle = page.wait_for_function(
+        f"(before) => {{ const k = ({SHOWN})(); return k !== null && k !== before ? [k] : null; }}",  # [0] is truthy
+        arg=before,
+        timeout=timeout * 1000,
     )
+    return int(handle.json_value()[0])
 
 
-def times(page, url: str) -> list[float]:
+class Wire:
+    """The bytes the server sends over the page's websocket, counted with Chrome's DevTools protocol."""
+
+    def __init__(self, page) -> None:
+        self.received = 0
+        session = page.context.new_cdp_session(page)
+        session.send("Network.enable")
+        session.on("Network.webSocketFrameReceived", self._frame)
+
+    def _frame(self, event: dict) -> None:
+        response = event["response"]
+        data = response["payloadData"]
+        self.received += len(base64.b64decode(data)) if response["opcode"] == 2 else len(data.encode())
+
+
+def measure(browser, name: str, url: str, button: str, clicks: int, pid: int) -> Measured:
+    result = Measured(name)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    wire = Wire(page)
     page.goto(url)
-    settled(page, 0)
-    page.wait_for_timeout(1500)
-    following = page.get_by_role("button", name="Next epoch")
-    taken = []
-    for k in range(1, CLICKS + 1):
+    shown_after(page, None)
+    page.wait_for_timeout(1000)
+    wire.received = 0
+    start = time.perf_counter()
+    page.goto(url)  # the second visit: warm
+    now = shown_after(page, None)
+    result.first_draw, result.first_bytes = time.perf_counter() - start, wire.received
+    page.wait_for_timeout(1500)  # let the charts' code load and draw
+    following = page.get_by_role("button", name=button, exact=True).first
+    wire.received, cpu = 0, cpu_seconds(pid)
+    for _ in range(clicks):
         start = time.perf_counter()
         following.click()
-        settled(page, k)
-        taken.append(time.perf_counter() - start)
+        now = shown_after(page, now)
+        result.clicks.append(time.perf_counter() - start)
         page.wait_for_timeout(200)
-    return taken
-
-
-def quick_clicks(page, url: str) -> int:
+    result.cpu = (cpu_seconds(pid) - cpu) / clicks
+    result.bytes_per_click = wire.received / clicks
+    stride = now // clicks  # each click moved one stride of the stepper
     page.goto(url)
-    settled(page, 0)
-    following = page.get_by_role("button", name="Next epoch")
+    now = shown_after(page, None)
     for _ in range(20):
         following.click()
         page.wait_for_timeout(100)
     page.wait_for_timeout(3000)
-    text = page.get_by_text("Epoch ", exact=False).filter(has_text=" of ").first.inner_text()
-    return int(text.split()[1])
+    result.landed, result.expected = shown_after(page, None), now + 20 * stride
+    page.close()
+    return result
 
 
-def summary(name: str, values: list[float], reference: list[float] | None = None) -> str:
-    median, p95 = statistics.median(values), statistics.quantiles(values, n=20)[-1]
-    line = f"{name:38s} median {median * 1e3:6.0f} ms, p95 {p95 * 1e3:6.0f} ms"
-    if reference:
-        line += (
-            f" ({median / statistics.median(reference):4.1f}x, {p95 / statistics.quantiles(reference, n=20)[-1]:4.1f}x)"
-        )
-    return line
+def row(m: Measured, reference: Measured | None) -> str:
+    median, p95 = statistics.median(m.clicks), statistics.quantiles(m.clicks, n=20)[-1]
+    ratios = "reference"
+    if reference is not None:
+        ref_median, ref_p95 = statistics.median(reference.clicks), statistics.quantiles(reference.clicks, n=20)[-1]
+        ratios = f"{median / ref_median:.1f}x / {p95 / ref_p95:.1f}x, CPU {m.cpu / reference.cpu:.1f}x"
+    return (
+        f"| {m.name} | {median * 1e3:.0f} ms | {p95 * 1e3:.0f} ms | {m.cpu * 1e3:.0f} ms | {ratios} "
+        f"| {m.bytes_per_click / 1e3:.1f} kB | {m.first_draw:.2f} s, {m.first_bytes / 1e3:.0f} kB "
+        f"| {m.landed} of {m.expected} |"
+    )
 
 
 def main() -> None:
-    servers = [serve(REPO / "app.py", 8611), serve(REPO / "benchmarks" / "trivial_app.py", 8612)]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clicks", type=int, default=25, help="timed clicks per page (default 25)")
+    args = parser.parse_args()
+    app, trivial = serve(REPO / "app.py", 8611), serve(REPO / "benchmarks" / "trivial_app.py", 8612)
+    results = []
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            trivial = times(page, "http://127.0.0.1:8612/")
-            descent = times(page, "http://127.0.0.1:8611/descent")
-            network = times(page, "http://127.0.0.1:8611/network")
-            landed = quick_clicks(page, "http://127.0.0.1:8611/descent")
+            for name, path, button in PAGES:
+                server, url = (
+                    (trivial, "http://127.0.0.1:8612/") if path is None else (app, f"http://127.0.0.1:8611{path}")
+                )
+                results.append(measure(browser, name, url, button, args.clicks, server.pid))
+                print(f"measured {name}", file=sys.stderr)
             browser.close()
     finally:
-        for server in servers:
+        for server in (app, trivial):
             server.terminate()
-    print(f"Next epoch, click to screen settled, {CLICKS} clicks each, 1400 px Chromium:")
-    print(summary("trivial one-button app (reference)", trivial))
-    print(summary("page 3, gradient descent", descent, trivial))
-    print(summary("page 5, the small network", network, trivial))
-    print(f"20 clicks 0.1 s apart on page 3 land on epoch {landed}")
+    print(
+        f"{time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f};"
+        f" {args.clicks} clicks a page, 1400 px Chromium"
+    )
+    print(
+        "| page | median | p95 | server CPU a click | ratios to the reference: median / p95, CPU"
+        " | sent a click | first draw (warm), sent | 20 quick clicks land |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    reference = results[0]
+    for m in results:
+        print(row(m, None if m is reference else reference))
 
 
 if __name__ == "__main__":
