@@ -19,8 +19,8 @@ fi
 trap 'rm -f constraints.txt.new' EXIT
 {
     grep '^#' constraints.txt
-    "$engine" run --rm "$@" --volume "$PWD/requirements.txt:/tmp/requirements.txt:ro" docker.io/library/python:3.11-slim \
-        sh -c 'pip install --quiet --no-cache-dir --root-user-action=ignore -r /tmp/requirements.txt >&2 && pip freeze'
+    "$engine" run --rm "$@" --volume "$PWD/requirements.txt:/requirements.txt:ro" docker.io/library/python:3.11-slim \
+        sh -c 'pip install --quiet --no-cache-dir --root-user-action=ignore -r /requirements.txt >&2 && pip freeze'
 } > constraints.txt.new
 mv constraints.txt.new constraints.txt
 echo "constraints.txt: $(grep -vc '^#' constraints.txt) packages pinned"
