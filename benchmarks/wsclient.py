@@ -10,6 +10,7 @@ on screen, any exception, the widgets' ids and the stepper's fragment.
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import os
 import re
@@ -28,7 +29,7 @@ from websockets.asyncio.client import connect
 REPO = Path(__file__).resolve().parents[1]
 
 EARLY = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
-EPOCH = re.compile(r"\*\*Epoch (\d+) of (\d+)")
+EPOCH = re.compile(r"(?:\*\*)?Epoch (\d+) of (\d+)")  # a markdown sentence, or a frame's text
 
 
 def serve(script: str, port: int) -> subprocess.Popen:
@@ -101,6 +102,11 @@ def shown(markdown: str) -> str:
     return ESCAPED.sub(r"\1", markdown).replace("\u2060", "")
 
 
+def paragraphs(markup: str) -> list[str]:
+    """The text of each paragraph of the frames' HTML."""
+    return [html.unescape(re.sub(r"<[^>]+>", "", inner)) for inner in re.findall(r"<p>(.*?)</p>", markup, re.S)]
+
+
 def read(message: ForwardMsg, screen: Screen) -> None:
     kind = message.WhichOneof("type")
     if kind == "new_session":
@@ -117,7 +123,12 @@ def read(message: ForwardMsg, screen: Screen) -> None:
             screen.errors.append(f"{element.exception.type}: {element.exception.message}")
         elif what == "bidi_component":
             screen.stepper, screen.fragment = element.bidi_component.id, message.delta.fragment_id
-            screen.nonce = json.loads(element.bidi_component.json or "{}").get("nonce", 0)
+            data = json.loads(element.bidi_component.json or "{}")
+            screen.nonce = data.get("nonce", 0)
+            if "frames" in data:  # the run's frames (ui/frames.py): the browser draws the epoch's from them
+                frame = data["frames"]["frames"][data["epoch"]]
+                screen.texts += [paragraph for part in ("text", "after") for paragraph in paragraphs(frame[part])]
+                screen.texts += list(frame["captions"].values())
         elif what in ("button", "number_input", "selectbox", "radio", "checkbox"):
             widget = getattr(element, what)
             screen.widgets[widget.label or what] = widget.id

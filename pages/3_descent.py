@@ -16,6 +16,7 @@ from ui import (
     echarts,
     exports,
     fmt,
+    frames,
     literal,
     predict,
     present,
@@ -122,8 +123,18 @@ LEDGER_STEPS = 500  # a plain run shows every epoch; a long mini-batch run, its 
 
 
 def show(k: int) -> None:
+    """What the page still draws itself once the epoch reaches it: the link, and the prediction box."""
     state.publish("descent", chosen, epoch=k or None)
-    show_epoch(k)
+    params = run.after(k)
+    predict.box(
+        "descent",
+        k,
+        last,
+        ("slope", "intercept"),
+        params,
+        run.after(k + 1) if k < last else None,
+        lambda name: arithmetic(k, name),
+    )
 
 
 def arithmetic(k: int, name: str) -> list[str]:
@@ -136,112 +147,98 @@ def arithmetic(k: int, name: str) -> list[str]:
     return ([rf"\text{{(the epoch's last step, step {latest.step})}}"] if many else []) + mine
 
 
-def show_epoch(k: int) -> None:
-    """Everything that depends on how many epochs have been taken (k = 0: the starting point)."""
+def step(k: int) -> tuple[str, list[str], str, str]:
+    """The step's sentences, its equations, what follows them and the step's sentence alone (the loss chart's
+    spoken text), after k epochs (k = 0: the starting point)."""
     params = run.after(k)
     steps = run.epoch_records(k) if k else ()
     latest = steps[-1] if steps else None
     label = f"Epoch {k}" if len(steps) == 1 else f"Epoch {k}, step {latest.step}" if latest else ""
-    said = step_sentence(latest, label, num, config.optimizer) if latest else ""  # also the charts' spoken text
-    # The words and equations take a varying number of elements; in a container of their own they leave
-    # the charts at the same place in the page, so Streamlit updates them instead of drawing them anew.
-    with st.container():
-        if k == 0:
-            st.markdown(
-                f"**Epoch 0 of {last}{stopped}: the starting point.** Slope {num(params[0])}, "
-                f"intercept {num(params[1])}, {loss_name} {num(fit.loss(params))}. Press **Next epoch** to take the "
-                "first step."
-            )
-        else:
-            count = (
-                f" {len(steps)} steps; the last one, step {latest.step}, is written out below."
-                if len(steps) > 1
-                else ""
-            )
-            rate = (
-                ""
-                if config.schedule == "constant" and not config.warmup
-                else f" Learning rate this epoch: {num(latest.learning_rate)}."
-            )
-            st.markdown(
-                f"**Epoch {k} of {last}{stopped}.** {loss_name} at the start of this epoch: "
-                f"{num(steps[0].loss)} {literal.md(loss_units)}.{count}{rate}"
-            )
-            st.markdown(said)
-            if config.optimizer != "gd":
-                for rule in updates.RULES_TEX[config.optimizer]:
-                    st.latex(rule)
-            previous = run.records[latest.step - 2] if latest.step > 1 else None  # record i is step i + 1
-            for text in updates.update_lines(config, latest, previous):
-                st.latex(text)
-            if batched:
-                whole = fit.whole_gradient(latest.current)
-                st.markdown(
-                    f"This step's gradient came from its batch of {len(latest.rows)} {rows} (marked ◆ on the chart): "
-                    f"slope {num(latest.gradient[0])}, intercept {num(latest.gradient[1])}. On all {n} {rows} it would "
-                    f"have been slope {num(whole[0])}, intercept {num(whole[1])}: a batch points roughly, not exactly, "
-                    "downhill, and costs a fraction of the work."
-                )
-        if run.diverged_at is not None and k == last:
-            advice = f" The largest stable learning rate for this data is {num(fit.max_stable_lr)}." if plain else ""
-            st.error(f"The run stops here: in epoch {run.diverged_at} {run.reason}.{advice}")
-        predict.box(
-            "descent",
-            k,
-            last,
-            ("slope", "intercept"),
-            params,
-            run.after(k + 1) if k < last else None,
-            lambda name: arithmetic(k, name),
+    said = step_sentence(latest, label, num, config.optimizer) if latest else ""
+    tex, after = [], ""
+    if k == 0:
+        text = (
+            f"**Epoch 0 of {last}{stopped}: the starting point.** Slope {num(params[0])}, "
+            f"intercept {num(params[1])}, {loss_name} {num(fit.loss(params))}. Press **Next epoch** to take the "
+            "first step."
         )
+    else:
+        count = (
+            f" {len(steps)} steps; the last one, step {latest.step}, is written out below." if len(steps) > 1 else ""
+        )
+        rate = (
+            ""
+            if config.schedule == "constant" and not config.warmup
+            else f" Learning rate this epoch: {num(latest.learning_rate)}."
+        )
+        text = (
+            f"**Epoch {k} of {last}{stopped}.** {loss_name} at the start of this epoch: "
+            f"{num(steps[0].loss)} {literal.md(loss_units)}.{count}{rate}\n\n{said}"
+        )
+        if config.optimizer != "gd":
+            tex += list(updates.RULES_TEX[config.optimizer])
+        previous = run.records[latest.step - 2] if latest.step > 1 else None  # record i is step i + 1
+        tex += updates.update_lines(config, latest, previous)
+        if batched:
+            whole = fit.whole_gradient(latest.current)
+            after = (
+                f"This step's gradient came from its batch of {len(latest.rows)} {rows} (marked ◆ on the chart): "
+                f"slope {num(latest.gradient[0])}, intercept {num(latest.gradient[1])}. On all {n} {rows} it would "
+                f"have been slope {num(whole[0])}, intercept {num(whole[1])}: a batch points roughly, not exactly, "
+                "downhill, and costs a fraction of the work."
+            )
+    return text, tex, after, said
 
+
+def pictures(k: int, houses, said: str) -> dict[str, tuple[dict, str]]:
+    """Each chart's option and caption after k epochs."""
+    params = run.after(k)
+    steps = run.epoch_records(k) if k else ()
+    latest = steps[-1] if steps else None
     start_line, now_line, best_line = (fit.in_data_units(p) for p in (run.start, params, fit.best))
-    houses = cached.houses(config.data, config.x, config.y)
-    left, right = st.columns(2)
-    with left:
-        caption = (
-            f"Chart: all {n} {rows} as dots ({y_word} against {x_name}), the starting line (dotted), the line after "
-            f"{plural(k, 'epoch')}, {equation(*now_line, x=config.x, dollars=houses_data, y=y_word)}, and the best "
-            "line "
-            f"(dashed), {equation(*best_line, x=config.x, dollars=houses_data, y=y_word)}."
-            + (f" The {len(latest.rows)} {rows} of the latest step's batch are marked ◆." if batched and latest else "")
-        )
-        spec = echarts.houses(
-            houses.x,
-            houses.y,
-            {"start": start_line, f"after {k} epoch{'' if k == 1 else 's'}": now_line, "best possible": best_line},
-            x_title=x_name,
-            y_title=axis_name(config.data, config.y),
-            batch=latest.rows if batched and latest else None,
-            money=houses_data,
-            rows=(rows_word(config.data, 1), rows),
-        )
-        echarts.draw(spec, caption, key="houses")
+    drawn = {}
+    caption = (
+        f"Chart: all {n} {rows} as dots ({y_word} against {x_name}), the starting line (dotted), the line after "
+        f"{plural(k, 'epoch')}, {equation(*now_line, x=config.x, dollars=houses_data, y=y_word)}, and the best "
+        "line "
+        f"(dashed), {equation(*best_line, x=config.x, dollars=houses_data, y=y_word)}."
+        + (f" The {len(latest.rows)} {rows} of the latest step's batch are marked ◆." if batched and latest else "")
+    )
+    spec = echarts.houses(
+        houses.x,
+        houses.y,
+        {"start": start_line, f"after {k} epoch{'' if k == 1 else 's'}": now_line, "best possible": best_line},
+        x_title=x_name,
+        y_title=axis_name(config.data, config.y),
+        batch=latest.rows if batched and latest else None,
+        money=houses_data,
+        rows=(rows_word(config.data, 1), rows),
+    )
+    drawn["houses"] = spec, caption
     ends = [run.after(j) for j in range(k + 1)]  # the parameters after each epoch so far
     # Each epoch's first record holds the loss where the last epoch ended; only the latest is new.
     losses = [run.epoch_records(j)[0].loss for j in range(1, k + 1)] + [fit.loss(params)]
-    with right:
-        path = [(p[0], value) for p, value in zip(ends, losses) if np.isfinite(value)]
-        spread = [s for s, _ in path] + [fit.best[0]]
-        lo, hi = min(spread), max(spread)
-        pad = max(0.2 * (hi - lo), 0.5 * abs(fit.best[0]), 1e-3)
-        slopes = np.linspace(lo - pad, hi + pad, 201)  # (201,)
-        with np.errstate(over="ignore", invalid="ignore"):  # a diverged path spans slopes whose loss overflows
-            curve = line.bowl_loss((slopes, params[1]), fit.bowl, config.loss)  # (201,), from the sums
-        caption = (
-            f"Chart: {loss_name} against the slope, drawn at this epoch's intercept {num(params[1])}, with the "
-            f"guess after each epoch joined in order. The latest guess is slope {num(params[0])}. Earlier guesses "
-            f"had their own intercepts, so they can sit a little off the curve. {said}"
-        ).strip()
-        spec = echarts.descent_path(
-            slopes,
-            curve,
-            [s for s, _ in path],
-            [value for _, value in path],
-            loss_title=f"{loss_name} ({loss_units})",
-            slope_title=f"slope ({slope_units})",
-        )
-        echarts.draw(spec, caption, key="path")
+    path = [(p[0], value) for p, value in zip(ends, losses) if np.isfinite(value)]
+    spread = [s for s, _ in path] + [fit.best[0]]
+    lo, hi = min(spread), max(spread)
+    pad = max(0.2 * (hi - lo), 0.5 * abs(fit.best[0]), 1e-3)
+    slopes = np.linspace(lo - pad, hi + pad, 201)  # (201,)
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverged path spans slopes whose loss overflows
+        curve = line.bowl_loss((slopes, params[1]), fit.bowl, config.loss)  # (201,), from the sums
+    caption = (
+        f"Chart: {loss_name} against the slope, drawn at this epoch's intercept {num(params[1])}, with the "
+        f"guess after each epoch joined in order. The latest guess is slope {num(params[0])}. Earlier guesses "
+        f"had their own intercepts, so they can sit a little off the curve. {said}"
+    ).strip()
+    spec = echarts.descent_path(
+        slopes,
+        curve,
+        [s for s, _ in path],
+        [value for _, value in path],
+        loss_title=f"{loss_name} ({loss_units})",
+        slope_title=f"slope ({slope_units})",
+    )
+    drawn["path"] = spec, caption
     epochs = [value for value, loss in zip(range(k + 1), losses) if np.isfinite(loss)]
     caption = (
         f"Chart: {loss_name} on all {rows} after each epoch, from {num(losses[0])} at the start to "
@@ -254,7 +251,7 @@ def show_epoch(k: int) -> None:
         best=fit.best_loss,
         last=last,
     )
-    echarts.draw(spec, caption, key="losses")
+    drawn["losses"] = spec, caption
     if config.schedule != "constant" or config.warmup:
         rates = [config.rate(t) for t in range(1, config.epochs + 1)]
         caption = (
@@ -262,38 +259,67 @@ def show_epoch(k: int) -> None:
             f"{f', {config.warmup} warm-up epochs' if config.warmup else ''}), from {num(rates[0])} in epoch 1 to "
             f"{num(rates[-1])} in epoch {config.epochs}; this epoch is marked ◆."
         )
-        echarts.draw(echarts.rates(rates, now=k), caption, key="rates", height=260)
+        drawn["rates"] = echarts.rates(rates, now=k), caption
+    return drawn
 
-    st.subheader("The ledger")
+
+def ledger_table(records):
+    return tables.ledger_frame(records, loss_name, config.optimizer, extended=not plain, rows=n)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def run_frames(settings, theme: str, presenting: bool) -> dict:
+    """Every epoch of the run as the browser draws it (ui/frames.py): built once per run, theme and presenter
+    mode, and shared by every session that runs the same settings (a room on the instructor's link). `settings`
+    is the run's config: every page variable the frames read follows from it and the data it names."""
+    houses = cached.houses(config.data, config.x, config.y)
+    texts, drawn = [], []
+    for k in range(last + 1):
+        text, tex, after, said = step(k)
+        stop = ""
+        if run.diverged_at is not None and k == last:
+            advice = f" The largest stable learning rate for this data is {num(fit.max_stable_lr)}." if plain else ""
+            stop = f"The run stops here: in epoch {run.diverged_at} {run.reason}.{advice}"
+        texts.append((text, tex, after, stop))
+        drawn.append(pictures(k, houses, said))
+    layout = [("houses", echarts.HEIGHT, False), ("path", echarts.HEIGHT, False), ("losses", echarts.HEIGHT, True)]
+    listed, per_frame = frames.charts(drawn, layout + [("rates", 260, True)])
+    table, shown = frames.ledger(run.records, ledger_table, LEDGER_STEPS)
     if plain:
-        st.markdown(
+        intro = (
             "One row per parameter per epoch. Check any row: **new = current − learning rate × gradient**, and "
             "the next epoch starts from that new value. The latest epoch is at the top, marked ▶."
         )
     else:
-        st.markdown(
+        intro = (
             "One row per parameter per step. Check any row: **new = current − update**, where the update comes "
             "from the optimizer's rule above; the next step starts from that new value. The columns after "
             "*update* are the batch's rows and what the optimizer remembers after the step. The latest step is "
             "at the top, marked ▶."
         )
-    if k:
-        shown = run.up_to(k)[-LEDGER_STEPS:]
-        frame = tables.ledger_frame(shown, loss_name, config.optimizer, extended=not plain, rows=n)
-        st.dataframe(
-            frame,
-            hide_index=True,
-            width="stretch",
-            height=min(400, 38 + 35 * len(frame)),
-            column_config=tables.text_columns(frame),
+    table |= {
+        "title": "The ledger",
+        "intro": frames.html(intro),
+        "empty": frames.html("No epochs yet: the ledger fills in as you press Next epoch."),
+    }
+    every = []
+    for k, ((text, tex, after, stop), pictured) in enumerate(zip(texts, per_frame)):
+        taken = len(run.up_to(k))
+        more = f"Showing the latest {LEDGER_STEPS} of the {taken:,} steps taken." if taken > LEDGER_STEPS else ""
+        every.append(
+            {
+                "text": frames.html(text),
+                "tex": tex,
+                "after": frames.html(after) + (frames.alert(stop) if stop else ""),
+                **pictured,
+                "ledger": shown[taken],
+                "note": frames.html(more) if more else "",
+            }
         )
-        if len(run.up_to(k)) > len(shown):
-            st.caption(f"Showing the latest {len(shown)} of the {len(run.up_to(k)):,} steps taken.")
-    else:
-        st.caption("No epochs yet: the ledger fills in as you press Next epoch.")
+    return {"frames": every, "charts": listed, "ledger": table}
 
 
-stepper.stepper("epoch", last, show)
+stepper.stepper("epoch", last, show, frames=run_frames(config, st.context.theme.type, presenting))
 if presenting:  # the step's numbers first, then what the page is about
     intro()
 

@@ -16,7 +16,10 @@ clicks never pulls it back.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import math
+import pathlib
 from collections.abc import Callable
 
 import streamlit as st
@@ -25,211 +28,23 @@ from ui import present
 
 TICK = 0.8  # seconds between two frames of Play
 
-CSS = r"""
-:host { display: block; }
-.stepper {
-  font-family: var(--st-font, "Source Sans Pro", sans-serif);
-  font-size: var(--st-base-font-size, 1rem);
-  color: var(--st-text-color, #31333f);
-  display: flex; flex-direction: column; gap: 0.5rem;
-}
-.row { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
-.btn {
-  display: inline-flex; align-items: center; justify-content: center;
-  min-height: 2.5rem; margin: 0; padding: 0.25rem 0.75rem;
-  font: inherit; font-weight: var(--st-base-font-weight, 400); line-height: 1.6;
-  border-radius: var(--st-button-radius, 0.5rem);
-  border: 1px solid var(--st-border-color, rgba(49, 51, 63, 0.2));
-  background-color: var(--st-background-color, #fff);
-  color: inherit; cursor: pointer; user-select: none;
-}
-/* Blue text on the dark theme is the charts' sky blue: the primary blue there is 3.5:1 (app.py's style says why). */
-.btn:hover { border-color: var(--st-primary-color, #ff4b4b);
-             color: light-dark(var(--st-primary-color, #ff4b4b), #56B4E9); }
-.btn:active { color: #fff; border-color: var(--st-primary-color, #ff4b4b);
-              background-color: var(--st-primary-color, #ff4b4b); }
-.btn:focus { outline: none; }
-.btn:focus-visible, input[type=range]:focus-visible {
-  outline: none;
-  box-shadow: 0 0 0 0.2rem color-mix(in srgb, var(--st-primary-color, #ff4b4b) 50%, transparent);
-}
-.btn.primary { background-color: var(--st-primary-color, #ff4b4b);
-               border-color: var(--st-primary-color, #ff4b4b); color: #fff; }
-.btn.primary:hover { background-color: color-mix(in srgb, var(--st-primary-color, #ff4b4b) 92%, #000); color: #fff; }
-.btn.primary:active { background-color: transparent; color: light-dark(var(--st-primary-color, #ff4b4b), #56B4E9); }
-.btn:disabled, .btn:disabled:hover, .btn:disabled:active {
-  border-color: var(--st-border-color, rgba(49, 51, 63, 0.2));
-  background-color: transparent;
-  color: color-mix(in srgb, var(--st-text-color, #31333f) 40%, transparent);
-  cursor: not-allowed;
-}
-.slider { display: flex; align-items: center; gap: 0.75rem; }
-.slider input { flex: 1; accent-color: var(--st-primary-color, #ff4b4b); border-radius: 0.5rem; }
-.status { font-variant-numeric: tabular-nums; min-width: 7ch; }
-/* Presenter mode: one big Next button for the room. */
-.stepper.big .btn.primary { font-size: 1.5em; font-weight: 600; min-height: 3.5rem; padding: 0.5rem 2.5rem; }
-.stepper.big .status { font-size: 1.25em; }
-"""
+HERE = pathlib.Path(__file__).parent
+CSS = (HERE / "stepper.css").read_text(encoding="utf-8")
+JS = (HERE / "stepper.js").read_text(encoding="utf-8")
+SETTLE = 0.6  # seconds without a change before a page that sends its frames hears of the epoch
 
-JS = r"""
-// One record per mounted instance, keyed by the container Streamlit gives us.
-// The blob-URL module is imported once per JS text, so this map survives reruns.
-const INSTANCES = new WeakMap();
 
-const clamp = (v, lo, hi) => {
-  const n = Number.isFinite(Number(v)) ? Math.trunc(Number(v)) : lo;
-  return Math.min(Math.max(n, lo), Math.max(lo, hi));
-};
-const connected = (p) => (p instanceof ShadowRoot ? p.host.isConnected : p.isConnected);
+@functools.cache
+def assets() -> dict[str, str]:
+    """Where the browser finds KaTeX and ECharts, relative to Streamlit's own scripts (static/js/).
 
-function build(s, parentElement) {
-  const root = document.createElement("div");
-  root.className = "stepper";
-  root.setAttribute("role", "group");
-  root.setAttribute("aria-label", `${s.Unit} stepper`);
-  root.innerHTML = `
-    <div class="row">
-      <button type="button" class="btn" data-act="prev">Previous ${s.unit}</button>
-      <button type="button" class="btn primary" data-act="next">Next ${s.unit}</button>
-      <button type="button" class="btn" data-act="play">Play</button>
-      <button type="button" class="btn" data-act="reset">Reset</button>
-      <output class="status" data-role="status" aria-live="polite"></output>
-    </div>
-    <label class="slider"><span>${s.Unit}s taken</span>
-      <input type="range" min="0" step="1" data-act="range"></label>`;
-  parentElement.appendChild(root);
-  const q = (sel) => root.querySelector(sel);
-  s.el = { root, prev: q('[data-act="prev"]'), next: q('[data-act="next"]'),
-           play: q('[data-act="play"]'), reset: q('[data-act="reset"]'),
-           range: q('[data-act="range"]'), status: q('[data-role="status"]') };
-  s.el.prev.addEventListener("click", () => { stop(s); setEpoch(s, s.epoch - 1); });
-  s.el.next.addEventListener("click", () => { stop(s); setEpoch(s, s.epoch + 1); });
-  s.el.reset.addEventListener("click", () => { stop(s); setEpoch(s, 0); });
-  s.el.play.addEventListener("click", () => (s.timer ? stop(s) : play(s)));
-  s.el.range.addEventListener("input", () => { stop(s); setEpoch(s, s.el.range.value); });
-}
+    KaTeX is Streamlit's own copy, the one st.latex uses, so the equations look the same everywhere;
+    ECharts is served from the app's static folder (static/echarts, server.enableStaticServing)."""
+    katex = sorted((pathlib.Path(st.__file__).parent / "static" / "static" / "js").glob("katex.*.js"))
+    return {"katex": katex[0].name if katex else "", "echarts": "../../app/static/echarts/echarts.esm.min.js"}
 
-// The only place the epoch changes because of the user: update, paint, send.
-function setEpoch(s, v) {
-  const k = clamp(v, 0, s.last);
-  if (k === s.epoch) { render(s); return; }
-  s.epoch = k;
-  render(s);
-  s.send("position", { epoch: k, nonce: s.nonce });  // absolute value, never a delta
-}
 
-function play(s) {
-  if (s.last <= 0) return;
-  if (s.epoch >= s.last) setEpoch(s, 0);            // Play at the end restarts
-  s.timer = setInterval(() => {
-    if (!connected(s.parent)) { stop(s); return; }
-    if (s.epoch >= s.last) { stop(s); return; }
-    setEpoch(s, s.epoch + s.stride);
-    if (s.epoch >= s.last) stop(s);
-  }, s.tickMs);
-  render(s);
-}
-
-function stop(s) {                                   // synchronous: no tick after this
-  if (s.timer) { clearInterval(s.timer); s.timer = null; render(s); }
-}
-
-// Presenter mode: a clicker's Page Down / Page Up (or the arrow keys) press Next / Previous, unless the
-// key is meant for a box the presenter is typing in, or for the slider.
-function onKey(s, e) {
-  if (!s.big || e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) return;
-  const target = e.composedPath()[0];
-  const typing = 'input, textarea, select, [contenteditable="true"], [role="slider"]';
-  if (target && target.closest && target.closest(typing)) return;
-  const move = { PageDown: 1, ArrowRight: 1, PageUp: -1, ArrowLeft: -1 }[e.key];
-  if (!move) return;
-  e.preventDefault();
-  stop(s);
-  setEpoch(s, s.epoch + move);
-}
-
-function render(s) {
-  const { el } = s;
-  el.root.classList.toggle("big", s.big);
-  const focused = s.parent.activeElement || document.activeElement;
-  el.status.textContent = `${s.Unit} ${s.epoch} / ${s.last}`;
-  el.status.setAttribute("aria-live", s.timer ? "off" : "polite");
-  el.play.textContent = s.timer ? "Pause" : "Play";
-  el.play.title = s.playHelp;
-  el.range.max = String(s.last);
-  el.range.value = String(s.epoch);
-  el.range.setAttribute("aria-valuetext", `${s.Unit} ${s.epoch} of ${s.last}`);
-  el.prev.disabled = s.epoch <= 0;
-  el.next.disabled = s.epoch >= s.last;
-  el.play.disabled = s.last <= 0;
-  el.reset.disabled = s.epoch === 0 && !s.timer;
-  el.root.dataset.epoch = String(s.epoch);          // handy for tests
-  // Keep keyboard focus inside the widget when the focused button gets disabled.
-  if (focused && focused.disabled) {
-    const fallback = [el.next, el.prev, el.play].find((b) => !b.disabled) || el.range;
-    fallback.focus();
-  }
-}
-
-export default function (component) {
-  const { data, parentElement, setStateValue } = component;
-  const d = data || {};
-  const last = Math.max(0, Math.trunc(Number(d.last) || 0));
-  const tickMs = Math.max(30, Math.trunc(Number(d.tick_ms) || 250));
-  const stride = Math.max(1, Math.trunc(Number(d.stride) || 1));
-  const playHelp = String(d.play_help || "");
-  const nonce = Math.trunc(Number(d.nonce) || 0);
-  const unit = String(d.unit || "epoch");  // what one click moves: "epoch", or "step" on the batches page
-  const big = Boolean(d.big);  // presenter mode
-
-  let s = INSTANCES.get(parentElement);
-  if (!s) {
-    // First mount (or remount): Python's view is all we have.
-    s = { parent: parentElement, epoch: clamp(d.epoch, 0, last), nonce, last, unit,
-          Unit: unit.charAt(0).toUpperCase() + unit.slice(1),
-          tickMs, stride, playHelp, big, timer: null, send: setStateValue, el: null };
-    INSTANCES.set(parentElement, s);
-    build(s, parentElement);
-    s.onKey = (e) => onKey(s, e);
-    document.addEventListener("keydown", s.onKey);
-  } else {
-    // Re-invoked because `data` changed (Streamlit re-runs the default export
-    // on every data/theme change, same parentElement, no cleanup in between).
-    s.send = setStateValue;
-    s.last = last;
-    s.stride = stride;
-    s.playHelp = playHelp;
-    s.big = big;
-    if (tickMs !== s.tickMs) {
-      s.tickMs = tickMs;
-      if (s.timer) { stop(s); play(s); }
-    }
-    if (nonce > s.nonce) {                           // server-initiated change wins
-      stop(s);
-      s.nonce = nonce;
-      s.epoch = clamp(d.epoch, 0, last);
-    } else if (s.epoch > last) {                     // clamp locally, Python clamps too
-      s.epoch = last;
-    }
-    // else: d.epoch is an echo of some earlier click; ignore it.
-  }
-  if (s.timer && s.epoch >= s.last) stop(s);
-  render(s);
-
-  // Streamlit keeps only the cleanup of the latest invocation and may call the
-  // cleanup of a superseded invocation immediately, so only tear down when the
-  // host really left the DOM.
-  return () => setTimeout(() => {
-    if (!connected(parentElement)) {
-      stop(s);
-      document.removeEventListener("keydown", s.onKey);
-      INSTANCES.delete(parentElement);
-    }
-  }, 0);
-}
-"""
-
-BUTTONS = st.components.v2.component("gd_epoch_stepper", js=JS, css=CSS, isolate_styles=True)
+BUTTONS = st.components.v2.component("gd_epoch_stepper", js=JS, css=CSS, isolate_styles=False)
 
 
 def _sync(key: str) -> dict:
@@ -249,18 +64,57 @@ def _on_position(key: str) -> None:
     _accept(key, (st.session_state.get(f"{key}:buttons") or {}).get("position"))
 
 
+def _moved_in_browser(key: str, url_key: str, last: int) -> None:
+    """Take the epoch the browser wrote into the address bar since the page last wrote the link: a page
+    that sends its frames steps without asking the server, and any rerun (another setting changed, say)
+    carries the address bar's query string, so a rerun never pulls the view back."""
+    sync = _sync(key)
+    if st.session_state.get("_new_visit", True) or "url" not in sync:
+        return
+    now = st.query_params.get(url_key)
+    if now == sync["url"]:
+        return
+    try:
+        k = min(max(int(now or 0), 0), last)
+    except ValueError:
+        return
+    sync["epoch"] = st.session_state[key] = k
+
+
+def frames_id(frames: dict) -> str:
+    """A short fingerprint of a run's frames: the browser mounts a run's view once, when it changes. Kept in the
+    frames' own dict (a page caches its frames, so the fingerprint is taken once)."""
+    if "_id" not in frames:
+        frames["_id"] = hashlib.sha1(json.dumps(frames, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:16]
+    return frames["_id"]
+
+
 def stepper(
-    key: str, last: int, show: Callable[[int], None], stride: int = 1, unit: str = "epoch", tick: float = TICK
+    key: str,
+    last: int,
+    show: Callable[[int], None],
+    stride: int = 1,
+    unit: str = "epoch",
+    tick: float = TICK,
+    frames: dict | None = None,
 ) -> None:
     """Draw the buttons and the slider for epochs 0..`last`, then call show(epoch shown).
 
     `unit` names what one click moves in the buttons' labels ("Next epoch"; "Next step" on a page
     that steps through mini-batches one at a time). `tick`: seconds between two frames of Play.
+
+    `frames` (ui/frames.py): the run's frames, one per epoch. The browser then draws each epoch itself, at
+    once, and writes it into the address bar; the server hears of it once it settles (SETTLE seconds
+    without a change, or Pause), when show(epoch) runs for what is still drawn by the page.
     """
+    fingerprint = frames_id(frames) if frames is not None else None
 
     @st.fragment
     def view() -> None:
         sync = _sync(key)
+        _on_position(key)  # the browser's latest position, whether or not its callback ran
+        if frames is not None:
+            _moved_in_browser(key, unit, last)
         k = min(max(int(st.session_state.get(key, 0)), 0), last)
         if k != sync["epoch"]:  # set by the page (the link, a shorter run), not by a click
             sync["epoch"], sync["nonce"] = k, sync["nonce"] + 1
@@ -271,22 +125,24 @@ def stepper(
             else f"Play moves {stride} {unit}s per frame, so all {last:,} {unit}s play in about "
             f"{round(tick * math.ceil(last / stride))} seconds."
         )
-        result = BUTTONS(
-            key=f"{key}:buttons",
-            data={
-                "epoch": k,
-                "nonce": sync["nonce"],
-                "last": last,
-                "tick_ms": int(tick * 1000),
-                "stride": stride,
-                "play_help": play_help,
-                "unit": unit,
-                "big": present.active(),
-            },
-            on_position_change=functools.partial(_on_position, key),
-        )
+        data = {
+            "key": key,
+            "epoch": k,
+            "nonce": sync["nonce"],
+            "last": last,
+            "tick_ms": int(tick * 1000),
+            "stride": stride,
+            "play_help": play_help,
+            "unit": unit,
+            "url_key": unit,
+            "big": present.active(),
+        }
+        if frames is not None:
+            data |= {"frames": frames, "frames_id": fingerprint, "assets": assets(), "settle_ms": int(SETTLE * 1000)}
+        result = BUTTONS(key=f"{key}:buttons", data=data, on_position_change=functools.partial(_on_position, key))
         _accept(key, (result or {}).get("position"))  # in case the callback did not run
         st.session_state[key] = min(max(int(st.session_state[key]), 0), last)
         show(st.session_state[key])
+        sync["url"] = st.query_params.get(unit)  # what the page wrote into the link (state.publish)
 
     view()

@@ -86,8 +86,8 @@ def right_aligned(frame: pd.DataFrame) -> dict:
     return {name: st.column_config.TextColumn(alignment="right") for name in frame.columns}
 
 
-def text_columns(frame: pd.DataFrame) -> dict:
-    """Column settings for the ledger: the numbers are text, with a tooltip saying what each column is."""
+def tips(frame: pd.DataFrame) -> dict[str, str]:
+    """What the ledger's columns are, for their tooltips."""
     tips = {
         "gradient": "The slope of the loss for this parameter: how fast the loss rises as the parameter grows.",
         "new": "new = current − learning rate × gradient: a step against the gradient, scaled by the learning rate."
@@ -95,9 +95,15 @@ def text_columns(frame: pd.DataFrame) -> dict:
         else "new = current − update.",
     }
     tips["update"] = "What the step subtracts: new = current − update. Plain descent: learning rate × gradient."
+    return {header: tip for header, tip in tips.items() if header in frame.columns}
+
+
+def text_columns(frame: pd.DataFrame) -> dict:
+    """Column settings for the ledger: the numbers are text, with a tooltip saying what each column is."""
+    said = tips(frame)
     narrow = {"epoch": st.column_config.NumberColumn(width=50), "parameter": st.column_config.TextColumn(width=78)}
     return narrow | {
-        header: st.column_config.TextColumn(header, help=tips.get(header))
+        header: st.column_config.TextColumn(header, help=said.get(header))
         for header in frame.columns
         if header not in ("epoch", "parameter", "now")
     }

@@ -8,6 +8,11 @@ state, with the nonce the page last sent, so the page's own code path (ui.steppe
 
 from __future__ import annotations
 
+import html
+import json
+import re
+
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 
@@ -27,3 +32,95 @@ def jump_to_end(at: AppTest, key: str = "epoch") -> int:
     at.session_state[key] = 10**9
     at.run()
     return at.session_state[key]
+
+
+# --- what a page that sends its run's frames shows (ui/frames.py) ----------------------------------------
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def text_of(markup: str) -> str:
+    """What a reader sees of the frames' HTML: the tags gone, the entities written out."""
+    return html.unescape(_TAG.sub("", markup.replace("</p>", "\n"))).strip()
+
+
+def view(at: AppTest) -> dict | None:
+    """The stepper's data when it carries the run's frames (the browser draws the epoch from them), else None."""
+    for element in at.get("bidi_component"):
+        data = json.loads(element.proto.json or "{}")
+        if "frames" in data:
+            return data
+    return None
+
+
+def frame_shown(at: AppTest) -> dict | None:
+    """The frame the browser draws for the epoch the page last heard of, else None."""
+    data = view(at)
+    return None if data is None else data["frames"]["frames"][data["epoch"]]
+
+
+def ledger_shown(at: AppTest) -> pd.DataFrame | None:
+    """The ledger of the frame shown, as the browser writes it: newest first, the latest step marked ▶."""
+    data = view(at)
+    if data is None:
+        return None
+    table = data["frames"]["ledger"]
+    start, stop, latest = data["frames"]["frames"][data["epoch"]]["ledger"]
+    rows = [list(table["rows"][i]) for i in range(stop - 1, start - 1, -1)]
+    now = table["columns"].index("now")
+    for i, row in zip(range(stop - 1, start - 1, -1), rows):
+        row[now] = "▶" if i >= latest else ""
+    return pd.DataFrame(rows, columns=table["columns"])
+
+
+def frame_text(at: AppTest) -> list[str]:
+    """Every piece of text of the frame shown: sentences, equations, captions, the ledger's note."""
+    frame = frame_shown(at)
+    if frame is None:
+        return []
+    data = view(at)["frames"]
+    parts = [text_of(frame["text"]), *frame["tex"], text_of(frame["after"]), text_of(frame.get("note", ""))]
+    parts += list(frame["captions"].values())
+    table = data["ledger"]
+    parts += [text_of(table.get("intro", "")), text_of(table.get("empty", ""))]
+    return [part for part in parts if part]
+
+
+def merged(base: dict, patch: dict) -> dict:
+    """An option after the browser applies a frame's patch (ECharts' setOption with replaceMerge for the series
+    and the axes): the parts the patch lists by id replace the chart's, a bare {"id"} keeps the first option's,
+    {"id", "ref", "upto"} is the chart's stored series `ref`, its first `upto` points (ui/frames.py)."""
+    store = base.get("store", [])
+    option = {key: value for key, value in base.items() if key != "store"}
+
+    def series(part: dict) -> dict:
+        if "ref" not in part:
+            return part
+        whole = store[part["ref"]]
+        return whole if "upto" not in part else whole | {"data": whole["data"][: part["upto"]]}
+
+    for key, value in patch.items():
+        if key in ("series", "xAxis", "yAxis"):
+            before = {part["id"]: part for part in base.get(key, [])}
+            parts = [series(part) for part in value] if key == "series" else value
+            option[key] = [before[part["id"]] | part if set(part) == {"id"} else part for part in parts]
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            option[key] = base[key] | value
+        else:
+            option[key] = value
+    return option
+
+
+def charts_shown(at: AppTest) -> dict[str, dict]:
+    """Each chart's option as the browser draws it for the frame shown."""
+    data = view(at)
+    if data is None:
+        return {}
+    frame = data["frames"]["frames"][data["epoch"]]
+    return {chart["id"]: merged(chart["base"], frame["charts"][chart["id"]]) for chart in data["frames"]["charts"]}
+
+
+def tables_shown(at: AppTest) -> list[pd.DataFrame]:
+    """Every table on the page: Streamlit's tables and dataframes, and the ledger the browser draws."""
+    shown = ledger_shown(at)
+    return [table.value for table in list(at.table) + list(at.dataframe)] + ([shown] if shown is not None else [])

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from stepping import frame_text, ledger_shown
 from streamlit.testing.v1 import AppTest
 
 from gdcore import DescentConfig, GuessConfig, NetworkConfig, SlopeConfig, from_query
@@ -66,6 +67,9 @@ def screen_text(at: AppTest) -> str:
     for kind in ("title", "header", "subheader", "markdown", "latex", "caption", "info", "success", "error"):
         parts += [str(element.value) for element in getattr(at, kind)]
     parts += [frame.value.to_string() for frame in at.dataframe]
+    parts += frame_text(at)  # what the browser draws for the epoch shown
+    shown = ledger_shown(at)
+    parts += [shown.to_string()] if shown is not None else []
     parts += [str(metric.value) for metric in at.metric]
     return "\n".join(parts)
 

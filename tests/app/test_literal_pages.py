@@ -9,12 +9,13 @@ for a run file that carries such rows and a link that quotes such a name."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 from rendered import render
-from stepping import choose_epoch
+from stepping import charts_shown, choose_epoch, frame_shown, ledger_shown, text_of
 from streamlit.testing.v1 import AppTest
 
 from gdcore import DescentConfig, fit_line, select_xy
@@ -121,6 +122,31 @@ def check(at: AppTest) -> set[str]:
                         written(text, f"{kind} option", str)
                     else:
                         markdown(text, f"{kind} {field}")
+
+    def markup(source: str, where: str) -> None:  # the frames' HTML (ui/frames.py), which the browser shows as it is
+        text = text_of(source)
+        seen.update(marker for marker in MARKERS if marker in text)
+        problems.extend((where, name, text) for name in names_in(text) if shown(name) not in shown(text))
+        for tag, inner in re.findall(r"<(\w+)[^>]*>(.*?)</\1>", source, re.S):
+            inner = text_of(inner)
+            inside = names_in(inner)
+            whole = tag in ("strong", "em") and all(shown(name) in shown(inner) for name in inside)
+            if inside and tag != "p" and not whole:
+                problems.append((where, f"<{tag}> {inner!r}", source))
+
+    frame, drawn, ledger = frame_shown(at), charts_shown(at), ledger_shown(at)
+    if frame is not None:
+        for part in ("text", "after", "note"):
+            markup(frame.get(part, ""), f"frame {part}")
+        for tex in frame["tex"]:
+            written(tex, "frame latex", literal.tex)
+        for caption in frame["captions"].values():
+            written(caption, "frame caption", str)  # read by a screen reader and shown as text: as typed
+        for option in drawn.values():
+            for text in strings(option):
+                written(text, "frame chart", literal.echarts)
+        for text in [*map(str, ledger.columns), *map(str, ledger.to_numpy().ravel())]:
+            written(text, "frame ledger", str)
     for table in at.dataframe:  # a dataframe writes its headers and cells as text
         for text in [*map(str, table.value.columns), *map(str, table.value.to_numpy().ravel())]:
             written(text, "dataframe", str)

@@ -16,6 +16,7 @@ import sys
 import numpy as np
 import pytest
 from reading import HYPHEN_BEFORE_DIGIT, echarts_hyphens, echarts_text, number, plotly_hyphens, plotly_text
+from stepping import charts_shown, frame_shown, tables_shown, text_of
 from streamlit.testing.v1 import AppTest
 from test_pages import APP, REPO, screen_text
 
@@ -110,11 +111,14 @@ def learner_text(at: AppTest) -> list[str]:
     parts = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "success", "info", "warning", "error"):
         parts += [str(element.value) for element in at.get(kind)]
-    parts += [" ".join(re.findall(r"\\text\{([^{}]*)\}", str(element.value))) for element in at.latex]
+    frame = frame_shown(at)  # what the browser draws for the epoch shown: its words, its equations' \text{}
+    tex = [str(element.value) for element in at.latex] + (frame["tex"] if frame else [])
+    parts += [" ".join(re.findall(r"\\text\{([^{}]*)\}", text)) for text in tex]
+    if frame:
+        parts += [text_of(frame["text"]), text_of(frame["after"]), *frame["captions"].values()]
     for metric in at.metric:
         parts += [str(metric.label), str(metric.value), str(metric.delta or "")]
-    for table in list(at.table) + list(at.dataframe):
-        frame = table.value
+    for frame in tables_shown(at):
         numeric = [column for column in frame.columns if frame[column].dtype.kind in "if"]
         negative = [column for column in numeric if (frame[column] < 0).any()]
         assert not negative, f"negative numbers left to the browser to write: {negative}"
@@ -141,8 +145,8 @@ def test_every_number_a_learner_reads_takes_the_minus_sign() -> None:
         assert not hyphens, (page, hyphens)
         assert any(MINUS_BEFORE_DIGIT.search(part) for part in parts), f"{page}: no negative number on screen"
         # The charts: what ECharts and plotly write as text, and the numbers they would format themselves.
-        for chart in at.get("echarts_chart"):
-            spec = json.loads(chart.proto.spec)
+        drawn = [json.loads(chart.proto.spec) for chart in at.get("echarts_chart")] + list(charts_shown(at).values())
+        for spec in drawn:
             assert not [text for text in echarts_text(spec) if HYPHEN_BEFORE_DIGIT.search(text)], page
             assert not echarts_hyphens(spec), (page, echarts_hyphens(spec))
         for chart in at.get("plotly_chart"):

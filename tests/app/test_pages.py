@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import reading
 from sklearn.linear_model import LinearRegression
-from stepping import choose_epoch, epoch_shown, jump_to_end
+from stepping import choose_epoch, epoch_shown, frame_text, jump_to_end, ledger_shown, tables_shown
 from streamlit.testing.v1 import AppTest
 
 import gdcore
@@ -73,8 +73,8 @@ def screen_text(at: AppTest) -> str:
         parts += [str(element.value) for element in at.get(kind)]
     for metric in at.metric:
         parts += [str(metric.label), str(metric.value), str(metric.delta or "")]
-    for table in list(at.table) + list(at.dataframe):
-        frame = table.value
+    parts += frame_text(at)  # what the browser draws for the epoch shown
+    for frame in tables_shown(at):
         parts.append(frame.to_string())  # to_string writes NaN and inf as such
         parts += [str(label) for label in list(frame.columns) + list(frame.index)]
     return "\n".join(parts)
@@ -147,8 +147,10 @@ def column(frame: pd.DataFrame, prefix: str | tuple[str, ...]) -> str:
 
 def ledger(at: AppTest) -> pd.DataFrame:
     """The ledger as numbers: one row per parameter per epoch, in the order shown (newest first)."""
-    assert len(at.dataframe) == 1, "expected exactly one table (the ledger) on the descent page"
-    shown = at.dataframe[0].value
+    shown = ledger_shown(at)
+    if shown is None:
+        assert len(at.dataframe) == 1, "expected exactly one table (the ledger) on the descent page"
+        shown = at.dataframe[0].value
     frame = pd.DataFrame(
         {
             "epoch": shown["epoch"].astype(int),
@@ -167,6 +169,9 @@ def ledger(at: AppTest) -> pd.DataFrame:
 
 
 def ledger_rows_shown(at: AppTest) -> int:
+    shown = ledger_shown(at)
+    if shown is not None:
+        return len(shown)
     return 0 if len(at.dataframe) == 0 else len(ledger(at))
 
 

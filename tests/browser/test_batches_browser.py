@@ -73,7 +73,7 @@ def test_next_play_pause_and_reset_step_through_the_batches(page, app_url: str) 
     page.get_by_role("button", name="Pause").click(force=True)  # at once: the page redraws under it while playing
     time.sleep(0.5)
     settle(page, TITLE)
-    status = page.get_by_test_id("stBidiComponentIsolated").locator("output")
+    status = page.locator(".gd .stepper").locator("output")
     # The sentence follows the stepper and the link with the last rerun, which a busy machine may start late.
     step = wait_until(
         lambda: step_in_link(page),

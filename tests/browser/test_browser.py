@@ -63,12 +63,15 @@ def query(page) -> dict[str, list[str]]:
 
 
 def ledger_rows(page, expected: int | None = None) -> int:
-    """Data rows of the ledger grid (aria-rowcount counts the header row too); 0 if there is no ledger.
-    `expected`: wait for that many (and fail if they never come), since the grid draws a moment after the script
-    finishes."""
+    """Data rows of the ledger: the table the epoch view draws (ui/stepper.js), or a Streamlit grid (its
+    aria-rowcount counts the header row too); 0 if there is no ledger. `expected`: wait for that many (and fail
+    if they never come), since a grid draws a moment after the script finishes."""
+    drawn = page.locator(".gd .ledger table tbody tr")
     grid = page.locator('[data-testid="stDataFrame"] [role="grid"]')
 
     def rows() -> int:
+        if drawn.count():
+            return drawn.count()
         return int(grid.first.get_attribute("aria-rowcount")) - 1 if grid.count() else 0
 
     if expected is None:
@@ -95,7 +98,6 @@ def test_next_epoch_fills_the_ledger_and_the_link(page, app_url: str) -> None:
     page.wait_for_url(re.compile(r"[?&]epoch=1(&|$)"))
     settle(page, title)
     assert_clean(page, title)
-    page.locator('[data-testid="stDataFrame"] [role="grid"]').first.wait_for(state="attached")
     assert ledger_rows(page, 2) == 2
     assert query(page)["epoch"] == ["1"]
     assert page.get_by_text("Epoch 1 of 40").count() >= 1
@@ -108,7 +110,7 @@ def test_next_epoch_fills_the_ledger_and_the_link(page, app_url: str) -> None:
 
 def shown_epochs(page) -> tuple[int, int, int]:
     """The epoch in the stepper's own label, in the page's "Epoch k of n" sentence, and in the link."""
-    status = page.get_by_test_id("stBidiComponentIsolated").locator("output").inner_text()  # "Epoch 7 / 40"
+    status = page.locator(".gd .stepper").locator("output").inner_text()  # "Epoch 7 / 40"
     sentence = page.get_by_text(re.compile(r"^Epoch \d+ of ")).first.inner_text()
     link = int(query(page).get("epoch", ["0"])[0])
     return int(status.split()[1]), int(sentence.split()[1]), link
@@ -142,10 +144,10 @@ WATCH_FRAMES = """() => {
     // At every animation frame: how many charts have their canvas, and which epoch the page's sentence shows.
     window.frames_seen = {fewest: Infinity, epochs: []};
     const tick = () => {
-        const drawn = [...document.querySelectorAll('[data-testid="stEChartsChart"]')]
+        const drawn = [...document.querySelectorAll('[data-testid="stEChartsChart"], .gd .plot')]
             .filter((chart) => chart.querySelector("canvas")).length;
         window.frames_seen.fewest = Math.min(window.frames_seen.fewest, drawn);
-        const sentence = [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+        const sentence = [...document.querySelectorAll('[data-testid="stMarkdownContainer"], .gd [data-role="text"] p')]
             .map((e) => e.innerText).find((text) => /^Epoch \\d+ of/.test(text));
         const epoch = sentence ? Number(sentence.split(" ")[1]) : null;
         const seen = window.frames_seen.epochs;
@@ -162,7 +164,7 @@ def test_play_draws_every_epoch_with_the_charts_always_on_screen(page, app_url: 
     page.goto(app_url + "/descent")
     settle(page, title)
     # ECharts' code loads on the page's first chart: wait until the three charts are drawn once.
-    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stEChartsChart\"] canvas').length >= 3")
+    page.wait_for_function("() => document.querySelectorAll('.gd .plot canvas').length >= 3")
     page.evaluate(WATCH_FRAMES)
     page.get_by_role("button", name="Play").click()
     page.wait_for_function("() => location.search.includes('epoch=5')")

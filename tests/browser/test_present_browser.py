@@ -35,7 +35,7 @@ def test_presenter_mode_at_1024x768_keeps_the_step_above_the_fold(page, app_url:
     settle(page, TITLE)
     page.get_by_role("button", name="Leave presenter mode").wait_for()
     page.locator('[data-testid="stSidebar"]').wait_for(state="hidden")  # the controls are tucked away
-    next_button = page.get_by_test_id("stBidiComponentIsolated").get_by_role("button", name="Next epoch", exact=True)
+    next_button = page.locator(".gd .stepper").get_by_role("button", name="Next epoch", exact=True)
     assert next_button.bounding_box()["height"] >= 56  # the one big button
     for epoch, press in ((1, lambda: next_button.click()), (2, lambda: page.keyboard.press("PageDown"))):
         press()  # a click, then a presenter's clicker (it sends Page Down)

@@ -1,0 +1,411 @@
+// The epoch stepper (Previous, Next, Play/Pause, Reset, a slider) and, on a page that sends its run's
+// frames (ui/frames.py), the epoch view: the step's sentences and equations, the charts and the ledger,
+// drawn in the browser with no server round trip. ui/stepper.py says how the epoch travels.
+
+// One record per mounted instance, keyed by the container Streamlit gives us.
+// The blob-URL module is imported once per JS text, so this map survives reruns.
+const INSTANCES = new WeakMap();
+const MODULES = new Map(); // url -> promise of the module: KaTeX (Streamlit's own) and ECharts (app/static)
+
+const clamp = (v, lo, hi) => {
+  const n = Number.isFinite(Number(v)) ? Math.trunc(Number(v)) : lo;
+  return Math.min(Math.max(n, lo), Math.max(lo, hi));
+};
+const connected = (p) => (p instanceof ShadowRoot ? p.host.isConnected : p.isConnected);
+const escape = (text) =>
+  String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+
+// Streamlit's own scripts are served from <base>/static/js/; the app's static folder from <base>/app/static/.
+function asset(path) {
+  const own = document.querySelector('script[type="module"][src*="/static/js/index."]');
+  return new URL(path, own ? own.src : new URL("static/js/", document.baseURI)).href;
+}
+function load(path) {
+  const url = asset(path);
+  if (!MODULES.has(url)) MODULES.set(url, import(url));
+  return MODULES.get(url);
+}
+
+function build(s, parentElement) {
+  const gd = document.createElement("div");
+  gd.className = "gd";
+  const root = document.createElement("div");
+  root.className = "stepper";
+  root.setAttribute("role", "group");
+  root.setAttribute("aria-label", `${s.Unit} stepper`);
+  root.innerHTML = `
+    <div class="row">
+      <button type="button" class="btn" data-act="prev">Previous ${s.unit}</button>
+      <button type="button" class="btn primary" data-act="next">Next ${s.unit}</button>
+      <button type="button" class="btn" data-act="play">Play</button>
+      <button type="button" class="btn" data-act="reset">Reset</button>
+      <output class="status" data-role="status" aria-live="polite"></output>
+    </div>
+    <label class="slider"><span>${s.Unit}s taken</span>
+      <input type="range" min="0" step="1" data-act="range"></label>`;
+  gd.appendChild(root);
+  const view = document.createElement("div");
+  view.className = "view";
+  gd.appendChild(view);
+  parentElement.appendChild(gd);
+  const q = (sel) => root.querySelector(sel);
+  s.el = { gd, root, view, prev: q('[data-act="prev"]'), next: q('[data-act="next"]'),
+           play: q('[data-act="play"]'), reset: q('[data-act="reset"]'),
+           range: q('[data-act="range"]'), status: q('[data-role="status"]') };
+  s.el.prev.addEventListener("click", () => { stop(s); setEpoch(s, s.epoch - 1); });
+  s.el.next.addEventListener("click", () => { stop(s); setEpoch(s, s.epoch + 1); });
+  s.el.reset.addEventListener("click", () => { stop(s); setEpoch(s, 0); });
+  s.el.play.addEventListener("click", () => (s.timer ? stop(s) : play(s)));
+  s.el.range.addEventListener("input", () => { stop(s); setEpoch(s, s.el.range.value); });
+}
+
+// The only place the epoch changes because of the user: update, paint, tell.
+function setEpoch(s, v) {
+  const k = clamp(v, 0, s.last);
+  if (k === s.epoch) { render(s); return; }
+  s.epoch = k;
+  render(s);
+  if (s.frames) {
+    draw(s);
+    address(s);
+    settle(s);
+  } else {
+    s.send("position", { epoch: k, nonce: s.nonce });  // absolute value, never a delta
+  }
+}
+
+// With frames, the server hears of the epoch once it settles: no step or Play frame runs the page's script.
+function settle(s) {
+  clearTimeout(s.settling);
+  if (s.timer) return;                               // Play tells the server when it stops
+  s.settling = setTimeout(() => {
+    if (!s.timer && s.told !== s.epoch && connected(s.parent)) {
+      s.told = s.epoch;
+      s.send("position", { epoch: s.epoch, nonce: s.nonce });
+    }
+  }, s.settleMs);
+}
+
+// The link holds the epoch on screen: the address bar is written here, at once (0 is no key at all).
+function address(s) {
+  const url = new URL(window.location.href);
+  if (s.epoch) url.searchParams.set(s.urlKey, String(s.epoch)); else url.searchParams.delete(s.urlKey);
+  if (url.href !== window.location.href) window.history.replaceState(window.history.state, "", url.href);
+}
+
+function play(s) {
+  if (s.last <= 0) return;
+  if (s.epoch >= s.last) setEpoch(s, 0);            // Play at the end restarts
+  s.timer = setInterval(() => {
+    if (!connected(s.parent)) { stop(s); return; }
+    if (s.epoch >= s.last) { stop(s); return; }
+    setEpoch(s, s.epoch + s.stride);
+    if (s.epoch >= s.last) stop(s);
+  }, s.tickMs);
+  render(s);
+}
+
+function stop(s) {                                   // synchronous: no tick after this
+  if (s.timer) {
+    clearInterval(s.timer);
+    s.timer = null;
+    render(s);
+    if (s.frames) settle(s);
+  }
+}
+
+// Presenter mode: a clicker's Page Down / Page Up (or the arrow keys) press Next / Previous, unless the
+// key is meant for a box the presenter is typing in, or for the slider.
+function onKey(s, e) {
+  if (!s.big || e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) return;
+  const target = e.composedPath()[0];
+  const typing = 'input, textarea, select, [contenteditable="true"], [role="slider"]';
+  if (target && target.closest && target.closest(typing)) return;
+  const move = { PageDown: 1, ArrowRight: 1, PageUp: -1, ArrowLeft: -1 }[e.key];
+  if (!move) return;
+  e.preventDefault();
+  stop(s);
+  setEpoch(s, s.epoch + move);
+}
+
+// The way in from outside the page (a room whose instructor steps for everyone, a test):
+//   window.dispatchEvent(new CustomEvent("gd:epoch", { detail: { key: "epoch", epoch: 7 } }))
+// moves the stepper whose key it names as a click would. Each change is announced as "gd:shown".
+function onOutside(s, e) {
+  const d = e.detail || {};
+  if (d.key !== s.key) return;
+  stop(s);
+  setEpoch(s, d.epoch);
+}
+
+function render(s) {
+  const { el } = s;
+  el.root.classList.toggle("big", s.big);
+  const focused = s.parent.activeElement || document.activeElement;
+  el.status.textContent = `${s.Unit} ${s.epoch} / ${s.last}`;
+  el.status.setAttribute("aria-live", s.timer ? "off" : "polite");
+  el.play.textContent = s.timer ? "Pause" : "Play";
+  el.play.title = s.playHelp;
+  el.range.max = String(s.last);
+  el.range.value = String(s.epoch);
+  el.range.setAttribute("aria-valuetext", `${s.Unit} ${s.epoch} of ${s.last}`);
+  el.prev.disabled = s.epoch <= 0;
+  el.next.disabled = s.epoch >= s.last;
+  el.play.disabled = s.last <= 0;
+  el.reset.disabled = s.epoch === 0 && !s.timer;
+  el.root.dataset.epoch = String(s.epoch);          // handy for tests
+  // Keep keyboard focus inside the widget when the focused button gets disabled.
+  if (focused && focused.disabled) {
+    const fallback = [el.next, el.prev, el.play].find((b) => !b.disabled) || el.range;
+    fallback.focus();
+  }
+}
+
+// --- the epoch view ------------------------------------------------------------------------------
+
+// Build the view's parts for a new run: the step, the charts (their first option), the ledger.
+function mount(s) {
+  const { view } = s.el;
+  for (const chart of s.charts || []) if (chart.instance) chart.instance.dispose();
+  if (s.resizer) s.resizer.disconnect();
+  view.classList.toggle("big", s.big);
+  view.innerHTML = `
+    <div class="step" data-role="step">
+      <div data-role="text" aria-live="polite"></div>
+      <div data-role="tex"></div>
+      <div data-role="after"></div>
+    </div>
+    <div class="charts" data-role="charts"></div>
+    <div class="ledger" data-role="ledger"></div>`;
+  const q = (role) => view.querySelector(`[data-role="${role}"]`);
+  s.part = { text: q("text"), tex: q("tex"), after: q("after"), charts: q("charts"), ledger: q("ledger") };
+  s.charts = s.frames.charts.map((chart) => {
+    const box = document.createElement("figure");
+    box.className = chart.wide ? "chart wide" : "chart";
+    box.style.margin = "0";
+    box.innerHTML = `<div class="plot" role="img" style="height:${Number(chart.height) || 380}px"></div>
+      <figcaption class="caption"></figcaption>`;
+    s.part.charts.appendChild(box);
+    return { ...chart, plot: box.querySelector(".plot"), caption: box.querySelector(".caption"), instance: null };
+  });
+  const ledger = s.frames.ledger;
+  if (ledger) {
+    s.part.ledger.innerHTML = `<h3>${escape(ledger.title || "The ledger")}</h3>${ledger.intro || ""}
+      <div data-role="table"></div><div data-role="note"></div>`;
+  }
+  s.shownCharts = new Map();
+  s.drawn = null;
+  load(s.assets.katex).then((module) => { s.katex = module.default; s.drawn = null; draw(s); }).catch(() => {});
+  load(s.assets.echarts).then((echarts) => {
+    if (!connected(s.parent)) return;
+    for (const chart of s.charts) {
+      chart.instance = echarts.init(chart.plot, theme(s), { renderer: "canvas" });
+      const { store, ...first } = chart.base;
+      chart.store = store || [];
+      chart.instance.setOption(minusSigns(first));
+    }
+    s.resizer = new ResizeObserver(() => s.charts.forEach((c) => c.instance && c.instance.resize()));
+    s.charts.forEach((c) => s.resizer.observe(c.plot));
+    s.shownCharts = new Map();
+    draw(s);
+  }).catch(() => {});
+}
+
+// Streamlit's look for ECharts (its "streamlit" theme), from the page's own fonts and colours: body font,
+// faint axis and grid lines, overlapping axis labels hidden. The options' own colours (ui/echarts.py) win.
+function theme(s) {
+  const style = getComputedStyle(s.el.gd);
+  const text = style.color || "#31333f";
+  const font = style.fontFamily || "sans-serif";
+  const faint = `color-mix(in srgb, ${text} 15%, transparent)`;
+  const probe = document.createElement("span");
+  probe.style.color = faint;
+  s.el.gd.appendChild(probe);
+  const line = getComputedStyle(probe).color;
+  probe.remove();
+  const axis = { axisLine: { show: false, lineStyle: { color: line } }, axisTick: { lineStyle: { color: line } },
+                 axisLabel: { color: text, fontFamily: font, hideOverlap: true }, nameTextStyle: { color: text, fontFamily: font },
+                 splitLine: { lineStyle: { color: line } } };
+  return { backgroundColor: "transparent", textStyle: { fontFamily: font, color: text, fontSize: 12 },
+           legend: { textStyle: { color: text, fontFamily: font } }, valueAxis: axis, logAxis: axis, categoryAxis: axis,
+           tooltip: { textStyle: { fontFamily: font },
+                      valueFormatter: (v) => (Array.isArray(v) ? v.join(", ") : String(v)).replace(/-/g, "−") } };
+}
+
+// A frame's patch as ECharts takes it: a series named by its place in the chart's store is that series (its
+// first `upto` points, for a series that grows epoch by epoch); a bare {id} keeps the chart's own.
+function resolved(chart, patch) {
+  const series = (patch.series || []).map((part) => {
+    if (part.ref === undefined) return part;
+    const whole = chart.store[part.ref];
+    return part.upto === undefined ? whole : { ...whole, data: whole.data.slice(0, part.upto) };
+  });
+  return minusSigns({ ...patch, series });
+}
+
+// ECharts writes a negative axis label with a hyphen; the app writes numbers with the minus sign "−" (ui/fmt.py).
+// An axis marked gdMinus (ui/frames.py) gets a formatter that writes ECharts' own label, thousands separated and
+// filled into the axis's template ("${value}"), with "−".
+function minusSigns(option) {
+  const label = (template) => (value) => {
+    const [whole, part] = String(value).split(".");
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (part === undefined ? "" : "." + part);
+    const text = typeof template === "string" ? template.replace("{value}", grouped) : grouped;
+    return text.replace(/-/g, "−");
+  };
+  for (const key of ["xAxis", "yAxis"]) {
+    const axes = option[key];
+    if (!axes) continue;
+    const listed = Array.isArray(axes) ? axes : [axes];
+    const marked = listed.map((axis) => (axis.axisLabel && axis.axisLabel.gdMinus
+      ? { ...axis, axisLabel: { ...axis.axisLabel, formatter: label(axis.axisLabel.formatter) } } : axis));
+    option = { ...option, [key]: Array.isArray(axes) ? marked : marked[0] };
+  }
+  return option;
+}
+
+function equation(s, tex) {
+  if (!s.katex) return `<div class="tex" data-tex="${escape(tex)}"></div>`;
+  s.texCache = s.texCache || new Map();
+  if (!s.texCache.has(tex)) {
+    s.texCache.set(tex, s.katex.renderToString(tex, { displayMode: true, throwOnError: false }));
+  }
+  return `<div class="tex" data-tex="${escape(tex)}">${s.texCache.get(tex)}</div>`;
+}
+
+// Draw frame s.epoch: only what differs from the frame drawn before.
+function draw(s) {
+  const frame = s.frames.frames[s.epoch];
+  if (!frame || !s.part) return;
+  const before = s.drawn || {};
+  if (frame.text !== before.text) s.part.text.innerHTML = frame.text || "";
+  const tex = (frame.tex || []).join("\n");
+  if (tex !== before.texJoined || !before.katex !== !s.katex) {
+    s.part.tex.innerHTML = (frame.tex || []).map((t) => equation(s, t)).join("");
+  }
+  if (frame.after !== before.after) s.part.after.innerHTML = frame.after || "";
+  for (const chart of s.charts) {
+    const patch = frame.charts && frame.charts[chart.id];
+    const caption = (frame.captions && frame.captions[chart.id]) || "";
+    if (chart.caption.textContent !== caption) {
+      chart.caption.textContent = caption;
+      chart.plot.setAttribute("aria-label", caption);
+    }
+    if (chart.instance && patch && s.shownCharts.get(chart.id) !== patch) {
+      const parts = ["series", "xAxis", "yAxis"].filter((key) => key in patch);
+      chart.instance.setOption(resolved(chart, patch), { replaceMerge: parts, lazyUpdate: false });
+      s.shownCharts.set(chart.id, patch);
+    }
+  }
+  ledger(s, frame.ledger, before.ledger);
+  s.drawn = { text: frame.text, texJoined: tex, after: frame.after, ledger: frame.ledger, katex: Boolean(s.katex) };
+  s.el.gd.dataset.frame = String(s.epoch);           // the frame on screen, for tests
+  window.dispatchEvent(new CustomEvent("gd:shown", { detail: { key: s.key, epoch: s.epoch } }));
+}
+
+function ledger(s, shown, before) {
+  const table = s.frames.ledger;
+  if (!table || !shown) return;
+  if (before && before[0] === shown[0] && before[1] === shown[1] && before[2] === shown[2]) return;
+  const [start, stop, latest] = shown;
+  const holder = s.part.ledger.querySelector('[data-role="table"]');
+  const note = s.part.ledger.querySelector('[data-role="note"]');
+  if (stop <= start) {
+    holder.innerHTML = "";
+    note.innerHTML = table.empty || "";
+    return;
+  }
+  const names = new Set(["parameter", "now"]);
+  const head = table.columns.map((c) => {
+    const tip = table.tips && table.tips[c] ? ` title="${escape(table.tips[c])}"` : "";
+    return `<th scope="col"${tip}${names.has(c) ? ' class="name"' : ""}>${escape(c)}</th>`;
+  }).join("");
+  const now = table.columns.indexOf("now");
+  const rows = [];
+  for (let i = stop - 1; i >= start; i--) {
+    const mark = i >= latest;
+    const cells = table.rows[i].map((cell, j) =>
+      `<td${names.has(table.columns[j]) ? ' class="name"' : ""}>${escape(j === now ? (mark ? "▶" : "") : cell)}</td>`);
+    rows.push(`<tr${mark ? ' class="latest"' : ""}>${cells.join("")}</tr>`);
+  }
+  holder.innerHTML = `<div class="table" tabindex="0" role="region" aria-label="The ledger">
+    <table><thead><tr>${head}</tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
+  note.innerHTML = frameNote(s);
+}
+
+const frameNote = (s) => (s.frames.frames[s.epoch] || {}).note || "";
+
+export default function (component) {
+  const { data, parentElement, setStateValue } = component;
+  const d = data || {};
+  const last = Math.max(0, Math.trunc(Number(d.last) || 0));
+  const tickMs = Math.max(30, Math.trunc(Number(d.tick_ms) || 250));
+  const stride = Math.max(1, Math.trunc(Number(d.stride) || 1));
+  const playHelp = String(d.play_help || "");
+  const nonce = Math.trunc(Number(d.nonce) || 0);
+  const unit = String(d.unit || "epoch");  // what one click moves: "epoch", or "step" on the batches page
+  const big = Boolean(d.big);  // presenter mode
+  const frames = d.frames || null;
+
+  let s = INSTANCES.get(parentElement);
+  if (!s) {
+    // First mount (or remount): Python's view is all we have.
+    s = { parent: parentElement, epoch: clamp(d.epoch, 0, last), nonce, last, unit, key: String(d.key || ""),
+          Unit: unit.charAt(0).toUpperCase() + unit.slice(1), urlKey: String(d.url_key || unit),
+          tickMs, stride, playHelp, big, timer: null, send: setStateValue, el: null,
+          settleMs: Math.max(0, Math.trunc(Number(d.settle_ms) || 0)), told: clamp(d.epoch, 0, last) };
+    INSTANCES.set(parentElement, s);
+    build(s, parentElement);
+    s.onKey = (e) => onKey(s, e);
+    s.onOutside = (e) => onOutside(s, e);
+    document.addEventListener("keydown", s.onKey);
+    window.addEventListener("gd:epoch", s.onOutside);
+  } else {
+    // Re-invoked because `data` changed (Streamlit re-runs the default export
+    // on every data/theme change, same parentElement, no cleanup in between).
+    s.send = setStateValue;
+    s.last = last;
+    s.stride = stride;
+    s.playHelp = playHelp;
+    s.big = big;
+    if (tickMs !== s.tickMs) {
+      s.tickMs = tickMs;
+      if (s.timer) { stop(s); play(s); }
+    }
+    if (nonce > s.nonce) {                           // server-initiated change wins
+      stop(s);
+      s.nonce = nonce;
+      s.epoch = s.told = clamp(d.epoch, 0, last);
+    } else if (s.epoch > last) {                     // clamp locally, Python clamps too
+      s.epoch = last;
+    }
+    // else: d.epoch is an echo of some earlier click; ignore it.
+  }
+  if (s.timer && s.epoch >= s.last) stop(s);
+  render(s);
+  if (frames && d.frames_id !== s.framesId) {       // a new run: its frames arrive once
+    s.frames = frames;
+    s.framesId = d.frames_id;
+    s.assets = d.assets || {};
+    mount(s);
+  } else if (!frames && s.frames) {
+    s.frames = null;
+    s.el.view.innerHTML = "";
+  }
+  if (s.frames) { draw(s); address(s); }
+
+  // Streamlit keeps only the cleanup of the latest invocation and may call the
+  // cleanup of a superseded invocation immediately, so only tear down when the
+  // host really left the DOM.
+  return () => setTimeout(() => {
+    if (!connected(parentElement)) {
+      stop(s);
+      clearTimeout(s.settling);
+      document.removeEventListener("keydown", s.onKey);
+      window.removeEventListener("gd:epoch", s.onOutside);
+      for (const chart of s.charts || []) if (chart.instance) chart.instance.dispose();
+      if (s.resizer) s.resizer.disconnect();
+      INSTANCES.delete(parentElement);
+    }
+  }, 0);
+}
