@@ -3,16 +3,17 @@ and Playwright; about four minutes).
 
 Starts the app and a trivial one-button app (benchmarks/trivial_app.py) with `streamlit run`. On the trivial
 app and on each page with a stepper (3, 5, 7, 8, 9, 10) it clicks Next CLICKS times, one click at a time, and
-times each click from the click to the screen settled: the page's "Epoch k of" or "Step k of" sentence shows a
-new k and the script has finished. For each it prints:
+times each click in the page, from the click's event to the first animation frame in which the page's "Epoch k of"
+or "Step k of" sentence shows a new k and the script has finished (Playwright's own round trips left out).
+For each it prints:
 
 - the median and the 95th percentile, and their ratios to the trivial app's, measured in the same run;
 - the server's CPU per click (user + system time of the `streamlit run` process, from /proc, over the clicks),
   and its ratio to the trivial app's;
 - the bytes the server sent per click over Streamlit's websocket (read with Chrome's DevTools protocol), and
   for the page's first draw;
-- the first draw: from opening the page's address to its step-0 sentence with the script finished (the second
-  visit in the same tab: the browser's code and the server's caches are warm);
+- the first draw: from opening the page's address to its step-0 sentence with the script finished and every
+  chart drawn (the second visit in the same tab: the browser's code and the server's caches are warm);
 - where 20 clicks 0.1 s apart land, against where they should (20 strides of the stepper).
 
 Issue 16 sets the targets: a click at most 0.5x the trivial app's median and 1x its p95, a few percent of
@@ -54,10 +55,15 @@ SENTENCE = re.compile(r"^(?:Epoch|Step) ([\d,]+) of")
 # The step on screen: the number in the first "Epoch k of" or "Step k of" sentence, once the script has finished.
 SHOWN = """() => {
     if (document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState !== 'notRunning') return null;
-    const sentence = [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+    const sentence = [...document.querySelectorAll('[data-testid="stMarkdownContainer"], .gd [data-role="text"] p')]
         .map((e) => e.innerText).find((text) => /^(Epoch|Step) [\\d,]+ of/.test(text));
     return sentence ? Number(sentence.split(" ")[1].replaceAll(",", "")) : null;
 }"""
+
+
+# Every chart on the page has its canvas: Streamlit's (st.echarts_chart) and the epoch view's (ui/stepper.js).
+DRAWN = """() => [...document.querySelectorAll('[data-testid="stEChartsChart"], .gd .plot')]
+    .every((chart) => chart.querySelector("canvas"))"""
 
 
 @dataclass
@@ -96,6 +102,24 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+# Timed in the page: from the click's event to the first animation frame that shows the new step (the frame the
+# browser paints it in). Armed before each click; Playwright's own round trips are not counted.
+ARM = (
+    """(before) => {
+    window.__took = undefined;
+    document.addEventListener("click", () => {
+        const clicked = performance.now();
+        const look = (now) => {
+            const k = (SHOWN)();
+            if (k !== null && k !== before) window.__took = now - clicked;
+            else requestAnimationFrame(look);
+        };
+        requestAnimationFrame(look);
+    }, {capture: true, once: true});
+}"""
+).replace("SHOWN", SHOWN)
+
+
 def shown_after(page, before: int | None, timeout: float = 60.0) -> int:
     """Wait until the screen has settled on a step other than `before`; return it."""
     handle = page.wait_for_function(
@@ -121,7 +145,7 @@ class Wire:
         self.received += len(base64.b64decode(data)) if response["opcode"] == 2 else len(data.encode())
 
 
-def measure(browser, name: str, url: str, button: str, clicks: int, pid: int) -> Measured:
+def measure(browser, name: str, url: str, button: str, clicks: int, pid: int, gap: float) -> Measured:
     result = Measured(name)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     wire = Wire(page)
@@ -132,16 +156,18 @@ def measure(browser, name: str, url: str, button: str, clicks: int, pid: int) ->
     start = time.perf_counter()
     page.goto(url)  # the second visit: warm
     now = shown_after(page, None)
+    page.wait_for_function(DRAWN, timeout=60_000)  # and every chart, not just the sentence
     result.first_draw, result.first_bytes = time.perf_counter() - start, wire.received
     page.wait_for_timeout(1500)  # let the charts' code load and draw
     following = page.get_by_role("button", name=button, exact=True).first
     wire.received, cpu = 0, cpu_seconds(pid)
     for _ in range(clicks):
-        start = time.perf_counter()
+        page.evaluate(ARM, now)
         following.click()
         now = shown_after(page, now)
-        result.clicks.append(time.perf_counter() - start)
-        page.wait_for_timeout(200)
+        result.clicks.append(page.wait_for_function("() => window.__took").json_value() / 1000)
+        page.wait_for_timeout(gap * 1000)
+    page.wait_for_timeout(1000)  # a page that draws its epochs in the browser tells the server once they settle
     result.cpu = (cpu_seconds(pid) - cpu) / clicks
     result.bytes_per_click = wire.received / clicks
     stride = now // clicks  # each click moved one stride of the stepper
@@ -172,17 +198,28 @@ def row(m: Measured, reference: Measured | None) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clicks", type=int, default=25, help="timed clicks per page (default 25)")
+    parser.add_argument(
+        "--gap",
+        type=float,
+        default=0.2,
+        help="seconds between a click's screen and the next click (default 0.2; 1.0: every step settles, and a page "
+        "that draws its epochs in the browser tells the server of each)",
+    )
+    parser.add_argument("--pages", default="", help="only these pages, e.g. 3,5 (default: every stepping page)")
     args = parser.parse_args()
     app, trivial = serve(REPO / "app.py", 8611), serve(REPO / "benchmarks" / "trivial_app.py", 8612)
     results = []
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            chosen = {f"page {n}," for n in args.pages.split(",") if n}
             for name, path, button in PAGES:
+                if chosen and path is not None and not any(name.startswith(c) for c in chosen):
+                    continue
                 server, url = (
                     (trivial, "http://127.0.0.1:8612/") if path is None else (app, f"http://127.0.0.1:8611{path}")
                 )
-                results.append(measure(browser, name, url, button, args.clicks, server.pid))
+                results.append(measure(browser, name, url, button, args.clicks, server.pid, args.gap))
                 print(f"measured {name}", file=sys.stderr)
             browser.close()
     finally:
@@ -190,7 +227,7 @@ def main() -> None:
             server.terminate()
     print(
         f"{time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f};"
-        f" {args.clicks} clicks a page, 1400 px Chromium"
+        f" {args.clicks} clicks a page, {args.gap} s apart, 1400 px Chromium"
     )
     print(
         "| page | median | p95 | server CPU a click | ratios to the reference: median / p95, CPU"

@@ -82,6 +82,7 @@ class Screen:
     stepper: str = ""  # the stepper component's widget id
     pages: dict[str, str] = field(default_factory=dict)  # url path -> page script hash
     page: str = ""  # the page script hash that ran
+    position: int | None = None  # the epoch the browser shows, on a page that draws its epochs from frames
 
     def epoch(self) -> int | None:
         for text in self.texts:
@@ -124,9 +125,11 @@ def read(message: ForwardMsg, screen: Screen) -> None:
         elif what == "bidi_component":
             screen.stepper, screen.fragment = element.bidi_component.id, message.delta.fragment_id
             data = json.loads(element.bidi_component.json or "{}")
+            told = data.get("nonce", 0) > screen.nonce or screen.position is None  # the page moved the epoch
             screen.nonce = data.get("nonce", 0)
             if "frames" in data:  # the run's frames (ui/frames.py): the browser draws the epoch's from them
-                frame = data["frames"]["frames"][data["epoch"]]
+                screen.position = min(data["epoch"] if told else screen.position, data["last"])
+                frame = data["frames"]["frames"][screen.position]
                 screen.texts += [paragraph for part in ("text", "after") for paragraph in paragraphs(frame[part])]
                 screen.texts += list(frame["captions"].values())
         elif what in ("button", "number_input", "selectbox", "radio", "checkbox"):
@@ -144,6 +147,7 @@ class Learner:
         self.socket = None
         self.states: dict[str, WidgetState] = {}  # what the frontend would send back each rerun
         self.screen = Screen()
+        self.position: int | None = None  # the epoch the browser shows (Screen.position)
         self.page = ""
 
     async def __aenter__(self) -> Learner:
@@ -163,7 +167,7 @@ class Learner:
         ask.fragment_id = fragment
         ask.widget_states.widgets.extend(self.states.values())
         old = self.screen
-        screen = Screen(pages=old.pages, page=self.page)
+        screen = Screen(pages=old.pages, page=self.page, nonce=old.nonce, position=self.position)
         if fragment:  # a fragment rerun redraws the fragment only: the rest of the page stays
             screen.widgets, screen.numbers = old.widgets, old.numbers
             screen.stepper, screen.fragment, screen.nonce = old.stepper, old.fragment, old.nonce
@@ -176,23 +180,24 @@ class Learner:
             if message.WhichOneof("type") == "script_finished" and message.script_finished != EARLY:
                 break
         taken = time.perf_counter() - start
-        self.screen, self.page = screen, screen.page
+        self.screen, self.page, self.position = screen, screen.page, screen.position
         return screen, taken
 
     async def open(self, path: str, query: str = "") -> tuple[Screen, float]:
         """Arrive at a page by its address, as a new tab or a click in the sidebar does."""
-        self.states = {}
+        self.states, self.position, self.screen.nonce = {}, None, 0
         return await self.run(query=query, page_name=path)
 
     async def go(self, path: str) -> tuple[Screen, float]:
         """Click a page in the sidebar: the widgets of the page left behind are forgotten, the link cleared."""
-        self.states = {}
+        self.states, self.position, self.screen.nonce = {}, None, 0
         self.page = self.screen.pages[path]
         return await self.run()
 
     async def step(self, epoch: int) -> tuple[Screen, float]:
         """What the epoch stepper sends when the browser's epoch becomes `epoch`."""
         position = {"position": {"epoch": epoch, "nonce": self.screen.nonce}}
+        self.position = epoch  # the browser draws it at once
         self.states["stepper"] = WidgetState(id=self.screen.stepper, json_value=json.dumps(position))
         return await self.run(fragment=self.screen.fragment)
 

@@ -118,6 +118,7 @@ def stepper(
         k = min(max(int(st.session_state.get(key, 0)), 0), last)
         if k != sync["epoch"]:  # set by the page (the link, a shorter run), not by a click
             sync["epoch"], sync["nonce"] = k, sync["nonce"] + 1
+            sync["told"] = k
         st.session_state[key] = k
         play_help = (
             ""
@@ -127,7 +128,10 @@ def stepper(
         )
         data = {
             "key": key,
-            "epoch": k,
+            # With frames, the epoch the page last told the browser (with its nonce), not the browser's own latest:
+            # the data, and so the element, stay the same when the browser reports where it is, and Streamlit
+            # sends an element the browser already holds as a reference to it (its hash), not its frames again.
+            "epoch": sync.get("told", k) if frames is not None else k,
             "nonce": sync["nonce"],
             "last": last,
             "tick_ms": int(tick * 1000),

@@ -53,10 +53,16 @@ def view(at: AppTest) -> dict | None:
     return None
 
 
+def shown_epoch(at: AppTest, data: dict) -> int:
+    """The epoch the browser shows, as the page last heard of it (the data's own epoch is the one the page last
+    told the browser, which the browser's own steps leave behind)."""
+    return at.session_state[data["key"]]
+
+
 def frame_shown(at: AppTest) -> dict | None:
     """The frame the browser draws for the epoch the page last heard of, else None."""
     data = view(at)
-    return None if data is None else data["frames"]["frames"][data["epoch"]]
+    return None if data is None else data["frames"]["frames"][shown_epoch(at, data)]
 
 
 def ledger_shown(at: AppTest) -> pd.DataFrame | None:
@@ -65,7 +71,7 @@ def ledger_shown(at: AppTest) -> pd.DataFrame | None:
     if data is None:
         return None
     table = data["frames"]["ledger"]
-    start, stop, latest = data["frames"]["frames"][data["epoch"]]["ledger"]
+    start, stop, latest = data["frames"]["frames"][shown_epoch(at, data)]["ledger"]
     rows = [list(table["rows"][i]) for i in range(stop - 1, start - 1, -1)]
     now = table["columns"].index("now")
     for i, row in zip(range(stop - 1, start - 1, -1), rows):
@@ -116,7 +122,7 @@ def charts_shown(at: AppTest) -> dict[str, dict]:
     data = view(at)
     if data is None:
         return {}
-    frame = data["frames"]["frames"][data["epoch"]]
+    frame = data["frames"]["frames"][shown_epoch(at, data)]
     return {chart["id"]: merged(chart["base"], frame["charts"][chart["id"]]) for chart in data["frames"]["charts"]}
 
 
