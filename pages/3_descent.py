@@ -222,9 +222,9 @@ def pictures(k: int, houses, said: str) -> dict[str, tuple[dict, str]]:
     spread = [s for s, _ in path] + [fit.best[0]]
     lo, hi = min(spread), max(spread)
     pad = max(0.2 * (hi - lo), 0.5 * abs(fit.best[0]), 1e-3)
-    slopes = np.linspace(lo - pad, hi + pad, 201)  # (201,)
+    slopes = np.linspace(lo - pad, hi + pad, 101)  # (101,): a smooth bowl at any width, and one of them per frame
     with np.errstate(over="ignore", invalid="ignore"):  # a diverged path spans slopes whose loss overflows
-        curve = line.bowl_loss((slopes, params[1]), fit.bowl, config.loss)  # (201,), from the sums
+        curve = line.bowl_loss((slopes, params[1]), fit.bowl, config.loss)  # (101,), from the sums
     caption = (
         f"Chart: {loss_name} against the slope, drawn at this epoch's intercept {num(params[1])}, with the "
         f"guess after each epoch joined in order. The latest guess is slope {num(params[0])}. Earlier guesses "

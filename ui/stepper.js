@@ -5,6 +5,7 @@
 // One record per mounted instance, keyed by the container Streamlit gives us.
 // The blob-URL module is imported once per JS text, so this map survives reruns.
 const INSTANCES = new WeakMap();
+const FIRST_ROWS = 60; // ledger rows drawn with the step; the rest follow a frame later
 const MODULES = new Map(); // url -> promise of the module: KaTeX (Streamlit's own) and ECharts (app/static)
 
 const clamp = (v, lo, hi) => {
@@ -321,15 +322,27 @@ function ledger(s, shown, before) {
     return `<th scope="col"${tip}${names.has(c) ? ' class="name"' : ""}>${escape(c)}</th>`;
   }).join("");
   const now = table.columns.indexOf("now");
-  const rows = [];
-  for (let i = stop - 1; i >= start; i--) {
+  const row = (i) => {
     const mark = i >= latest;
     const cells = table.rows[i].map((cell, j) =>
       `<td${names.has(table.columns[j]) ? ' class="name"' : ""}>${escape(j === now ? (mark ? "▶" : "") : cell)}</td>`);
-    rows.push(`<tr${mark ? ' class="latest"' : ""}>${cells.join("")}</tr>`);
-  }
+    return `<tr${mark ? ' class="latest"' : ""}>${cells.join("")}</tr>`;
+  };
+  // The rows in view first (the table shows about a dozen), the rest in the next animation frame: a click on a
+  // long run paints its step at once, and the ledger's older rows follow unseen below.
+  const first = Math.max(start, stop - FIRST_ROWS);
+  const rows = [];
+  for (let i = stop - 1; i >= first; i--) rows.push(row(i));
   holder.innerHTML = `<div class="table" tabindex="0" role="region" aria-label="The ledger">
     <table><thead><tr>${head}</tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
+  cancelAnimationFrame(s.moreRows);
+  if (first > start) {
+    s.moreRows = requestAnimationFrame(() => {
+      const rest = [];
+      for (let i = first - 1; i >= start; i--) rest.push(row(i));
+      holder.querySelector("tbody").insertAdjacentHTML("beforeend", rest.join(""));
+    });
+  }
   note.innerHTML = frameNote(s);
 }
 
