@@ -268,9 +268,9 @@ def ledger_table(records):
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def run_frames(settings, theme: str, presenting: bool) -> dict:
-    """Every epoch of the run as the browser draws it (ui/frames.py): built once per run, theme and presenter
-    mode, and shared by every session that runs the same settings (a room on the instructor's link). `settings`
+def run_frames(settings, presenting: bool) -> dict:
+    """Every epoch of the run as the browser draws it (ui/frames.py): built once per run and presenter mode, and
+    shared by every session that runs the same settings (a room on the instructor's link). `settings`
     is the run's config: every page variable the frames read follows from it and the data it names."""
     houses = cached.houses(config.data, config.x, config.y)
     texts, drawn = [], []
@@ -319,7 +319,7 @@ def run_frames(settings, theme: str, presenting: bool) -> dict:
     return {"frames": every, "charts": listed, "ledger": table}
 
 
-stepper.stepper("epoch", last, show, frames=run_frames(config, st.context.theme.type, presenting))
+stepper.stepper("epoch", last, show, frames=run_frames(config, presenting))
 if presenting:  # the step's numbers first, then what the page is about
     intro()
 

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
 
-from ui import echarts, present, tables
+from ui import present, tables
 
 MARKDOWN = MarkdownIt("commonmark", {"html": False})  # raw HTML in a learner's name is text, not markup
 
@@ -39,10 +39,11 @@ def alert(markdown: str) -> str:
 
 
 def finished(spec: dict) -> dict:
-    """An option as the page draws it: presenter mode's large text, the theme's text colour, and every value axis
-    marked for the browser to write its labels' minus signs (MINUS: ECharts writes a hyphen, and the browser
-    can give it a formatter that writes "−", which an option in JSON cannot)."""
-    spec = echarts.readable(present.chart_text(spec))
+    """An option as the page draws it: presenter mode's large text, and every value axis marked for the browser to
+    write its labels' minus signs (MINUS: ECharts writes a hyphen, and the browser can give it a formatter that
+    writes "−", which an option in JSON cannot). The text's colour is the page's own, light or dark, set by the
+    browser (ui/stepper.js), which follows a change of theme at once."""
+    spec = present.chart_text(spec)
     for part in ("xAxis", "yAxis"):
         axes = spec.get(part)
         listed = axes if isinstance(axes, list) else [axes] if isinstance(axes, dict) else []

@@ -196,20 +196,30 @@ function mount(s) {
   }
   s.shownCharts = new Map();
   s.drawn = null;
-  load(s.assets.katex).then((module) => { s.katex = module.default; s.drawn = null; draw(s); }).catch(() => {});
+  load(s.assets.katex).then((module) => { s.katex = module.default; s.drawn = null; draw(s); })
+    .catch((error) => console.error("The epoch view's equations could not load:", error));
   load(s.assets.echarts).then((echarts) => {
     if (!connected(s.parent)) return;
-    for (const chart of s.charts) {
-      chart.instance = echarts.init(chart.plot, theme(s), { renderer: "canvas" });
-      const { store, ...first } = chart.base;
-      chart.store = store || [];
-      chart.instance.setOption(minusSigns(first));
-    }
+    s.echarts = echarts;
+    plot(s);
     s.resizer = new ResizeObserver(() => s.charts.forEach((c) => c.instance && c.instance.resize()));
     s.charts.forEach((c) => s.resizer.observe(c.plot));
-    s.shownCharts = new Map();
-    draw(s);
-  }).catch(() => {});
+  }).catch((error) => console.error("The epoch view's charts could not load:", error));
+}
+
+// (Re)start every chart with the page's current look, then draw the frame shown: on a new run, and when the
+// learner switches between the light and the dark theme (Streamlit calls the component again then).
+function plot(s) {
+  s.look = getComputedStyle(s.el.gd).color;
+  for (const chart of s.charts) {
+    if (chart.instance) chart.instance.dispose();
+    chart.instance = s.echarts.init(chart.plot, theme(s), { renderer: "canvas" });
+    const { store, ...first } = chart.base;
+    chart.store = store || [];
+    chart.instance.setOption(minusSigns(first));
+  }
+  s.shownCharts = new Map();
+  draw(s);
 }
 
 // Streamlit's look for ECharts (its "streamlit" theme), from the page's own fonts and colours: body font,
@@ -405,7 +415,11 @@ export default function (component) {
     s.frames = null;
     s.el.view.innerHTML = "";
   }
-  if (s.frames) { draw(s); address(s); }
+  if (s.frames) {
+    if (s.echarts && s.look !== getComputedStyle(s.el.gd).color) plot(s);  // the theme changed
+    draw(s);
+    address(s);
+  }
 
   // Streamlit keeps only the cleanup of the latest invocation and may call the
   // cleanup of a superseded invocation immediately, so only tear down when the

@@ -143,10 +143,12 @@ def stepper(
         }
         if frames is not None:
             data |= {"frames": frames, "frames_id": fingerprint, "assets": assets(), "settle_ms": int(SETTLE * 1000)}
+            show(k)  # above the buttons: what the page still draws itself (the prediction box: predict, then Next)
         result = BUTTONS(key=f"{key}:buttons", data=data, on_position_change=functools.partial(_on_position, key))
         _accept(key, (result or {}).get("position"))  # in case the callback did not run
         st.session_state[key] = min(max(int(st.session_state[key]), 0), last)
-        show(st.session_state[key])
+        if frames is None:
+            show(st.session_state[key])
         sync["url"] = st.query_params.get(unit)  # what the page wrote into the link (state.publish)
 
     view()
