@@ -77,8 +77,10 @@ def test_predict_then_reveal_and_a_copied_link_opens_the_same_view_elsewhere(pag
         settle(page, TITLE)
 
         def view(p) -> str:
-            """The page's words and numbers up to the prediction box (what the first learner typed is theirs)."""
-            main = p.locator('[data-testid="stMain"]').inner_text().split("Predict, then reveal")[0]
+            """The page's words and numbers but the prediction box (what the first learner typed is theirs), which
+            sits above the stepper."""
+            before, _, rest = p.locator('[data-testid="stMain"]').inner_text().partition("Predict, then reveal")
+            main = before + rest[rest.index("Previous epoch") :]
             return "\n".join(line for line in main.splitlines() if not re.fullmatch(r"[a-z_]+", line))  # no icons
 
         # Both pages have finished running, but an element can still be on its way to the screen (a button drawn
