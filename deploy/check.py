@@ -56,7 +56,7 @@ BASES = {  # image name -> (stand-in script, saved tar)
     "docker.io/library/python:3.11-slim": ("make-python-standin.sh", "python-3.11-slim-standin.tar"),
     "docker.io/library/nginx:stable-alpine": ("make-nginx-standin.sh", "nginx-stable-alpine-standin.tar"),
 }
-APP_FILES = {".streamlit", "app.py", "constraints.txt", "data", "gdcore", "pages", "requirements.txt", "ui"}
+APP_FILES = {".streamlit", "app.py", "constraints.txt", "data", "gdcore", "pages", "requirements.txt", "static", "ui"}
 BUDGET = 60  # seconds for a page to draw its title, a container to turn healthy, a copy to be followed
 
 

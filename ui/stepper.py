@@ -11,6 +11,13 @@ The epoch shown lives in st.session_state[key], an int the page may also set (fr
 clamped to a shorter run). A change made here, not by a click, is sent to the browser with a new
 nonce; the browser takes an epoch from the page only when its nonce is new, so an echo of its own
 clicks never pulls it back.
+
+A page that passes its run's frames (ui/frames.py) gets the epoch view as well: the component draws
+each epoch's sentences, equations, charts and ledger itself (stepper.js), so a click or a frame of
+Play runs no script. The browser writes the epoch into the address bar at once and sends it only
+once it settles (SETTLE, or Pause); any rerun in between reads it back from the address bar. An
+epoch can also be set from outside the page, without a rerun: a window event "gd:epoch" with
+{key, epoch} (a room's instructor, later); each epoch drawn is announced as "gd:shown".
 """
 
 from __future__ import annotations
