@@ -243,6 +243,11 @@ def open_page(browser, url: str, title: str, name: str) -> float:
         page.locator("h1", has_text=title).first.wait_for(timeout=BUDGET * 1000)
         took = time.monotonic() - started
         balancer_test.settled(page)
+        # A page that draws its epochs in the browser: its charts come from the image's static/ (ECharts).
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('.gd .plot')].every((plot) => plot.querySelector('canvas'))""",
+            timeout=BUDGET * 1000,
+        )
         for box in ('[data-testid="stException"]', '[data-testid="stAlertContentError"]'):
             shown = page.locator(box)
             ensure(shown.count() == 0, f"{name}: {box} on the page: {shown.all_inner_texts()}")
