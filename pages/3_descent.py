@@ -190,8 +190,9 @@ def step(k: int) -> tuple[str, list[str], str, str]:
     return text, tex, after, said
 
 
-def pictures(k: int, houses, said: str) -> dict[str, tuple[dict, str]]:
-    """Each chart's option and caption after k epochs."""
+def pictures(k: int, houses, said: str, ends: list, starts: list[float]) -> dict[str, tuple[dict, str]]:
+    """Each chart's option and caption after k epochs. `ends`: the parameters after each epoch of the run;
+    `starts`: the loss at the start of each epoch (each epoch's first record holds where the last one ended)."""
     params = run.after(k)
     steps = run.epoch_records(k) if k else ()
     latest = steps[-1] if steps else None
@@ -215,10 +216,8 @@ def pictures(k: int, houses, said: str) -> dict[str, tuple[dict, str]]:
         rows=(rows_word(config.data, 1), rows),
     )
     drawn["houses"] = spec, caption
-    ends = [run.after(j) for j in range(k + 1)]  # the parameters after each epoch so far
-    # Each epoch's first record holds the loss where the last epoch ended; only the latest is new.
-    losses = [run.epoch_records(j)[0].loss for j in range(1, k + 1)] + [fit.loss(params)]
-    path = [(p[0], value) for p, value in zip(ends, losses) if np.isfinite(value)]
+    losses = starts[:k] + [fit.loss(params)]  # after each epoch so far: only the latest is new
+    path = [(p[0], value) for p, value in zip(ends[: k + 1], losses) if np.isfinite(value)]
     spread = [s for s, _ in path] + [fit.best[0]]
     lo, hi = min(spread), max(spread)
     pad = max(0.2 * (hi - lo), 0.5 * abs(fit.best[0]), 1e-3)
@@ -274,6 +273,8 @@ def run_frames(settings, presenting: bool) -> dict:
     is the run's config: every page variable the frames read follows from it and the data it names."""
     houses = cached.houses(config.data, config.x, config.y)
     texts, drawn = [], []
+    ends = [run.after(j) for j in range(last + 1)]  # the parameters after each epoch, once for every frame
+    starts = [run.epoch_records(j)[0].loss for j in range(1, last + 1)]
     for k in range(last + 1):
         text, tex, after, said = step(k)
         stop = ""
@@ -281,7 +282,7 @@ def run_frames(settings, presenting: bool) -> dict:
             advice = f" The largest stable learning rate for this data is {num(fit.max_stable_lr)}." if plain else ""
             stop = f"The run stops here: in epoch {run.diverged_at} {run.reason}.{advice}"
         texts.append((text, tex, after, stop))
-        drawn.append(pictures(k, houses, said))
+        drawn.append(pictures(k, houses, said, ends, starts))
     layout = [("houses", echarts.HEIGHT, False), ("path", echarts.HEIGHT, False), ("losses", echarts.HEIGHT, True)]
     listed, per_frame = frames.charts(drawn, layout + [("rates", 260, True)])
     table, shown = frames.ledger(run.records, ledger_table, LEDGER_STEPS)

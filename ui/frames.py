@@ -5,9 +5,9 @@ Next chooses frame k + 1 and draws it. Python still computes every number, word 
 browser only chooses and draws. A run's frames are one dict, sent to the browser once:
 
     {"frames": [{"text": html, "tex": [latex, ...], "after": html, "charts": {id: patch},
-                 "captions": {id: text}, "ledger": [start, stop, latest]}, ...],   # one per epoch, 0..last
-     "charts": [{"id": id, "base": option, "height": px, "wide": bool}, ...],
-     "ledger": {"columns": [...], "tips": {...}, "rows": [[...], ...], "intro": html, "empty": html, "more": html}}
+                 "captions": {id: text}, "ledger": [start, stop, latest], "note": html}, ...],  # epochs 0..last
+     "charts": [{"id": id, "base": option (with its "store" of series), "height": px, "wide": bool}, ...],
+     "ledger": {"columns": [...], "tips": {...}, "rows": [[...], ...], "title": text, "intro": html, "empty": html}}
 
 `text` is the step's sentences (read out by screen readers when they change), `tex` its equations,
 `after` what follows them (a batch's note, the run's stop). A chart's option is sent once (`base`); a
@@ -105,7 +105,7 @@ def chart(specs: Sequence[dict]) -> tuple[dict, list[dict]]:
     }
     varying = {key for spec in specs for key in spec if key != "series" and spec.get(key) != base.get(key)}
     store: list[dict] = []
-    places: dict[str, int] = {}  # a stored series' JSON -> its place in the store
+    places: dict = {}  # a stored series (its JSON, or the longest version's id()) -> its place in the store
     longest: dict[str, dict] = {}  # a series' id -> its longest version, which shorter ones may be the start of
     for spec in specs:
         for series in spec["series"]:
