@@ -14,13 +14,28 @@ browser only chooses and draws. A run's frames are one dict, sent to the browser
 frame carries only the series and axes that change in the run (`patch`), with their ids, so the
 browser updates the chart in place. The ledger's rows are sent once, oldest first; a frame names the
 ones it shows (rows start..stop, newest first) and where its latest step's rows begin (marked ▶).
+
+A page whose epoch shows more than that lays its view out itself (`layout`, in the page's order):
+
+    "layout": ["step", {"charts": [id, ...]}, {"section": name}, {"static": html}, "ledger", ...],
+    "html": [html, ...],                            # every section's HTML, each distinct one once
+    frames[k]["sections"]: {name: place in "html"}
+
+A section is HTML that may hold equations (`tex`), buttons that move to an epoch (`jump`) and a choice
+among versions of a part (`choice`, `chosen`): the browser renders, moves and chooses; Python wrote it all.
+A chart may be a plotly figure ({"kind": "plotly"}, `figure`), patched trace by trace as ECharts' series
+are, and a chart may let a click on one of its series tell the page where (`pick`: ui/stepper.py).
 """
 
 from __future__ import annotations
 
+import base64
+import html as markup
 import json
+import math
 from collections.abc import Sequence
 
+import numpy as np
 from markdown_it import MarkdownIt
 
 from ui import present, tables
@@ -33,9 +48,82 @@ def html(markdown: str) -> str:
     return MARKDOWN.render(markdown)
 
 
-def alert(markdown: str) -> str:
-    """A red box, as st.error draws one: the run has stopped."""
-    return f'<div class="alert" role="alert">{html(markdown)}</div>'
+def alert(markdown: str, kind: str = "error") -> str:
+    """A box as st.error draws one (the run has stopped), or st.warning (`kind` "warning") or st.info ("info")."""
+    return f'<div class="alert {kind}" role="alert">{html(markdown)}</div>'
+
+
+def tex(latex: str) -> str:
+    """An equation in a section's HTML: the browser renders it with KaTeX, as st.latex does."""
+    return f'<div class="tex" data-tex="{markup.escape(latex)}"></div>'
+
+
+def heading(text: str, level: int = 3) -> str:
+    """A heading as st.subheader writes one (level 3), its text as it is."""
+    return f"<h{level}>{markup.escape(text)}</h{level}>"
+
+
+def jump(label: str, epoch: int | None) -> str:
+    """A button that moves the view to `epoch` (none: a disabled one), as a click on Next does, in the browser."""
+    target = "" if epoch is None else f' data-epoch="{int(epoch)}"'
+    return f'<button type="button" class="btn"{target}{" disabled" if epoch is None else ""}>{markup.escape(label)}</button>'
+
+
+def table(frame, caption: str = "", names: Sequence[str] = ()) -> str:
+    """A small table as HTML (every cell as text, as the page writes it), its `names` columns aligned left."""
+    tips = tables.tips(frame)
+    left = set(names)
+
+    def cell(tag: str, column: str, text: str, extra: str = "") -> str:
+        name = ' class="name"' if column in left else ""
+        return f"<{tag}{extra}{name}>{markup.escape(str(text))}</{tag}>"
+
+    head = "".join(
+        cell("th", column, column, ' scope="col"' + (f' title="{markup.escape(tips[column])}"' if column in tips else ""))
+        for column in frame.columns
+    )
+    body = "".join(
+        "<tr>" + "".join(cell("td", column, value) for column, value in zip(frame.columns, row)) + "</tr>"
+        for row in frame.astype(str).to_numpy().tolist()
+    )
+    label = f' aria-label="{markup.escape(caption)}"' if caption else ""
+    return (
+        f'<div class="table small" tabindex="0" role="region"{label}><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def choice(name: str, label: str, options: Sequence[str], help: str = "") -> str:
+    """A drop-down that chooses which version of the parts marked chosen(name, option) the view shows: all the
+    versions are in the frame, the browser shows one, and keeps the choice from epoch to epoch."""
+    listed = "".join(f'<option value="{markup.escape(o)}">{markup.escape(o)}</option>' for o in options)
+    tip = f' title="{markup.escape(help)}"' if help else ""
+    return (
+        f'<label class="choose"{tip}><span>{markup.escape(label)}</span>'
+        f'<select data-choose="{markup.escape(name)}">{listed}</select></label>'
+    )
+
+
+def chosen(name: str, option: str, body: str) -> str:
+    """A version of a part, shown while the drop-down `name` says `option`."""
+    return f'<div data-choice="{markup.escape(name)}" data-option="{markup.escape(option)}">{body}</div>'
+
+
+def sections(per_frame: Sequence[dict[str, str]]) -> tuple[list[str], list[dict[str, int]]]:
+    """Each frame's sections (name -> HTML) as one list of the distinct HTML, and per frame each section's place
+    in it: a section that reads the same at many epochs (a rule, a heading) is sent once."""
+    store: list[str] = []
+    places: dict[str, int] = {}
+    shown = []
+    for frame in per_frame:
+        named = {}
+        for name, body in frame.items():
+            if body not in places:
+                places[body] = len(store)
+                store.append(body)
+            named[name] = places[body]
+        shown.append(named)
+    return store, shown
 
 
 def finished(spec: dict) -> dict:
@@ -86,7 +174,38 @@ def _with_ids(spec: dict) -> dict:
     return spec
 
 
-def chart(specs: Sequence[dict]) -> tuple[dict, list[dict]]:
+def plotly_option(figure) -> dict:
+    """A plotly figure as the browser's plotly.js takes it: plain JSON (NaN as null, a gap), its traces named
+    by their place (uid), without plotly's own template: the browser gives it the page's look, as Streamlit's
+    theme does (ui/stepper.js)."""
+    spec = _plain(figure.to_plotly_json())
+    spec["layout"] = {key: value for key, value in spec.get("layout", {}).items() if key != "template"}
+    spec["data"] = [trace | {"uid": f"s{i}"} for i, trace in enumerate(spec.get("data", []))]
+    return spec
+
+
+def _plain(value):
+    """Plotly's JSON as lists and numbers (it would write a numpy array as base64), NaN and infinities as None."""
+    if isinstance(value, dict) and "bdata" in value and "dtype" in value:  # plotly's typed array, in base64
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = value.get("shape")
+        return _plain(array.reshape([int(n) for n in str(shape).split(",")]) if shape else array)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_plain(item) for item in (value.tolist() if isinstance(value, np.ndarray) else value)]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+# Where a chart keeps its series, and what names one: ECharts' option, or a plotly figure's JSON.
+KINDS = {"echarts": ("series", "id"), "plotly": ("data", "uid")}
+
+
+def chart(specs: Sequence[dict], kind: str = "echarts") -> tuple[dict, list[dict]]:
     """One chart's options at every epoch as its first option, a store of series, and per epoch a patch.
 
     A series that is the same at every epoch is sent once, in the first option, and named by its id alone in
@@ -95,69 +214,88 @@ def chart(specs: Sequence[dict]) -> tuple[dict, list[dict]]:
     losses so far, the path so far) is stored once, whole, and a patch says how many of its points to show
     ({"id", "ref", "upto"}). Axes and other parts that change go whole into each patch. The browser applies a
     patch with ECharts' replaceMerge for the series and the axes, so a series or axis missing from a frame is
-    gone from the chart, whichever frame was drawn before."""
-    specs = [_with_ids(finished(spec)) for spec in specs]
+    gone from the chart, whichever frame was drawn before. A plotly figure (`kind` "plotly") is patched the
+    same way, trace by trace (its "data", named by "uid"), its layout sent whole when it changes."""
+    listed, name = KINDS[kind]
+    specs = [_with_ids(finished(spec)) for spec in specs] if kind == "echarts" else list(specs)
     base = specs[0]
     fixed = {
-        series["id"]
-        for series in base["series"]
-        if all({other["id"]: other for other in spec["series"]}.get(series["id"]) == series for spec in specs[1:])
+        series[name]
+        for series in base[listed]
+        if all({other[name]: other for other in spec[listed]}.get(series[name]) == series for spec in specs[1:])
     }
-    varying = {key for spec in specs for key in spec if key != "series" and spec.get(key) != base.get(key)}
+    varying = {key for spec in specs for key in spec if key != listed and spec.get(key) != base.get(key)}
     store: list[dict] = []
     places: dict = {}  # a stored series (its JSON, or the longest version's id()) -> its place in the store
     longest: dict[str, dict] = {}  # a series' id -> its longest version, which shorter ones may be the start of
     for spec in specs:
-        for series in spec["series"]:
-            known = longest.get(series["id"], {"data": []})
-            if series["id"] not in fixed and len(series["data"]) >= len(known["data"]):
-                longest[series["id"]] = series
+        for series in spec[listed]:
+            known = longest.get(series[name], {"data": []})
+            if series[name] not in fixed and _points(series) >= _points(known):
+                longest[series[name]] = series
 
     def stored(series: dict) -> int:
-        key = id(series) if series is longest.get(series["id"]) else json.dumps(series, sort_keys=True)
+        key = id(series) if series is longest.get(series[name]) else json.dumps(series, sort_keys=True)
         if key not in places:  # only what changes is rounded: a fixed series (the houses) is drawn as it is
             places[key] = len(store)
-            store.append(series | {"data": _rounded(series.get("data", []))})
+            store.append({part: _rounded(value) if part in POINTS else value for part, value in series.items()})
         return places[key]
 
     patches = []
     for spec in specs:
         patch = {key: spec[key] for key in varying if key in spec}
-        patch["series"] = []
-        for series in spec["series"]:
-            whole = longest.get(series["id"])
-            if series["id"] in fixed:
-                patch["series"].append({"id": series["id"]})
+        patch[listed] = []
+        for series in spec[listed]:
+            whole = longest.get(series[name])
+            if series[name] in fixed:
+                patch[listed].append({name: series[name]})
             elif whole is not None and _starts(whole, series):
-                patch["series"].append({"id": series["id"], "ref": stored(whole), "upto": len(series["data"])})
+                patch[listed].append({name: series[name], "ref": stored(whole), "upto": _points(series)})
             else:
-                patch["series"].append({"id": series["id"], "ref": stored(series)})
+                patch[listed].append({name: series[name], "ref": stored(series)})
         patches.append(patch)
     return base | {"store": store}, patches
 
 
+POINTS = ("data", "x", "y", "z")  # a series' points: ECharts' data, a plotly trace's x, y (and z, in 3D)
+
+
+def _points(series: dict) -> int:
+    """How many points a series has: the length of its data (ECharts) or of its x (plotly)."""
+    return len(series.get("data", series.get("x")) or [])
+
+
 def _starts(whole: dict, series: dict) -> bool:
-    """`series` is the start of `whole`: the same in all but its data, which is the first points of whole's."""
-    count = len(series["data"])
-    same = {key: value for key, value in whole.items() if key != "data"} == {
-        key: value for key, value in series.items() if key != "data"
+    """`series` is the start of `whole`: the same in all but its points, which are the first of whole's."""
+    count = _points(series)
+    same = {key: value for key, value in whole.items() if key not in POINTS} == {
+        key: value for key, value in series.items() if key not in POINTS
     }
-    return same and whole["data"][:count] == series["data"] and count < len(whole["data"])
+    parts = [part for part in POINTS if part in whole or part in series]
+    return (
+        same
+        and count < _points(whole)
+        and all(isinstance(whole.get(part), list) and whole[part][:count] == series.get(part) for part in parts)
+    )
 
 
-def charts(drawn: Sequence[dict[str, tuple[dict, str]]], layout: Sequence[tuple[str, int, bool]]) -> tuple[list, list]:
+def charts(drawn: Sequence[dict[str, tuple]], layout: Sequence[tuple]) -> tuple[list, list]:
     """The charts of a run: `drawn[k]` maps a chart's id to (its option, its caption) at epoch k, `layout`
-    lists (id, height in pixels, whether it spans the page's width) in the order the page shows them.
+    lists (id, height in pixels, whether it spans the page's width[, more]) in the order the page shows them;
+    `more` may say which series a click picks a point of ({"pick": series id}, ui/stepper.py) and, for a
+    plotly figure (an option that is a go.Figure), its config (ui.exports.png: the camera that saves a PNG).
     Returns the charts' first options and, per epoch, {"charts": patches, "captions": captions}."""
-    heights = {key: (round(height * 1.2) if present.active() else height) for key, height, _ in layout}
+    heights = {entry[0]: (round(entry[1] * 1.2) if present.active() else entry[1]) for entry in layout}
     listed, per_frame = [], [{"charts": {}, "captions": {}} for _ in drawn]
-    for key, _, wide in layout:
+    for key, _, wide, *more in layout:
         shown = [frame.get(key) for frame in drawn]
         present_at = [k for k, item in enumerate(shown) if item is not None]
         if not present_at:
             continue
-        base, patches = chart([shown[k][0] for k in present_at])
-        listed.append({"id": key, "base": base, "height": heights[key], "wide": wide})
+        options = [shown[k][0] for k in present_at]
+        kind = "plotly" if hasattr(options[0], "to_plotly_json") else "echarts"
+        base, patches = chart([plotly_option(o) for o in options] if kind == "plotly" else options, kind)
+        listed.append({"id": key, "kind": kind, "base": base, "height": heights[key], "wide": wide, **(more or [{}])[0]})
         for k, patch in zip(present_at, patches):
             per_frame[k]["charts"][key] = patch
             per_frame[k]["captions"][key] = shown[k][1]

@@ -58,6 +58,15 @@ function build(s, parentElement) {
   s.el.reset.addEventListener("click", () => { stop(s); setEpoch(s, 0); });
   s.el.play.addEventListener("click", () => (s.timer ? stop(s) : play(s)));
   s.el.range.addEventListener("input", () => { stop(s); setEpoch(s, s.el.range.value); });
+  // A section's buttons move to an epoch (frames.jump), its drop-downs choose a version of a part (frames.choice).
+  view.addEventListener("click", (e) => {
+    const button = e.target.closest && e.target.closest("button[data-epoch]");
+    if (button && !button.disabled) { stop(s); setEpoch(s, button.dataset.epoch); }
+  });
+  view.addEventListener("change", (e) => {
+    const select = e.target.closest && e.target.closest("select[data-choose]");
+    if (select) { s.choices[select.dataset.choose] = select.value; choose(s, view); }
+  });
 }
 
 // The only place the epoch changes because of the user: update, paint, tell.
@@ -164,47 +173,133 @@ function render(s) {
 
 // --- the epoch view ------------------------------------------------------------------------------
 
-// Build the view's parts for a new run: the step, the charts (their first option), the ledger.
+// Build the view's parts for a new run, in the page's order (frames.layout; by default the step, the charts,
+// the ledger): the step, grids of charts (their first option), sections, fixed HTML, the ledger.
 function mount(s) {
   const { view } = s.el;
-  for (const chart of s.charts || []) if (chart.instance) chart.instance.dispose();
+  for (const chart of s.charts || []) forget(chart);
   if (s.resizer) s.resizer.disconnect();
   view.classList.toggle("big", s.big);
-  view.innerHTML = `
-    <div class="step" data-role="step">
-      <div data-role="text" aria-live="polite"></div>
-      <div data-role="tex"></div>
-      <div data-role="after"></div>
-    </div>
-    <div class="charts" data-role="charts"></div>
-    <div class="ledger" data-role="ledger"></div>`;
-  const q = (role) => view.querySelector(`[data-role="${role}"]`);
-  s.part = { text: q("text"), tex: q("tex"), after: q("after"), charts: q("charts"), ledger: q("ledger") };
-  s.charts = s.frames.charts.map((chart) => {
-    const box = document.createElement("figure");
-    box.className = chart.wide ? "chart wide" : "chart";
-    box.style.margin = "0";
-    box.innerHTML = `<div class="plot" role="img" style="height:${Number(chart.height) || 380}px"></div>
-      <figcaption class="caption"></figcaption>`;
-    s.part.charts.appendChild(box);
-    return { ...chart, plot: box.querySelector(".plot"), caption: box.querySelector(".caption"), instance: null };
-  });
-  const ledger = s.frames.ledger;
-  if (ledger) {
-    s.part.ledger.innerHTML = `<h3>${escape(ledger.title || "The ledger")}</h3>${ledger.intro || ""}
-      <div data-role="table"></div><div data-role="note"></div>`;
+  view.innerHTML = "";
+  const byId = new Map(s.frames.charts.map((chart) => [chart.id, chart]));
+  const layout = s.frames.layout || ["step", { charts: s.frames.charts.map((c) => c.id) }, "ledger"];
+  s.part = { sections: new Map() };
+  s.charts = [];
+  const add = (className, html) => {
+    const div = document.createElement("div");
+    div.className = className;
+    div.innerHTML = html;
+    view.appendChild(div);
+    return div;
+  };
+  for (const slot of layout) {
+    if (slot === "step") {
+      const step = add("step", `<div data-role="text" aria-live="polite"></div><div data-role="tex"></div>
+        <div data-role="after"></div>`);
+      for (const role of ["text", "tex", "after"]) s.part[role] = step.querySelector(`[data-role="${role}"]`);
+    } else if (slot === "ledger") {
+      s.part.ledger = add("ledger", "");
+      s.part.ledger.dataset.role = "ledger";
+      const ledger = s.frames.ledger;
+      if (ledger) {
+        s.part.ledger.innerHTML = `<h3>${escape(ledger.title || "The ledger")}</h3>${ledger.intro || ""}
+          <div data-role="table"></div><div data-role="note"></div>`;
+        typeset(s, s.part.ledger);
+      }
+    } else if (slot.charts) {
+      const grid = add("charts", "");
+      grid.dataset.role = "charts";
+      for (const id of slot.charts) {
+        const chart = byId.get(id);
+        if (!chart) continue;
+        const box = document.createElement("figure");
+        box.className = chart.wide ? "chart wide" : "chart";
+        box.style.margin = "0";
+        box.innerHTML = `<div class="plot" role="img" style="height:${Number(chart.height) || 380}px"></div>
+          <figcaption class="caption"></figcaption>`;
+        grid.appendChild(box);
+        s.charts.push({ ...chart, plot: box.querySelector(".plot"), caption: box.querySelector(".caption"),
+                        instance: null });
+      }
+    } else if (slot.section) {
+      const section = add("section", "");
+      section.dataset.section = slot.section;
+      if (slot.live) section.setAttribute("aria-live", "polite");
+      s.part.sections.set(slot.section, section);
+    } else if (slot.static !== undefined) {
+      typeset(s, add("section", slot.static));
+    }
   }
+  choose(s, view);
   s.shownCharts = new Map();
   s.drawn = null;
-  load(s.assets.katex).then((module) => { s.katex = module.default; s.drawn = null; draw(s); })
-    .catch((error) => console.error("The epoch view's equations could not load:", error));
-  load(s.assets.echarts).then((echarts) => {
+  load(s.assets.katex).then((module) => {
+    s.katex = module.default;
+    s.drawn = null;
+    typeset(s, view);
+    draw(s);
+  }).catch((error) => console.error("The epoch view's equations could not load:", error));
+  const kinds = new Set(s.charts.map((chart) => chart.kind || "echarts"));
+  const libraries = [kinds.has("echarts") ? load(s.assets.echarts) : null,
+                     kinds.has("plotly") ? script(s.assets.plotly, "Plotly") : null];
+  Promise.all(libraries).then(([echarts, plotly]) => {
     if (!connected(s.parent)) return;
     s.echarts = echarts;
+    s.plotly = plotly;
     plot(s);
-    s.resizer = new ResizeObserver(() => s.charts.forEach((c) => c.instance && c.instance.resize()));
+    s.resizer = new ResizeObserver(() => s.charts.forEach((c) => resize(s, c)));
     s.charts.forEach((c) => s.resizer.observe(c.plot));
   }).catch((error) => console.error("The epoch view's charts could not load:", error));
+}
+
+// A library that is not a module (plotly.js): loaded once, with a script tag, and found by its global name.
+function script(path, name) {
+  const url = asset(path);
+  if (!MODULES.has(url)) {
+    MODULES.set(url, new Promise((resolve, reject) => {
+      const tag = document.createElement("script");
+      tag.src = url;
+      tag.onload = () => resolve(window[name]);
+      tag.onerror = reject;
+      document.head.appendChild(tag);
+    }));
+  }
+  return MODULES.get(url);
+}
+
+function forget(chart) {
+  if (chart.instance && chart.kind === "plotly") chart.instance.purge(chart.plot);
+  else if (chart.instance) chart.instance.dispose();
+  chart.instance = null;
+}
+
+function resize(s, chart) {
+  if (!chart.instance) return;
+  if (chart.kind === "plotly") chart.instance.Plots.resize(chart.plot); else chart.instance.resize();
+}
+
+// Render a part's equations (frames.tex) with KaTeX, each text once.
+function typeset(s, root) {
+  if (!s.katex) return;
+  for (const div of root.querySelectorAll(".tex[data-tex]")) {
+    if (div.dataset.typeset === "1") continue;
+    div.innerHTML = rendered(s, div.dataset.tex);
+    div.dataset.typeset = "1";
+  }
+}
+
+// Show the chosen version of each part that has several (frames.choice, frames.chosen); the choice holds from
+// epoch to epoch, and a drop-down drawn anew shows it.
+function choose(s, root) {
+  s.choices = s.choices || {};
+  for (const select of root.querySelectorAll("select[data-choose]")) {
+    const name = select.dataset.choose;
+    if (s.choices[name] === undefined) s.choices[name] = select.value;
+    else if (select.value !== s.choices[name]) select.value = s.choices[name];
+  }
+  for (const part of s.el.view.querySelectorAll("[data-choice]")) {
+    part.hidden = part.dataset.option !== s.choices[part.dataset.choice];
+  }
 }
 
 // (Re)start every chart with the page's current look, then draw the frame shown: on a new run, and when the
@@ -212,14 +307,56 @@ function mount(s) {
 function plot(s) {
   s.look = getComputedStyle(s.el.gd).color;
   for (const chart of s.charts) {
-    if (chart.instance) chart.instance.dispose();
-    chart.instance = s.echarts.init(chart.plot, theme(s), { renderer: "canvas" });
+    forget(chart);
     const { store, ...first } = chart.base;
     chart.store = store || [];
+    if (chart.kind === "plotly") {
+      if (!s.plotly) continue;
+      chart.instance = s.plotly;
+      chart.traces = new Map((first.data || []).map((trace) => [trace.uid, trace]));
+      chart.layout = first.layout || {};
+      s.plotly.newPlot(chart.plot, first.data || [], looks(s, chart.layout), chart.config || {});
+      continue;
+    }
+    if (!s.echarts) continue;
+    chart.instance = s.echarts.init(chart.plot, theme(s), { renderer: "canvas" });
     chart.instance.setOption(minusSigns(first));
+    if (chart.pick) {
+      chart.instance.on("click", (p) => {
+        if (p.seriesId === chart.pick && s.trigger) s.trigger("pick", { chart: chart.id, index: p.dataIndex });
+      });
+    }
   }
   s.shownCharts = new Map();
   draw(s);
+}
+
+// Streamlit's look for a plotly figure (its "streamlit" theme), as for ECharts below: the page's font and text
+// colour, no background, faint grid lines. The figure's own settings win.
+function looks(s, layout) {
+  const style = getComputedStyle(s.el.gd);
+  const text = style.color || "#31333f";
+  const font = { family: style.fontFamily || "sans-serif", color: text };
+  const line = faint(s, text);
+  const axis = (a) => ({ gridcolor: line, zerolinecolor: line, linecolor: line, ...(a || {}),
+                         title: { font, ...((a || {}).title || {}) }, tickfont: { ...font, ...((a || {}).tickfont || {}) } });
+  const themed = { ...layout, font: { ...font, ...(layout.font || {}) },
+                   paper_bgcolor: layout.paper_bgcolor || "rgba(0,0,0,0)",
+                   plot_bgcolor: layout.plot_bgcolor || "rgba(0,0,0,0)",
+                   legend: { ...(layout.legend || {}), font: { ...font, ...((layout.legend || {}).font || {}) } } };
+  for (const key of Object.keys(layout)) if (/^[xy]axis\d*$/.test(key)) themed[key] = axis(layout[key]);
+  if (!themed.xaxis) themed.xaxis = axis({});
+  if (!themed.yaxis) themed.yaxis = axis({});
+  return themed;
+}
+
+function faint(s, text) {
+  const probe = document.createElement("span");
+  probe.style.color = `color-mix(in srgb, ${text} 15%, transparent)`;
+  s.el.gd.appendChild(probe);
+  const line = getComputedStyle(probe).color;
+  probe.remove();
+  return line;
 }
 
 // Streamlit's look for ECharts (its "streamlit" theme), from the page's own fonts and colours: body font,
@@ -228,12 +365,7 @@ function theme(s) {
   const style = getComputedStyle(s.el.gd);
   const text = style.color || "#31333f";
   const font = style.fontFamily || "sans-serif";
-  const faint = `color-mix(in srgb, ${text} 15%, transparent)`;
-  const probe = document.createElement("span");
-  probe.style.color = faint;
-  s.el.gd.appendChild(probe);
-  const line = getComputedStyle(probe).color;
-  probe.remove();
+  const line = faint(s, text);
   const axis = { axisLine: { show: false, lineStyle: { color: line } }, axisTick: { lineStyle: { color: line } },
                  axisLabel: { color: text, fontFamily: font, hideOverlap: true }, nameTextStyle: { color: text, fontFamily: font },
                  splitLine: { lineStyle: { color: line } } };
@@ -275,13 +407,17 @@ function minusSigns(option) {
   return option;
 }
 
-function equation(s, tex) {
-  if (!s.katex) return `<div class="tex" data-tex="${escape(tex)}"></div>`;
+function rendered(s, tex) {
   s.texCache = s.texCache || new Map();
   if (!s.texCache.has(tex)) {
     s.texCache.set(tex, s.katex.renderToString(tex, { displayMode: true, throwOnError: false }));
   }
-  return `<div class="tex" data-tex="${escape(tex)}">${s.texCache.get(tex)}</div>`;
+  return s.texCache.get(tex);
+}
+
+function equation(s, tex) {
+  if (!s.katex) return `<div class="tex" data-tex="${escape(tex)}"></div>`;
+  return `<div class="tex" data-tex="${escape(tex)}" data-typeset="1">${rendered(s, tex)}</div>`;
 }
 
 // Draw frame s.epoch: only what differs from the frame drawn before.
@@ -289,12 +425,22 @@ function draw(s) {
   const frame = s.frames.frames[s.epoch];
   if (!frame || !s.part) return;
   const before = s.drawn || {};
-  if (frame.text !== before.text) s.part.text.innerHTML = frame.text || "";
-  const tex = (frame.tex || []).join("\n");
-  if (tex !== before.texJoined || !before.katex !== !s.katex) {
-    s.part.tex.innerHTML = (frame.tex || []).map((t) => equation(s, t)).join("");
+  if (s.part.text) {
+    if (frame.text !== before.text) s.part.text.innerHTML = frame.text || "";
+    const tex = (frame.tex || []).join("\n");
+    if (tex !== before.texJoined || !before.katex !== !s.katex) {
+      s.part.tex.innerHTML = (frame.tex || []).map((t) => equation(s, t)).join("");
+    }
+    if (frame.after !== before.after) s.part.after.innerHTML = frame.after || "";
   }
-  if (frame.after !== before.after) s.part.after.innerHTML = frame.after || "";
+  const sections = frame.sections || {};
+  for (const [name, element] of s.part.sections) {
+    const place = sections[name];
+    if (before.sections && before.sections[name] === place && before.katex === Boolean(s.katex)) continue;
+    element.innerHTML = place === undefined ? "" : s.frames.html[place];
+    typeset(s, element);
+    choose(s, element);
+  }
   for (const chart of s.charts) {
     const patch = frame.charts && frame.charts[chart.id];
     const caption = (frame.captions && frame.captions[chart.id]) || "";
@@ -303,13 +449,26 @@ function draw(s) {
       chart.plot.setAttribute("aria-label", caption);
     }
     if (chart.instance && patch && s.shownCharts.get(chart.id) !== patch) {
-      const parts = ["series", "xAxis", "yAxis"].filter((key) => key in patch);
-      chart.instance.setOption(resolved(chart, patch), { replaceMerge: parts, lazyUpdate: false });
+      if (chart.kind === "plotly") {
+        const traces = (patch.data || []).map((part) => {
+          if (part.ref === undefined) return chart.traces.get(part.uid) || part;
+          const whole = chart.store[part.ref];
+          if (part.upto === undefined) return whole;
+          const cut = { ...whole };
+          for (const key of ["x", "y", "z"]) if (Array.isArray(whole[key])) cut[key] = whole[key].slice(0, part.upto);
+          return cut;
+        });
+        chart.instance.react(chart.plot, traces, looks(s, patch.layout || chart.layout), chart.config || {});
+      } else {
+        const parts = ["series", "xAxis", "yAxis"].filter((key) => key in patch);
+        chart.instance.setOption(resolved(chart, patch), { replaceMerge: parts, lazyUpdate: false });
+      }
       s.shownCharts.set(chart.id, patch);
     }
   }
-  ledger(s, frame.ledger, before.ledger);
-  s.drawn = { text: frame.text, texJoined: tex, after: frame.after, ledger: frame.ledger, katex: Boolean(s.katex) };
+  if (s.part.ledger) ledger(s, frame.ledger, before.ledger);
+  s.drawn = { text: frame.text, texJoined: (frame.tex || []).join("\n"), after: frame.after, ledger: frame.ledger,
+              sections, katex: Boolean(s.katex) };
   s.el.gd.dataset.frame = String(s.epoch);           // the frame on screen, for tests
   window.dispatchEvent(new CustomEvent("gd:shown", { detail: { key: s.key, epoch: s.epoch } }));
 }
@@ -359,7 +518,7 @@ function ledger(s, shown, before) {
 const frameNote = (s) => (s.frames.frames[s.epoch] || {}).note || "";
 
 export default function (component) {
-  const { data, parentElement, setStateValue } = component;
+  const { data, parentElement, setStateValue, setTriggerValue } = component;
   const d = data || {};
   const last = Math.max(0, Math.trunc(Number(d.last) || 0));
   const tickMs = Math.max(30, Math.trunc(Number(d.tick_ms) || 250));
@@ -375,7 +534,7 @@ export default function (component) {
     // First mount (or remount): Python's view is all we have.
     s = { parent: parentElement, epoch: clamp(d.epoch, 0, last), nonce, last, unit, key: String(d.key || ""),
           Unit: unit.charAt(0).toUpperCase() + unit.slice(1), urlKey: String(d.url_key || unit),
-          tickMs, stride, playHelp, big, timer: null, send: setStateValue, el: null,
+          tickMs, stride, playHelp, big, timer: null, send: setStateValue, trigger: setTriggerValue, el: null,
           settleMs: Math.max(0, Math.trunc(Number(d.settle_ms) || 0)), told: clamp(d.epoch, 0, last) };
     INSTANCES.set(parentElement, s);
     build(s, parentElement);
@@ -387,6 +546,7 @@ export default function (component) {
     // Re-invoked because `data` changed (Streamlit re-runs the default export
     // on every data/theme change, same parentElement, no cleanup in between).
     s.send = setStateValue;
+    s.trigger = setTriggerValue;
     s.last = last;
     s.stride = stride;
     s.playHelp = playHelp;
@@ -430,7 +590,7 @@ export default function (component) {
       clearTimeout(s.settling);
       document.removeEventListener("keydown", s.onKey);
       window.removeEventListener("gd:epoch", s.onOutside);
-      for (const chart of s.charts || []) if (chart.instance) chart.instance.dispose();
+      for (const chart of s.charts || []) forget(chart);
       if (s.resizer) s.resizer.disconnect();
       INSTANCES.delete(parentElement);
     }

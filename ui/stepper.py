@@ -46,9 +46,14 @@ def assets() -> dict[str, str]:
     """Where the browser finds KaTeX and ECharts, relative to Streamlit's own scripts (static/js/).
 
     KaTeX is Streamlit's own copy, the one st.latex uses, so the equations look the same everywhere;
-    ECharts is served from the app's static folder (static/echarts, server.enableStaticServing)."""
+    ECharts and plotly.js are served from the app's static folder (static/echarts, static/plotly,
+    server.enableStaticServing); plotly.js only to a page whose frames hold a plotly figure."""
     katex = sorted((pathlib.Path(st.__file__).parent / "static" / "static" / "js").glob("katex.*.js"))
-    return {"katex": katex[0].name if katex else "", "echarts": "../../app/static/echarts/echarts.esm.min.js"}
+    return {
+        "katex": katex[0].name if katex else "",
+        "echarts": "../../app/static/echarts/echarts.esm.min.js",
+        "plotly": "../../app/static/plotly/plotly.min.js",
+    }
 
 
 BUTTONS = st.components.v2.component("gd_epoch_stepper", js=JS, css=CSS, isolate_styles=False)
@@ -69,6 +74,13 @@ def _accept(key: str, position: object) -> None:
 
 def _on_position(key: str) -> None:
     _accept(key, (st.session_state.get(f"{key}:buttons") or {}).get("position"))
+
+
+def _on_pick(key: str, on_pick: Callable[[dict], None] | None) -> None:
+    """A click on a chart's picked series: hand the page the point (a chart's id and the point's place)."""
+    place = (st.session_state.get(f"{key}:buttons") or {}).get("pick")
+    if on_pick is not None and isinstance(place, dict) and isinstance(place.get("index"), int):
+        on_pick(place)
 
 
 def _moved_in_browser(key: str, url_key: str, last: int) -> None:
@@ -104,6 +116,7 @@ def stepper(
     unit: str = "epoch",
     tick: float = TICK,
     frames: dict | None = None,
+    on_pick: Callable[[dict], None] | None = None,
 ) -> None:
     """Draw the buttons and the slider for epochs 0..`last`, then call show(epoch shown).
 
@@ -113,6 +126,9 @@ def stepper(
     `frames` (ui/frames.py): the run's frames, one per epoch. The browser then draws each epoch itself, at
     once, and writes it into the address bar; the server hears of it once it settles (SETTLE seconds
     without a change, or Pause), when show(epoch) runs for what is still drawn by the page.
+
+    `on_pick(place)`: a click on a chart's series that the frames name as picked ({"pick": series id}, in
+    frames.charts' layout) calls it with {"chart": id, "index": the point's place in the series}.
     """
     fingerprint = frames_id(frames) if frames is not None else None
 
@@ -151,7 +167,12 @@ def stepper(
         if frames is not None:
             data |= {"frames": frames, "frames_id": fingerprint, "assets": assets(), "settle_ms": int(SETTLE * 1000)}
             show(k)  # above the buttons: what the page still draws itself (the prediction box: predict, then Next)
-        result = BUTTONS(key=f"{key}:buttons", data=data, on_position_change=functools.partial(_on_position, key))
+        result = BUTTONS(
+            key=f"{key}:buttons",
+            data=data,
+            on_position_change=functools.partial(_on_position, key),
+            on_pick_change=functools.partial(_on_pick, key, on_pick),
+        )
         _accept(key, (result or {}).get("position"))  # in case the callback did not run
         st.session_state[key] = min(max(int(st.session_state[key]), 0), last)
         if frames is None:

@@ -37,11 +37,44 @@ def jump_to_end(at: AppTest, key: str = "epoch") -> int:
 # --- what a page that sends its run's frames shows (ui/frames.py) ----------------------------------------
 
 _TAG = re.compile(r"<[^>]+>")
+_TEX = re.compile(r'<div class="tex" data-tex="([^"]*)"></div>')
 
 
 def text_of(markup: str) -> str:
-    """What a reader sees of the frames' HTML: the tags gone, the entities written out."""
-    return html.unescape(_TAG.sub("", markup.replace("</p>", "\n"))).strip()
+    """What a reader sees of the frames' HTML: the tags gone, the entities written out (an equation: its LaTeX,
+    on a line of its own)."""
+    markup = _TEX.sub(lambda m: "\n" + m.group(1) + "\n", markup)
+    for end in ("</p>", "</li>", "</tr>", "</h3>", "</h4>", "</summary>", "</div>"):
+        markup = markup.replace(end, end + "\n")
+    markup = markup.replace("</td>", "</td> ").replace("</th>", "</th> ")
+    return html.unescape(_TAG.sub("", markup)).strip()
+
+
+def equations_of(markup: str) -> list[str]:
+    """The LaTeX of every equation in a section's HTML (ui.frames.tex)."""
+    return [html.unescape(m.group(1)) for m in _TEX.finditer(markup)]
+
+
+def sections_shown(at: AppTest) -> dict[str, str]:
+    """Each section of the frame shown (a page that lays its view out itself), name -> HTML."""
+    data = view(at)
+    if data is None:
+        return {}
+    frame = data["frames"]["frames"][shown_epoch(at, data)]
+    return {name: data["frames"]["html"][place] for name, place in frame.get("sections", {}).items()}
+
+
+def html_tables(markup: str) -> list[pd.DataFrame]:
+    """The tables in a section's HTML (ui.frames.table), each cell as its text."""
+    found = []
+    for table in re.findall(r"<table>(.*?)</table>", markup, flags=re.S):
+        head = [html.unescape(_TAG.sub("", cell)) for cell in re.findall(r"<th[^>]*>(.*?)</th>", table, flags=re.S)]
+        rows = [
+            [html.unescape(_TAG.sub("", cell)) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", table.split("</thead>")[-1], flags=re.S)
+        ]
+        found.append(pd.DataFrame(rows, columns=head))
+    return found
 
 
 def view(at: AppTest) -> dict | None:
@@ -68,7 +101,7 @@ def frame_shown(at: AppTest) -> dict | None:
 def ledger_shown(at: AppTest) -> pd.DataFrame | None:
     """The ledger of the frame shown, as the browser writes it: newest first, the latest step marked ▶."""
     data = view(at)
-    if data is None:
+    if data is None or not data["frames"].get("ledger"):
         return None
     table = data["frames"]["ledger"]
     start, stop, latest = data["frames"]["frames"][shown_epoch(at, data)]["ledger"]
@@ -85,10 +118,13 @@ def frame_text(at: AppTest) -> list[str]:
     if frame is None:
         return []
     data = view(at)["frames"]
-    parts = [text_of(frame["text"]), *frame["tex"], text_of(frame["after"]), text_of(frame.get("note", ""))]
+    parts = [text_of(frame.get("text", "")), *frame.get("tex", []), text_of(frame.get("after", ""))]
+    parts += [text_of(frame.get("note", ""))]
+    parts += [text_of(markup) for markup in sections_shown(at).values()]
+    parts += [text_of(slot["static"]) for slot in data.get("layout", []) if isinstance(slot, dict) and "static" in slot]
     parts += list(frame["captions"].values())
-    table = data["ledger"]
-    parts += [text_of(table.get("intro", "")), text_of(table.get("empty", ""))]
+    table = data.get("ledger") or {}
+    parts += [text_of(table.get("title", "")), text_of(table.get("intro", "")), text_of(table.get("empty", ""))]
     return [part for part in parts if part]
 
 
@@ -103,8 +139,16 @@ def merged(base: dict, patch: dict) -> dict:
         if "ref" not in part:
             return part
         whole = store[part["ref"]]
-        return whole if "upto" not in part else whole | {"data": whole["data"][: part["upto"]]}
+        if "upto" not in part:
+            return whole
+        return whole | {key: whole[key][: part["upto"]] for key in ("data", "x", "y", "z") if key in whole}
 
+    if "data" in base:  # a plotly figure: its traces by uid, its layout whole
+        traces = {trace["uid"]: trace for trace in base["data"]}
+        return {
+            "data": [traces[part["uid"]] if set(part) == {"uid"} else series(part) for part in patch.get("data", [])],
+            "layout": patch.get("layout", base.get("layout", {})),
+        }
     for key, value in patch.items():
         if key in ("series", "xAxis", "yAxis"):
             before = {part["id"]: part for part in base.get(key, [])}
@@ -127,6 +171,8 @@ def charts_shown(at: AppTest) -> dict[str, dict]:
 
 
 def tables_shown(at: AppTest) -> list[pd.DataFrame]:
-    """Every table on the page: Streamlit's tables and dataframes, and the ledger the browser draws."""
+    """Every table on the page: Streamlit's tables and dataframes, the tables in the view's sections and the
+    ledger the browser draws."""
     shown = ledger_shown(at)
-    return [table.value for table in list(at.table) + list(at.dataframe)] + ([shown] if shown is not None else [])
+    drawn = [table for markup in sections_shown(at).values() for table in html_tables(markup)]
+    return [table.value for table in list(at.table) + list(at.dataframe)] + drawn + ([shown] if shown is not None else [])
