@@ -50,6 +50,11 @@ def text_of(markup: str) -> str:
     return html.unescape(_TAG.sub("", markup)).strip()
 
 
+def words_of(markup: str) -> str:
+    """What a reader sees of a section's HTML, its equations left out (KaTeX draws their maths)."""
+    return text_of(_TEX.sub("", markup))
+
+
 def equations_of(markup: str) -> list[str]:
     """The LaTeX of every equation in a section's HTML (ui.frames.tex)."""
     return [html.unescape(m.group(1)) for m in _TEX.finditer(markup)]
@@ -175,4 +180,5 @@ def tables_shown(at: AppTest) -> list[pd.DataFrame]:
     ledger the browser draws."""
     shown = ledger_shown(at)
     drawn = [table for markup in sections_shown(at).values() for table in html_tables(markup)]
-    return [table.value for table in list(at.table) + list(at.dataframe)] + drawn + ([shown] if shown is not None else [])
+    listed = [table.value for table in list(at.table) + list(at.dataframe)] + drawn
+    return listed + ([shown] if shown is not None else [])

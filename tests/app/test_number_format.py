@@ -16,7 +16,7 @@ import sys
 import numpy as np
 import pytest
 from reading import HYPHEN_BEFORE_DIGIT, echarts_hyphens, echarts_text, number, plotly_hyphens, plotly_text
-from stepping import charts_shown, frame_shown, tables_shown, text_of
+from stepping import charts_shown, equations_of, frame_shown, sections_shown, tables_shown, text_of, words_of
 from streamlit.testing.v1 import AppTest
 from test_pages import APP, REPO, screen_text
 
@@ -112,10 +112,13 @@ def learner_text(at: AppTest) -> list[str]:
     for kind in ("title", "header", "subheader", "markdown", "caption", "success", "info", "warning", "error"):
         parts += [str(element.value) for element in at.get(kind)]
     frame = frame_shown(at)  # what the browser draws for the epoch shown: its words, its equations' \text{}
-    tex = [str(element.value) for element in at.latex] + (frame["tex"] if frame else [])
+    sections = sections_shown(at).values()  # a page that lays its view out itself: HTML with its equations
+    tex = [str(element.value) for element in at.latex] + (frame.get("tex", []) if frame else [])
+    tex += [equation for markup in sections for equation in equations_of(markup)]
     parts += [" ".join(re.findall(r"\\text\{([^{}]*)\}", text)) for text in tex]
     if frame:
-        parts += [text_of(frame["text"]), text_of(frame["after"]), *frame["captions"].values()]
+        parts += [text_of(frame.get("text", "")), text_of(frame.get("after", "")), *frame["captions"].values()]
+        parts += [words_of(markup) for markup in sections]
     for metric in at.metric:
         parts += [str(metric.label), str(metric.value), str(metric.delta or "")]
     for frame in tables_shown(at):
@@ -145,12 +148,14 @@ def test_every_number_a_learner_reads_takes_the_minus_sign() -> None:
         assert not hyphens, (page, hyphens)
         assert any(MINUS_BEFORE_DIGIT.search(part) for part in parts), f"{page}: no negative number on screen"
         # The charts: what ECharts and plotly write as text, and the numbers they would format themselves.
-        drawn = [json.loads(chart.proto.spec) for chart in at.get("echarts_chart")] + list(charts_shown(at).values())
+        viewed = list(charts_shown(at).values())  # the view's charts: ECharts options and plotly figures ("data")
+        drawn = [json.loads(chart.proto.spec) for chart in at.get("echarts_chart")]
+        drawn += [spec for spec in viewed if "data" not in spec]
         for spec in drawn:
             assert not [text for text in echarts_text(spec) if HYPHEN_BEFORE_DIGIT.search(text)], page
             assert not echarts_hyphens(spec), (page, echarts_hyphens(spec))
-        for chart in at.get("plotly_chart"):
-            figure = json.loads(chart.proto.spec)
+        figures = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+        for figure in figures + [spec for spec in viewed if "data" in spec]:
             assert not [text for text in plotly_text(figure) if HYPHEN_BEFORE_DIGIT.search(text)], page
             assert not plotly_hyphens(figure), (page, plotly_hyphens(figure))
 
