@@ -3,6 +3,7 @@
 import functools
 import inspect
 from dataclasses import replace
+from html import escape
 
 import numpy as np
 import pandas as pd
@@ -11,7 +12,7 @@ import streamlit as st
 from gdcore import curve, descend, optimizers, schedules
 from gdcore.experiment import most_steps
 from gdcore.narrate import ball_verdict
-from ui import cached, controls, echarts, hill, present, router, state, stepper, updates, verdicts
+from ui import cached, controls, echarts, frames, hill, present, router, state, stepper, updates, verdicts
 from ui.fmt import num, plural
 
 router.ensure_router()
@@ -58,82 +59,98 @@ verdicts.say(ball_verdict(config, run), lead=f"Where {steps_words} at learning r
 RATES = {"first": config.small, "second": config.right, "third": config.large}
 
 
-def drop(key: str, grid: np.ndarray) -> None:
+low, high = hill.view(ws)
+GRID = np.round(np.arange(max(low, -20.0), min(high, 20.0) + 1e-9, 0.05), 2)  # (m,) where a click drops the ball
+
+
+def drop(place: dict) -> None:
     """A click on the curve: drop the ball where the click was, and start counting steps again."""
-    selection = st.session_state[key].selection
-    for group in selection.get("selected", []):
-        if group.get("series_id") == hill.DROP and group.get("data_indices"):
-            st.session_state["w0"] = float(grid[group["data_indices"][0]])
-            st.session_state["ball_step"] = 0
-            st.session_state["ball:dropped"] = True  # the chart is in the stepper's fragment: rerun the page
+    if place.get("chart") == "hill" and 0 <= place["index"] < len(GRID):
+        st.session_state["w0"] = float(GRID[place["index"]])
+        st.session_state["ball_step"] = 0
+        st.session_state["ball:dropped"] = True  # the chart is in the stepper's fragment: rerun the page
 
 
 def show(k: int) -> None:
+    """What the page still does itself once the step reaches it: the link (and a drop's rerun)."""
     if st.session_state.pop("ball:dropped", False):
         st.rerun(scope="app")  # a new start changes the whole run, not only the step shown
     state.publish("ball", chosen, step=k or None)
-    with st.container():  # the words take a varying number of elements: keep the charts in place below them
-        if k == 0:
-            slope = float(curve.slope(config.curve, ws[0]))
-            st.markdown(
-                f"**Step 0 of {last}: the ball sits at w = {num(ws[0])}**, where the loss is "
-                f"{num(float(curve.loss(config.curve, ws[0])))} and the slope is {num(slope)}. Press **Next step** to "
-                "let it roll."
-            )
-        else:
-            record = run.records[k - 1]
-            scheduled = config.schedule != "constant" or config.warmup
-            rate = " (this step's rate, from the schedule)" if scheduled else ""
-            st.markdown(
-                f"**Step {k} of {last}.** The ball was at w = {num(record.current[0])}, where the loss is "
-                f"{num(record.loss)} and the slope is {num(record.gradient[0])}. It moves against the slope, "
-                f"with learning rate {num(record.learning_rate)}{rate}:"
-            )
-            if config.optimizer != "gd":
-                for rule in updates.RULES_TEX[config.optimizer]:
-                    st.latex(rule.replace(r"\text{current}", "w").replace(r"\text{new}", r"w_\text{new}"))
-            for text in updates.update_lines(config, record, run.records[k - 2] if k > 1 else None):
-                st.latex(text)
-    low, high = hill.view(ws)
-    grid = np.round(np.arange(max(low, -20.0), min(high, 20.0) + 1e-9, 0.05), 2)  # (k,) where a click drops the ball
-    key = f"hill:{config.curve}:{config.start}"  # a new drop starts a fresh chart, with nothing selected
-    spec = hill.hill(config.curve, ws[: k + 1], clickable=grid, span=(low, high))
+
+
+def words(k: int) -> str:
+    """The step's sentences and its equations, as HTML (k = 0: where the ball is dropped)."""
+    if k == 0:
+        slope = float(curve.slope(config.curve, ws[0]))
+        return frames.html(
+            f"**Step 0 of {last}: the ball sits at w = {num(ws[0])}**, where the loss is "
+            f"{num(float(curve.loss(config.curve, ws[0])))} and the slope is {num(slope)}. Press **Next step** to "
+            "let it roll."
+        )
+    record = run.records[k - 1]
+    scheduled = config.schedule != "constant" or config.warmup
+    rate = " (this step's rate, from the schedule)" if scheduled else ""
+    text = frames.html(
+        f"**Step {k} of {last}.** The ball was at w = {num(record.current[0])}, where the loss is "
+        f"{num(record.loss)} and the slope is {num(record.gradient[0])}. It moves against the slope, "
+        f"with learning rate {num(record.learning_rate)}{rate}:"
+    )
+    rules = []
+    if config.optimizer != "gd":
+        rules = [
+            r.replace(r"\text{current}", "w").replace(r"\text{new}", r"w_\text{new}")
+            for r in updates.RULES_TEX[config.optimizer]
+        ]
+    lines = updates.update_lines(config, record, run.records[k - 2] if k > 1 else None)
+    return text + "".join(frames.tex(line) for line in [*rules, *lines])
+
+
+def pictures(k: int, losses: list[float], rates: list[float]) -> dict[str, tuple[dict, str]]:
+    """Each chart's option and caption after k steps: the hill with the ball, the loss and rate, the race."""
+    spec = hill.hill(config.curve, ws[: k + 1], clickable=GRID, span=(low, high))
     left = "" if low <= ws[k] <= high else " The ball has left the chart."
     caption = (
         f"Chart: the loss against w ({'one valley' if config.curve == 'bowl' else 'four valleys'}), the "
         f"start at w = {num(ws[0])} (triangle), the ball's {plural(k, 'step')} joined in order, and the ball now at "
         f"w = {num(ws[k])} (large circle).{left} Click the curve to drop the ball somewhere else."
     )
-    chart = echarts.readable(echarts.minus_signs(spec))
-    st.echarts_chart(chart, height=echarts.HEIGHT, key=key, alt=caption, on_select=functools.partial(drop, key, grid))
-    st.caption(caption)
-
-    losses = [float(curve.loss(config.curve, w)) for w in ws]
-    rates = [config.rate(t) for t in range(1, config.epochs + 1)]
+    drawn = {"hill": (spec, caption)}
     caption = (
         f"Chart: the loss after each step (top), from {num(losses[0])} at the start to {num(losses[-1])} after "
         f"{last} steps, and the learning rate of each step (bottom), "
         + (f"{num(rates[0])} every step" if len(set(rates)) == 1 else f"from {num(rates[0])} to {num(rates[-1])}")
         + f"; step {k} is marked ◆."
     )
-    echarts.draw(hill.loss_and_rate(losses, rates, now=k, last=config.epochs), caption, key="ball:losses", height=420)
-
-    st.subheader("Three learning rates, one hill")
-    st.markdown(
-        f"The same ball, dropped at w = {num(config.start)}, with three learning rates (set them in the sidebar). "
-        f"The scoreboard counts the steps until the ball stays within {config.tolerance:g} of the lowest point "
-        "of the curve."
-    )
-    board, paths, gone = [], {}, []
-    for which, lr in RATES.items():
-        other = cached.roll(config, lr)
-        path = curve.path(other)
+    drawn["losses"] = hill.loss_and_rate(losses, rates, now=k, last=config.epochs), caption
+    paths, gone = {}, []
+    for lr, path in racers():
         now = min(k, len(path) - 1)
-        outcome = ball_verdict(replace(config, learning_rate=lr), other)
-        arrived = curve.steps_to_bottom(other, config.curve, config.tolerance)
         paths[f"rate {lr:g}"] = path[: now + 1]
         if not curve.LOW <= path[now] <= curve.HIGH:
             gone.append(f"{lr:g}")
+    off = f" The ball at rate {' and '.join(gone)} is off the chart." if gone else ""
+    caption = (
+        f"Chart: three balls dropped at w = {num(config.start)}, one per learning rate ({', '.join(paths)}), each "
+        f"with a colour, a marker shape and a line style, after {plural(k, 'step')}.{off}"
+    )
+    drawn["race"] = hill.race(config.curve, paths), caption
+    return drawn
+
+
+@functools.cache
+def racers() -> list[tuple[float, list[float]]]:
+    """The three learning rates of the race and where each ball was: the start, then after each step."""
+    return [(lr, curve.path(cached.roll(config, lr))) for lr in RATES.values()]
+
+
+def scoreboard(k: int) -> str:
+    """The race's scoreboard after k steps, as HTML."""
+    board = []
+    for (which, lr), (_, path) in zip(RATES.items(), racers()):
+        other = cached.roll(config, lr)
+        now = min(k, len(path) - 1)
+        outcome = ball_verdict(replace(config, learning_rate=lr), other)
+        arrived = curve.steps_to_bottom(other, config.curve, config.tolerance)
         board.append(
             {
                 "learning rate": f"{lr:g} ({which})",
@@ -143,17 +160,45 @@ def show(k: int) -> None:
                 f"loss after {plural(k, 'step')}": num(float(curve.loss(config.curve, path[now]))),
             }
         )
-    off = f" The ball at rate {' and '.join(gone)} is off the chart." if gone else ""
-    caption = (
-        f"Chart: three balls dropped at w = {num(config.start)}, one per learning rate ({', '.join(paths)}), each "
-        f"with a colour, a marker shape and a line style, after {plural(k, 'step')}.{off}"
-    )
-    echarts.draw(hill.race(config.curve, paths), caption, key="ball:race")
-    st.dataframe(pd.DataFrame(board), hide_index=True, width="stretch")
-    st.caption(
+    never = (
         f"“never”: not within {config.tolerance:g} of the lowest point (w = {num(deepest, 4)}) at the end of the "
         f"{config.epochs} steps."
     )
+    caption = f"The scoreboard after {plural(k, 'step')}: each learning rate's ball, what it does and where it is."
+    return frames.table(pd.DataFrame(board), caption, names=("learning rate", "what the ball does")) + (
+        f'<p class="note">{escape(never)}</p>'
+    )
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def run_frames(settings, presenting: bool) -> dict:
+    """Every step of the roll as the browser draws it (ui/frames.py): built once per run and presenter mode,
+    shared by every session with the same settings. `settings` is the page's config: all the page reads."""
+    losses = [float(curve.loss(config.curve, w)) for w in ws]
+    rates = [config.rate(t) for t in range(1, config.epochs + 1)]
+    drawn = [pictures(k, losses, rates) for k in range(last + 1)]
+    layout = [("hill", echarts.HEIGHT, True, {"pick": hill.DROP}), ("losses", 420, True)]
+    layout += [("race", echarts.HEIGHT, True)]
+    listed, per_frame = frames.charts(drawn, layout)
+    store, shown = frames.sections([{"words": words(k), "board": scoreboard(k)} for k in range(last + 1)])
+    three = frames.heading("Three learning rates, one hill") + frames.html(
+        f"The same ball, dropped at w = {num(config.start)}, with three learning rates (set them in the sidebar). "
+        f"The scoreboard counts the steps until the ball stays within {config.tolerance:g} of the lowest point "
+        "of the curve."
+    )
+    return {
+        "frames": [pictured | {"sections": named} for pictured, named in zip(per_frame, shown)],
+        "html": store,
+        "layout": [
+            {"section": "words", "live": True},
+            {"charts": ["hill", "losses"]},
+            {"static": three},
+            {"charts": ["race"]},
+            {"section": "board"},
+        ],
+        "charts": listed,
+        "ledger": None,
+    }
 
 
 SPEEDS = {"slow": 1.5, "normal": 0.8, "fast": 0.3}  # seconds between two steps of Play
@@ -161,7 +206,15 @@ speed = st.segmented_control(
     "Play speed", list(SPEEDS), default="normal", key="ball_speed", help="How fast Play rolls the ball."
 )
 with stage:
-    stepper.stepper("ball_step", last, show, unit="step", tick=SPEEDS.get(speed or "normal", 0.8))
+    stepper.stepper(
+        "ball_step",
+        last,
+        show,
+        unit="step",
+        tick=SPEEDS.get(speed or "normal", 0.8),
+        frames=run_frames(config, present.active()),
+        on_pick=drop,
+    )
 
 st.subheader("Many drops: local minima")
 if config.curve == "bowl":

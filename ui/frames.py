@@ -164,7 +164,7 @@ def _rounded(value):
 def _with_ids(spec: dict) -> dict:
     """Every series and axis named by its place, so that a patch updates the one it means."""
     spec = dict(spec)
-    spec["series"] = [series | {"id": f"s{i}"} for i, series in enumerate(spec.get("series", []))]
+    spec["series"] = [series | {"id": series.get("id", f"s{i}")} for i, series in enumerate(spec.get("series", []))]
     for part in ("xAxis", "yAxis"):
         axes = spec.get(part)
         if isinstance(axes, list):

@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
-from stepping import choose_epoch
+from stepping import choose_epoch, equations_of, html_tables, sections_shown, text_of
 from streamlit.testing.v1 import AppTest
 from test_pages import NAN_OR_INF, number, screen_text
 
@@ -45,8 +46,16 @@ def bowl_loop(start: float, lr: float, steps: int) -> list[float]:
 
 
 def step_words(at: AppTest, k: int) -> str:
-    (words,) = [m.value for m in at.markdown if m.value.startswith(f"**Step {k} of")]
+    """The step's sentences, as the browser shows them for step k (the frame's section, ui/frames.py)."""
+    assert at.session_state[STEP] == k
+    words = text_of(sections_shown(at)["words"])
+    assert words.startswith(f"Step {k} of"), words
     return words
+
+
+def scoreboard(at: AppTest) -> pd.DataFrame:
+    (board,) = html_tables(sections_shown(at)["board"])
+    return board
 
 
 def test_defaults_say_converging_and_each_step_shows_the_loops_numbers() -> None:
@@ -64,7 +73,7 @@ def test_defaults_say_converging_and_each_step_shows_the_loops_numbers() -> None
         assert f"was at w = {w:.6g}" in words.replace(",", "")
         assert f"the loss is {(w - 2) ** 2:.6g}" in words.replace(",", "")
         assert f"the slope is {2 * (w - 2):.6g}" in words.replace(",", "")
-        (update,) = [x.value.strip("$\n") for x in at.latex if r"\text{w} \leftarrow" in x.value]
+        (update,) = [x for x in equations_of(sections_shown(at)["words"]) if r"\text{w} \leftarrow" in x]
         assert number(update.split("=")[-1]) == pytest.approx(ws[k], rel=1e-5)
         assert at.query_params["step"] == str(k)
     assert_healthy(at)
@@ -72,7 +81,7 @@ def test_defaults_say_converging_and_each_step_shows_the_loops_numbers() -> None
 
 def test_the_scoreboard_counts_steps_to_the_bottom_as_the_loop_does() -> None:
     at = open_ball(tol="0.001")
-    frame = at.dataframe[0].value
+    frame = scoreboard(at)
     steps = frame[[c for c in frame.columns if c.startswith("steps to within 0.001")][0]].tolist()
     expected = []
     for lr in (0.02, 0.4, 1.05):
@@ -93,7 +102,7 @@ def test_a_link_sets_every_control_and_the_step_shown() -> None:
     values = {n.label: n.value for n in at.number_input}
     assert values["Drop the ball at w ="] == -4.5 and values["Steps"] == 80 and values["Drops"] == 7
     assert values["First rate (too small?)"] == 0.01 and values["At the bottom means within"] == 0.05
-    assert "**Step 5 of 80.**" in step_words(at, 5)
+    assert "Step 5 of 80." in step_words(at, 5)
     assert "7 balls dropped at random places (from seed 9)" in screen_text(at)
     at.run()  # a rerun keeps everything
     assert at.session_state[STEP] == 5 and at.query_params["w0"] == "-4.5"

@@ -1,12 +1,20 @@
 """Page 7, the ball on the hill, in Chromium: a click on the curve drops the ball where the click was,
-and Next step, Play, Pause and Reset roll it, with the link following."""
+and Next step, Play, Pause and Reset roll it, with the link following; each step the browser draws is the frame
+Python built for it (ui/frames.py)."""
 
 from __future__ import annotations
 
 import re
+import sys
 
-from conftest import settle, wait_until
+from conftest import REPO, settle, wait_until
 from test_browser import assert_clean, query
+from test_epoch_view_browser import CHART_DATA, COUNT_SENT, FRAME_SHOWN, SENT
+
+sys.path.insert(0, str(REPO / "tests" / "app"))
+
+from stepping import charts_shown, choose_epoch, html_tables, sections_shown, text_of  # noqa: E402
+from test_ball_page import open_ball  # noqa: E402
 
 TITLE = "7. The ball on the hill"
 
@@ -19,7 +27,7 @@ def test_a_click_on_the_curve_drops_the_ball_there_and_the_stepper_rolls_it(page
     page.goto(app_url + "/ball")
     settle(page, TITLE)
     assert_clean(page, TITLE)
-    chart = page.locator('[data-testid="stEChartsChart"]').first
+    chart = page.locator(".gd .plot").first
     chart.scroll_into_view_if_needed()
     box = chart.bounding_box()
     # Find the curve as a learner does: move down a column of the chart until the tooltip invites a click.
@@ -63,4 +71,56 @@ def test_a_click_on_the_curve_drops_the_ball_there_and_the_stepper_rolls_it(page
     page.wait_for_function("() => !new URLSearchParams(window.location.search).has('step')")
     settle(page, TITLE)
     assert page.get_by_text(f"the ball sits at w = {w:g}".replace("-", "−")).count() == 1
+    assert_clean(page, TITLE)
+
+
+LINK = {"curve": "bumpy", "w0": "-4.5", "steps": "12", "opt": "momentum"}  # rules and update lines; a race
+
+
+def sections(page) -> dict:
+    return page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('.gd [data-section]')].map(
+            (e) => [e.dataset.section, e.innerText]))"""
+    )
+
+
+def assert_step(page, k: int) -> None:
+    """The browser shows step k as Python built it: the words, the equations, the scoreboard, each chart's data."""
+    at = choose_epoch(open_ball(**LINK), k, key="ball_step")
+    wanted, charts = sections_shown(at), charts_shown(at)
+    wait_until(lambda: page.evaluate(FRAME_SHOWN), lambda shown: shown == k, f"step {k}")
+    seen = sections(page)
+    words = " ".join(text_of(re.sub(r'<div class="tex"[^>]*></div>', "", wanted["words"])).split())
+    assert " ".join(seen["words"].split()).startswith(words)
+    tex = page.evaluate(
+        "() => [...document.querySelectorAll('.gd [data-section=words] .tex')].map((e) => e.dataset.tex)"
+    )
+    assert tex == [t for t in re.findall(r'data-tex="([^"]*)"', wanted["words"])] or k == 0
+    (board,) = html_tables(wanted["board"])
+    cells = page.evaluate(
+        """() => [...document.querySelectorAll('.gd [data-section=board] tbody tr')].map(
+            (tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent))"""
+    )
+    assert cells == board.to_numpy().tolist()
+    for place, (name, option) in enumerate(charts.items()):
+        drawn = wait_until(lambda p=place: page.evaluate(CHART_DATA, p), lambda d: d["series"], f"the {name} chart")
+        want = {series["id"]: series["data"] for series in option["series"]}
+        got = {series["id"]: series["data"] for series in drawn["series"]}
+        assert got == want, (k, name)
+
+
+def test_each_step_is_the_frame_python_built_and_a_click_asks_nothing(page, app_url: str) -> None:
+    page.goto(app_url + "/ball?" + "&".join(f"{key}={value}" for key, value in LINK.items()))
+    settle(page, TITLE)
+    assert_step(page, 0)
+    page.evaluate(COUNT_SENT)
+    page.get_by_role("button", name="Next step", exact=True).click()
+    assert_step(page, 1)
+    for _ in range(4):
+        page.get_by_role("button", name="Next step", exact=True).click()
+    assert_step(page, 5)
+    assert page.evaluate(SENT) == 0, "a step asked the server for something"
+    page.evaluate("() => window.dispatchEvent(new CustomEvent('gd:epoch', {detail: {key: 'ball_step', epoch: 12}}))")
+    assert_step(page, 12)
+    wait_until(lambda: page.evaluate(SENT), lambda n: n == 1, "the settled step sent once")
     assert_clean(page, TITLE)
