@@ -8,6 +8,7 @@ browser only chooses and draws. A run's frames are one dict, sent to the browser
                  "captions": {id: text}, "ledger": [start, stop, latest], "note": html}, ...],  # epochs 0..last
      "charts": [{"id": id, "base": option (with its "store" of series), "height": px, "wide": bool}, ...],
      "ledger": {"columns": [...], "tips": {...}, "rows": [[...], ...], "title": text, "intro": html, "empty": html}}
+                # "title": "" draws none (a page that heads its ledger's part itself)
 
 `text` is the step's sentences (read out by screen readers when they change), `tex` its equations,
 `after` what follows them (a batch's note, the run's stop). A chart's option is sent once (`base`); a
@@ -79,7 +80,9 @@ def table(frame, caption: str = "", names: Sequence[str] = ()) -> str:
         return f"<{tag}{extra}{name}>{markup.escape(str(text))}</{tag}>"
 
     head = "".join(
-        cell("th", column, column, ' scope="col"' + (f' title="{markup.escape(tips[column])}"' if column in tips else ""))
+        cell(
+            "th", column, column, ' scope="col"' + (f' title="{markup.escape(tips[column])}"' if column in tips else "")
+        )
         for column in frame.columns
     )
     body = "".join(
@@ -212,7 +215,9 @@ def chart(specs: Sequence[dict], kind: str = "echarts") -> tuple[dict, list[dict
     each patch. Any other series is kept once in the chart's store (`base["store"]`), however many epochs
     show it, and a patch names it by its place there ({"id", "ref"}); a series that grows epoch by epoch (the
     losses so far, the path so far) is stored once, whole, and a patch says how many of its points to show
-    ({"id", "ref", "upto"}). Axes and other parts that change go whole into each patch. The browser applies a
+    ({"id", "ref", "upto"}); a series of a point or two that moves at every epoch (a ball, a marker) sends its
+    points alone, its look stored once ({"id", "ref", "data"}, or "x" and "y" for plotly). Axes and other parts
+    that change go whole into each patch. The browser applies a
     patch with ECharts' replaceMerge for the series and the axes, so a series or axis missing from a frame is
     gone from the chart, whichever frame was drawn before. A plotly figure (`kind` "plotly") is patched the
     same way, trace by trace (its "data", named by "uid"), its layout sent whole when it changes."""
@@ -247,10 +252,15 @@ def chart(specs: Sequence[dict], kind: str = "echarts") -> tuple[dict, list[dict
         patch[listed] = []
         for series in spec[listed]:
             whole = longest.get(series[name])
+            count = _points(series)
             if series[name] in fixed:
                 patch[listed].append({name: series[name]})
             elif whole is not None and _starts(whole, series):
-                patch[listed].append({name: series[name], "ref": stored(whole), "upto": _points(series)})
+                upto = {"upto": count} if count < _points(whole) else {}  # all of it: the whole series, once
+                patch[listed].append({name: series[name], "ref": stored(whole)} | upto)
+            elif whole is not None and count <= MARKER and _same_look(whole, series):
+                points = {part: _rounded(series[part]) for part in POINTS if part in series}
+                patch[listed].append({name: series[name], "ref": stored(whole)} | points)
             else:
                 patch[listed].append({name: series[name], "ref": stored(series)})
         patches.append(patch)
@@ -258,6 +268,14 @@ def chart(specs: Sequence[dict], kind: str = "echarts") -> tuple[dict, list[dict
 
 
 POINTS = ("data", "x", "y", "z")  # a series' points: ECharts' data, a plotly trace's x, y (and z, in 3D)
+MARKER = 2  # points: a series this short that moves at every epoch (a ball, a marker) travels as its points alone
+
+
+def _same_look(whole: dict, series: dict) -> bool:
+    """`series` is `whole` but for its points: a patch may send its points and name `whole` for the rest."""
+    return {key: value for key, value in whole.items() if key not in POINTS} == {
+        key: value for key, value in series.items() if key not in POINTS
+    }
 
 
 def _points(series: dict) -> int:
@@ -266,15 +284,12 @@ def _points(series: dict) -> int:
 
 
 def _starts(whole: dict, series: dict) -> bool:
-    """`series` is the start of `whole`: the same in all but its points, which are the first of whole's."""
+    """`series` is the start of `whole` (or all of it): the same in all but its points, which are whole's first."""
     count = _points(series)
-    same = {key: value for key, value in whole.items() if key not in POINTS} == {
-        key: value for key, value in series.items() if key not in POINTS
-    }
     parts = [part for part in POINTS if part in whole or part in series]
     return (
-        same
-        and count < _points(whole)
+        count <= _points(whole)
+        and _same_look(whole, series)
         and all(isinstance(whole.get(part), list) and whole[part][:count] == series.get(part) for part in parts)
     )
 
@@ -283,7 +298,9 @@ def charts(drawn: Sequence[dict[str, tuple]], layout: Sequence[tuple]) -> tuple[
     """The charts of a run: `drawn[k]` maps a chart's id to (its option, its caption) at epoch k, `layout`
     lists (id, height in pixels, whether it spans the page's width[, more]) in the order the page shows them;
     `more` may say which series a click picks a point of ({"pick": series id}, ui/stepper.py) and, for a
-    plotly figure (an option that is a go.Figure), its config (ui.exports.png: the camera that saves a PNG).
+    plotly figure (an option that is a go.Figure, or its JSON as plotly_option writes it), its config
+    (ui.exports.png: the camera that saves a PNG). A page with many epochs may cut each epoch's figure JSON
+    from one figure rather than build a figure per epoch (plotly takes milliseconds to build one).
     Returns the charts' first options and, per epoch, {"charts": patches, "captions": captions}."""
     heights = {entry[0]: (round(entry[1] * 1.2) if present.active() else entry[1]) for entry in layout}
     listed, per_frame = [], [{"charts": {}, "captions": {}} for _ in drawn]
@@ -293,13 +310,22 @@ def charts(drawn: Sequence[dict[str, tuple]], layout: Sequence[tuple]) -> tuple[
         if not present_at:
             continue
         options = [shown[k][0] for k in present_at]
-        kind = "plotly" if hasattr(options[0], "to_plotly_json") else "echarts"
-        base, patches = chart([plotly_option(o) for o in options] if kind == "plotly" else options, kind)
-        listed.append({"id": key, "kind": kind, "base": base, "height": heights[key], "wide": wide, **(more or [{}])[0]})
+        kind = "plotly" if _plotly(options[0]) else "echarts"
+        if kind == "plotly":
+            options = [plotly_option(o) if hasattr(o, "to_plotly_json") else o for o in options]
+        base, patches = chart(options, kind)
+        listed.append(
+            {"id": key, "kind": kind, "base": base, "height": heights[key], "wide": wide, **(more or [{}])[0]}
+        )
         for k, patch in zip(present_at, patches):
             per_frame[k]["charts"][key] = patch
             per_frame[k]["captions"][key] = shown[k][1]
     return listed, per_frame
+
+
+def _plotly(option) -> bool:
+    """A plotly figure, or its JSON ({"data": traces, "layout": ...}); an ECharts option has "series" instead."""
+    return hasattr(option, "to_plotly_json") or (isinstance(option, dict) and "data" in option)
 
 
 def ledger(records: Sequence, table, keep: int) -> tuple[dict, list[list[int]]]:

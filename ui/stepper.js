@@ -202,7 +202,8 @@ function mount(s) {
       s.part.ledger.dataset.role = "ledger";
       const ledger = s.frames.ledger;
       if (ledger) {
-        s.part.ledger.innerHTML = `<h3>${escape(ledger.title || "The ledger")}</h3>${ledger.intro || ""}
+        const title = ledger.title === "" ? "" : `<h3>${escape(ledger.title || "The ledger")}</h3>`;  // "": the page's own
+        s.part.ledger.innerHTML = `${title}${ledger.intro || ""}
           <div data-role="table"></div><div data-role="note"></div>`;
         typeset(s, s.part.ledger);
       }
@@ -381,6 +382,7 @@ function resolved(chart, patch) {
   const series = (patch.series || []).map((part) => {
     if (part.ref === undefined) return part;
     const whole = chart.store[part.ref];
+    if (part.data) return { ...whole, data: part.data };  // a marker's points, in its stored look
     return part.upto === undefined ? whole : { ...whole, data: whole.data.slice(0, part.upto) };
   });
   return minusSigns({ ...patch, series });
@@ -453,9 +455,11 @@ function draw(s) {
         const traces = (patch.data || []).map((part) => {
           if (part.ref === undefined) return chart.traces.get(part.uid) || part;
           const whole = chart.store[part.ref];
-          if (part.upto === undefined) return whole;
           const cut = { ...whole };
-          for (const key of ["x", "y", "z"]) if (Array.isArray(whole[key])) cut[key] = whole[key].slice(0, part.upto);
+          for (const key of ["x", "y", "z"]) {
+            if (Array.isArray(part[key])) cut[key] = part[key];  // a marker's points, in its stored look
+            else if (part.upto !== undefined && Array.isArray(whole[key])) cut[key] = whole[key].slice(0, part.upto);
+          }
           return cut;
         });
         chart.instance.react(chart.plot, traces, looks(s, patch.layout || chart.layout), chart.config || {});

@@ -136,7 +136,8 @@ def frame_text(at: AppTest) -> list[str]:
 def merged(base: dict, patch: dict) -> dict:
     """An option after the browser applies a frame's patch (ECharts' setOption with replaceMerge for the series
     and the axes): the parts the patch lists by id replace the chart's, a bare {"id"} keeps the first option's,
-    {"id", "ref", "upto"} is the chart's stored series `ref`, its first `upto` points (ui/frames.py)."""
+    {"id", "ref", "upto"} is the chart's stored series `ref`, its first `upto` points, and {"id", "ref", "data"}
+    (plotly: "x", "y") is the stored series with these points (a marker that moves: ui/frames.py)."""
     store = base.get("store", [])
     option = {key: value for key, value in base.items() if key != "store"}
 
@@ -144,8 +145,9 @@ def merged(base: dict, patch: dict) -> dict:
         if "ref" not in part:
             return part
         whole = store[part["ref"]]
+        points = {key: part[key] for key in ("data", "x", "y", "z") if key in part}
         if "upto" not in part:
-            return whole
+            return whole | points
         return whole | {key: whole[key][: part["upto"]] for key in ("data", "x", "y", "z") if key in whole}
 
     if "data" in base:  # a plotly figure: its traces by uid, its layout whole

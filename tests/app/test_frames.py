@@ -83,3 +83,31 @@ def test_the_ledger_windows_are_the_rows_of_the_steps_taken_newest_first() -> No
             [s for s in range(max(1, taken - 2), taken + 1) for _ in range(2)]
         )
         assert (stop - latest, int(ledger["rows"][latest][0])) == (2, taken)
+
+
+def test_a_ball_that_moves_sends_its_points_alone_and_a_finished_path_is_the_stored_one() -> None:
+    """A plotly trace of one point that moves at every epoch (a ball) sends its x and y, its look stored once; a
+    path that stops growing (a racer that stopped) names its whole stored version, no copy of it."""
+
+    def figure(k: int) -> dict:
+        path = [float(j * j) for j in range(min(k, 5) + 1)]  # stops at 5 points' worth
+        look = {"type": "scatter", "mode": "markers", "marker": {"size": 14}, "name": "ball"}
+        return {
+            "data": [
+                {"type": "scatter", "mode": "lines", "name": "path", "x": path, "y": path, "uid": "s0"},
+                look | {"x": [float(k)], "y": [-float(k)], "uid": "s1"},
+            ],
+            "layout": {"height": 300},
+        }
+
+    specs = [figure(k) for k in range(9)]
+    base, patches = frames.chart(specs, "plotly")
+    for k, patch in enumerate(patches):
+        assert merged(base, patch)["data"] == specs[k]["data"], k
+    balls = [patch["data"][1] for patch in patches]
+    assert all(set(ball) == {"uid", "ref", "x", "y"} for ball in balls[:-1])  # points alone
+    assert len({ball["ref"] for ball in balls}) == 1  # one look, stored once
+    paths = [patch["data"][0] for patch in patches]
+    assert [path.get("upto") for path in paths] == [1, 2, 3, 4, 5, None, None, None, None]
+    assert len({path["ref"] for path in paths}) == 1  # the stopped path is the stored one, not a copy
+    assert len(base["store"]) == 2
