@@ -71,8 +71,15 @@ def jump(label: str, epoch: int | None) -> str:
 
 
 def table(frame, caption: str = "", names: Sequence[str] = ()) -> str:
-    """A small table as HTML (every cell as text, as the page writes it), its `names` columns aligned left."""
-    tips = tables.tips(frame)
+    """A small table as HTML (every cell as text, as the page writes it), its `names` columns aligned left.
+    `frame`: a DataFrame, or its rows as dicts of column -> text (a page that writes a table at each of thousands
+    of epochs: pandas takes a millisecond a table)."""
+    if isinstance(frame, list):
+        columns = list(frame[0]) if frame else []
+        rows = [[row[column] for column in columns] for row in frame]
+    else:
+        columns, rows = list(frame.columns), frame.astype(str).to_numpy().tolist()
+    tips = tables.tips(columns)
     left = set(names)
 
     def cell(tag: str, column: str, text: str, extra: str = "") -> str:
@@ -83,11 +90,10 @@ def table(frame, caption: str = "", names: Sequence[str] = ()) -> str:
         cell(
             "th", column, column, ' scope="col"' + (f' title="{markup.escape(tips[column])}"' if column in tips else "")
         )
-        for column in frame.columns
+        for column in columns
     )
     body = "".join(
-        "<tr>" + "".join(cell("td", column, value) for column, value in zip(frame.columns, row)) + "</tr>"
-        for row in frame.astype(str).to_numpy().tolist()
+        "<tr>" + "".join(cell("td", column, value) for column, value in zip(columns, row)) + "</tr>" for row in rows
     )
     label = f' aria-label="{markup.escape(caption)}"' if caption else ""
     return (
@@ -215,18 +221,19 @@ def chart(specs: Sequence[dict], kind: str = "echarts") -> tuple[dict, list[dict
     each patch. Any other series is kept once in the chart's store (`base["store"]`), however many epochs
     show it, and a patch names it by its place there ({"id", "ref"}); a series that grows epoch by epoch (the
     losses so far, the path so far) is stored once, whole, and a patch says how many of its points to show
-    ({"id", "ref", "upto"}); a series of a point or two that moves at every epoch (a ball, a marker) sends its
-    points alone, its look stored once ({"id", "ref", "data"}, or "x" and "y" for plotly). Axes and other parts
-    that change go whole into each patch. The browser applies a
+    ({"id", "ref", "upto"}; a page may give it whole, with a count: `shown`); a series of a point or two
+    that moves at every epoch (a ball, a marker) sends its points alone, its look stored once ({"id", "ref",
+    "data"}, or "x" and "y" for plotly). Axes and other parts that change go whole into each patch.
+    The browser applies a
     patch with ECharts' replaceMerge for the series and the axes, so a series or axis missing from a frame is
     gone from the chart, whichever frame was drawn before. A plotly figure (`kind` "plotly") is patched the
     same way, trace by trace (its "data", named by "uid"), its layout sent whole when it changes."""
     listed, name = KINDS[kind]
     specs = [_with_ids(finished(spec)) for spec in specs] if kind == "echarts" else list(specs)
-    base = specs[0]
+    base = specs[0] | {listed: [_cut(series) for series in specs[0][listed]]}  # as the first epoch draws it
     fixed = {
         series[name]
-        for series in base[listed]
+        for series in specs[0][listed]
         if all({other[name]: other for other in spec[listed]}.get(series[name]) == series for spec in specs[1:])
     }
     varying = {key for spec in specs for key in spec if key != listed and spec.get(key) != base.get(key)}
@@ -236,11 +243,17 @@ def chart(specs: Sequence[dict], kind: str = "echarts") -> tuple[dict, list[dict
     for spec in specs:
         for series in spec[listed]:
             known = longest.get(series[name], {"data": []})
-            if series[name] not in fixed and _points(series) >= _points(known):
+            if series[name] not in fixed and SHOWN not in series and _points(series) >= _points(known):
                 longest[series[name]] = series
 
     def stored(series: dict) -> int:
-        key = id(series) if series is longest.get(series[name]) else json.dumps(series, sort_keys=True)
+        if SHOWN in series:  # the same whole at many epochs (the same objects): known by them, not by their JSON
+            series = {part: value for part, value in series.items() if part != SHOWN}
+            key = (series[name], *((part, id(value)) for part, value in series.items() if part != name))
+        elif series is longest.get(series[name]):
+            key = id(series)
+        else:
+            key = json.dumps(series, sort_keys=True)
         if key not in places:  # only what changes is rounded: a fixed series (the houses) is drawn as it is
             places[key] = len(store)
             store.append({part: _rounded(value) if part in POINTS else value for part, value in series.items()})
@@ -255,6 +268,9 @@ def chart(specs: Sequence[dict], kind: str = "echarts") -> tuple[dict, list[dict
             count = _points(series)
             if series[name] in fixed:
                 patch[listed].append({name: series[name]})
+            elif SHOWN in series:  # given whole, with how many points this epoch shows
+                upto = {"upto": series[SHOWN]} if series[SHOWN] < count else {}
+                patch[listed].append({name: series[name], "ref": stored(series)} | upto)
             elif whole is not None and _starts(whole, series):
                 upto = {"upto": count} if count < _points(whole) else {}  # all of it: the whole series, once
                 patch[listed].append({name: series[name], "ref": stored(whole)} | upto)
@@ -268,6 +284,22 @@ def chart(specs: Sequence[dict], kind: str = "echarts") -> tuple[dict, list[dict
 
 
 POINTS = ("data", "x", "y", "z")  # a series' points: ECharts' data, a plotly trace's x, y (and z, in 3D)
+SHOWN = "shown"  # a series given whole at an epoch that shows only its first points: how many (`shown`)
+
+
+def shown(series: dict, count: int) -> dict:
+    """`series` at an epoch that shows its first `count` points. A page with thousands of epochs gives chart() a
+    growing series whole at every epoch (the same lists each time) with the count, rather than a copy of its
+    start, which chart() would take as long to compare with the whole as the page took to make."""
+    return series | {SHOWN: count}
+
+
+def _cut(series: dict) -> dict:
+    """A series as an epoch draws it: a whole one given with its count (`shown`), cut to its first points."""
+    if SHOWN not in series:
+        return series
+    count = series[SHOWN]
+    return {part: value[:count] if part in POINTS else value for part, value in series.items() if part != SHOWN}
 MARKER = 2  # points: a series this short that moves at every epoch (a ball, a marker) travels as its points alone
 
 

@@ -86,16 +86,17 @@ def right_aligned(frame: pd.DataFrame) -> dict:
     return {name: st.column_config.TextColumn(alignment="right") for name in frame.columns}
 
 
-def tips(frame: pd.DataFrame) -> dict[str, str]:
-    """What the ledger's columns are, for their tooltips."""
+def tips(frame: pd.DataFrame | Sequence[str]) -> dict[str, str]:
+    """What the ledger's columns are, for their tooltips (`frame`: a table, or its column names)."""
+    columns = list(frame.columns) if isinstance(frame, pd.DataFrame) else list(frame)
     tips = {
         "gradient": "The slope of the loss for this parameter: how fast the loss rises as the parameter grows.",
         "new": "new = current − learning rate × gradient: a step against the gradient, scaled by the learning rate."
-        if "update" not in frame.columns
+        if "update" not in columns
         else "new = current − update.",
     }
     tips["update"] = "What the step subtracts: new = current − update. Plain descent: learning rate × gradient."
-    return {header: tip for header, tip in tips.items() if header in frame.columns}
+    return {header: tip for header, tip in tips.items() if header in columns}
 
 
 def text_columns(frame: pd.DataFrame) -> dict:

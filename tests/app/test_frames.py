@@ -111,3 +111,24 @@ def test_a_ball_that_moves_sends_its_points_alone_and_a_finished_path_is_the_sto
     assert [path.get("upto") for path in paths] == [1, 2, 3, 4, 5, None, None, None, None]
     assert len({path["ref"] for path in paths}) == 1  # the stopped path is the stored one, not a copy
     assert len(base["store"]) == 2
+
+
+def test_a_series_given_whole_with_its_count_is_stored_once_and_each_epoch_shows_its_start() -> None:
+    """A page with thousands of epochs gives a growing series whole (the same list at every epoch) with how many of
+    its points the epoch shows (frames.shown): the browser draws the same as if each epoch had its own copy."""
+    path = [[float(j), float(np.exp(-0.3 * j))] for j in range(12)]
+    grows = {"type": "line", "name": "path so far", "data": path}
+
+    def given(k: int) -> dict:
+        return {"xAxis": {"type": "value"}, "yAxis": {"type": "value"}, "series": [frames.shown(grows, k + 1)]}
+
+    base, patches = frames.chart([given(k) for k in range(12)])
+    for k in (0, 5, 11, 3):
+        close(merged(base, patches[k])["series"][0]["data"], path[: k + 1])
+    assert len(base["store"]) == 1 and base["series"][0]["data"] == path[:1]  # the first option: epoch 0's
+    assert [patch["series"][0].get("upto") for patch in patches] == [*range(1, 12), None]
+
+
+def test_a_table_from_rows_reads_as_the_same_table_from_a_dataframe() -> None:
+    rows = [{"racer": "● GD <b>", "loss": "−1.5"}, {"racer": "★ Adam", "loss": "0.25"}]
+    assert frames.table(rows, "a table", names=("racer",)) == frames.table(pd.DataFrame(rows), "a table", ("racer",))
