@@ -109,10 +109,19 @@ function play(s) {
   s.timer = setInterval(() => {
     if (!connected(s.parent)) { stop(s); return; }
     if (s.epoch >= s.last) { stop(s); return; }
-    setEpoch(s, s.epoch + s.stride);
+    setEpoch(s, held(s, s.epoch + s.stride));
     if (s.epoch >= s.last) stop(s);
   }, s.tickMs);
   render(s);
+}
+
+// The first epoch from k on whose frame the page sent: every one, on most pages; a page with a long run sends a
+// stretch of them and the epochs Play lands on (null frames between), so that Play always shows a frame.
+function held(s, k) {
+  const frames = s.frames && s.frames.frames;
+  if (!frames) return k;
+  while (k < s.last && !frames[k]) k++;
+  return k;
 }
 
 function stop(s) {                                   // synchronous: no tick after this
@@ -425,6 +434,7 @@ function equation(s, tex) {
 // Draw frame s.epoch: only what differs from the frame drawn before.
 function draw(s) {
   const frame = s.frames.frames[s.epoch];
+  if (s.part) s.el.view.classList.toggle("waiting", !frame);  // a null frame: the page sends it once it settles
   if (!frame || !s.part) return;
   const before = s.drawn || {};
   if (s.part.text) {
