@@ -2,6 +2,7 @@
 
 import inspect
 import math
+from html import escape
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ from ui import (
     controls,
     echarts,
     exports,
+    frames,
     literal,
     predict,
     present,
@@ -95,8 +97,17 @@ stride = max(1, math.ceil(last / 100))  # Play shows a long run in about 100 ste
 
 
 def show(k: int) -> None:
-    show_epoch(k)
+    """What the page still draws itself once the epoch reaches it: the link, and the prediction box."""
     net.publish(chosen)
+    predict.box(
+        net.PAGE,
+        k,
+        last,
+        run.records[0].names if run.records else (),
+        run.after(k),
+        run.after(k + 1) if k < last else None,
+        lambda name: arithmetic(k, name),
+    )
 
 
 def arithmetic(k: int, name: str) -> list[str]:
@@ -108,126 +119,154 @@ def arithmetic(k: int, name: str) -> list[str]:
     return ([rf"\text{{(the epoch's last step, step {latest.step})}}"] if many else []) + mine
 
 
-def show_epoch(k: int) -> None:
-    """Everything that depends on how many epochs have been taken (k = 0: the starting point)."""
-    params = run.after(k)
-    loss_now = fit.loss(params)
-    error = fit.dollars_error(loss_now)
-    typical = (
-        f"a typical prediction is off by {in_y(error)} (the root mean squared error, in {y_unit})"
-        if math.isfinite(error)
-        else "the predictions are off by more than any number can hold"
+def typical(error: float) -> str:
+    """How far off a typical prediction is, in the data's units."""
+    if math.isfinite(error):
+        return f"a typical prediction is off by {in_y(error)} (the root mean squared error, in {y_unit})"
+    return "the predictions are off by more than any number can hold"
+
+
+def words(k: int, loss_now: float) -> str:
+    """The epoch's sentences as HTML, with its last step written out for all 10 parameters (k = 0: the start)."""
+    said = literal.md(typical(fit.dollars_error(loss_now)))
+    if k == 0:
+        return frames.html(
+            f"**Epoch 0 of {last:,}{stopped}: the random start.** {loss_name}: {net.amount(loss_now, loss_units)}; "
+            f"{said}. Press **Next epoch** to take the first step."
+        )
+    latest = run.epoch_records(k)[-1]
+    text = frames.html(
+        f"**Epoch {k:,} of {last:,}{stopped}.** After this step the {loss_name} is "
+        f"{net.amount(loss_now, loss_units)} (it was {num(run.epoch_records(k)[0].loss)} before it); {said}."
     )
-    # The words take a varying number of elements; in a container of their own they leave the charts at
-    # the same place in the page, so Streamlit updates them instead of drawing them anew.
-    with st.container():
-        if k == 0:
-            st.markdown(
-                f"**Epoch 0 of {last:,}{stopped}: the random start.** {loss_name}: {net.amount(loss_now, loss_units)}; "
-                f"{literal.md(typical)}. Press **Next epoch** to take the first step."
-            )
-        else:
-            st.markdown(
-                f"**Epoch {k:,} of {last:,}{stopped}.** After this step the {loss_name} is "
-                f"{net.amount(loss_now, loss_units)} (it was {num(run.epoch_records(k)[0].loss)} before it); "
-                f"{literal.md(typical)}."
-            )
-            latest = run.epoch_records(k)[-1]
-            label = f"Epoch {k:,}" if plain else f"Epoch {k:,}, step {latest.step:,}"
-            st.markdown(step_sentence(latest, label, num, config.optimizer, most=3))
-            if not plain:
-                latest = run.epoch_records(k)[-1]
-                with st.expander(f"This epoch's last step (step {latest.step}), written out for all 10 parameters"):
-                    if config.optimizer != "gd":
-                        for rule in updates.RULES_TEX[config.optimizer]:
-                            st.latex(rule)
-                    previous = run.records[latest.step - 2] if latest.step > 1 else None
-                    for text in updates.update_lines(config, latest, previous):
-                        st.latex(text)
-        predict.box(
-            net.PAGE,
-            k,
-            last,
-            run.records[0].names if run.records else (),
-            params,
-            run.after(k + 1) if k < last else None,
-            lambda name: arithmetic(k, name),
+    label = f"Epoch {k:,}" if plain else f"Epoch {k:,}, step {latest.step:,}"
+    text += frames.html(step_sentence(latest, label, num, config.optimizer, most=3))
+    if not plain:
+        rules = list(updates.RULES_TEX[config.optimizer]) if config.optimizer != "gd" else []
+        previous = run.records[latest.step - 2] if latest.step > 1 else None
+        lines = [*rules, *updates.update_lines(config, latest, previous)]
+        summary = escape(f"This epoch's last step (step {latest.step}), written out for all 10 parameters")
+        text += f"<details><summary>{summary}</summary>{''.join(frames.tex(line) for line in lines)}</details>"
+    if run.diverged_at is not None and k == last:
+        text += frames.alert(
+            f"The run stops here: at epoch {run.diverged_at} {run.reason}. The learning rate "
+            f"{config.learning_rate:g} is too large; try {net.DEFAULT.learning_rate:g}."
         )
-        if fit.run.diverged_at is not None and k == last:
-            st.error(
-                f"The run stops here: at epoch {fit.run.diverged_at} {fit.run.reason}. The learning rate "
-                f"{config.learning_rate:g} is too large; try {net.DEFAULT.learning_rate:g}."
-            )
+    return text
 
-    words = net.diagram_text(params, inputs, act, y_word)
+
+def pictures(k: int, params, loss_now: float, losses: list[float]) -> dict[str, tuple[dict, str]]:
+    """Each chart's option and caption after k epochs: the network, its predictions, the loss so far.
+    `losses`: the loss at the start of each epoch of the run (each epoch's first record)."""
+    drawn = {}
     diagram = net.diagram(params, inputs, act, y_word)
-    echarts.draw(diagram, words, key="net_diagram", height=460)
+    drawn["diagram"] = diagram["baseOption"], net.diagram_text(params, inputs, act, y_word)
+    with np.errstate(all="ignore"):
+        predicted = fit.predict_in_data_units(params)  # (n,) dollars, or the units of an upload's y
+    spec, hidden = net.prediction_chart(prices, predicted, y_word, y_unit, money=houses_data, one=one)
+    said = typical(fit.dollars_error(loss_now))
+    off = f" {hidden} predictions are too far off to fit on the chart." if hidden else ""
+    caption = (
+        f"Chart: the predicted {y_word} of each of the {n_houses} {unit} (up, {y_unit}) against its actual "
+        f"{'sale price' if houses_data else y_word} (across, {y_unit}), after {plural(k, 'epoch')}. On the dashed "
+        "line predicted = actual; the closer the dots, the "
+        f"better. {said[0].upper() + said[1:]}.{off}"
+    )
+    drawn["predictions"] = spec, caption
+    so_far = losses[:k] + [loss_now]
+    epochs = [e for e, value in zip(range(k + 1), so_far) if np.isfinite(value)]
+    spec = net.loss_chart(
+        epochs,
+        [value for value in so_far if np.isfinite(value)],
+        loss_title=f"{loss_name} ({loss_units})",
+        baseline=baseline_loss(fit),
+        last=last,
+        target=y_word,
+    )
+    caption = (
+        f"Chart: {loss_name} after each epoch, from {num(so_far[0])} at the start"
+        + (f" to {net.amount(so_far[-1], loss_units)} after {plural(k, 'epoch')}" if k else "")
+        + f". The dotted line, {num(baseline_loss(fit))}, "
+        f"is what always guessing the average {y_word} would score: below it, the network has learned something."
+    )
+    drawn["losses"] = spec, caption
+    return drawn
 
-    left, right = st.columns(2)
-    with left:
-        with np.errstate(all="ignore"):
-            predicted = fit.predict_in_data_units(params)  # (n,) dollars, or the units of an upload's y
-        spec, hidden = net.prediction_chart(prices, predicted, y_word, y_unit, money=houses_data, one=one)
-        off = f" {hidden} predictions are too far off to fit on the chart." if hidden else ""
-        caption = (
-            f"Chart: the predicted {y_word} of each of the {n_houses} {unit} (up, {y_unit}) against its actual "
-            f"{'sale price' if houses_data else y_word} (across, {y_unit}), after {plural(k, 'epoch')}. On the dashed "
-            "line predicted = actual; the closer the dots, the "
-            f"better. {typical[0].upper() + typical[1:]}.{off}"
-        )
-        echarts.draw(spec, caption, key="net_predictions")
-        with st.expander(f"The first five {unit}, in {'dollars' if houses_data else 'the data’s own units'}"):
-            table = pd.DataFrame({column: [num(v) for v in X_raw[:5, i]] for i, column in enumerate(inputs)})
-            table[f"actual {y_word}"] = [in_y(v) for v in prices[:5]]
-            table[f"predicted after {k:,} epochs"] = [in_y(v) for v in predicted[:5]]
-            st.dataframe(table, hide_index=True)
-    with right:
-        losses = [run.epoch_records(j)[0].loss for j in range(1, k + 1)] + [loss_now]  # each epoch's start
-        epochs = [e for e, value in zip(range(k + 1), losses) if np.isfinite(value)]
-        spec = net.loss_chart(
-            epochs,
-            [value for value in losses if np.isfinite(value)],
-            loss_title=f"{loss_name} ({loss_units})",
-            baseline=baseline_loss(fit),
-            last=last,
-            target=y_word,
-        )
-        caption = (
-            f"Chart: {loss_name} after each epoch, from {num(losses[0])} at the start"
-            + (f" to {net.amount(losses[-1], loss_units)} after {plural(k, 'epoch')}" if k else "")
-            + f". The dotted line, {num(baseline_loss(fit))}, "
-            f"is what always guessing the average {y_word} would score: below it, the network has learned something."
-        )
-        echarts.draw(spec, caption, key="net_losses")
 
-    st.subheader("The ledger")
-    shown = run.up_to(k)[-net.LEDGER_STEPS :]
+def first_five(k: int, params) -> str:
+    """The first five rows with the network's predictions after k epochs, as HTML that opens on a click."""
+    with np.errstate(all="ignore"):
+        predicted = fit.predict_in_data_units(params)[:5]
+    table = pd.DataFrame({column: [num(v) for v in X_raw[:5, i]] for i, column in enumerate(inputs)})
+    table[f"actual {y_word}"] = [in_y(v) for v in prices[:5]]
+    table[f"predicted after {k:,} epochs"] = [in_y(v) for v in predicted]
+    summary = escape(f"The first five {unit}, in {'dollars' if houses_data else 'the data’s own units'}")
+    caption = f"The first five {unit}: their inputs, their actual {y_word} and the network's prediction."
+    return f"<details><summary>{summary}</summary>{frames.table(table, caption)}</details>"
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def run_frames(settings, presenting: bool) -> dict:
+    """Every epoch of the run as the browser draws it (ui/frames.py): built once per run and presenter mode,
+    shared by every session with the same settings. `settings` is the page's config: all the page reads."""
+    ends = [run.after(k) for k in range(last + 1)]
+    losses = [run.epoch_records(j)[0].loss for j in range(1, last + 1)]  # each epoch's start
+    now = [fit.loss(params) for params in ends]
+    drawn = [pictures(k, ends[k], now[k], losses) for k in range(last + 1)]
+    layout = [("diagram", 460, True), ("predictions", echarts.HEIGHT, False), ("losses", echarts.HEIGHT, False)]
+    listed, per_frame = frames.charts(drawn, layout)
+    (media,) = net.diagram(ends[0], inputs, act, y_word)["media"]  # a phone's smaller drawing, by the chart's width
+    narrow = {"width": media["query"]["maxWidth"], "option": media["option"]}
+    listed = [chart | {"narrow": narrow} if chart["id"] == "diagram" else chart for chart in listed]
+    store, shown = frames.sections(
+        [{"words": words(k, now[k]), "five": first_five(k, ends[k])} for k in range(last + 1)]
+    )
+    table, rows = frames.ledger(run.records, ledger_table, net.LEDGER_STEPS)
+    what = "epochs" if plain else "steps"
     if plain:
-        st.markdown(
+        intro = (
             "Ten rows per epoch, one per parameter. Check any row: **new = current − learning rate × gradient**, "
             "and the next epoch starts from that new value. The latest epoch is at the top, marked ▶."
         )
     else:
-        st.markdown(
+        intro = (
             "Ten rows per step, one per parameter. Check any row: **new = current − update**, with the update from "
             "the optimizer's rule; then the batch's rows and what the optimizer remembers. The latest step is at "
             "the top, marked ▶."
         )
-    if shown:
-        frame = tables.ledger_frame(shown, loss_name, config.optimizer, extended=not plain, rows=n_rows)
-        st.dataframe(
-            frame,
-            hide_index=True,
-            width="stretch",
-            height=min(420, 38 + 35 * len(frame)),
-            column_config=tables.text_columns(frame),
+    table |= {
+        "title": "The ledger",
+        "intro": frames.html(intro),
+        "empty": frames.html("No epochs yet: the ledger fills in as you press Next epoch."),
+    }
+    every = []
+    for k, (pictured, named) in enumerate(zip(per_frame, shown)):
+        taken = len(run.up_to(k))
+        more = (
+            f"Showing the latest {net.LEDGER_STEPS} of the {taken:,} {what} taken." if taken > net.LEDGER_STEPS else ""
         )
-        if len(run.up_to(k)) > len(shown):
-            what = "epochs" if plain else "steps"
-            st.caption(f"Showing the latest {len(shown)} of the {len(run.up_to(k)):,} {what} taken.")
-    else:
-        st.caption("No epochs yet: the ledger fills in as you press Next epoch.")
+        every.append(pictured | {"sections": named, "ledger": rows[taken], "note": frames.html(more) if more else ""})
+    return {
+        "frames": every,
+        "html": store,
+        "layout": [
+            {"section": "words", "live": True},
+            {"charts": ["diagram"]},
+            {"charts": ["predictions", "losses"]},
+            {"section": "five"},
+            "ledger",
+        ],
+        "charts": listed,
+        "ledger": table,
+    }
 
+
+def ledger_table(records):
+    return tables.ledger_frame(records, loss_name, config.optimizer, extended=not plain, rows=n_rows)
+
+
+def explained(k: int) -> None:
+    """Under the view, for the epoch once it settles: where one gradient comes from, and its check."""
     if run.records:
         # The step whose gradient is explained: the latest in the ledger, or the first before any step.
         record = run.epoch_records(k)[-1] if k else run.records[0]
@@ -333,7 +372,7 @@ def gradient_check(record) -> None:
 
 
 with stage:
-    stepper.stepper(net.EPOCH, last, show, stride=stride)
+    stepper.stepper(net.EPOCH, last, show, stride=stride, frames=run_frames(config, present.active()), below=explained)
 
 st.subheader("Random restarts: does the start matter?")
 st.markdown(

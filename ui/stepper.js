@@ -257,7 +257,12 @@ function mount(s) {
     s.echarts = echarts;
     s.plotly = plotly;
     plot(s);
-    s.resizer = new ResizeObserver(() => s.charts.forEach((c) => resize(s, c)));
+    s.resizer = new ResizeObserver(() => {
+      // A chart with a phone's drawing (frames: "narrow") starts again when the width crosses its limit: the
+      // narrow option is merged over each frame, and only a fresh start takes it off again.
+      if (s.charts.some((c) => c.narrow && c.instance && c.wasNarrow !== narrow(c))) { plot(s); return; }
+      s.charts.forEach((c) => resize(s, c));
+    });
     s.charts.forEach((c) => s.resizer.observe(c.plot));
   }).catch((error) => console.error("The epoch view's charts could not load:", error));
 }
@@ -281,6 +286,11 @@ function forget(chart) {
   if (chart.instance && chart.kind === "plotly") chart.instance.purge(chart.plot);
   else if (chart.instance) chart.instance.dispose();
   chart.instance = null;
+}
+
+// A chart that has a drawing for a narrow screen ({"narrow": {"width": px, "option": ...}}) and is that narrow.
+function narrow(chart) {
+  return Boolean(chart.narrow && chart.plot.clientWidth <= chart.narrow.width);
 }
 
 function resize(s, chart) {
@@ -331,6 +341,7 @@ function plot(s) {
     if (!s.echarts) continue;
     chart.instance = s.echarts.init(chart.plot, theme(s), { renderer: "canvas" });
     chart.instance.setOption(minusSigns(first));
+    chart.wasNarrow = narrow(chart);
     if (chart.pick) {
       chart.instance.on("click", (p) => {
         if (p.seriesId === chart.pick && s.trigger) s.trigger("pick", { chart: chart.id, index: p.dataIndex });
@@ -380,7 +391,10 @@ function theme(s) {
                  axisLabel: { color: text, fontFamily: font, hideOverlap: true }, nameTextStyle: { color: text, fontFamily: font },
                  splitLine: { lineStyle: { color: line } } };
   return { backgroundColor: "transparent", textStyle: { fontFamily: font, color: text, fontSize: 12 },
-           legend: { textStyle: { color: text, fontFamily: font } }, valueAxis: axis, logAxis: axis, categoryAxis: axis,
+           legend: { textStyle: { color: text, fontFamily: font } }, valueAxis: axis,
+           // A label with no colour of its own (the diagram's names and biases) in the page's text colour, with no
+           // outline: ECharts would otherwise draw it dark, or outlined, on the dark theme.
+           scatter: { label: { color: text, textBorderWidth: 0 } }, logAxis: axis, categoryAxis: axis,
            tooltip: { textStyle: { fontFamily: font },
                       valueFormatter: (v) => (Array.isArray(v) ? v.join(", ") : String(v)).replace(/-/g, "−") } };
 }
@@ -392,9 +406,25 @@ function resolved(chart, patch) {
     if (part.ref === undefined) return part;
     const whole = chart.store[part.ref];
     if (part.data) return { ...whole, data: part.data };  // a marker's points, in its stored look
+    if (part.ys) {                                    // heights alone, packed (frames.heights): beside whole's x's
+      const ys = heights(part.ys);
+      return { ...whole, data: whole.data.map((point, i) => [point[0], ys[i]]) };
+    }
     return part.upto === undefined ? whole : { ...whole, data: whole.data.slice(0, part.upto) };
   });
   return minusSigns({ ...patch, series });
+}
+
+// 32-bit floats in base64, each to 6 significant digits, as ui/frames.py's heights() reads them.
+const HEIGHTS = new Map();
+function heights(packed) {
+  if (!HEIGHTS.has(packed)) {
+    const bytes = Uint8Array.from(atob(packed), (c) => c.charCodeAt(0));
+    const floats = new Float32Array(bytes.buffer);
+    HEIGHTS.clear();                                 // one chart's frame at a time: no memory kept for a long run
+    HEIGHTS.set(packed, Array.from(floats, (v) => Number(v.toPrecision(6))));
+  }
+  return HEIGHTS.get(packed);
 }
 
 // ECharts writes a negative axis label with a hyphen; the app writes numbers with the minus sign "−" (ui/fmt.py).
@@ -476,6 +506,7 @@ function draw(s) {
       } else {
         const parts = ["series", "xAxis", "yAxis"].filter((key) => key in patch);
         chart.instance.setOption(resolved(chart, patch), { replaceMerge: parts, lazyUpdate: false });
+        if (narrow(chart)) chart.instance.setOption(chart.narrow.option, { lazyUpdate: false });
       }
       s.shownCharts.set(chart.id, patch);
     }

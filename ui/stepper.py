@@ -117,6 +117,7 @@ def stepper(
     tick: float = TICK,
     frames: dict | None = None,
     on_pick: Callable[[dict], None] | None = None,
+    below: Callable[[int], None] | None = None,
 ) -> None:
     """Draw the buttons and the slider for epochs 0..`last`, then call show(epoch shown).
 
@@ -129,6 +130,8 @@ def stepper(
 
     `on_pick(place)`: a click on a chart's series that the frames name as picked ({"pick": series id}, in
     frames.charts' layout) calls it with {"chart": id, "index": the point's place in the series}.
+    `below(epoch)`: what the page draws itself under the view, for the epoch once it settles (a part that
+    asks for a choice of its own, or too much work to build for every epoch ahead).
     """
     fingerprint = frames_id(frames) if frames is not None else None
 
@@ -177,6 +180,8 @@ def stepper(
         st.session_state[key] = min(max(int(st.session_state[key]), 0), last)
         if frames is None:
             show(st.session_state[key])
+        elif below is not None:
+            below(st.session_state[key])
         sync["url"] = st.query_params.get(unit)  # what the page wrote into the link (state.publish)
 
     view()

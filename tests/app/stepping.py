@@ -15,6 +15,8 @@ import re
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from ui.frames import heights
+
 
 def choose_epoch(at: AppTest, epoch: int, key: str = "epoch") -> AppTest:
     """Report `epoch` from the browser's stepper, then rerun: what any click or Play frame does."""
@@ -146,6 +148,8 @@ def merged(base: dict, patch: dict) -> dict:
             return part
         whole = store[part["ref"]]
         points = {key: part[key] for key in ("data", "x", "y", "z") if key in part}
+        if "ys" in part:  # heights alone, packed: beside the stored series' x's (ui.frames.heights)
+            points["data"] = [[point[0], y] for point, y in zip(whole["data"], heights(part["ys"]))]
         if "upto" not in part:
             return whole | points
         return whole | {key: whole[key][: part["upto"]] for key in ("data", "x", "y", "z") if key in whole}

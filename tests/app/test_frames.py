@@ -113,6 +113,34 @@ def test_a_ball_that_moves_sends_its_points_alone_and_a_finished_path_is_the_sto
     assert len(base["store"]) == 2
 
 
+def test_many_points_that_only_move_up_or_down_send_their_heights_alone() -> None:
+    """A prediction for each of 40 houses, epoch by epoch: the x's (the actual prices) are stored once; each patch
+    carries the 40 heights packed, which read back to the drawn precision; a point that moves sideways is stored."""
+    actual = np.linspace(20_000.0, 190_000.0, 40)
+
+    def figure(k: int) -> dict:
+        predicted = actual * (1 - 0.9 / (k + 1)) + 1234.56789 * k
+        series = [
+            {"type": "scatter", "name": "a house", "data": [[float(x), float(y)] for x, y in zip(actual, predicted)]}
+        ]
+        return {"xAxis": {"type": "value"}, "yAxis": {"type": "value"}, "series": series}
+
+    specs = [figure(k) for k in range(9)]
+    base, patches = frames.chart(specs)
+    assert all("ys" in patch["series"][0] for patch in patches[:-1])
+    for k in (0, 8, 3):
+        got = merged(base, patches[k])["series"][0]["data"]
+        close(got, specs[k]["series"][0]["data"])
+    sideways = specs[:2] + [
+        {
+            **specs[2],
+            "series": [{**specs[2]["series"][0], "data": [[x + 1, y] for x, y in specs[2]["series"][0]["data"]]}],
+        }
+    ]
+    _, patches = frames.chart(sideways)
+    assert "ys" not in patches[2]["series"][0]
+
+
 def test_a_series_given_whole_with_its_count_is_stored_once_and_each_epoch_shows_its_start() -> None:
     """A page with thousands of epochs gives a growing series whole (the same list at every epoch) with how many of
     its points the epoch shows (frames.shown): the browser draws the same as if each epoch had its own copy."""

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from rendered import render
-from stepping import charts_shown, choose_epoch, frame_shown, ledger_shown, text_of
+from stepping import charts_shown, choose_epoch, equations_of, frame_shown, ledger_shown, sections_shown, text_of, view
 from streamlit.testing.v1 import AppTest
 
 from gdcore import DescentConfig, fit_line, select_xy
@@ -124,29 +124,36 @@ def check(at: AppTest) -> set[str]:
                         markdown(text, f"{kind} {field}")
 
     def markup(source: str, where: str) -> None:  # the frames' HTML (ui/frames.py), which the browser shows as it is
-        text = text_of(source)
+        text = text_of(source).replace(literal.JOIN, "")  # the word joiner has no width: not part of what is read
         seen.update(marker for marker in MARKERS if marker in text)
         problems.extend((where, name, text) for name in names_in(text) if shown(name) not in shown(text))
         for tag, inner in re.findall(r"<(\w+)[^>]*>(.*?)</\1>", source, re.S):
-            inner = text_of(inner)
+            inner = text_of(inner).replace(literal.JOIN, "")
             inside = names_in(inner)
             whole = tag in ("strong", "em") and all(shown(name) in shown(inner) for name in inside)
-            if inside and tag != "p" and not whole:
+            if inside and tag not in BLOCKS and not whole:  # markdown's marks (code, a link, ...) around a name
                 problems.append((where, f"<{tag}> {inner!r}", source))
 
     frame, drawn, ledger = frame_shown(at), charts_shown(at), ledger_shown(at)
     if frame is not None:
         for part in ("text", "after", "note"):
             markup(frame.get(part, ""), f"frame {part}")
-        for tex in frame["tex"]:
+        sections = list(sections_shown(at).items())
+        sections += [("static", slot["static"]) for slot in view(at)["frames"].get("layout", []) if "static" in slot]
+        for name, source in sections:  # a laid-out view's HTML, with its equations
+            markup(re.sub(r'<div class="tex" data-tex="[^"]*"></div>', "", source), f"frame section {name}")
+            for tex in equations_of(source):
+                written(tex, "frame latex", literal.tex)
+        for tex in frame.get("tex", []):
             written(tex, "frame latex", literal.tex)
         for caption in frame["captions"].values():
             written(caption, "frame caption", str)  # read by a screen reader and shown as text: as typed
         for option in drawn.values():
             for text in strings(option):
                 written(text, "frame chart", literal.echarts)
-        for text in [*map(str, ledger.columns), *map(str, ledger.to_numpy().ravel())]:
-            written(text, "frame ledger", str)
+        if ledger is not None:
+            for text in [*map(str, ledger.columns), *map(str, ledger.to_numpy().ravel())]:
+                written(text, "frame ledger", str)
     for table in at.dataframe:  # a dataframe writes its headers and cells as text
         for text in [*map(str, table.value.columns), *map(str, table.value.to_numpy().ravel())]:
             written(text, "dataframe", str)
@@ -156,6 +163,12 @@ def check(at: AppTest) -> set[str]:
             markdown(text, "table")
     assert not problems, problems
     return seen
+
+
+# Tags that hold whole blocks of the frames' HTML (paragraphs, tables, headings, a part that opens): a name
+# may sit anywhere in them. Any other tag is a mark (code, a link, emphasis) that must hold a name whole.
+BLOCKS = {"p", "div", "details", "summary", "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "ul", "ol", "li"}
+BLOCKS |= {"label", "span", "select", "option", "button"}
 
 
 def open_with_upload(page: str, **params: str) -> AppTest:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import reading
-from stepping import choose_epoch, epoch_shown, jump_to_end
+from stepping import choose_epoch, epoch_shown, frame_text, jump_to_end, tables_shown
 from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -97,8 +97,8 @@ def screen_text(at: AppTest) -> str:
     parts: list[str] = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "latex", "success", "info", "warning", "error"):
         parts += [str(element.value) for element in at.get(kind)]
-    for table in at.dataframe:
-        frame = table.value
+    parts += frame_text(at)  # what the browser draws for the epoch shown (ui/frames.py)
+    for frame in tables_shown(at):
         parts += [frame.to_string()] + [str(label) for label in frame.columns]
     return "\n".join(parts)
 
@@ -123,8 +123,9 @@ def button(at: AppTest, label: str):
 
 
 def table(at: AppTest, column: str) -> pd.DataFrame | None:
-    """The one table on the page with a column called `column` (None if there is none)."""
-    matches = [t.value for t in at.dataframe if column in t.value.columns]
+    """The one table on the page with a column called `column` (None if there is none): Streamlit's, or one the
+    browser draws from the frame shown (the ledger, the first five rows)."""
+    matches = [frame for frame in tables_shown(at) if column in frame.columns]
     assert len(matches) <= 1
     return matches[0] if matches else None
 

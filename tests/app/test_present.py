@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from stepping import choose_epoch
+from stepping import choose_epoch, sections_shown, text_of
 from test_pages import DEFAULT, assert_healthy, open_page, reference_descent, screen_text
 
 from ui.fmt import num
@@ -77,7 +77,8 @@ def test_the_network_page_reveals_a_weight_the_learner_picks_against_numpy_backp
     runs = network.reference_run(epochs=3)  # numpy backprop written in the test
     truth = runs[2]
     at = choose_epoch(network.open_page(), 2, key=EPOCH)
-    sentence = next(m.value for m in at.markdown if m.value.startswith("Epoch 2: "))
+    words = text_of(sections_shown(at)["words"])  # the epoch's words, as the browser draws them
+    sentence = next(line for line in words.splitlines() if line.startswith("Epoch 2: "))
     moved = np.argsort(-np.abs(runs[1]["new"] - runs[1]["current"]))  # epoch 2's biggest moves
     names = ["w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "b1", "b2"]
     assert all(f"the {names[i]} " in sentence for i in moved[:3]) and "(the 7 other parameters moved less)" in sentence

@@ -246,12 +246,8 @@ def test_network_next_epoch_fills_the_ledger_and_the_link(page, app_url: str) ->
     settle(page, title)
     assert_clean(page, title)
     assert query(page)["epoch"] == ["1"]
-    # The ledger is the visible grid whose rows are the 10 parameters of epoch 1.
-    # The grids draw a moment after the script has finished: wait for one of 10 data rows (+ header).
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="stDataFrame"] [role="grid"]')]
-                 .some(g => g.getAttribute("aria-rowcount") === "11")"""
-    )
+    # The ledger, drawn by the epoch view from the run's frames: the 10 parameters of epoch 1.
+    page.wait_for_function("() => document.querySelectorAll('.gd .ledger tbody tr').length === 10")
     screenshot(page, "page-5-network-after-1-epoch")
 
 
