@@ -74,10 +74,11 @@ def jump(label: str, epoch: int | None) -> str:
     return f'<button type="button" class="btn"{target}{off}>{markup.escape(label)}</button>'
 
 
-def table(frame, caption: str = "", names: Sequence[str] = ()) -> str:
+def table(frame, caption: str = "", names: Sequence[str] = (), most: int | None = None) -> str:
     """A small table as HTML (every cell as text, as the page writes it), its `names` columns aligned left.
     `frame`: a DataFrame, or its rows as dicts of column -> text (a page that writes a table at each of thousands
-    of epochs: pandas takes a millisecond a table)."""
+    of epochs: pandas takes a millisecond a table). `most`: its height in pixels at most, beyond which it scrolls
+    under its header (a batch of hundreds of rows)."""
     if isinstance(frame, list):
         columns = list(frame[0]) if frame else []
         rows = [[row[column] for column in columns] for row in frame]
@@ -100,6 +101,7 @@ def table(frame, caption: str = "", names: Sequence[str] = ()) -> str:
         "<tr>" + "".join(cell("td", column, value) for column, value in zip(columns, row)) + "</tr>" for row in rows
     )
     label = f' aria-label="{markup.escape(caption)}"' if caption else ""
+    label += f' style="max-height: {int(most)}px"' if most else ""
     return (
         f'<div class="table small" tabindex="0" role="region"{label}><table><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table></div>"
