@@ -76,3 +76,16 @@ def fog(slopes: np.ndarray, intercepts: np.ndarray, visited: np.ndarray, radius:
         up = ((intercepts - intercept) / np.ptp(intercepts)) ** 2  # (len(intercepts),)
         hidden &= up[:, None] + across[None, :] > radius * radius
     return hidden
+
+
+def cleared_at(slopes: np.ndarray, intercepts: np.ndarray, points: np.ndarray, radius: float = 0.06) -> np.ndarray:
+    """For each grid cell, the index of the first of `points` (k, 2) that clears it (fog's patch), or k if none:
+    the fog after the first j + 1 points is `cleared_at(...) > j`, the same cells as fog() finds, for every j at
+    once. Shape (len(intercepts), len(slopes))."""
+    first = np.full((len(intercepts), len(slopes)), len(points), dtype=int)
+    for index in range(len(points) - 1, -1, -1):  # the earliest point last: it wins
+        slope, intercept = points[index]
+        across = ((slopes - slope) / np.ptp(slopes)) ** 2  # (len(slopes),)
+        up = ((intercepts - intercept) / np.ptp(intercepts)) ** 2  # (len(intercepts),)
+        first[~(up[:, None] + across[None, :] > radius * radius)] = index
+    return first

@@ -6,7 +6,7 @@ import streamlit as st
 
 from gdcore import landscape, line, verdict
 from gdcore.experiment import within_budget
-from ui import cached, controls, exports, literal, present, router, state, stepper, verdicts
+from ui import cached, controls, exports, frames, literal, present, router, state, stepper, verdicts
 from ui import landscape as maps
 from ui.fmt import axis_name, num, plural, rows_word, slope_units, y_units
 
@@ -87,40 +87,44 @@ if land.shown < len(land.points):
 
 
 def show(k: int) -> None:
+    """What the page still does itself once the epoch reaches it: the link."""
     state.publish("descent", chosen, epoch=k or None, fog="yes" if fog else None, surface="yes" if surface else None)
-    show_epoch(k)
 
 
-def show_epoch(k: int) -> None:
-    """The map after k epochs: the path so far, the ball, the next step's arrow, the fog."""
+def words(k: int) -> str:
+    """Where the ball is after k epochs and the next plain step from there, as HTML."""
     on_map = k < land.shown
     here = land.points[min(k, land.shown - 1)]
     step = maps.next_step(land, fit, k)
+    if not on_map:
+        return frames.html(
+            f"**Epoch {k} of {last}: off the map.** The ball left the map after epoch {land.shown - 1}; its loss "
+            f"is now {num(land.losses[k])}."
+        )
+    if step is None:
+        return frames.html(f"**Epoch {k} of {last}.** No next step to draw: the gradient here is too large to store.")
+    g, s = step.gradient, step.step
+    rate = fit.config.rate(k + 1)
+    return frames.html(
+        f"**Epoch {k} of {last}.** The ball is at slope {num(here[0])}, intercept {num(here[1])}, "
+        f"{loss_name} {num(land.losses[k])}. The gradient there: ∂{loss_name}/∂slope = {num(g[0])}, "
+        f"∂{loss_name}/∂intercept = {num(g[1])}. The next plain step is −{num(rate)} × gradient = "
+        f"({num(s[0])}, {num(s[1])})."
+        + (
+            ""
+            if config.optimizer == "gd"
+            else f" ({controls.OPTIMIZER_LABELS[config.optimizer].split(':')[0].capitalize()} takes a step of "
+            "its own from the same gradient: page 3's ledger writes it out.)"
+        )
+    )
+
+
+def pictures(k: int, fog: bool, figure: dict, sheet: dict | None) -> dict[str, tuple]:
+    """The map (and the 3D surface, `sheet`) after k epochs, as plotly's JSON (ui.landscape.contours_by_epoch),
+    with their captions: the path so far, the ball, the next step's arrow, the fog."""
+    on_map = k < land.shown
+    step = maps.next_step(land, fit, k)
     names = titles(scaled)
-    with st.container():
-        if not on_map:
-            st.markdown(
-                f"**Epoch {k} of {last}: off the map.** The ball left the map after epoch {land.shown - 1}; its loss "
-                f"is now {num(land.losses[k])}."
-            )
-        elif step is None:
-            st.markdown(f"**Epoch {k} of {last}.** No next step to draw: the gradient here is too large to store.")
-        else:
-            g, s = step.gradient, step.step
-            rate = fit.config.rate(k + 1)
-            st.markdown(
-                f"**Epoch {k} of {last}.** The ball is at slope {num(here[0])}, intercept {num(here[1])}, "
-                f"{loss_name} {num(land.losses[k])}. The gradient there: ∂{loss_name}/∂slope = {num(g[0])}, "
-                f"∂{loss_name}/∂intercept = {num(g[1])}. The next plain step is −{num(rate)} × gradient = "
-                f"({num(s[0])}, {num(s[1])})."
-                + (
-                    ""
-                    if config.optimizer == "gd"
-                    else f" ({controls.OPTIMIZER_LABELS[config.optimizer].split(':')[0].capitalize()} takes a step of "
-                    "its own from the same gradient: page 3's ledger writes it out.)"
-                )
-            )
-    figure = maps.contour(land, fit, k, step, fog, names)
     arrow = "The red arrow is the next plain step, −learning rate × gradient: it points straight downhill, across "
     if step is None or not on_map:
         arrow = "No arrow: there is no next step to draw from here. "
@@ -154,24 +158,41 @@ def show_epoch(k: int) -> None:
         + ("" if fog else f"intercept {num(bottom[1])}. ")
         + f"{arrow}{fogged}"
     )
-    st.plotly_chart(figure, width="stretch", key="landscape_map", config=exports.png("loss-landscape-map"))
-    st.caption(literal.md(caption))  # plain text that names the columns
-    if surface:  # below the map, full width: a 3D scene in half a column is too narrow to see
-        st.plotly_chart(
-            maps.surface(land, fit, k, fog, names),
-            width="stretch",
-            key="landscape_surface",
-            config=exports.png("loss-landscape-3d", "resetCameraDefault3d"),
-        )
-        st.caption(
+    drawn = {"map": (figure, caption.strip())}
+    if sheet is not None:  # below the map, full width: a 3D scene in half a column is too narrow to see
+        caption = (
             f"Chart: the same {loss_name} as a 3D surface (drag to turn it), height = loss, with the walk drawn "
             "at its loss after each epoch; the large marker is the ball now."
             + (" Fogged parts are left out." if fog else "")
         )
+        drawn["surface"] = sheet, caption
+    return drawn
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def run_frames(settings, presenting: bool, fog: bool, surface: bool) -> dict:
+    """Every epoch of the walk on the map as the browser draws it (ui/frames.py): built once per run, presenter
+    mode and view (fog, surface), shared by every session with the same settings. `settings` is the run's config:
+    every page variable the frames read follows from it and the data it names."""
+    names = titles(scaled)
+    maps_ = maps.contours_by_epoch(land, fit, fog, names)
+    sheets = maps.surfaces_by_epoch(land, fit, fog, names) if surface else None
+    drawn = [pictures(k, fog, maps_[k], sheets[k] if sheets else None) for k in range(last + 1)]
+    layout = [("map", 460, True, {"config": exports.png("loss-landscape-map")})]
+    layout += [("surface", 520, True, {"config": exports.png("loss-landscape-3d", "resetCameraDefault3d")})]
+    listed, per_frame = frames.charts(drawn, layout)
+    store, shown = frames.sections([{"words": words(k)} for k in range(last + 1)])
+    return {
+        "frames": [pictured | {"sections": named} for pictured, named in zip(per_frame, shown)],
+        "html": store,
+        "layout": [{"section": "words", "live": True}, {"charts": [chart["id"] for chart in listed]}],
+        "charts": listed,
+        "ledger": None,
+    }
 
 
 with stage:
-    stepper.stepper("epoch", last, show)
+    stepper.stepper("epoch", last, show, frames=run_frames(config, present.active(), fog, surface))
 
 st.subheader("Feature scaling: a narrow valley or a round bowl")
 houses = cached.houses(config.data, config.x, config.y)

@@ -236,15 +236,26 @@ def surface_figure(
         px, py, pz = finite_prefix(path.xs, path.ys, heights)
         if not len(px):
             continue
-        sizes = [4] * (len(px) - 1) + [9]  # the last point is the ball
+        name = literal.plotly(path.name)
         fig.add_scatter3d(
             x=px,
             y=py,
             z=pz,
             mode="lines+markers",
-            name=literal.plotly(path.name),
+            name=name,
+            legendgroup=name,
             line=dict(color=path.color, width=6, dash=path.dash),
-            marker=dict(size=sizes, color=path.color, line=dict(color="black", width=1)),
+            marker=dict(size=4, color=path.color, line=dict(color="black", width=1)),
+        )
+        fig.add_scatter3d(  # the last point is the ball: a trace of its own, so the path grows by points alone
+            x=px[-1:],
+            y=py[-1:],
+            z=pz[-1:],
+            mode="markers",
+            name=f"{name}: now",
+            legendgroup=name,
+            showlegend=False,
+            marker=dict(size=9, color=path.color, line=dict(color="black", width=1)),
         )
     fig.layout = {
         "height": height,

@@ -199,6 +199,12 @@ def plotly_option(figure) -> dict:
     return spec
 
 
+def plain(value):
+    """Plotly's JSON as lists and numbers (it would write a numpy array as base64), NaN and infinities as None:
+    a part of a figure that a page cuts itself (ui.landscape.contours_by_epoch) written as plotly_option does."""
+    return _plain(value)
+
+
 def _plain(value):
     """Plotly's JSON as lists and numbers (it would write a numpy array as base64), NaN and infinities as None."""
     if isinstance(value, dict) and "bdata" in value and "dtype" in value:  # plotly's typed array, in base64

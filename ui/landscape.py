@@ -16,9 +16,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gdcore import DescentConfig, Fit, initial_line, landscape, line
-from ui import contours
+from ui import contours, frames
 from ui.charts import BLUE, ORANGE, VERMILLION
-from ui.fmt import plural
 
 FOG = "#d9dde3"  # the fog's grey
 CELLS = 81  # grid points per axis of the contour map: 6,561 losses, whatever the number of rows
@@ -112,25 +111,11 @@ def fog_of(land: Landscape, k: int, slopes: np.ndarray | None = None, intercepts
 def contour(land: Landscape, fit: Fit, k: int, step: Step | None, fog: bool, titles: dict[str, str]) -> go.Figure:
     """The contour map with the path up to epoch k, the ball, the bottom and the next-step arrow."""
     upto = land.points[: min(k, land.shown - 1) + 1]
-    name = (
-        f"the walk, {plural(k, 'epoch')}"
-        if k < land.shown
-        else f"the walk until it left the map (epoch {land.shown - 1})"
-    )
+    # One name at every epoch on the map (the words and the caption say how far it went): the walk of epoch k is
+    # then the start of the walk of epoch k + 1, which the epoch view stores once (ui/frames.py).
+    name = "the walk" if k < land.shown else f"the walk until it left the map (epoch {land.shown - 1})"
     path = contours.Path(name, tuple(upto[:, 0]), tuple(upto[:, 1]), color=ORANGE)
-    arrows = ()
-    if step is not None:
-        x, y = upto[-1]
-        arrows = (
-            contours.Arrow(
-                "next step" + ("" if step.scale == 1 else " (rescaled)"),
-                float(x),
-                float(y),
-                step.step[0] * step.scale,
-                step.step[1] * step.scale,
-                color=VERMILLION,
-            ),
-        )
+    arrows = () if step is None else (arrow_at(upto[-1], step),)
     fig = contours.contour_figure(
         land.slopes,
         land.intercepts,
@@ -147,21 +132,90 @@ def contour(land: Landscape, fit: Fit, k: int, step: Step | None, fog: bool, tit
     return fig if fog else bottom_marker(fig, fit.best)  # in the fog, the bottom is what nobody knows yet
 
 
-def fogged(fig: go.Figure, land: Landscape, k: int) -> go.Figure:
-    """Lay the fog over the map: a grey picture, see-through only around the points the descent has measured.
+def arrow_at(point, step: Step) -> contours.Arrow:
+    """The next step's arrow from `point`, drawn at its scale (next_step)."""
+    return contours.Arrow(
+        "next step" + ("" if step.scale == 1 else " (rescaled)"),
+        float(point[0]),
+        float(point[1]),
+        step.step[0] * step.scale,
+        step.step[1] * step.scale,
+        color=VERMILLION,
+    )
 
-    A picture above the map rather than blanks in the contour itself: plotly fills a contour's blank cells
-    by interpolation before drawing it, which took the browser 0.6 s per click in the fog (and a heatmap
-    cannot go above a contour). The walk's lines between its points are in the fog too: unknown ground.
-    """
+
+def contours_by_epoch(land: Landscape, fit: Fit, fog: bool, titles: dict[str, str]) -> list[dict]:
+    """The map after each epoch 0..len(land.points) - 1, as plotly's JSON (ui.frames.plotly_option) for
+    ui.frames.charts: the same figure as contour(k) draws (tests/app/test_landscape_page.py), each cut from the map
+    of the whole walk on the map, without building a figure per epoch (plotly takes milliseconds to build one, and
+    a run has up to 500 epochs). The walk's line and halo show their first points (frames.shown), the ball moves,
+    the arrow is the epoch's own; in the fog the bottom is not drawn and the fog's picture is the epoch's."""
+    end = land.shown - 1
+    whole = frames.plotly_option(contour(land, fit, end, None, False, titles))
+    contour_trace, halo, walk, ball, bottom = whole["data"]  # contour_figure: a path is a halo, a line and a ball
+    away = None  # the map once the walk has left it: the same at every epoch after
+    pixels = [np.linspace(land.slopes[0], land.slopes[-1], FOG_PIXELS)]
+    pixels.append(np.linspace(land.intercepts[0], land.intercepts[-1], FOG_PIXELS))
+    cleared = landscape.cleared_at(*pixels, land.points[: end + 1], FOG_RADIUS) if fog else None
+    pictures: dict[bytes, dict] = {}
+    maps = []
+    for k in range(len(land.points)):
+        if k > end:
+            away = away or frames.plotly_option(contour(land, fit, k, None, fog, titles))
+            maps.append(away)
+            continue
+        x, y = walk["x"][k : k + 1], walk["y"][k : k + 1]
+        data = [contour_trace, frames.shown(halo, k + 1), frames.shown(walk, k + 1), ball | {"x": x, "y": y}]
+        step = next_step(land, fit, k)
+        arrow = contours.arrow_trace(arrow_at(land.points[k], step)) if step is not None else None
+        if arrow is not None:
+            data.append(frames.plain(arrow.to_plotly_json()) | {"uid": "arrow"})
+        layout = whole["layout"]
+        if fog:  # the fog after the points measured so far: a picture, one per distinct fog
+            hidden = cleared > k
+            key = hidden.tobytes()
+            if key not in pictures:
+                pictures[key] = frames.plain(fog_picture(land, k, hidden))
+            layout = layout | {"images": [pictures[key]]}
+        else:
+            data.append(bottom)
+        maps.append({"data": data, "layout": layout})
+    return maps
+
+
+def surfaces_by_epoch(land: Landscape, fit: Fit, fog: bool, titles: dict[str, str]) -> list[dict]:
+    """The 3D surface after each epoch, as plotly's JSON: the same figure as surface(k), cut from the surface with
+    the whole walk on the map as contours_by_epoch cuts the map; in the fog each epoch hides its own cells."""
+    end = land.shown - 1
+    whole = frames.plotly_option(surface(land, fit, end, False, titles))
+    sheet, walk, ball = whole["data"]
+    cells = [np.linspace(land.slopes[0], land.slopes[-1], SURFACE_CELLS)]
+    cells.append(np.linspace(land.intercepts[0], land.intercepts[-1], SURFACE_CELLS))
+    z = np.array([[np.nan if v is None else v for v in row] for row in sheet["z"]])  # (cells, cells)
+    cleared = landscape.cleared_at(*cells, land.points[: end + 1], FOG_RADIUS) if fog else None
+    shown = []
+    for k in range(len(land.points)):
+        n = min(k, end) + 1
+        here = {part: walk[part][n - 1 : n] for part in ("x", "y", "z")}
+        hidden = sheet
+        if fog:  # what is hidden is not drawn at all: a gap (null) in the surface's heights
+            fogged = np.where(cleared > k, np.nan, z)
+            hidden = sheet | {"z": [[None if np.isnan(v) else v for v in row] for row in fogged.tolist()]}
+        shown.append({"data": [hidden, frames.shown(walk, n), ball | here], "layout": whole["layout"]})
+    return shown
+
+
+def fog_picture(land: Landscape, k: int, hidden: np.ndarray | None = None) -> dict:
+    """The fog after k epochs as a picture laid over the map (fogged): its place and its PNG. `hidden`: the fog's
+    cells, if known (fog_of on the picture's pixels)."""
     slopes = np.linspace(land.slopes[0], land.slopes[-1], FOG_PIXELS)
     intercepts = np.linspace(land.intercepts[0], land.intercepts[-1], FOG_PIXELS)
-    hidden = fog_of(land, k, slopes, intercepts)[::-1]  # (p, p), the top row first, as a picture's rows go
+    hidden = (fog_of(land, k, slopes, intercepts) if hidden is None else hidden)[::-1]  # the top row first
     grey = [int(FOG[i : i + 2], 16) for i in (1, 3, 5)]
     rgba = np.zeros(hidden.shape + (4,), dtype=np.uint8)  # (p, p, 4): clear where measured
     rgba[hidden] = [*grey, 255]
     ds, dc = slopes[1] - slopes[0], intercepts[1] - intercepts[0]  # one pixel
-    fig.add_layout_image(
+    return dict(
         source=png(rgba),
         xref="x",
         yref="y",
@@ -174,6 +228,16 @@ def fogged(fig: go.Figure, land: Landscape, k: int) -> go.Figure:
         sizing="stretch",
         layer="above",
     )
+
+
+def fogged(fig: go.Figure, land: Landscape, k: int) -> go.Figure:
+    """Lay the fog over the map: a grey picture, see-through only around the points the descent has measured.
+
+    A picture above the map rather than blanks in the contour itself: plotly fills a contour's blank cells
+    by interpolation before drawing it, which took the browser 0.6 s per click in the fog (and a heatmap
+    cannot go above a contour). The walk's lines between its points are in the fog too: unknown ground.
+    """
+    fig.add_layout_image(**fog_picture(land, k))
     return fig
 
 
@@ -211,7 +275,7 @@ def surface(land: Landscape, fit: Fit, k: int, fog: bool, titles: dict[str, str]
     if fog:
         z = np.where(fog_of(land, k, slopes, intercepts), np.nan, z)  # hidden: not drawn at all
     upto = slice(0, min(k, land.shown - 1) + 1)
-    path = contours.Path(f"the walk, {plural(k, 'epoch')}", tuple(land.points[upto, 0]), tuple(land.points[upto, 1]))
+    path = contours.Path("the walk", tuple(land.points[upto, 0]), tuple(land.points[upto, 1]))
     fig = contours.surface_figure(
         slopes,
         intercepts,

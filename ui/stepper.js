@@ -295,7 +295,9 @@ function narrow(chart) {
 
 function resize(s, chart) {
   if (!chart.instance) return;
-  if (chart.kind === "plotly") chart.instance.Plots.resize(chart.plot); else chart.instance.resize();
+  if (chart.kind !== "plotly") { chart.instance.resize(); return; }
+  // plotly refuses (a rejected promise) a plot that has left the page or is not drawn yet: nothing to resize then.
+  if (chart.plot.isConnected && chart.plot.clientWidth > 0) chart.instance.Plots.resize(chart.plot).catch(() => {});
 }
 
 // Render a part's equations (frames.tex) with KaTeX, each text once.
@@ -359,9 +361,11 @@ function looks(s, layout) {
   const text = style.color || "#31333f";
   const font = { family: style.fontFamily || "sans-serif", color: text };
   const line = faint(s, text);
-  const axis = (a) => ({ gridcolor: line, zerolinecolor: line, linecolor: line, ...(a || {}),
-                         title: { font, ...((a || {}).title || {}) }, tickfont: { ...font, ...((a || {}).tickfont || {}) } });
-  const themed = { ...layout, font: { ...font, ...(layout.font || {}) },
+  // automargin: room for the axis titles beside the tick labels (a figure's own margins are a few pixels).
+  const axis = (a) => ({ gridcolor: line, zerolinecolor: line, linecolor: line, automargin: true, ...(a || {}),
+                         title: { standoff: 12, font, ...((a || {}).title || {}) }, tickfont: { ...font, ...((a || {}).tickfont || {}) } });
+  // uirevision: a learner's zoom, or a 3D scene they turned, stays as it is from epoch to epoch.
+  const themed = { uirevision: "gd", ...layout, font: { ...font, ...(layout.font || {}) },
                    paper_bgcolor: layout.paper_bgcolor || "rgba(0,0,0,0)",
                    plot_bgcolor: layout.plot_bgcolor || "rgba(0,0,0,0)",
                    legend: { ...(layout.legend || {}), font: { ...font, ...((layout.legend || {}).font || {}) } } };

@@ -1,12 +1,20 @@
 """Page 8 in Chromium: the maps draw (the 3D surface too, on software WebGL), Next epoch, Play, Pause and
-Reset move the walk and the link, and the fog and 3D switches go into the link."""
+Reset move the walk and the link, and the fog and 3D switches go into the link; each epoch the browser draws is
+the frame Python built for it, read from the plotly charts' own data."""
 
 from __future__ import annotations
 
 import re
+import sys
 
-from conftest import settle
+from conftest import REPO, settle, wait_until
 from test_browser import NAN_OR_INF, query
+from test_epoch_view_browser import COUNT_SENT, FRAME_SHOWN, SENT
+
+sys.path.insert(0, str(REPO / "tests" / "app"))
+
+from stepping import charts_shown, choose_epoch, sections_shown, text_of  # noqa: E402
+from test_landscape_page import open_landscape  # noqa: E402
 
 TITLE = "8. The landscape of the house data"
 
@@ -44,9 +52,9 @@ def test_landscape_steps_plays_resets_and_switches(page, app_url: str) -> None:
     page.wait_for_function("() => location.search.includes('epoch=3')")
     page.get_by_role("button", name="Pause", exact=True).click()
     settle(page, TITLE)
-    page.wait_for_function(  # the sentence catches up with the last frame the browser sent
-        "() => [...document.querySelectorAll('[data-testid=stMarkdownContainer]')].some((e) => "
-        "e.innerText.startsWith('Epoch ' + new URLSearchParams(location.search).get('epoch') + ' of'))"
+    page.wait_for_function(  # the sentence is the epoch in the link
+        "() => document.querySelector('.gd [data-section=words]').innerText.startsWith("
+        "'Epoch ' + new URLSearchParams(location.search).get('epoch') + ' of')"
     )
     assert sentence_epoch(page) >= 3
 
@@ -63,6 +71,47 @@ def test_landscape_steps_plays_resets_and_switches(page, app_url: str) -> None:
     page.wait_for_function("() => location.search.includes('surface=yes')")
     settle(page, TITLE)
     # The 3D surface draws on a WebGL canvas: software WebGL in headless Chromium (--disable-gpu).
-    page.locator('[data-testid="stPlotlyChart"] .gl-container canvas').first.wait_for(state="attached")
+    page.locator(".gd .gl-container canvas").first.wait_for(state="attached")
     assert page.locator(".js-plotly-plot .contourlayer").count() == 3
+    assert_clean(page)
+
+
+LINK = {"fog": "yes", "surface": "yes", "epochs": "12"}
+PLOTS = """() => [...document.querySelectorAll('.gd .plot')].map((plot) => ({
+    data: (plot.data || []).map((t) => ({x: t.x, y: t.y, z: t.type === 'surface' ? null : t.z || null, name: t.name})),
+    images: ((plot.layout || {}).images || []).map((i) => i.source),
+}))"""
+
+
+def assert_epoch(page, k: int) -> None:
+    """The browser shows epoch k as Python built it: the words, the captions, and each trace of the map and the
+    3D surface (the walk so far, the ball, the arrow) with the fog's picture of that epoch."""
+    at = choose_epoch(open_landscape(**LINK), k)
+    words, charts = sections_shown(at)["words"], charts_shown(at)
+    wait_until(lambda: page.evaluate(FRAME_SHOWN), lambda shown: shown == k, f"epoch {k}")
+    seen = page.locator(".gd [data-section=words]").inner_text()
+    assert " ".join(seen.split()) == " ".join(text_of(words).split())
+    plots = page.evaluate(PLOTS)
+    for drawn, (name, figure) in zip(plots, charts.items()):
+        want = [{"x": t.get("x"), "y": t.get("y"), "name": t.get("name")} for t in figure["data"]]
+        got = [{"x": t["x"], "y": t["y"], "name": t["name"]} for t in drawn["data"]]
+        assert got == want, (k, name)
+        assert drawn["images"] == [i["source"] for i in figure["layout"].get("images", [])], (k, name)
+
+
+def test_each_epoch_is_the_frame_python_built_and_a_click_asks_nothing(page, app_url: str) -> None:
+    page.goto(app_url + "/landscape?" + "&".join(f"{key}={value}" for key, value in LINK.items()))
+    settle(page, TITLE)
+    page.wait_for_function("() => document.querySelectorAll('.gd .js-plotly-plot').length == 2")
+    assert_epoch(page, 0)
+    page.evaluate(COUNT_SENT)
+    page.get_by_role("button", name="Next epoch", exact=True).click()
+    assert_epoch(page, 1)
+    for _ in range(4):
+        page.get_by_role("button", name="Next epoch", exact=True).click()
+    assert_epoch(page, 5)
+    assert page.evaluate(SENT) == 0, "an epoch asked the server for something"
+    page.evaluate("() => window.dispatchEvent(new CustomEvent('gd:epoch', {detail: {key: 'epoch', epoch: 12}}))")
+    assert_epoch(page, 12)
+    wait_until(lambda: page.evaluate(SENT), lambda n: n == 1, "the settled epoch sent once")
     assert_clean(page)

@@ -107,3 +107,16 @@ def test_fog_clears_round_patches_around_visited_points() -> None:
         for j, s in enumerate(slopes):
             inside = ((s - 5.0) / 10) ** 2 + ((c - 50.0) / 100) ** 2 <= 0.105**2
             assert hidden[i, j] == (not inside)
+
+
+def test_cleared_at_gives_the_fog_after_every_number_of_points_at_once() -> None:
+    """cleared_at(...) > j is the fog after the first j + 1 points, fog() asked anew for each j (the earliest point
+    to clear a cell names it, and a cell no point clears stays in the fog at every j)."""
+    rng = np.random.default_rng(3)
+    slopes, intercepts = np.linspace(-2.0, 3.0, 41), np.linspace(-1.0, 1.0, 33)
+    points = np.column_stack([rng.uniform(-2, 3, 25), rng.uniform(-1, 1, 25)])  # (25, 2)
+    first = landscape.cleared_at(slopes, intercepts, points, 0.1)
+    assert first.shape == (33, 41)
+    for j in range(len(points)):
+        assert np.array_equal(first > j, landscape.fog(slopes, intercepts, points[: j + 1], 0.1)), j
+    assert (first == len(points)).any()  # somewhere no point reached
