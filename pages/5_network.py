@@ -5,7 +5,6 @@ import math
 from html import escape
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from gdcore import baseline_loss, descend, experiment, network, network_verdict
@@ -197,9 +196,11 @@ def first_five(k: int, params) -> str:
     """The first five rows with the network's predictions after k epochs, as HTML that opens on a click."""
     with np.errstate(all="ignore"):
         predicted = fit.predict_in_data_units(params)[:5]
-    table = pd.DataFrame({column: [num(v) for v in X_raw[:5, i]] for i, column in enumerate(inputs)})
-    table[f"actual {y_word}"] = [in_y(v) for v in prices[:5]]
-    table[f"predicted after {k:,} epochs"] = [in_y(v) for v in predicted]
+    table = [  # rows as dicts, not a DataFrame: pandas takes a millisecond a table, and a run has 501 of them
+        {column: num(v) for column, v in zip(inputs, X_raw[i])}
+        | {f"actual {y_word}": in_y(prices[i]), f"predicted after {k:,} epochs": in_y(predicted[i])}
+        for i in range(min(5, len(prices)))
+    ]
     summary = escape(f"The first five {unit}, in {'dollars' if houses_data else 'the data’s own units'}")
     caption = f"The first five {unit}: their inputs, their actual {y_word} and the network's prediction."
     return f"<details><summary>{summary}</summary>{frames.table(table, caption)}</details>"
