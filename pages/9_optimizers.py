@@ -1,12 +1,13 @@
 """Page 9: six optimizers race from one start on the same surface, every step of one of them written out."""
 
+import html as markup
 import inspect
 import math
 
 import streamlit as st
 
 from gdcore import descend, optimizers, race, surfaces
-from ui import contours, echarts, exports, literal, present, router, state, stepper, updates
+from ui import exports, frames, literal, present, router, state, stepper, updates
 from ui import race as page
 from ui.fmt import num, plural
 
@@ -59,117 +60,148 @@ st.markdown(
 )
 stride = max(1, math.ceil(last / 100))  # Play shows a long race in about 100 frames
 loss_title = "loss − lowest loss" if minimum is not None else "loss"
+floor = None if minimum is None else max(1e-12, config.tol / 1000)  # the loss chart's log axis starts here
+goal = race.goal(config, where) - (minimum or 0.0)  # the finish line, on the loss chart's axis
+presenting = present.active()
+MAP_HEIGHT = round(480 * 1.2) if presenting else 480  # pixels, as frames.charts makes the map's place
+pick = config.ledger if config.ledger in runs else config.racers[0]  # the racer whose every step is written out
+LEDGER_STEPS = 250  # the ledger shows the latest 250 steps
 
 
 def show(k: int) -> None:
+    """What the page still draws itself once the step settles: the link."""
     state.publish(page.PAGE, chosen, step=k or None)
-    show_step(k)
 
 
-def show_step(k: int) -> None:
-    """The race after k steps of every racer (k = 0: all at the start)."""
-    with st.container():
-        stopped = [name for name, run in runs.items() if run.diverged_at is not None and len(run.records) <= k]
-        lead = "all at the start" if k == 0 else f"every racer has taken {k} step{'' if k == 1 else 's'}"
-        st.markdown(f"**Step {k} of {last}: {lead}.** " + (page.standings(config, where, runs, k) if k else ""))
-        for name in stopped:
-            run = runs[name]
-            st.warning(
-                f"{page.NAMES[name]} stopped at step {run.diverged_at}: {run.reason}. Its learning rate, "
-                f"{num(config.learning_rate(name))}, is too large here: each step overshot further than the last.",
-                icon=":material/trending_up:",
-            )
-    # One chart under the other: side by side, the map is too narrow to read on a laptop or a phone.
-    with st.container():
-        xs, ys, z = page.grid(config.surface, config.data, config.x, config.y)
-        figure = contours.contour_figure(
-            xs,
-            ys,
-            z,
-            x_title=names[0],
-            y_title=names[1],
-            z_title="loss",
-            paths=page.contour_paths(runs, k),
-            log=where.log,
-            height=480,
-        )
-        st.plotly_chart(figure, key="race_contour", config=exports.png("optimizers-race-map"))
-        out = [page.NAMES[n] for n, run in runs.items() if not inside(run, k)]
-        st.caption(
-            f"Chart: the loss over ({names[0]}, {names[1]}) as a contour map (darker is lower"
-            f"{', coloured by powers of ten' if where.log else ''}), and each racer's path after {plural(k, 'step')}, "
-            "told apart by colour, dash and marker (● GD, ■ momentum, ◆ Nesterov, ▲ AdaGrad, ✕ RMSProp, ★ Adam); "
-            "the larger marker is where it is now." + (f" Off the map now: {', '.join(out)}." if out else "")
-        )
-    with st.container():
-        heights = {}
-        for name, run in runs.items():
-            values = race.losses(run, where)  # (steps taken + 1,)
-            heights[name] = values - minimum if minimum is not None else values
-        floor = None if minimum is None else max(1e-12, config.tol / 1000)
-        goal = race.goal(config, where) - (minimum or 0.0)
-        spec = page.loss_chart(heights, k, last, title=loss_title, goal=goal, floor=floor)
-        axis = f"a log axis (each gridline ten times the one below; gaps under {num(floor or 0)} drawn at that height)"
+def said(lead: str, text: str = "") -> str:
+    """A paragraph of the view, its `lead` in bold, as frames.html writes **lead** text: the race's own words and
+    numbers, no markdown (written for each of thousands of steps, where markdown takes a tenth of a millisecond)."""
+    bold = f"<strong>{markup.escape(lead, quote=False)}</strong> " if lead else ""
+    return f"<p>{bold}{markup.escape(text, quote=False)}</p>\n"
+
+
+def stopped(name: str) -> str:
+    """The warning a racer that stopped gets at every step from then on."""
+    run = runs[name]
+    return frames.alert(
+        f"{page.NAMES[name]} stopped at step {run.diverged_at}: {run.reason}. Its learning rate, "
+        f"{num(config.learning_rate(name))}, is too large here: each step overshot further than the last.",
+        "warning",
+    )
+
+
+def step(k: int, results: dict, warnings: dict[str, str]) -> str:
+    """The race after k steps of every racer (k = 0: all at the start), in a sentence or two, and the warning
+    (`warnings`, by racer) of each racer that has stopped by then."""
+    lead = "all at the start" if k == 0 else f"every racer has taken {k} step{'' if k == 1 else 's'}"
+    text = said(f"Step {k} of {last}: {lead}.", page.standings(results, k) if k else "")
+    return text + "".join(warning for name, warning in warnings.items() if len(runs[name].records) <= k)
+
+
+def finish(k: int, results: dict) -> str:
+    """The finish table after k steps."""
+    table = page.finish_table(config, results, k)
+    words = ("racer", "at the goal?", "how it ended")  # aligned left, the numbers right
+    return frames.table(table, f"The finish table after {plural(k, 'step')}", names=words)
+
+
+def update(k: int) -> str:
+    """The picked racer's step k written out with its own numbers, or why there is none yet."""
+    records = runs[pick].records
+    taken = min(k, len(records))
+    if not taken:
+        if k:
+            return said("", f"{page.NAMES[pick]} stopped before finishing its first step, so its ledger is empty.")
+        return said("", "No steps yet: the ledger fills in as you press Next step.")
+    latest = records[taken - 1]
+    previous = records[taken - 2] if taken > 1 else None
+    text = said(
+        "",
+        f"Step {latest.step}, with this step's numbers (learning rate {num(config.learning_rate(pick))}; the memory "
+        "before the step comes from the row below in the ledger, zero before the first step):",
+    )
+    return text + "".join(frames.tex(line) for line in updates.update_lines(config.racer(pick), latest, previous))
+
+
+def pictures(results: dict) -> list[dict[str, tuple]]:
+    """Each step's charts, (option, caption): the map (cut from the whole race's map: page.race_maps) and the
+    losses (page.loss_charts)."""
+    heights = {name: r.losses - minimum if minimum is not None else r.losses for name, r in results.items()}
+    chart = page.loss_charts(heights, last, title=loss_title, goal=goal, floor=floor)
+    axis = f"a log axis (each gridline ten times the one below; gaps under {num(floor or 0)} drawn at that height)"
+    maps = page.race_maps(config, where, runs, last, height=MAP_HEIGHT)
+    drawn = []
+    for k in range(last + 1):
         caption = (
             f"Chart: each racer's {loss_title} after each of its first {plural(k, 'step')}, on "
             f"{axis if floor else 'a plain axis (the loss falls below 0 off the saddle)'}, with the same markers as "
             f"the map; the thin solid line is the finish line, at {num(goal)}."
         )
-        echarts.draw(spec, caption, key="race_losses", height=420)
+        drawn.append({"map": (maps[k], page.map_caption(where, runs, k)), "losses": (chart(k), caption)})
+    return drawn
 
-    st.subheader("The finish table")
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def race_frames(settings, presenting: bool) -> dict:
+    """Every step of the race as the browser draws it (ui/frames.py): built once per race and presenter mode, and
+    shared by every session that runs the same settings. `settings` is the race's config: every page variable
+    the frames read follows from it and the data it names."""
+    results = page.outcomes(config, where, runs)
+    warnings = {name: stopped(name) for name, run in runs.items() if run.diverged_at is not None}
+    layout = [("map", 480, True, {"config": exports.png("optimizers-race-map")}), ("losses", 420, True)]
+    listed, per_frame = frames.charts(pictures(results), layout)
+    html, sections = frames.sections(
+        [
+            {"step": step(k, results, warnings), "finish": finish(k, results), "update": update(k)}
+            for k in range(last + 1)
+        ]
+    )
+    table, shown = frames.ledger(runs[pick].records, lambda records: page.ledger(records, pick), LEDGER_STEPS)
+    table |= {
+        "title": "",  # the racer's part has its heading above its rule
+        "intro": frames.html(
+            "One row per parameter per step, latest at the top (▶). Check any row: **new = current − update**, "
+            "and the next step starts from that new value; the last columns are what the optimizer remembers "
+            "after the step."
+        ),
+        "empty": "",  # the step's part says why (no step yet, or the racer stopped in its first)
+    }
     if minimum is None:
-        st.markdown(
+        explained = (
             f"The saddle has no bottom to reach, so the table measures how soon each racer rolls off it: the "
             f"step after which the loss is at or below {num(race.SADDLE_GOAL)}, and the loss after all {last} steps "
             "(lower is further downhill)."
         )
     else:
-        st.markdown(
+        explained = (
             f"The step after which each racer's loss is within {num(config.tol)} of the lowest loss, or "
             f"**never** within its {last} steps, and its loss at the end."
         )
-    st.dataframe(page.finish_table(config, where, runs, k), hide_index=True, width="stretch")
-
-    pick = config.ledger if config.ledger in runs else config.racers[0]
-    run, racer = runs[pick], config.racer(pick)
-    st.subheader(f"{page.NAMES[pick]}'s ledger")
-    st.markdown(f"{page.LOOKS[pick][5]} **{page.NAMES[pick]}**: {page.WORDS[pick]}")
-    for rule in updates.RULES_TEX[pick]:
-        st.latex(rule)
-    steps = run.records[:k]
-    if steps:
-        latest = steps[-1]
-        previous = steps[-2] if len(steps) > 1 else None
-        st.markdown(
-            f"Step {latest.step}, with this step's numbers (learning rate {num(racer.learning_rate)}; the memory "
-            "before the step comes from the row below in the ledger, zero before the first step):"
-        )
-        for text in updates.update_lines(racer, latest, previous):
-            st.latex(text)
-        st.markdown(
-            "One row per parameter per step, latest at the top (▶). Check any row: **new = current − update**, "
-            "and the next step starts from that new value; the last columns are what the optimizer remembers "
-            "after the step."
-        )
-        frame = page.ledger(steps[-250:], pick)
-        st.dataframe(frame, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(frame)))
-        if len(steps) > 250:
-            st.caption(f"Showing the latest 250 of the {len(steps):,} steps taken.")
-    elif k:
-        st.caption(f"{page.NAMES[pick]} stopped before finishing its first step, so its ledger is empty.")
-    else:
-        st.caption("No steps yet: the ledger fills in as you press Next step.")
-
-
-def inside(run, k: int) -> bool:
-    """Is the racer's point after k steps inside the map?"""
-    x, y = page.points_after(run, k)[-1]
-    return where.x_range[0] <= x <= where.x_range[1] and where.y_range[0] <= y <= where.y_range[1]
+    rules = "".join(frames.tex(rule) for rule in updates.RULES_TEX[pick])
+    racer = frames.heading(f"{page.NAMES[pick]}'s ledger") + frames.html(
+        f"{page.LOOKS[pick][5]} **{page.NAMES[pick]}**: {page.WORDS[pick]}"
+    )
+    every = []
+    for k, (pictured, named) in enumerate(zip(per_frame, sections)):
+        taken = min(k, len(runs[pick].records))
+        more = f"Showing the latest {LEDGER_STEPS} of the {taken:,} steps taken." if taken > LEDGER_STEPS else ""
+        every.append({"sections": named, **pictured, "ledger": shown[taken], "note": said("", more) if more else ""})
+    # One chart under the other: side by side, the map is too narrow to read on a laptop or a phone.
+    view = [
+        {"section": "step", "live": True},
+        {"charts": ["map"]},
+        {"charts": ["losses"]},
+        {"static": frames.heading("The finish table") + frames.html(explained)},
+        {"section": "finish"},
+        {"static": racer + rules},
+        {"section": "update"},
+        "ledger",
+    ]
+    return {"frames": every, "html": html, "layout": view, "charts": listed, "ledger": table}
 
 
 with stage:
-    stepper.stepper(page.STEP, last, show, stride=stride, unit="step")
+    stepper.stepper(page.STEP, last, show, stride=stride, unit="step", frames=race_frames(config, presenting))
 
 with st.expander("What each racer remembers"):
     for name in optimizers.OPTIMIZERS:

@@ -3,11 +3,13 @@ the finish table. The numbers come from gdcore.race; this module only draws them
 
 from __future__ import annotations
 
+import bisect
 import math
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from gdcore import line, race
@@ -17,9 +19,9 @@ from gdcore.descent import Run
 from gdcore.optimizers import OPTIMIZERS
 from gdcore.race import KEYS, RaceConfig
 from gdcore.surfaces import SURFACES, Surface, house_surface, named_surface
-from ui import cached, echarts, state, tables, uploads
+from ui import cached, echarts, frames, state, tables, uploads
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION
-from ui.contours import Path
+from ui.contours import Path, contour_figure
 from ui.controls import data_controls, eps_input, keep, line_columns, sidebar
 from ui.fmt import axis_name, num, plural
 
@@ -82,7 +84,7 @@ USES = {  # the URL keys of each optimizer's other hyperparameters
     "rmsprop": ("alpha_rms", "eps_rms"),
     "adam": ("b1_adam", "b2_adam", "eps_adam"),
 }
-PATH_POINTS = 300  # a path drawn with more points is thinned to about this many (the latest always kept)
+MARKS = 200  # most markers along a path or a loss line: past this, every few steps get one (the line has them all)
 
 
 def field_for(url: str):
@@ -231,47 +233,147 @@ def racer_widgets(name: str) -> dict:
 # --- drawing --------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What the finish table and the standings read of one racer's run, worked out once per race."""
+
+    run: Run
+    losses: np.ndarray  # (taken + 1,): the loss after 0, 1, ..., taken steps (gdcore.race.losses)
+    done: int | None  # the step after which its loss first reached the goal (gdcore.race.finish); None: never
+
+    @property
+    def taken(self) -> int:
+        return len(self.run.records)
+
+    def loss(self, k: int) -> float:
+        """Its loss after k steps (after its last one, if it stopped before k)."""
+        return float(self.losses[min(k, self.taken)])
+
+
+def outcomes(config: RaceConfig, where: Surface, all_runs: dict[str, Run]) -> dict[str, Outcome]:
+    """Each racer's Outcome, once per race: the finish table and the standings at every step read them."""
+    level = race.goal(config, where)
+    return {
+        name: Outcome(run, race.losses(run, where), race.finish(run, where, level)) for name, run in all_runs.items()
+    }
+
+
+def point_after(run: Run, k: int) -> tuple[float, float]:
+    """Where the racer is after k steps (after its last one, if it stopped before k)."""
+    taken = min(k, len(run.records))
+    return tuple(run.records[taken - 1].new) if taken else tuple(run.start)
+
+
 def points_after(run: Run, k: int) -> list[tuple[float, float]]:
     """Where the racer has been after k steps (fewer if it stopped): the start, then each step's new point."""
     return [run.start] + [r.new for r in run.records[:k]]
-
-
-def thinned(items: list, most: int = PATH_POINTS) -> list:
-    """Every few items so that about `most` are left, always keeping the last."""
-    every = max(1, math.ceil(len(items) / most))
-    return items[::every] + ([items[-1]] if (len(items) - 1) % every else [])
 
 
 def contour_paths(all_runs: dict[str, Run], k: int) -> list[Path]:
     paths = []
     for name, run in all_runs.items():
         color, dash, symbol = LOOKS[name][:3]
-        xs, ys = zip(*thinned(points_after(run, k)))
+        xs, ys = zip(*points_after(run, k))
         paths.append(Path(NAMES[name], tuple(xs), tuple(ys), color=color, dash=dash, symbol=symbol))
     return paths
 
 
-def loss_chart(heights: dict[str, np.ndarray], k: int, last: int, *, title: str, goal: float, floor: float | None):
-    """Each racer's loss (or its height above the lowest loss) after 0..k steps, on a step axis 0..last, and the
-    finish line at `goal`. `floor`: a log axis, with heights below `floor` drawn at `floor`; None: a plain axis."""
+def race_map(config: RaceConfig, where: Surface, all_runs: dict[str, Run], k: int, height: int = 480) -> go.Figure:
+    """The contour map of the surface with each racer's path after k steps (ui.contours.contour_figure); a long
+    path shows a marker every few steps (plotly's maxdisplayed), its line every step."""
+    xs, ys, z = grid(config.surface, config.data, config.x, config.y)
+    figure = contour_figure(
+        xs,
+        ys,
+        z,
+        x_title=where.names[0],
+        y_title=where.names[1],
+        z_title="loss",
+        paths=contour_paths(all_runs, k),
+        log=where.log,
+        height=height,
+    )
+    contour = figure.data[0]
+    z = np.asarray(contour.z, dtype=float)  # (101, 101): what the colours follow (the loss, or its log)
+    span = float(np.nanmax(z) - np.nanmin(z)) if np.isfinite(z).any() else 0.0
+    if span > 0:  # to 1/10,000 of the colours' range: no contour line moves a pixel, and the map's JSON halves
+        contour.z = np.round(z, 4 - math.floor(math.log10(span)))
+    return figure.update_traces(marker_maxdisplayed=MARKS, selector={"mode": "lines+markers"})
+
+
+def race_maps(config: RaceConfig, where: Surface, all_runs: dict[str, Run], last: int, height: int = 480) -> list:
+    """The map after 0..last steps, as plotly's JSON (ui.frames.plotly_option) for ui.frames.charts, each cut from
+    the map after the whole race: a racer's line and its white halo show their first points (frames.shown), its
+    ball moves to the last of them. The same figure as race_map(k) draws (tests/app/test_optimizers_page.py),
+    without building thousands of figures (a plotly figure takes milliseconds to build)."""
+    whole = frames.plotly_option(race_map(config, where, all_runs, last, height))
+    contour, traces = whole["data"][0], whole["data"][1:]
+    assert len(traces) == 3 * len(all_runs), "contour_figure draws each path as a halo, a line and a ball"
+    racers = [traces[i : i + 3] for i in range(0, len(traces), 3)]
+    maps = []
+    for k in range(last + 1):
+        data = [contour]
+        for halo, path, ball in racers:
+            n = min(k + 1, len(path["x"]))  # the path's points so far that can be drawn (contours.finite_prefix)
+            x, y = path["x"][n - 1 : n], path["y"][n - 1 : n]
+            data += [frames.shown(halo, n), frames.shown(path, n), ball | {"x": x, "y": y}]
+        maps.append({"data": data, "layout": whole["layout"]})
+    return maps
+
+
+def map_caption(where: Surface, all_runs: dict[str, Run], k: int) -> str:
+    """The map's caption after k steps: what it shows, and who is off it now."""
+    names = where.names
+    out = [NAMES[name] for name, run in all_runs.items() if not inside(where, point_after(run, k))]
+    return (
+        f"Chart: the loss over ({names[0]}, {names[1]}) as a contour map (darker is lower"
+        f"{', coloured by powers of ten' if where.log else ''}), and each racer's path after {plural(k, 'step')}, "
+        "told apart by colour, dash and marker (● GD, ■ momentum, ◆ Nesterov, ▲ AdaGrad, ✕ RMSProp, ★ Adam); "
+        "the larger marker is where it is now." + (f" Off the map now: {', '.join(out)}." if out else "")
+    )
+
+
+def inside(where: Surface, point: tuple[float, float]) -> bool:
+    """Is the point inside the map?"""
+    x, y = point
+    return where.x_range[0] <= x <= where.x_range[1] and where.y_range[0] <= y <= where.y_range[1]
+
+
+def thinned(items: list, most: int = MARKS) -> list:
+    """Every few items so that at most about `most` are left: the first, and every `every`-th after it."""
+    return items[:: max(1, math.ceil(len(items) / most))]
+
+
+def loss_charts(heights: dict[str, np.ndarray], last: int, *, title: str, goal: float, floor: float | None):
+    """The loss chart after k steps, as a function of k: each racer's loss (or its height above the lowest loss)
+    after 0..k steps, on a step axis 0..last, and the finish line at `goal`. `floor`: a log axis, with heights
+    below `floor` drawn at `floor`; None: a plain axis. Each racer's line has every step, its markers every few
+    steps. The series are worked out once, for the whole race; the chart after k steps shows the first of their
+    points (ui.frames.shown: the option a frame draws is ui.frames' cut of it)."""
     log = floor is not None
     spec = echarts.option("steps taken", title, xaxis={"min": 0, "max": max(last, 1)} | echarts.PADDED)
-    if log:  # room for labels such as 0.000001
+    if log:  # room for labels such as 0.000001; the axis spans the whole race, so it stays put as the steps go by
         spec["grid"]["left"], spec["yAxis"]["nameGap"] = 78, 66
+        spec["yAxis"] |= echarts.log_axis([float(y) for v in heights.values() for y in np.maximum(v, floor)] + [goal])
+    lines, marks = [], []
     for name, values in heights.items():
-        steps = list(range(min(k, len(values) - 1) + 1))
-        shown = np.maximum(values[: len(steps)], floor) if log else values[: len(steps)]
-        kept = thinned(echarts.points(steps, shown), 200)
         color, _, _, dash, symbol, _ = LOOKS[name]
-        spec["series"].append(
-            echarts.line(NAMES[name], kept, color, dash=dash, width=2)
-            | {"showSymbol": True, "symbol": symbol, "symbolSize": 7}
-        )
-    spec["series"].append(echarts.line("finish line", echarts.points([0, last], [goal, goal]), BLUE, width=1.5))
-    if log:  # the axis spans the whole race, so it stays put as the steps go by
-        everything = [float(y) for values in heights.values() for y in np.maximum(values, floor)]
-        spec["yAxis"] |= echarts.log_axis(everything + [goal])
-    return echarts.framed(spec)
+        shown = np.maximum(values, floor) if log else values  # (taken + 1,)
+        points = echarts.points(range(len(shown)), shown)  # [[step, height], ...]: the finite ones, in step order
+        line = echarts.line(NAMES[name], points, color, dash=dash, width=2)
+        lines.append(line | {"symbol": symbol, "symbolSize": 7, "sampling": "lttb"})  # the symbol: the legend's
+        marks.append(echarts.marks(NAMES[name], thinned(points, MARKS), color, symbol, 7))  # one name: one legend
+    finish = echarts.line("finish line", echarts.points([0, last], [goal, goal]), BLUE, width=1.5)
+    spec = echarts.framed(spec | {"series": [*lines, finish]})  # the legend's room: one entry a name
+
+    def upto(series: dict, k: int) -> dict:
+        """The series as it stands after k steps: its points of steps 0..k."""
+        return frames.shown(series, bisect.bisect_right(series["data"], k, key=lambda point: point[0]))
+
+    def chart(k: int) -> dict:
+        return spec | {"series": [*(upto(line, k) for line in lines), finish, *(upto(mark, k) for mark in marks)]}
+
+    return chart
 
 
 def goal_text(config: RaceConfig, where: Surface) -> str:
@@ -280,18 +382,16 @@ def goal_text(config: RaceConfig, where: Surface) -> str:
     return f"the loss is within {num(config.tol)} of the lowest loss, {num(where.min_loss)}"
 
 
-def finish_table(config: RaceConfig, where: Surface, all_runs: dict[str, Run], k: int) -> pd.DataFrame:
-    """One row per racer: its loss now, when it reached the goal (so far, and in the whole race), how it ended."""
-    level, steps = race.goal(config, where), config.step_count
+def finish_table(config: RaceConfig, results: dict[str, Outcome], k: int) -> list[dict[str, str]]:
+    """One row per racer (column -> text): its loss now, when it reached the goal (so far, and in the whole race),
+    how it ended. Rows, not a DataFrame: the page writes one table a step, thousands in a long race."""
+    steps = config.step_count
     rows = []
-    for name, run in all_runs.items():
-        values = race.losses(run, where)  # (len(records) + 1,)
-        done = race.finish(run, where, level)
-        taken = len(run.records)
-        now = values[min(k, taken)]
+    for name, result in results.items():
+        run, done = result.run, result.done
         if done is not None and done <= k:
             so_far = f"yes, at step {done}"
-        elif k >= taken:
+        elif k >= result.taken:
             so_far = "never"
         else:
             so_far = "not yet"
@@ -303,27 +403,25 @@ def finish_table(config: RaceConfig, where: Surface, all_runs: dict[str, Run], k
             {
                 "racer": f"{LOOKS[name][5]} {NAMES[name]}",
                 "learning rate": num(config.learning_rate(name)),
-                f"loss after {plural(k, 'step')}": num(float(now)),
+                f"loss after {plural(k, 'step')}": num(result.loss(k)),
                 "at the goal?": so_far,
                 "steps to the goal (whole race)": "never" if done is None else f"{done:,}",
-                "final loss": num(float(values[-1])),
+                "final loss": num(float(result.losses[-1])),
                 "how it ended": ended,
             }
         )
-    return pd.DataFrame(rows)
+    return rows
 
 
-def standings(config: RaceConfig, where: Surface, all_runs: dict[str, Run], k: int) -> str:
+def standings(results: dict[str, Outcome], k: int) -> str:
     """Who is lowest after k steps, and who has finished so far, in a sentence or two."""
-    level = race.goal(config, where)
-    now = {name: float(race.losses(run, where)[min(k, len(run.records))]) for name, run in all_runs.items()}
+    now = {name: result.loss(k) for name, result in results.items()}
     finite = {name: value for name, value in now.items() if math.isfinite(value)}
     words = []
-    if len(all_runs) > 1 and finite:
+    if len(results) > 1 and finite:
         leader = min(finite, key=finite.get)
         words.append(f"Lowest now: {LOOKS[leader][5]} {NAMES[leader]}, at loss {num(finite[leader])}.")
-    done = {name: race.finish(run, where, level) for name, run in all_runs.items()}
-    finished = sorted((step, name) for name, step in done.items() if step is not None and step <= k)
+    finished = sorted((r.done, name) for name, r in results.items() if r.done is not None and r.done <= k)
     if finished:
         listed = ", ".join(f"{NAMES[name]} (step {step})" for step, name in finished)
         words.append(f"Finished: {listed}.")

@@ -13,8 +13,25 @@ import numpy as np
 import pandas as pd
 import pytest
 from reading import number
-from stepping import choose_epoch, jump_to_end
+from stepping import (
+    choose_epoch,
+    equations_of,
+    frame_text,
+    html_tables,
+    jump_to_end,
+    ledger_shown,
+    merged,
+    sections_shown,
+    tables_shown,
+    text_of,
+    view,
+)
 from streamlit.testing.v1 import AppTest
+
+from gdcore import race
+from gdcore.race import RaceConfig
+from ui import frames
+from ui import race as page
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
@@ -34,13 +51,32 @@ def open_page(**params: str) -> AppTest:
 
 
 def screen_text(at: AppTest) -> str:
-    """The page's words, maths and tables, without the link notes (they quote the link's own text)."""
+    """The page's words, maths and tables, without the link notes (they quote the link's own text): the step's
+    part as the browser draws it from the frames (ui/frames.py), the rest as Streamlit does."""
     parts = []
     for kind in ("title", "subheader", "markdown", "latex", "caption", "info", "success", "error"):
         parts += [str(element.value) for element in getattr(at, kind)]
-    for frame in at.dataframe:
-        parts += [frame.value.to_string(), *map(str, frame.value.columns)]
+    parts += frame_text(at)
+    for frame in tables_shown(at):
+        parts += [frame.to_string(), *map(str, frame.columns)]
     return "\n".join(parts)
+
+
+def finish_table(at: AppTest) -> pd.DataFrame:
+    """The finish table of the step shown."""
+    (table,) = html_tables(sections_shown(at)["finish"])
+    return table
+
+
+def warnings_shown(at: AppTest) -> list[str]:
+    """The warnings of the step shown (a racer that stopped), as the view draws them."""
+    found = re.findall(r'<div class="alert warning"[^>]*>(.*?)</div>', sections_shown(at)["step"], flags=re.S)
+    return [text_of(body) for body in found]
+
+
+def static_text(at: AppTest) -> str:
+    """The view's parts that read the same at every step (headings, the racer's rule)."""
+    return "\n".join(text_of(slot["static"]) for slot in view(at)["frames"]["layout"] if "static" in slot)
 
 
 def assert_healthy(at: AppTest) -> None:
@@ -49,10 +85,6 @@ def assert_healthy(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
     found = NAN_OR_INF.findall(screen_text(at))
     assert not found, f"NaN/inf on screen: {found}"
-
-
-def finish_table(at: AppTest) -> pd.DataFrame:
-    return at.dataframe[0].value
 
 
 def house() -> tuple[np.ndarray, np.ndarray]:
@@ -106,14 +138,14 @@ def test_adam_ledger_and_update_use_this_steps_numbers() -> None:
     at = open_page()
     choose_epoch(at, 3, STEP)
     assert_healthy(at)
-    ledger = at.dataframe[1].value
+    ledger = ledger_shown(at)
     _, points = house_race("adam", 0.1, 3)
     latest = ledger[ledger["now"] == "▶"]
     assert list(latest["parameter"]) == ["slope", "intercept"]
     new = [number(value) for value in latest["new"]]
     np.testing.assert_allclose(new, points[3], rtol=1e-5)
     assert {"m", "v", "m̂", "v̂"} <= set(ledger.columns)
-    maths = " ".join(str(element.value) for element in at.latex)
+    maths = " ".join(equations_of(sections_shown(at)["update"]))  # this step's update, written out
     assert r"\hat m_{\text{slope}}" in maths and "0.9^{3}" in maths
 
 
@@ -137,7 +169,7 @@ def test_huge_learning_rates_stop_cleanly_and_say_so() -> None:
     assert_healthy(at)
     ended = list(finish_table(at)["how it ended"])
     assert any(text.startswith("stopped at step") for text in ended), ended
-    stopped = [w.value for w in at.warning if "stopped at step" in str(w.value)]
+    stopped = [text for text in warnings_shown(at) if "stopped at step" in text]
     assert stopped and all("too large" in text for text in stopped)
 
 
@@ -201,7 +233,7 @@ def test_switching_racers_off_moves_the_ledger_and_keeps_one_racer() -> None:
     at.toggle(key="adam").set_value(False).run()
     assert_healthy(at)
     assert at.selectbox(key="ledger").value == "gd"  # Adam's ledger is gone with Adam
-    assert "GD's ledger" in [s.value for s in at.subheader]
+    assert "GD's ledger" in static_text(at).splitlines()
     for key in ("gd", "mom", "nag", "ada", "rms"):
         at.toggle(key=key).set_value(False)
     at.run()
@@ -243,3 +275,26 @@ def test_a_link_with_both_step_and_epoch_shows_the_step_and_names_the_epoch() ->
     assert at.session_state[STEP] == 4 and dict(at.query_params) == {"surf": "valley", "step": "4"}
     (note,) = [str(w.value) for w in at.warning]
     assert note == "The link's epoch='9' was ignored: its step= says what to show."
+
+
+@pytest.mark.parametrize("surface", ["house", "rosenbrock"])
+def test_each_steps_map_is_the_figure_the_page_draws_for_that_step(surface: str) -> None:
+    """The frames cut each step's map from the map after the whole race (ui.race.race_maps: thousands of plotly
+    figures would take seconds); what the browser draws after k steps must be the figure ui.race.race_map builds
+    for k steps itself: the contour, and each racer's halo, path and ball. GD's learning rate is huge, so its
+    path ends where its numbers stopped being finite."""
+    config = RaceConfig(surface=surface, steps=30, lr_gd=1e6)
+    where, runs = page.config_surface(config), page.runs(config)
+    assert runs["gd"].diverged_at is not None
+    base, patches = frames.chart(page.race_maps(config, where, runs, 30), "plotly")
+    for k in (0, 1, 2, 7, 30):
+        drawn = merged(base, patches[k])["data"]
+        figure = frames.plotly_option(page.race_map(config, where, runs, k))["data"]
+        assert [trace.get("name") for trace in drawn] == [trace.get("name") for trace in figure]
+        for got, want in zip(drawn, figure):
+            assert {key: value for key, value in got.items() if key not in ("x", "y", "z")} == {
+                key: value for key, value in want.items() if key not in ("x", "y", "z")
+            }
+            for axis in [axis for axis in ("x", "y", "z") if axis in want]:  # None: a gap (NaN) in the map
+                np.testing.assert_allclose(np.asarray(got[axis], float), np.asarray(want[axis], float), rtol=1e-5)
+    assert race.within_budget(config) == config

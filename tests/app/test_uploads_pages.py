@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from stepping import choose_epoch
+from stepping import choose_epoch, ledger_shown
 from streamlit.testing.v1 import AppTest
 from test_network_page import NAMES, assert_epoch_matches, backprop, ledger
 from test_pages import NAN_OR_INF, number
@@ -159,8 +159,8 @@ def test_the_race_runs_on_the_uploads_bowl_and_its_bottom_is_least_squares() -> 
 
 
 def ledger_losses(at: AppTest) -> list[str]:
-    """The loss at the start of step 1 in the ledger (one row per parameter)."""
-    (frame,) = [t.value for t in at.main.dataframe if "step" in t.value.columns]
+    """The loss at the start of step 1 in the ledger (one row per parameter), as the view draws it."""
+    frame = ledger_shown(at)
     column = next(c for c in frame.columns if "loss" in c.lower())
     return list(frame[column])
 

@@ -1,15 +1,44 @@
 """Page 9, the optimizers' race, in Chromium: the contour map and the loss chart draw, and Next step, Play,
-Pause and Reset move every racer together, with the link following."""
+Pause and Reset move every racer together, with the link following. Each step the browser draws is the frame
+Python built for it (ui/frames.py): the step's words, the finish table, this step's update and a racer's path on
+the map, read from plotly's own div; a click asks nothing of the server until the step settles."""
 
 from __future__ import annotations
 
 import re
+import sys
 from urllib.parse import parse_qs
 
-from conftest import settle, wait_until
+from conftest import REPO, settle, wait_until
 from test_browser import NAN_OR_INF
+from test_epoch_view_browser import COUNT_SENT, FRAME_SHOWN, SENT
+
+sys.path.insert(0, str(REPO / "tests" / "app"))
+
+from stepping import charts_shown, choose_epoch, equations_of, html_tables, sections_shown, words_of  # noqa: E402
+from test_optimizers_page import STEP, open_page  # noqa: E402
 
 TITLE = "9. Optimizers"
+LINK = {"surf": "valley"}  # 150 steps
+LAST = 150
+ADAM = 17  # the map's traces: the contour, then each racer's halo, path and ball; Adam's path is the 17th
+
+SECTIONS = """() => Object.fromEntries([...document.querySelectorAll('.gd [data-section]')].map((part) => {
+    const words = part.cloneNode(true);  // the words without the equations, which KaTeX draws (compared as LaTeX)
+    words.querySelectorAll('.tex').forEach((e) => e.remove());
+    return [part.dataset.section, {
+        words: words.textContent,
+        tex: [...part.querySelectorAll('.tex')].map((e) => e.dataset.tex),
+        head: [...part.querySelectorAll('thead th')].map((th) => th.textContent),
+        rows: [...part.querySelectorAll('tbody tr')].map(
+            (tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    }];
+}))"""
+PATH = """(trace) => {
+    const map = document.querySelectorAll('.gd .plot')[0];  // plotly's own div: the traces it drew
+    const drawn = map.data && map.data[trace];
+    return drawn ? {name: drawn.name, x: Array.from(drawn.x), y: Array.from(drawn.y)} : null;
+}"""
 
 
 def step_in_link(page) -> int:
@@ -26,39 +55,84 @@ def assert_clean(page) -> None:
     assert not page.js_errors, page.js_errors
 
 
+def squeezed(text: str) -> str:
+    """Text without its whitespace: the browser's textContent has no line breaks between paragraphs and cells."""
+    return "".join(text.split())
+
+
+def expected(k: int) -> tuple[dict, dict]:
+    """The sections and the map Python builds for step k of the page at LINK (AppTest: the page's own code)."""
+    at = choose_epoch(open_page(**LINK), k, STEP)
+    return sections_shown(at), charts_shown(at)["map"]
+
+
+def assert_step(page, k: int, wanted: dict, map_: dict) -> None:
+    """What the browser shows at step k is the frame Python built for it."""
+    wait_until(lambda: page.evaluate(FRAME_SHOWN), lambda shown: shown == k, f"step {k}")
+    seen = page.evaluate(SECTIONS)
+    assert set(seen) == set(wanted) == {"step", "finish", "update"}
+    for name, html in wanted.items():
+        assert squeezed(seen[name]["words"]) == squeezed(words_of(html)), (k, name)
+        assert seen[name]["tex"] == equations_of(html), (k, name)
+    (table,) = html_tables(wanted["finish"])
+    assert seen["finish"]["head"] == list(table.columns)
+    assert seen["finish"]["rows"] == table.to_numpy().tolist()
+    trace = map_["data"][ADAM]
+    assert trace["name"] == "Adam" and len(trace["x"]) == k + 1
+    drawn = wait_until(lambda: page.evaluate(PATH, ADAM), lambda d: d and len(d["x"]) == k + 1, f"Adam's path, {k}")
+    assert (drawn["name"], drawn["x"], drawn["y"]) == ("Adam", trace["x"], trace["y"])
+
+
+def test_each_step_is_the_frame_python_built_and_a_click_asks_nothing(page, app_url: str) -> None:
+    frames = {k: expected(k) for k in (0, 1, 5, LAST)}  # first: a check between two clicks must not let one settle
+    page.goto(app_url + "/optimizers?" + "&".join(f"{key}={value}" for key, value in LINK.items()))
+    settle(page, TITLE)
+    assert_step(page, 0, *frames[0])
+    page.get_by_role("button", name="Next step").click()
+    assert_step(page, 1, *frames[1])
+    page.evaluate(COUNT_SENT)  # from here: four quick clicks, then the step settles
+    for _ in range(4):
+        page.get_by_role("button", name="Next step").click()
+    wait_until(lambda: page.evaluate(FRAME_SHOWN), lambda shown: shown == 5, "step 5")
+    assert page.evaluate(SENT) == 0, "a step asked the server for something"
+    assert_step(page, 5, *frames[5])
+    wait_until(lambda: page.evaluate(SENT), lambda n: n == 1, "the settled step sent once")
+    assert step_in_link(page) == 5
+    outside = f"{{detail: {{key: '{STEP}', epoch: {LAST}}}}}"  # the way in from outside the page (a room)
+    page.evaluate(f"() => window.dispatchEvent(new CustomEvent('gd:epoch', {outside}))")
+    assert_step(page, LAST, *frames[LAST])
+    assert page.get_by_role("button", name="Next step").is_disabled()
+    assert_clean(page)
+
+
 def test_the_race_draws_and_steps(page, app_url: str) -> None:
     page.goto(app_url + "/optimizers?surf=valley")
     settle(page, TITLE)
     assert_clean(page)
-    contour = page.locator('[data-testid="stPlotlyChart"] .contourlayer path')
+    contour = page.locator(".gd .plot .contourlayer path")
     contour.first.wait_for(state="attached")
     assert contour.count() > 10  # the filled levels of the map
-    assert page.locator('[data-testid="stPlotlyChart"] .scatterlayer .trace').count() >= 6 * 3  # six racers' paths
+    assert page.locator(".gd .plot .scatterlayer .trace").count() >= 6 * 3  # six racers' paths
     assert page.get_by_text("Step 0 of 150").count() == 1
 
     page.get_by_role("button", name="Next step").click()
     page.wait_for_url(re.compile(r"[?&]step=1(&|$)"))
-    settle(page, TITLE)
     assert page.get_by_text("Step 1 of 150").count() == 1
-    page.locator('[data-testid="stDataFrame"]').nth(1).wait_for(state="attached")  # Adam's ledger
+    page.locator(".gd .ledger tbody tr").first.wait_for(state="attached")  # Adam's ledger
+    settle(page, TITLE)
     assert_clean(page)
 
     page.get_by_role("button", name="Play").click()
     wait_until(lambda: step_in_link(page), lambda step: step >= 2, "the link's step after Play")
     page.get_by_role("button", name="Pause").click()
+    paused = step_in_link(page)
+    assert paused >= 2 and page.get_by_text(f"Step {paused} of 150").count() == 1  # the view and the link, at once
     settle(page, TITLE)
-    # The sentence follows the link with the last rerun, which a busy machine may start a moment late.
-    paused = wait_until(
-        lambda: step_in_link(page),
-        lambda step: page.get_by_text(f"Step {step} of 150").count() == 1,
-        "the link's step, until the sentence shows it too",
-    )
-    assert paused >= 2
     assert_clean(page)
 
     page.get_by_role("button", name="Reset").click()
     page.wait_for_function("() => !new URLSearchParams(window.location.search).has('step')")
-    settle(page, TITLE)
     assert page.get_by_text("Step 0 of 150").count() == 1
+    settle(page, TITLE)
     assert "surf=valley" in page.evaluate("() => window.location.search")
     assert_clean(page)
