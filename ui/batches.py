@@ -7,6 +7,7 @@ this module only lays them out.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -18,15 +19,14 @@ from gdcore.config import link_text, shown
 from gdcore.descent import StepRecord
 from gdcore.landscape import frame, loss_grid
 from gdcore.minibatch import BatchConfig, Race, row_parts
-from ui import cached, controls, echarts, state, tables
+from ui import cached, controls, echarts, frames, state, tables
 from ui.charts import BLUE, GREEN, ORANGE, PURPLE, VERMILLION
-from ui.contours import Arrow, Path, contour_figure
+from ui.contours import Arrow, Path, arrow_trace, contour_figure
 from ui.fmt import num, rows_word
 
 PAGE = "batches"
 STEP = "batches:step"  # the session key of the step shown; the link's key is "step"
 PICK = "batches:pick"  # the quick picks above the batch size
-SKIP = "batches:skip"  # the button that skips to the end of the epoch
 OFFERED = ("data", "x", "y", "lr", "epochs", "batch", "shuffle", "seed")  # the link keys of the settings offered
 CHART_POINTS = 1500  # a line on a chart draws at most about this many points (every m-th step of a long run)
 
@@ -73,12 +73,6 @@ def pick_batch(rows: int) -> None:
     if picked is not None:
         st.session_state["batch"] = rows if picked == "all" else min(int(picked), rows)
     st.session_state[PICK] = None
-
-
-def go_to_step(step: int | None) -> None:
-    """Show step `step` (the stepper sends it to the browser on the next run)."""
-    if step is not None:
-        st.session_state[STEP] = step
 
 
 def note_fixed_settings(base: BatchConfig) -> None:
@@ -209,42 +203,32 @@ def ledger_frame(records: tuple[StepRecord, ...], fit: Fit, n: int) -> pd.DataFr
     return frame
 
 
-ROWS_OF = "batches:rows_of"  # the session key of the step whose batch is listed in full under the ledger
-
-
-def every_row(records: tuple[StepRecord, ...], unit: tuple[str, str] = ("house", "houses")) -> None:
-    """Under the ledger, whose cells list a batch's first six rows: every row of one step's batch, the step picked
-    in a menu (the latest by default), 1-based as the tables count, with how the ledger's CSV counts them."""
-    steps = [r.step for r in records[::-1]]  # newest first, as the ledger
-    picked = st.session_state.get(f"{ROWS_OF}:picked")  # a step the learner picked; None: follow the latest
-    st.session_state[ROWS_OF] = picked if picked in steps else steps[0]
-    step = st.selectbox(
-        f"Every {unit[0]} of a step's batch",
-        steps,
-        format_func=lambda s: f"step {s:,}" + (" (the latest)" if s == steps[0] else ""),
-        key=ROWS_OF,
-        on_change=lambda: st.session_state.update(
-            {f"{ROWS_OF}:picked": None if st.session_state[ROWS_OF] == steps[0] else st.session_state[ROWS_OF]}
-        ),
-        help=f"The ledger lists a batch's first six {unit[1]}; pick a step to see all of them.",
-        width=320,  # a short menu: the list below takes the width
-    )
-    record = next(r for r in records if r.step == step)
+def rows_words(record: StepRecord, unit: tuple[str, str] = ("house", "houses")) -> str:
+    """Every row of one step's batch in a sentence (the ledger's cells list a batch's first six), 1-based as the
+    tables count."""
     rows = rows_of(record) + 1  # (b,) 1-based
-    st.markdown(
-        f"**Step {step:,}** (epoch {record.epoch}) took its gradient on these {len(rows):,} {unit[1]}, in this "
+    return (
+        f"**Step {record.step:,}** (epoch {record.epoch}) took its gradient on these {len(rows):,} {unit[1]}, in this "
         f"order: {', '.join(map(str, rows))}."
     )
-    st.caption(
+
+
+def counted_from_zero(unit: tuple[str, str] = ("house", "houses")) -> str:
+    """How the ledger's CSV counts the rows that the page counts from 1."""
+    return (
         f"In the ledger's CSV (below, under “Print this ledger for a handout”) the same {unit[1]} count from 0, as "
         f"NumPy's arrays do: {unit[0]} 1 here is 0 there."
     )
 
 
-def thinned(count: int) -> np.ndarray:
-    """The indexes 0..count-1 a chart draws: all of them, or every m-th and the last, at most about CHART_POINTS."""
-    every = max(1, math.ceil(count / CHART_POINTS))
-    return np.unique(np.append(np.arange(0, count, every), count - 1)) if count else np.arange(0)
+def thinned(count: int, out_of: int | None = None) -> np.ndarray:
+    """The indexes 0..count-1 a chart draws: all of them, or every m-th, at most about CHART_POINTS of the `out_of`
+    points a whole run has (count by default), and its last. The same indexes at every step of a run, so that a
+    line after k steps is the start of the line after more (a frame names the points it shows: ui/frames.py)."""
+    out_of = count if out_of is None else out_of
+    every = max(1, math.ceil(out_of / CHART_POINTS))
+    kept = np.arange(0, count, every)
+    return np.unique(np.append(kept, count - 1)) if count and count == out_of else kept
 
 
 def race_chart(
@@ -258,20 +242,27 @@ def race_chart(
     floor: float,
     batch_name: str,
     full_name: str,
+    out_of: tuple[int, int] | None = None,
+    span: np.ndarray | None = None,
 ) -> dict:
     """How far each run's MSE is above the lowest possible, against a count of work (passes or steps).
 
     Drawn as powers of ten (each line down the axis is ten times closer to the bottom), so a distance of
     0.001 and one of 0.000001 are both visible; values below `floor` are drawn at it, the bottom edge.
-    Each run's latest point is marked.
+    Each run's latest point is marked. `out_of`: how many points each line has at the end of the run (a long
+    line is thinned the same way at every step: thinned); `span`: every distance the run will show, which the
+    axis then spans from the first step to the last (by default, the ones shown now).
     """
-    keep_b, keep_f = thinned(len(batch_xs)), thinned(len(full_xs))
+    counts = out_of or (len(batch_xs), len(full_xs))
+    keep_b, keep_f = thinned(len(batch_xs), counts[0]), thinned(len(full_xs), counts[1])
     with np.errstate(divide="ignore", invalid="ignore"):
         by = np.log10(np.maximum(batch_gaps[keep_b], floor))  # (≤ CHART_POINTS,) powers of ten
         fy = np.log10(np.maximum(full_gaps[keep_f], floor))
+        spanned = np.log10(np.maximum(span, floor)) if span is not None else np.concatenate([by, fy])
+        ends = [np.log10(np.maximum(gaps[-1:], floor)) for gaps in (batch_gaps, full_gaps)]  # each run's latest
     bx, fx = batch_xs[keep_b], full_xs[keep_f]
-    finite = [v for v in np.concatenate([by, fy]) if math.isfinite(v)] or [0.0]
-    low, high = math.floor(min(finite)), math.ceil(max(finite))
+    finite = spanned[np.isfinite(spanned)]
+    low, high = (math.floor(finite.min()), math.ceil(finite.max())) if finite.size else (0, 0)
     high = max(high, low + 1)
     powers = {
         "min": low,
@@ -280,22 +271,25 @@ def race_chart(
         "scale": False,
         "axisLabel": {"formatter": "10{sup|{value}}", "rich": {"sup": {"fontSize": 9, "verticalAlign": "top"}}},
     }
+    if (high - low) % powers["interval"]:  # the top is off the labels' steps: its label would crowd the one below
+        powers["axisLabel"]["showMaxLabel"] = False
     spec = echarts.option(
         x_title, "MSE above the lowest", xaxis={"min": 0, "max": float(end)} | echarts.PADDED, yaxis=powers
     )
     spec["tooltip"] = {"show": False}  # a tooltip would show the power of ten, not the distance
-    spec["series"].append(echarts.line(batch_name, echarts.points(bx, by), ORANGE, width=1.5))
+    spec["series"].append(echarts.line(batch_name, echarts.points(bx, by), ORANGE, width=1.5) | {"id": "batch"})
     spec["series"].append(
         echarts.line(full_name, echarts.points(fx, fy), BLUE, dash="dashed", width=2)
-        | ({"showSymbol": True, "symbol": "circle", "symbolSize": 6} if len(fx) <= 60 else {})
+        | ({"showSymbol": True, "symbol": "circle", "symbolSize": 6} if counts[1] <= 60 else {})
+        | {"id": "full"}
     )
-    for name, xs, ys, color, symbol in (
-        (f"{batch_name}: now", bx, by, VERMILLION, "diamond"),
-        (f"{full_name}: now", fx, fy, GREEN, "rect"),
+    for name, xs, ys, color, symbol, key in (
+        (f"{batch_name}: now", batch_xs[-1:], ends[0], VERMILLION, "diamond", "batch now"),
+        (f"{full_name}: now", full_xs[-1:], ends[1], GREEN, "rect", "full now"),
     ):
-        now = echarts.points(xs[-1:], ys[-1:])
+        now = echarts.points(xs, ys)
         if now:
-            spec["series"].append(echarts.marks(name, now, color, symbol, 12))
+            spec["series"].append(echarts.marks(name, now, color, symbol, 12) | {"id": key})
     return echarts.framed(spec)
 
 
@@ -387,12 +381,18 @@ def magnification(most: float) -> float:
     return max(1.0, max(m * power for m in (1, 2, 5) if m * power <= most))
 
 
-def contour(
-    both: Runs, k: int, record: StepRecord | None, size: int, n: int, unit: tuple[str, str] = ("house", "houses")
-):
-    """The loss over (slope, intercept) with the paths so far and, at step k, the batch's step beside the
-    step the whole data's gradient would take. Returns (plotly figure, caption)."""
-    fit, lr = both.fit, both.fit.config.learning_rate
+@dataclass(frozen=True, eq=False)
+class LossMap:
+    """The MSE over a square of (slope, intercept) that holds both runs' whole paths: the same at every step."""
+
+    slopes: np.ndarray  # (GRID,)
+    intercepts: np.ndarray  # (GRID,)
+    z: np.ndarray  # (GRID, GRID): row i is intercepts[i]
+
+
+def loss_map(both: Runs) -> LossMap:
+    """The map the contour draws both runs on, framed around every place they reach (not a diverging path's)."""
+    fit = both.fit
     start_loss = float(both.losses[0])
     points = np.concatenate([both.path, both.full_path])  # (p, 2)
     with np.errstate(all="ignore"):
@@ -400,12 +400,49 @@ def contour(
     near = points[np.isfinite(heights) & (heights <= 4 * max(start_loss, fit.best_loss))]  # not a diverging path's
     (x0, x1), (y0, y1) = frame(np.concatenate([near, [fit.best]]), pad=0.08, square=True)
     slopes, intercepts = np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID)
-    z = loss_grid(slopes, intercepts, fit.bowl, fit.config.loss)  # (GRID, GRID)
+    return LossMap(slopes, intercepts, loss_grid(slopes, intercepts, fit.bowl, fit.config.loss))
+
+
+def arrows(both: Runs, record: StepRecord | None, width: float, unit: tuple[str, str]) -> tuple[list[Arrow], str]:
+    """At the step's starting point, the step its batch's gradient took and the step the gradient on all rows would
+    have taken, both magnified alike when too short to see on a map `width` wide; and a sentence saying so."""
+    if record is None:
+        return [], ""
+    fit, lr = both.fit, both.fit.config.learning_rate
+    step = -lr * np.asarray(record.gradient)  # (2,) the batch's step: new - current
+    true = -lr * fit.whole_gradient(record.current)  # (2,) the step the whole data's gradient would take
+    longest = max(float(np.hypot(*step)), float(np.hypot(*true)))
+    scale, note = 1.0, ""
+    if math.isfinite(longest) and 0 < longest < 0.1 * width:  # too short to see: magnify both alike
+        scale = magnification(0.25 * width / longest)  # the longer arrow: a tenth to a quarter of the map
+        note = f" Both arrows are drawn {num(scale)} times as long as the steps, which are too short to see."
+    x, y = record.current
+    return [
+        Arrow("the batch's step", x, y, *(scale * step), VERMILLION),
+        Arrow(f"all {unit[1]}' step", x, y, *(scale * true), PURPLE, "dash"),
+    ], note
+
+
+def contour(
+    both: Runs,
+    k: int,
+    record: StepRecord | None,
+    size: int,
+    n: int,
+    unit: tuple[str, str] = ("house", "houses"),
+    drawn_on: LossMap | None = None,
+):
+    """The loss over (slope, intercept) with the paths so far and, at step k, the batch's step beside the
+    step the whole data's gradient would take. Returns (plotly figure, caption). `drawn_on`: the run's map
+    (loss_map), computed once for all its steps. A run of more than CHART_POINTS steps draws its paths through
+    every few steps (the same ones at every step: thinned), and through step k."""
+    grid = drawn_on or loss_map(both)
     j = int(both.seen[k]) // n
-    every = thinned(k + 1)
-    paths = [Path(f"batches of {size}", *map(tuple, both.path[every].T), color=ORANGE)]
+    count = len(both.path)
+    every = np.append(thinned(k + 1, count), k) if k + 1 < count else thinned(count)
+    paths = [Path(f"batches of {size}", *map(tuple, both.path[np.unique(every)].T), color=ORANGE)]
     if size < n:
-        steps = thinned(min(k + 1, len(both.full_path)))
+        steps = np.unique(np.minimum(every, len(both.full_path) - 1))
         paths.append(Path("full batch, same steps", *map(tuple, both.full_path[steps].T), BLUE, "dash", "square"))
         paths.append(
             Path(
@@ -416,38 +453,25 @@ def contour(
                 "diamond",
             )
         )
-    arrows, note = [], ""
-    if record is not None:
-        step = -lr * np.asarray(record.gradient)  # (2,) the batch's step: new - current
-        true = -lr * fit.whole_gradient(record.current)  # (2,) the step the whole data's gradient would take
-        longest = max(float(np.hypot(*step)), float(np.hypot(*true)))
-        scale = 1.0
-        if math.isfinite(longest) and 0 < longest < 0.1 * (x1 - x0):  # too short to see: magnify both alike
-            scale = magnification(0.25 * (x1 - x0) / longest)  # the longer arrow: a tenth to a quarter of the map
-            note = f" Both arrows are drawn {num(scale)} times as long as the steps, which are too short to see."
-        x, y = record.current
-        arrows = [
-            Arrow("the batch's step", x, y, *(scale * step), VERMILLION),
-            Arrow(f"all {unit[1]}' step", x, y, *(scale * true), PURPLE, "dash"),
-        ]
+    shown, note = arrows(both, record, float(grid.slopes[-1] - grid.slopes[0]), unit)
     figure = contour_figure(
-        slopes,
-        intercepts,
-        z,
+        grid.slopes,
+        grid.intercepts,
+        grid.z,
         x_title="slope (standardized)",
         y_title="intercept (standardized)",
         z_title="MSE",
         paths=paths,
-        arrows=arrows,
+        arrows=shown,
         height=500,
     )
     # Equal units on both axes, so the angle between the two arrows on screen is the angle between the
     # gradients; the MSE written on the contour lines instead of a colour bar, which leaves the map room in a
     # column at 1024 px; the legend below the slope's title.
     figure.update_layout(
-        xaxis_constrain="domain",
-        yaxis=dict(scaleanchor="x", scaleratio=1, constrain="domain"),
-        legend=dict(y=-0.2, traceorder="normal"),  # "normal": entries side by side, not a row per group
+        xaxis=dict(constrain="domain", automargin=True),  # automargin: each title beside its numbers, wherever drawn
+        yaxis=dict(scaleanchor="x", scaleratio=1, constrain="domain", automargin=True),
+        legend=dict(y=-0.14, yanchor="top", traceorder="normal"),  # below the title; entries side by side
     )
     figure.update_traces(
         showscale=False,
@@ -455,7 +479,13 @@ def contour(
         contours=dict(showlabels=True, labelfont=dict(size=10, color="white", shadow="0 0 2px black, 0 0 2px black")),
         selector=dict(type="contour"),
     )
-    caption = (
+    return figure, contour_caption(both, k, record is not None, size, n, unit, note)
+
+
+def contour_caption(both: Runs, k: int, arrowed: bool, size: int, n: int, unit: tuple[str, str], note: str) -> str:
+    """What the contour shows after k steps, in words (its text for screen readers)."""
+    j = int(both.seen[k]) // n
+    return (
         "Chart: the MSE of every line as a map over (slope, intercept), dark where it is low, its value written on "
         "the contour lines, with the paths so far (each run's latest place drawn larger): "
         f"the batches' ({size} {unit[0] if size == 1 else unit[1]} a step, solid)"
@@ -469,9 +499,44 @@ def contour(
         + (
             f" At step {k:,}'s starting point two arrows: the step the batch's gradient took (solid) and the step the "
             f"gradient on all {n} {unit[1]} would have taken (dashed)." + note
-            if record is not None
+            if arrowed
             else ""
         )
         + " A path that runs off the map is diverging."
     )
-    return figure, caption
+
+
+def contour_maps(
+    both: Runs, steps: Sequence[int], size: int, n: int, unit: tuple[str, str] = ("house", "houses")
+) -> dict[int, tuple[dict, str]]:
+    """The contour after each of `steps` as plotly's JSON (ui.frames.plotly_option), with its caption: each cut
+    from the figure after the whole run (a figure takes milliseconds to build; a run may have thousands of steps).
+    Each path keeps the points it had reached by then and its ball moves to step k's place; only the arrows are
+    drawn anew. The same figure as contour(k) draws, but that a path thinned to every few steps (a run of more
+    than CHART_POINTS) ends at the last of them, its ball at step k itself."""
+    records = both.fit.run.records
+    last, drawn_on = len(records), loss_map(both)
+    whole = frames.plotly_option(contour(both, last, records[-1] if records else None, size, n, unit, drawn_on)[0])
+    paths = 3 if size < n else 1  # contour_figure draws each path as a halo, a line and a ball
+    sampled = [thinned(len(both.path)), thinned(len(both.full_path)), np.arange(len(both.full_path))]
+    ends = [both.path, both.full_path, both.full_path]
+    width = float(drawn_on.slopes[-1] - drawn_on.slopes[0])
+    maps = {}
+    for k in steps:
+        record = records[k - 1] if k else None
+        data = whole["data"][:1]
+        where = [k, min(k, len(both.full_path) - 1), int(both.seen[k]) // n]
+        for i in range(paths):
+            halo, path, ball = whole["data"][1 + 3 * i : 4 + 3 * i]
+            count = int(np.searchsorted(sampled[i][: len(path["x"])], where[i], side="right"))
+            x, y = path["x"][:count], path["y"][:count]
+            now = [float(v) for v in ends[i][where[i]]]
+            at = now if all(map(math.isfinite, now)) else [x[-1], y[-1]]  # a diverged path's ball: where it left off
+            data += [halo | {"x": x, "y": y}, path | {"x": x, "y": y}, ball | {"x": at[:1], "y": at[1:]}]
+        shown, note = arrows(both, record, width, unit)
+        drawn = [trace.to_plotly_json() for trace in map(arrow_trace, shown) if trace is not None]
+        for i, trace in enumerate(drawn):  # as plotly_option writes a trace: its points as lists, its place as uid
+            points = {key: np.asarray(trace[key], dtype=float).tolist() for key in ("x", "y")}
+            data.append(trace | points | {"uid": f"s{1 + 3 * paths + i}"})
+        maps[k] = {"data": data, "layout": whole["layout"]}, contour_caption(both, k, bool(shown), size, n, unit, note)
+    return maps

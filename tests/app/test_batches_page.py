@@ -4,19 +4,35 @@ The reference run is written out from the formulas: the houses read with pandas,
 standardized, the start drawn from the seed, each epoch's batches cut from
 default_rng(SeedSequence(seed).spawn(1)[0]).permutation(546) (gdcore.batches documents it), and
 new = current - lr * (-2/b) [sum(x e), sum(e)] over the batch's rows.
+
+The page's step is drawn in the browser from the run's frames (ui/frames.py): the tests read a step's sections,
+its tables, its charts and its ledger from the frame the browser draws (tests/app/stepping.py).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from stepping import choose_epoch, jump_to_end
+from stepping import (
+    choose_epoch,
+    frame_shown,
+    jump_to_end,
+    ledger_shown,
+    sections_shown,
+    tables_shown,
+    text_of,
+    view,
+)
 from streamlit.testing.v1 import AppTest
 from test_pages import NAN_OR_INF, number, screen_text
+
+from gdcore.minibatch import BatchConfig
+from ui import batches, frames
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
@@ -72,10 +88,20 @@ def mse(params, x, y) -> float:
 
 
 def batch_table(at: AppTest) -> pd.DataFrame:
-    """The table of the batch's houses: the dataframe whose first column is "house"."""
-    tables = [t.value for t in at.dataframe if t.value.columns[0] == "house"]
+    """The table of the batch's houses: the table whose first column is "house"."""
+    tables = [t for t in tables_shown(at) if t.columns[0] == "house"]
     assert len(tables) == 1
     return tables[0]
+
+
+def skip_button(at: AppTest) -> tuple[str, int | None]:
+    """The label of the button that skips to the end of the epoch, and the step it goes to (None: disabled)."""
+    found = re.fullmatch(
+        r'<button type="button" class="btn"(?: data-epoch="(\d+)")?( disabled)?>(.*)</button>',
+        sections_shown(at)["skip"],
+    )
+    assert found, sections_shown(at)["skip"]
+    return text_of(found.group(3)), None if found.group(1) is None else int(found.group(1))
 
 
 def test_defaults_start_at_step_0_with_no_batch_yet() -> None:
@@ -83,8 +109,9 @@ def test_defaults_start_at_step_0_with_no_batch_yet() -> None:
     text = assert_healthy(at)
     assert "Step 0 of 175: the starting point." in text
     assert "batches of **16** houses (the last one 2)" in text and "35 steps per epoch" in text
-    assert not [t for t in at.dataframe if t.value.columns[0] == "house"]
+    assert not [t for t in tables_shown(at) if t.columns[0] == "house"]
     assert at.session_state[STEP] == 0
+    assert "<strong>Step 0 of 175: the starting point.</strong>" in sections_shown(at)["step"]
 
 
 def test_step_40_shows_its_batch_the_two_gradients_and_the_race() -> None:
@@ -93,7 +120,7 @@ def test_step_40_shows_its_batch_the_two_gradients_and_the_race() -> None:
     rows, current, gradient = steps[39]
     at = choose_epoch(open_batches(), 40, key=STEP)
     text = assert_healthy(at)
-    assert "**Step 40 of 175: epoch 2 of 5, batch 5 of 35** (16 houses)" in text
+    assert "<strong>Step 40 of 175: epoch 2 of 5, batch 5 of 35</strong> (16 houses)" in sections_shown(at)["step"]
     assert at.query_params["step"] == ["40"] or at.query_params["step"] == "40"
 
     table = batch_table(at)
@@ -108,9 +135,10 @@ def test_step_40_shows_its_batch_the_two_gradients_and_the_race() -> None:
 
     # The ledger's two gradients of step 40 (its top two rows): the batch's, and the one on all 546 houses,
     # here from the normal equation's residuals, -2/n X^T (y - X p).
-    ledger = [t.value for t in at.dataframe if "gradient on all 546" in t.value.columns][0]
+    ledger = ledger_shown(at)
+    assert "gradient on all 546" in ledger.columns
     top = ledger.iloc[:2]
-    assert list(top["now"]) == ["▶", "▶"] and list(top["step"]) == [40, 40]
+    assert list(top["now"]) == ["▶", "▶"] and [int(step) for step in top["step"]] == [40, 40]
     np.testing.assert_allclose([number(v) for v in top["gradient on the batch"]], gradient, rtol=1e-5)
     X = np.column_stack([x, np.ones_like(x)])  # (546, 2)
     whole = -2.0 * X.T @ (y - X @ current) / len(x)
@@ -134,15 +162,22 @@ def test_step_40_shows_its_batch_the_two_gradients_and_the_race() -> None:
 
 def test_skip_goes_to_the_end_of_the_epoch_then_the_next() -> None:
     at = choose_epoch(open_batches(), 3, key=STEP)
-    assert at.button(key="batches:skip").label == "Skip to the end of epoch 1 (step 35)"
-    at.button(key="batches:skip").click().run()
+    assert skip_button(at) == ("Skip to the end of epoch 1 (step 35)", 35)
+    at = choose_epoch(at, skip_button(at)[1], key=STEP)  # the button moves the view there, as a click on Next does
     assert at.session_state[STEP] == 35
-    assert "**Step 35 of 175: epoch 1 of 5, batch 35 of 35** (2 houses)" in assert_healthy(at)
+    assert_healthy(at)
+    assert "<strong>Step 35 of 175: epoch 1 of 5, batch 35 of 35</strong> (2 houses)" in sections_shown(at)["step"]
     assert len(batch_table(at)) == 3  # the epoch's last batch holds the 546 - 34 * 16 = 2 houses left, and the sum
-    at.button(key="batches:skip").click().run()
+    assert skip_button(at) == ("Skip to the end of epoch 2 (step 70)", 70)
+    at = choose_epoch(at, skip_button(at)[1], key=STEP)
     assert at.session_state[STEP] == 70
     jump_to_end(at, key=STEP)
-    assert at.button(key="batches:skip").disabled
+    assert skip_button(at) == ("No epochs left", None)
+    # Every step's button, in the frames the browser holds, goes to the end of that step's epoch.
+    frames = view(at)["frames"]
+    for k in (0, 1, 34, 35, 36, 174):
+        markup = frames["html"][frames["frames"][k]["sections"]["skip"]]
+        assert f'data-epoch="{min(35 * (k // 35 + 1), 175)}"' in markup, (k, markup)
 
 
 def test_a_copied_link_shows_the_same_step() -> None:
@@ -193,36 +228,89 @@ def test_extremes_and_tampered_links_keep_the_page_working(params: dict) -> None
         assert "the mini-batches are ahead" not in text  # their loss blew up: the start is better
 
 
-def every_row_line(at: AppTest) -> tuple[int, list[int]]:
-    """The step and the houses the sentence under the ledger lists (1-based)."""
-    (text,) = [m.value for m in at.markdown if "took its gradient on these" in m.value]
-    sentence = r"\*\*Step ([\d,]+)\*\* \(epoch \d+\) took its gradient on these (\d+) houses, in this order: "
-    sentence += r"([\d, ]+)\."
-    found = re.search(sentence, text)
-    assert found, text
+LISTED = r"Step ([\d,]+) \(epoch \d+\) took its gradient on these (\d+) houses, in this order: ([\d, ]+)\."
+
+
+def listed(markup: str) -> tuple[int, list[int]]:
+    """The step and the houses a sentence under the ledger lists (1-based)."""
+    found = re.search(LISTED, text_of(markup))
+    assert found, markup
     houses_ = [int(h) for h in found.group(3).split(", ")]
     assert len(houses_) == int(found.group(2))
     return int(found.group(1).replace(",", "")), houses_
+
+
+def every_row_line(at: AppTest, option: str = "the latest step") -> tuple[int, list[int]]:
+    """The step and the houses the sentence under the ledger lists when the menu there says `option`: the latest
+    step's (its own part of the frame) or a step picked in the menu (its part is in the menu's)."""
+    menu = [slot["static"] for slot in view(at)["frames"]["layout"] if 'data-choose="rows"' in str(slot)]
+    parts = menu[0] + sections_shown(at)["every"]
+    assert f'<option value="{option}">{option}</option>' in menu[0]
+    found = re.findall(rf'<div data-choice="rows" data-option="{re.escape(option)}">(.*?)</div>', parts, flags=re.S)
+    assert len(found) == 1, (option, found)
+    return listed(found[0])
 
 
 def test_the_ledger_lists_the_first_six_houses_and_every_house_of_a_picked_step_below() -> None:
     steps, _ = reference()
     at = choose_epoch(open_batches(), 40, key=STEP)
     assert_healthy(at)
-    ledger = [t.value for t in at.dataframe if "gradient on all 546" in t.value.columns][0]
+    ledger = ledger_shown(at)
     first_six = ", ".join(str(r + 1) for r in steps[39][0][:6])
     assert ledger["rows in the batch"].iloc[0] == f"16: rows {first_six}, …"
     assert every_row_line(at) == (40, [r + 1 for r in steps[39][0]])  # the latest step, unless one is picked
-    at.selectbox(key="batches:rows_of").select(12).run()
-    assert every_row_line(at) == (12, [r + 1 for r in steps[11][0]])
-    at = choose_epoch(at, 41, key=STEP)  # a picked step stays picked while it is in the ledger
-    assert every_row_line(at) == (12, [r + 1 for r in steps[11][0]])
-    at.selectbox(key="batches:rows_of").select(41).run()  # the latest again: follow the steps
+    assert every_row_line(at, "step 12") == (12, [r + 1 for r in steps[11][0]])  # a step picked in the menu
+    # The menu offers every step of the ledger, so a picked step stays there (the browser keeps the choice from
+    # step to step: tests/browser/test_batches_browser.py); the latest follows the steps.
+    at = choose_epoch(at, 41, key=STEP)
+    assert every_row_line(at, "step 12") == (12, [r + 1 for r in steps[11][0]])
+    assert every_row_line(at) == (41, [r + 1 for r in steps[40][0]])
     at = choose_epoch(at, 42, key=STEP)
     assert every_row_line(at) == (42, [r + 1 for r in steps[41][0]])
+    assert every_row_line(at, "step 41") == (41, [r + 1 for r in steps[40][0]])
 
 
 def test_a_full_batch_ledger_has_no_list_to_pick() -> None:
     at = choose_epoch(open_batches(batch="546"), 2, key=STEP)
     assert_healthy(at)
-    assert not [s for s in at.selectbox if s.key == "batches:rows_of"]
+    assert not [slot for slot in view(at)["frames"]["layout"] if "data-choose" in str(slot)]
+    assert "every" not in sections_shown(at)
+
+
+@pytest.mark.parametrize("params", [{}, {"shuffle": False, "learning_rate": 1e6}])
+def test_each_steps_loss_map_cut_from_the_whole_runs_figure_is_the_figure_of_that_step(params: dict) -> None:
+    """The page sends each step's map cut from the figure after the whole run (batches.contour_maps): the same
+    traces, points and layout as the figure batches.contour draws for that step alone, a diverging run's too
+    (1e6: it stops in its first epoch, its paths off the map)."""
+    config = BatchConfig(**params)
+    both = batches.runs(config)
+    last = len(both.fit.run.records)
+    steps = sorted({k for k in (0, 1, 2, 35, 36, last // 2, last) if k <= last})
+    maps = batches.contour_maps(both, steps, 16, 546)
+    for k in steps:
+        record = both.fit.run.records[k - 1] if k else None
+        figure, caption = batches.contour(both, k, record, 16, 546)
+        assert maps[k] == (frames.plotly_option(figure), caption), k
+
+
+def test_a_long_run_sends_a_stretch_of_its_steps_and_the_steps_play_and_skip_land_on() -> None:
+    at = open_batches(batch="1", epochs="500")  # the most the page runs: 73 epochs of 546 steps
+    assert_healthy(at)
+    frames = view(at)["frames"]
+    last = len(frames["frames"]) - 1
+    assert last == 73 * 546
+    held = {k for k, frame in enumerate(frames["frames"]) if frame is not None}
+    _, low, high = at.session_state["batches:stretch"]
+    assert low == 0 and set(range(high + 1)) <= held and high < 1_000  # a stretch around step 0
+    stride = -(-last // 60)  # Play moves this many steps a frame
+    assert set(range(0, last + 1, stride)) | {last, 546 * 2, 546 * 3} <= held  # Play's steps, the next epochs' ends
+    assert len(held) < high + 1 + 100 and frames["frames"][high + 1] is None  # null: asked for once the step settles
+    assert len(json.dumps(frames)) < 5_000_000  # bytes: all 39,858 steps' frames would take some 300 MB
+    # A step outside the stretch, once it settles there: the page sends the stretch around it.
+    at = choose_epoch(at, 20_001, key=STEP)
+    assert_healthy(at)
+    assert at.session_state[STEP] == 20_001 and frame_shown(at) is not None
+    assert "<strong>Step 20,001 of 39,858: epoch 37 of 73, batch 345 of 546</strong>" in sections_shown(at)["step"]
+    _, low, high = at.session_state["batches:stretch"]
+    assert low < 20_001 < high
+    assert ledger_shown(at)["step"].iloc[0] == "20001" and len(ledger_shown(at)) == 2 * 500  # its latest 500 steps

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from stepping import choose_epoch, ledger_shown
+from stepping import choose_epoch, frame_text, html_tables, ledger_shown, sections_shown
 from streamlit.testing.v1 import AppTest
 from test_network_page import NAMES, assert_epoch_matches, backprop, ledger
 from test_pages import NAN_OR_INF, number
@@ -51,9 +51,17 @@ def main_text(at: AppTest) -> str:
     for kind in ("title", "subheader", "markdown", "caption", "latex", "success", "info", "warning", "error"):
         parts += [str(element.value) for element in at.main.get(kind)]
     parts += [str(metric.label) for metric in at.main.get("metric")]
-    for table in at.main.dataframe:
-        parts += [table.value.to_string(), *map(str, table.value.columns)]
+    for table in view_tables(at):
+        parts += [table.to_string(), *map(str, table.columns)]
+    parts += frame_text(at)  # what the browser draws for the step shown (ui/frames.py)
     return "\n".join(parts)
+
+
+def view_tables(at: AppTest) -> list:
+    """The main area's tables: Streamlit's, and those the browser draws from the frames (its sections', its ledger)."""
+    drawn = [table for markup in sections_shown(at).values() for table in html_tables(markup)]
+    ledger_ = ledger_shown(at)
+    return [table.value for table in at.main.dataframe] + drawn + ([ledger_] if ledger_ is not None else [])
 
 
 def assert_on_upload(at: AppTest, names: tuple[str, ...]) -> str:
@@ -176,7 +184,7 @@ def test_batches_run_on_an_upload_and_a_steps_gradient_is_its_rows_sum() -> None
     assert_on_upload(at, ("soil", "crop"))
     data = columns_of(CSV)
     x, y = standardized(data["soil"]), standardized(data["crop"])
-    (frame,) = [t.value for t in at.main.dataframe if "row" in t.value.columns]
+    (frame,) = [table for table in view_tables(at) if "row" in table.columns]
     rows = frame["row"].iloc[:-1].astype(int).to_numpy() - 1  # the batch's rows, 0-based
     assert len(rows) == 8
     slope, intercept = number(start[1]), number(start[2])
