@@ -57,15 +57,16 @@ SENTENCE = re.compile(r"^(?:Epoch|Step) ([\d,]+) of")
 # The step on screen: the number in the first "Epoch k of" or "Step k of" sentence, once the script has finished.
 SHOWN = """() => {
     if (document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState !== 'notRunning') return null;
-    const sentence = [...document.querySelectorAll('[data-testid="stMarkdownContainer"], .gd [data-role="text"] p')]
+    const sentence = [...document.querySelectorAll('[data-testid="stMarkdownContainer"], .gd .view [aria-live] p')]
         .map((e) => e.innerText).find((text) => /^(Epoch|Step) [\\d,]+ of/.test(text));
     return sentence ? Number(sentence.split(" ")[1].replaceAll(",", "")) : null;
 }"""
 
 
-# Every chart on the page has its canvas: Streamlit's (st.echarts_chart) and the epoch view's (ui/stepper.js).
+# Every chart on the page is drawn: Streamlit's (st.echarts_chart) and the epoch view's (ui/stepper.js), ECharts on
+# a canvas, plotly in its SVG.
 DRAWN = """() => [...document.querySelectorAll('[data-testid="stEChartsChart"], .gd .plot')]
-    .every((chart) => chart.querySelector("canvas"))"""
+    .every((chart) => chart.querySelector("canvas, .main-svg"))"""
 
 
 @dataclass

@@ -337,6 +337,7 @@ function plot(s) {
       chart.instance = s.plotly;
       chart.traces = new Map((first.data || []).map((trace) => [trace.uid, trace]));
       chart.layout = first.layout || {};
+      chart.drawn = null;
       s.plotly.newPlot(chart.plot, first.data || [], looks(s, chart.layout), chart.config || {});
       continue;
     }
@@ -352,6 +353,38 @@ function plot(s) {
   }
   s.shownCharts = new Map();
   draw(s);
+}
+
+// Draw a plotly chart's frame. plotly.react computes every trace again, the contour map's too (50 ms and more a
+// click); when the frame has the same traces in the same order and only lines and markers moved, plotly's animate
+// (no transition, no redraw) moves just those, and a fog's new picture is laid over with relayout.
+function plotly(s, chart, traces, layout) {
+  const before = chart.drawn;
+  const scatter = (t) => (t.type || "scatter") === "scatter";
+  const same = before && before.traces.length === traces.length
+    && traces.every((t, i) => {
+      const was = before.traces[i];                 // a legend's words change only with a full draw
+      return t === was || (t.uid === was.uid && scatter(t) && scatter(was) && t.name === was.name
+                           && t.showlegend === was.showlegend);
+    })
+    && (layout === before.layout || apartFrom(layout, "images") === apartFrom(before.layout, "images"));
+  if (!same) {
+    chart.instance.react(chart.plot, traces, looks(s, layout), chart.config || {});
+  } else {
+    const changed = traces.map((_, i) => i).filter((i) => traces[i] !== before.traces[i]);
+    if (changed.length) {
+      chart.instance.animate(chart.plot, { data: changed.map((i) => traces[i]), traces: changed },
+        { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" });
+    }
+    if (layout !== before.layout) chart.instance.relayout(chart.plot, { images: layout.images || [] });
+  }
+  chart.drawn = { traces, layout };
+}
+
+const APART = new WeakMap();
+function apartFrom(layout, key) {                   // a layout as text without one part, once per layout
+  if (!APART.has(layout)) APART.set(layout, JSON.stringify({ ...layout, [key]: null }));
+  return APART.get(layout);
 }
 
 // Streamlit's look for a plotly figure (its "streamlit" theme), as for ECharts below: the page's font and text
@@ -506,7 +539,7 @@ function draw(s) {
           }
           return cut;
         });
-        chart.instance.react(chart.plot, traces, looks(s, patch.layout || chart.layout), chart.config || {});
+        plotly(s, chart, traces, patch.layout || chart.layout);
       } else {
         const parts = ["series", "xAxis", "yAxis"].filter((key) => key in patch);
         chart.instance.setOption(resolved(chart, patch), { replaceMerge: parts, lazyUpdate: false });
