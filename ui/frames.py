@@ -315,6 +315,8 @@ def _cut(series: dict) -> dict:
         return series
     count = series[SHOWN]
     return {part: value[:count] if part in POINTS else value for part, value in series.items() if part != SHOWN}
+
+
 MARKER = 2  # points: a series this short that moves at every epoch (a ball, a marker) travels as its points alone
 
 
