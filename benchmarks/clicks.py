@@ -63,9 +63,10 @@ SHOWN = """() => {
 }"""
 
 
-# Every chart on the page is drawn: Streamlit's (st.echarts_chart) and the epoch view's (ui/stepper.js), ECharts on
-# a canvas, plotly in its SVG.
-DRAWN = """() => [...document.querySelectorAll('[data-testid="stEChartsChart"], .gd .plot')]
+# Every chart on the page is drawn: Streamlit's (st.echarts_chart, st.plotly_chart) and the epoch view's
+# (ui/stepper.js), ECharts on a canvas, plotly in its SVG.
+DRAWN = """() => [...document.querySelectorAll(
+        '[data-testid="stEChartsChart"], [data-testid="stPlotlyChart"], .gd .plot')]
     .every((chart) => chart.querySelector("canvas, .main-svg"))"""
 
 

@@ -225,7 +225,10 @@ function mount(s) {
         const box = document.createElement("figure");
         box.className = chart.wide ? "chart wide" : "chart";
         box.style.margin = "0";
-        box.innerHTML = `<div class="plot" role="img" style="height:${Number(chart.height) || 380}px"></div>
+        // An ECharts canvas is a picture (role img, its caption as its label); a plotly chart holds buttons (save as
+        // PNG, turn the 3D scene), which a picture may not: the figure's caption says what it shows.
+        const picture = chart.kind === "plotly" ? "" : ' role="img"';
+        box.innerHTML = `<div class="plot"${picture} style="height:${Number(chart.height) || 380}px"></div>
           <figcaption class="caption"></figcaption>`;
         grid.appendChild(box);
         s.charts.push({ ...chart, plot: box.querySelector(".plot"), caption: box.querySelector(".caption"),
@@ -525,7 +528,7 @@ function draw(s) {
     const caption = (frame.captions && frame.captions[chart.id]) || "";
     if (chart.caption.textContent !== caption) {
       chart.caption.textContent = caption;
-      chart.plot.setAttribute("aria-label", caption);
+      if (chart.plot.getAttribute("role") === "img") chart.plot.setAttribute("aria-label", caption);
     }
     if (chart.instance && patch && s.shownCharts.get(chart.id) !== patch) {
       if (chart.kind === "plotly") {
