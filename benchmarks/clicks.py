@@ -57,6 +57,7 @@ SENTENCE = re.compile(r"^(?:Epoch|Step) ([\d,]+) of")
 # The step on screen: the number in the first "Epoch k of" or "Step k of" sentence, once the script has finished.
 SHOWN = """() => {
     if (document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState !== 'notRunning') return null;
+    if (document.querySelector('.gd[data-drawing]')) return null;  // the epoch view's plotly charts still drawing
     const sentence = [...document.querySelectorAll('[data-testid="stMarkdownContainer"], .gd .view [aria-live] p')]
         .map((e) => e.innerText).find((text) => /^(Epoch|Step) [\\d,]+ of/.test(text));
     return sentence ? Number(sentence.split(" ")[1].replaceAll(",", "")) : null;
