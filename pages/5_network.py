@@ -96,7 +96,10 @@ stride = max(1, math.ceil(last / 100))  # Play shows a long run in about 100 ste
 
 
 def show(k: int) -> None:
-    """What the page still draws itself once the epoch reaches it: the link, and the prediction box."""
+    """What the page still draws itself once the epoch reaches it: the link, and the prediction box. An epoch
+    outside the stretch the browser holds brings the stretch around it (the page runs again)."""
+    if not low <= k <= high:
+        st.rerun(scope="app")
     net.publish(chosen)
     predict.box(
         net.PAGE,
@@ -206,23 +209,57 @@ def first_five(k: int, params) -> str:
     return f"<details><summary>{summary}</summary>{frames.table(table, caption)}</details>"
 
 
+# A long run (up to 5,000 epochs) sends the frames of a stretch of REACH epochs around the one shown, and of the
+# epochs Play lands on (a glance: the ledger's latest GLANCE steps); the others are null, and the browser asks the
+# page for the stretch around an epoch once it stops there (ui/stepper.js). The default 500 epochs go whole.
+REACH = 500
+GLANCE = 5
+STRETCH = f"{net.PAGE}:stretch"  # the session key of the stretch the browser holds: (config, first, last)
+
+
+def stretch_around(k: int) -> tuple[int, int]:
+    """The epochs whose frames go to the browser in full: all of a run of up to REACH epochs; of a longer one, a
+    stretch of REACH epochs around epoch k, kept while the epoch shown stays in it (sent again only then)."""
+    if last <= REACH:
+        return 0, last
+    kept = st.session_state.get(STRETCH)
+    if kept is not None and kept[0] == config and kept[1] <= k <= kept[2]:
+        return kept[1], kept[2]
+    low = min(max(k - REACH // 2, 0), last - REACH)
+    st.session_state[STRETCH] = (config, low, low + REACH)
+    return low, low + REACH
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
-def run_frames(settings, presenting: bool) -> dict:
-    """Every epoch of the run as the browser draws it (ui/frames.py): built once per run and presenter mode,
-    shared by every session with the same settings. `settings` is the page's config: all the page reads."""
-    ends = [run.after(k) for k in range(last + 1)]
+def run_frames(settings, presenting: bool, low: int, high: int) -> dict:
+    """Epochs low..high of the run as the browser draws them (ui/frames.py), and those outside that Play lands on;
+    the others are null. Built once per run, presenter mode and stretch, shared by every session with the same
+    settings. `settings` is the page's config: all the page reads."""
+    glanced = sorted(k for k in {*range(0, last + 1, stride), last} if not low <= k <= high)
+    shown = [*range(low, high + 1), *glanced]
+    ends = {k: run.after(k) for k in shown}
     losses = [run.epoch_records(j)[0].loss for j in range(1, last + 1)]  # each epoch's start
-    now = [fit.loss(params) for params in ends]
-    drawn = [pictures(k, ends[k], now[k], losses) for k in range(last + 1)]
+    now = {k: fit.loss(params) for k, params in ends.items()}
+    drawn = [pictures(k, ends[k], now[k], losses) for k in shown]
     layout = [("diagram", 460, True), ("predictions", echarts.HEIGHT, False), ("losses", echarts.HEIGHT, False)]
     listed, per_frame = frames.charts(drawn, layout)
-    (media,) = net.diagram(ends[0], inputs, act, y_word)["media"]  # a phone's smaller drawing, by the chart's width
+    (media,) = net.diagram(ends[low], inputs, act, y_word)["media"]  # a phone's smaller drawing, by the chart's width
     narrow = {"width": media["query"]["maxWidth"], "option": media["option"]}
     listed = [chart | {"narrow": narrow} if chart["id"] == "diagram" else chart for chart in listed]
-    store, shown = frames.sections(
-        [{"words": words(k, now[k]), "five": first_five(k, ends[k])} for k in range(last + 1)]
-    )
-    table, rows = frames.ledger(run.records, ledger_table, net.LEDGER_STEPS)
+    store, named = frames.sections([{"words": words(k, now[k]), "five": first_five(k, ends[k])} for k in shown])
+
+    # The ledger's rows: the stretch's steps (and the LEDGER_STEPS before it), then each glance's latest GLANCE.
+    taken = {k: len(run.up_to(k)) for k in shown}
+    first = max(0, taken[low] - net.LEDGER_STEPS)
+    glances = [run.records[max(0, taken[k] - GLANCE) : taken[k]] for k in glanced]
+    records = [*run.records[first : taken[high]], *(record for some in glances for record in some)]
+    table, windows = frames.ledger(records, ledger_table, net.LEDGER_STEPS)
+    rows = {k: windows[taken[k] - first] for k in range(low, high + 1)}
+    count = taken[high] - first
+    for k, some in zip(glanced, glances):  # rows start..stop, the latest from `latest`: ui/frames.ledger
+        start, (stop, latest) = windows[count][1], windows[count + len(some)][1:]
+        rows[k] = [start, stop, latest if some else start]
+        count += len(some)
     what = "epochs" if plain else "steps"
     if plain:
         intro = (
@@ -240,13 +277,13 @@ def run_frames(settings, presenting: bool) -> dict:
         "intro": frames.html(intro),
         "empty": frames.html("No epochs yet: the ledger fills in as you press Next epoch."),
     }
-    every = []
-    for k, (pictured, named) in enumerate(zip(per_frame, shown)):
-        taken = len(run.up_to(k))
-        more = (
-            f"Showing the latest {net.LEDGER_STEPS} of the {taken:,} {what} taken." if taken > net.LEDGER_STEPS else ""
-        )
-        every.append(pictured | {"sections": named, "ledger": rows[taken], "note": frames.html(more) if more else ""})
+    every: list[dict | None] = [None] * (last + 1)
+    for k, pictured, places in zip(shown, per_frame, named):
+        keep = net.LEDGER_STEPS if low <= k <= high else GLANCE
+        more = f"Showing the latest {keep} of the {taken[k]:,} {what} taken." if taken[k] > keep else ""
+        if keep == GLANCE and taken[k] > keep:
+            more += f" The latest {net.LEDGER_STEPS} follow once you stop at this epoch."
+        every[k] = pictured | {"sections": places, "ledger": rows[k], "note": frames.html(more) if more else ""}
     return {
         "frames": every,
         "html": store,
@@ -372,8 +409,11 @@ def gradient_check(record) -> None:
     )
 
 
+low, high = stretch_around(st.session_state[net.EPOCH])
 with stage:
-    stepper.stepper(net.EPOCH, last, show, stride=stride, frames=run_frames(config, present.active()), below=explained)
+    stepper.stepper(
+        net.EPOCH, last, show, stride=stride, frames=run_frames(config, present.active(), low, high), below=explained
+    )
 
 st.subheader("Random restarts: does the start matter?")
 st.markdown(

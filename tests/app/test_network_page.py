@@ -8,6 +8,7 @@ tests/app/test_echarts.py, the histogram's caption here, and tests/browser/ draw
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import reading
-from stepping import choose_epoch, epoch_shown, frame_text, jump_to_end, tables_shown
+from stepping import choose_epoch, epoch_shown, frame_shown, frame_text, jump_to_end, tables_shown, view
 from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -325,3 +326,25 @@ def test_restarts_with_small_batches_train_only_the_seeds_the_budget_allows(monk
     assert "Each run takes 600 steps" in infos and "only seeds 0 to 4 are trained (5 runs)" in infos
     assert "Best of 5" in screen_text(at)
     assert at.query_params["restarts"] == "10"  # the link keeps the choice
+
+
+def test_a_long_run_sends_a_stretch_of_its_epochs_and_the_epochs_play_lands_on() -> None:
+    """5,000 epochs: the frames of 500 epochs around the one shown and of those Play lands on go to the browser
+    (the rest are null, sent once the epoch settles there); a stretch elsewhere is the same numbers, from numpy."""
+    at = open_page(epochs="5000", restarts="1")
+    assert_healthy(at)
+    data = view(at)["frames"]
+    assert len(data["frames"]) == 5001
+    held = {k for k, frame in enumerate(data["frames"]) if frame is not None}
+    _, low, high = at.session_state["network:stretch"]
+    assert (low, high) == (0, 500) and set(range(501)) <= held
+    assert set(range(0, 5001, 50)) <= held and len(held) == 501 + 90  # Play's epochs (stride 50) beyond it
+    assert data["frames"][501] is None and len(json.dumps(data)) < 8_000_000
+    choose_epoch(at, 3000, key="net_epoch")  # Play's epoch 3000, once it settles there: the stretch around it
+    _, low, high = at.session_state["network:stretch"]
+    assert low < 3000 < high and frame_shown(at) is not None
+    frame = ledger(at)
+    assert list(frame["epoch"][:10]) == [3000] * 10 and len(frame) == 10 * 50  # its latest 50 epochs
+    expected = reference_run(epochs=2)[1]
+    choose_epoch(at, 2, key="net_epoch")  # back to the start: its own stretch, the loop's numbers
+    assert_epoch_matches(ledger(at), expected, LR)
