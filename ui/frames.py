@@ -341,7 +341,9 @@ def _new_heights(whole: dict, series: dict) -> str | None:
         return None
     # Rounded to DIGITS digits first: a 32-bit float holds 7, so the browser reads each back as exactly that
     # number, never a float that sits on a tie between two (JavaScript rounds a tie up, Python to even).
-    rounded = np.array([float(f"{value:.{DIGITS}g}") for value in now[:, 1].tolist()])
+    heights = now[:, 1]
+    places = DIGITS - 1 - np.floor(np.log10(np.where(heights == 0, 1.0, np.abs(heights))))
+    rounded = np.round(heights * 10.0**places) / 10.0**places  # to DIGITS digits, within a unit of the last bit
     return base64.b64encode(rounded.astype("<f4").tobytes()).decode("ascii")
 
 
