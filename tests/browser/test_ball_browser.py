@@ -86,16 +86,22 @@ def sections(page) -> dict:
 
 
 @functools.cache
+def opened():
+    """The page in AppTest, opened once: each epoch is then one rerun of it."""
+    return open_ball(**LINK)
+
+
+@functools.cache
 def built(k: int):
-    """The page at epoch k in AppTest: what Python builds for the browser to draw (built before the clicks, so
-    that the clicks come as fast as a learner's, not one a second)."""
-    return choose_epoch(open_ball(**LINK), k, key="ball_step")
+    """What Python builds for the browser to draw at epoch k, read from AppTest (built before the clicks, so that
+    the clicks come as fast as a learner's, not one a second)."""
+    at = choose_epoch(opened(), k, key="ball_step")
+    return sections_shown(at), charts_shown(at)
 
 
 def assert_step(page, k: int) -> None:
     """The browser shows step k as Python built it: the words, the equations, the scoreboard, each chart's data."""
-    at = built(k)
-    wanted, charts = sections_shown(at), charts_shown(at)
+    wanted, charts = built(k)
     wait_until(lambda: page.evaluate(FRAME_SHOWN), lambda shown: shown == k, f"step {k}")
     seen = sections(page)
     words = " ".join(text_of(re.sub(r'<div class="tex"[^>]*></div>', "", wanted["words"])).split())

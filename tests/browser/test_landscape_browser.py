@@ -85,17 +85,23 @@ PLOTS = """() => [...document.querySelectorAll('.gd .plot')].map((plot) => ({
 
 
 @functools.cache
+def opened():
+    """The page in AppTest, opened once: each epoch is then one rerun of it."""
+    return open_landscape(**LINK)
+
+
+@functools.cache
 def built(k: int):
-    """The page at epoch k in AppTest: what Python builds for the browser to draw (built before the clicks, so
-    that the clicks come as fast as a learner's, not one a second)."""
-    return choose_epoch(open_landscape(**LINK), k)
+    """What Python builds for the browser to draw at epoch k, read from AppTest (built before the clicks, so that
+    the clicks come as fast as a learner's, not one a second)."""
+    at = choose_epoch(opened(), k)
+    return sections_shown(at)["words"], charts_shown(at)
 
 
 def assert_epoch(page, k: int) -> None:
     """The browser shows epoch k as Python built it: the words, the captions, and each trace of the map and the
     3D surface (the walk so far, the ball, the arrow) with the fog's picture of that epoch."""
-    at = built(k)
-    words, charts = sections_shown(at)["words"], charts_shown(at)
+    words, charts = built(k)
     wait_until(lambda: page.evaluate(FRAME_SHOWN), lambda shown: shown == k, f"epoch {k}")
     seen = page.locator(".gd [data-section=words]").inner_text()
     assert " ".join(seen.split()) == " ".join(text_of(words).split())

@@ -31,15 +31,21 @@ KEY = "net_epoch"
 
 
 @functools.cache
+def opened():
+    """The page in AppTest, opened once: each epoch is then one rerun of it."""
+    return open_page(**LINK)
+
+
+@functools.cache
 def built(k: int):
-    """The page at epoch k in AppTest: what Python builds for the browser to draw (built before the clicks, so
-    that the clicks come as fast as a learner's, not one a second)."""
-    return choose_epoch(open_page(**LINK), k, key=KEY)
+    """What Python builds for the browser to draw at epoch k, read from AppTest (built before the clicks, so that
+    the clicks come as fast as a learner's, not one a second)."""
+    at = choose_epoch(opened(), k, key=KEY)
+    return sections_shown(at), charts_shown(at), ledger_shown(at)
 
 
 def assert_epoch(page, k: int) -> None:
-    at = built(k)
-    wanted, charts, ledger = sections_shown(at), charts_shown(at), ledger_shown(at)
+    wanted, charts, ledger = built(k)
     wait_until(lambda: page.evaluate(FRAME_SHOWN), lambda shown: shown == k, f"epoch {k}")
     seen = page.evaluate(
         """() => ({
