@@ -35,11 +35,43 @@ CHART_DATA = """async (id) => {
 
 SENT = """() => window.__sent"""
 COUNT_SENT = """() => {
-    // Every message the page sends the server over its websocket (a rerun is one).
+    // Every message the page sends the server over its websocket (a rerun is one), and when; and when the view
+    // last moved (each epoch drawn is announced as gd:shown).
     window.__sent = 0;
-    const send = WebSocket.prototype.send;
-    WebSocket.prototype.send = function (data) { window.__sent += 1; return send.call(this, data); };
+    window.__sends = [];
+    window.__moves = [];
+    if (!window.__listening) {
+        window.__listening = true;
+        window.addEventListener("gd:shown", () => window.__moves.push(performance.now()));
+        const send = WebSocket.prototype.send;
+        WebSocket.prototype.send = function (data) {
+            window.__sent += 1;
+            window.__sends.push(performance.now());
+            return send.call(this, data);
+        };
+    }
 }"""
+# What the page sent while the view was still moving: each message sent less than half a second after the epoch
+# last moved (the view tells the server once it has stood still for 0.6 s). On a busy machine clicks may come more
+# than 0.6 s apart, and then the epoch did settle between them: `settled` counts those pauses.
+MOVING = """() => {
+    const early = window.__sends.filter((t) => {
+        const last = Math.max(-Infinity, ...window.__moves.filter((m) => m <= t));
+        return t - last < 500;
+    });
+    const moves = window.__moves, now = performance.now();
+    const settled = moves.filter((m, i) => (i + 1 < moves.length ? moves[i + 1] : now) - m >= 550).length;
+    const after = window.__sends.filter((t) => t > Math.max(-Infinity, ...moves)).length;  // since the last move
+    return {early: early.length, sent: window.__sent, settled, after};
+}"""
+
+
+def sent_only_once_settled(page) -> dict:
+    """Nothing sent while the epoch moved, and at most once per pause of the view; returns what was counted."""
+    counted = page.evaluate(MOVING)
+    assert counted["early"] == 0, ("sent while the view was moving", counted)
+    assert counted["sent"] <= counted["settled"], ("sent more than once a pause", counted)
+    return counted
 
 
 def expected(epoch: int, link: dict) -> tuple[dict, dict, object]:
