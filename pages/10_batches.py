@@ -284,19 +284,6 @@ MENU_ROWS = 20_000  # the menu under the ledger lists every row of this many row
 STRETCH = f"{batches.PAGE}:stretch"  # the session key of the stretch the browser holds: (config, first, last)
 
 
-def stretch_around(k: int) -> tuple[int, int]:
-    """The steps whose frames go to the browser in full: all of a short run's; of a long one, a stretch of REACH
-    steps around step k, kept as long as the step shown stays in it (the frames are sent again only then)."""
-    if last <= REACH:
-        return 0, last
-    kept = st.session_state.get(STRETCH)
-    if kept is not None and kept[0] == config and kept[1] <= k <= kept[2]:
-        return kept[1], kept[2]
-    low = min(max(k - REACH // 2, 0), last - REACH)
-    st.session_state[STRETCH] = (config, low, low + REACH)
-    return low, low + REACH
-
-
 def glances(low: int, high: int) -> list[int]:
     """The steps outside the stretch low..high that the browser may land on without asking: the ones Play
     visits (the multiples of its stride, and the last step), and the ends of the next few epochs (Skip)."""
@@ -320,16 +307,10 @@ def run_frames(settings, presenting: bool, low: int, high: int) -> dict:
     listed, pictured = frames.charts([pictures(k, maps) for k in shown], layout)
 
     # The ledger's rows: the stretch's latest LEDGER_STEPS steps at each step, then each glance's latest GLANCE.
-    first = max(0, low - LEDGER_STEPS)
-    glanced_records = [run.records[max(0, k - GLANCE) : k] for k in glanced]
-    records = [*run.records[first:high], *(record for some in glanced_records for record in some)]
-    table, windows = frames.ledger(records, ledger_table, LEDGER_STEPS)
-    shown_rows = {k: windows[k - first] for k in range(low, high + 1)}
-    taken = high - first
-    for k, some in zip(glanced, glanced_records):  # rows start..stop, the latest from `latest`: ui/frames.ledger
-        start, (stop, latest) = windows[taken][1], windows[taken + len(some)][1:]
-        shown_rows[k] = [start, stop, latest if some else start]
-        taken += len(some)
+    taken = {k: k for k in shown}  # a step is a record
+    table, shown_rows = frames.ledger_stretch(
+        run.records, ledger_table, LEDGER_STEPS, taken, (low, high), glanced, GLANCE
+    )
     table |= {
         "title": "The ledger",
         "intro": frames.html(
@@ -353,6 +334,7 @@ def run_frames(settings, presenting: bool, low: int, high: int) -> dict:
     view += [{"section": "batch"}, {"static": frames.heading("The race: mini-batches against the full batch")}]
     view += [{"charts": ["race_passes", "race_steps"]}, {"section": "race"}, {"section": "lesson"}, "ledger"]
     if not full:  # a full batch's ledger cell already says "all n"
+        first = max(0, low - LEDGER_STEPS)  # the first step the stretch's ledgers show
         steps = range(max(first + 1, high - MENU_ROWS // size), high + 1)  # the stretch's ledgers' latest steps
         options = [LATEST, *(f"step {s:,}" for s in steps)]
         menu = frames.choice(
@@ -381,7 +363,7 @@ def show(k: int) -> None:
     state.publish(batches.PAGE, chosen, step=k or None)
 
 
-low, high = stretch_around(st.session_state[batches.STEP])
+low, high = stepper.stretch(STRETCH, config, st.session_state[batches.STEP], last, REACH)
 with stage:
     stepper.stepper(
         batches.STEP, last, show, stride=stride, unit="step", frames=run_frames(config, present.active(), low, high)

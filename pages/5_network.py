@@ -217,19 +217,6 @@ GLANCE = 5
 STRETCH = f"{net.PAGE}:stretch"  # the session key of the stretch the browser holds: (config, first, last)
 
 
-def stretch_around(k: int) -> tuple[int, int]:
-    """The epochs whose frames go to the browser in full: all of a run of up to REACH epochs; of a longer one, a
-    stretch of REACH epochs around epoch k, kept while the epoch shown stays in it (sent again only then)."""
-    if last <= REACH:
-        return 0, last
-    kept = st.session_state.get(STRETCH)
-    if kept is not None and kept[0] == config and kept[1] <= k <= kept[2]:
-        return kept[1], kept[2]
-    low = min(max(k - REACH // 2, 0), last - REACH)
-    st.session_state[STRETCH] = (config, low, low + REACH)
-    return low, low + REACH
-
-
 @st.cache_resource(max_entries=32, show_spinner=False)
 def run_frames(settings, presenting: bool, low: int, high: int) -> dict:
     """Epochs low..high of the run as the browser draws them (ui/frames.py), and those outside that Play lands on;
@@ -248,18 +235,10 @@ def run_frames(settings, presenting: bool, low: int, high: int) -> dict:
     listed = [chart | {"narrow": narrow} if chart["id"] == "diagram" else chart for chart in listed]
     store, named = frames.sections([{"words": words(k, now[k]), "five": first_five(k, ends[k])} for k in shown])
 
-    # The ledger's rows: the stretch's steps (and the LEDGER_STEPS before it), then each glance's latest GLANCE.
     taken = {k: len(run.up_to(k)) for k in shown}
-    first = max(0, taken[low] - net.LEDGER_STEPS)
-    glances = [run.records[max(0, taken[k] - GLANCE) : taken[k]] for k in glanced]
-    records = [*run.records[first : taken[high]], *(record for some in glances for record in some)]
-    table, windows = frames.ledger(records, ledger_table, net.LEDGER_STEPS)
-    rows = {k: windows[taken[k] - first] for k in range(low, high + 1)}
-    count = taken[high] - first
-    for k, some in zip(glanced, glances):  # rows start..stop, the latest from `latest`: ui/frames.ledger
-        start, (stop, latest) = windows[count][1], windows[count + len(some)][1:]
-        rows[k] = [start, stop, latest if some else start]
-        count += len(some)
+    table, rows = frames.ledger_stretch(
+        run.records, ledger_table, net.LEDGER_STEPS, taken, (low, high), glanced, GLANCE
+    )
     what = "epochs" if plain else "steps"
     if plain:
         intro = (
@@ -409,7 +388,7 @@ def gradient_check(record) -> None:
     )
 
 
-low, high = stretch_around(st.session_state[net.EPOCH])
+low, high = stepper.stretch(STRETCH, config, st.session_state[net.EPOCH], last, REACH)
 with stage:
     stepper.stepper(
         net.EPOCH, last, show, stride=stride, frames=run_frames(config, present.active(), low, high), below=explained

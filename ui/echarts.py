@@ -223,8 +223,9 @@ def label_text(formatter: str | None, value: float) -> str:
 def points(xs: Iterable[float], ys: Iterable[float]) -> list[list[float]]:
     """[[x, y], ...] as plain floats, leaving out any point that is not a finite number. (Through numpy: a page
     that builds every epoch's charts at once draws 546 points an epoch, 500 epochs.)"""
-    xs, ys = np.asarray(list(xs) if not hasattr(xs, "__len__") else xs, dtype=float), np.asarray(
-        list(ys) if not hasattr(ys, "__len__") else ys, dtype=float
+    xs, ys = (
+        np.asarray(list(xs) if not hasattr(xs, "__len__") else xs, dtype=float),
+        np.asarray(list(ys) if not hasattr(ys, "__len__") else ys, dtype=float),
     )
     count = min(len(xs), len(ys))
     pairs = np.column_stack((xs[:count], ys[:count]))  # (count, 2)

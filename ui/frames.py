@@ -423,3 +423,30 @@ def ledger(records: Sequence, table, keep: int) -> tuple[dict, list[list[int]]]:
         ends.append(total)
     shown = [[ends[max(0, taken - keep)], ends[taken], ends[taken - 1] if taken else 0] for taken in range(len(ends))]
     return {"columns": columns, "tips": tables.tips(frame), "rows": body.to_numpy().tolist()}, shown
+
+
+def ledger_stretch(
+    records: Sequence,
+    table,
+    keep: int,
+    taken: dict[int, int],
+    stretch: tuple[int, int],
+    glanced: Sequence[int],
+    glance: int,
+) -> tuple[dict, dict[int, list[int]]]:
+    """The ledger of a stretch of a long run (ui.stepper.stretch): the rows of the stretch's epochs low..high (and
+    of the `keep` steps before it), then for each epoch outside it that Play lands on (`glanced`), its latest
+    `glance` steps. `records`: the run's records, `taken[k]`: the steps taken after epoch k. Returns the table
+    (as ledger()) and, per epoch sent, its rows [start, stop, latest]."""
+    low, high = stretch
+    first = max(0, taken[low] - keep)
+    glances = [records[max(0, taken[k] - glance) : taken[k]] for k in glanced]
+    kept = [*records[first : taken[high]], *(record for some in glances for record in some)]
+    listed, windows = ledger(kept, table, keep)
+    rows = {k: windows[taken[k] - first] for k in range(low, high + 1)}
+    count = taken[high] - first
+    for k, some in zip(glanced, glances):  # rows start..stop, the latest from `latest`: ledger()
+        start, (stop, latest) = windows[count][1], windows[count + len(some)][1:]
+        rows[k] = [start, stop, latest if some else start]
+        count += len(some)
+    return listed, rows

@@ -100,6 +100,22 @@ def _moved_in_browser(key: str, url_key: str, last: int) -> None:
     sync["epoch"] = st.session_state[key] = k
 
 
+def stretch(key: str, settings: object, k: int, last: int, reach: int) -> tuple[int, int]:
+    """The epochs whose frames a page sends whole: all of a run of up to `reach` epochs; of a longer one, a stretch
+    of `reach` around epoch k, kept (in st.session_state[key], with the run's `settings`) while the epoch shown
+    stays in it, so that the frames are sent again only when it leaves. The other epochs' frames are null, but
+    those Play lands on (ui/frames.py, ledger_stretch): the view fades there until the page sends the stretch
+    around the settled epoch."""
+    if last <= reach:
+        return 0, last
+    kept = st.session_state.get(key)
+    if kept is not None and kept[0] == settings and kept[1] <= k <= kept[2]:
+        return kept[1], kept[2]
+    low = min(max(k - reach // 2, 0), last - reach)
+    st.session_state[key] = (settings, low, low + reach)
+    return low, low + reach
+
+
 def frames_id(frames: dict) -> str:
     """A short fingerprint of a run's frames: the browser mounts a run's view once, when it changes. Kept in the
     frames' own dict (a page caches its frames, so the fingerprint is taken once)."""

@@ -13,7 +13,7 @@ import time
 import numpy as np
 from conftest import REPO, settle, wait_until
 from test_browser import NAN_OR_INF, query
-from test_epoch_view_browser import CHART_DATA, COUNT_SENT, FRAME_SHOWN, sent_only_once_settled
+from test_epoch_view_browser import CHART_DATA, COUNT_SENT, FRAME_SHOWN, SECTIONS, sent_only_once_settled
 
 sys.path.insert(0, str(REPO / "tests" / "app"))
 
@@ -33,17 +33,6 @@ TITLE = "10. Batch, mini-batch, stochastic"
 SEED, SIZE, N = 8, 16, 546  # the page's defaults: BatchConfig
 LAST = 175  # 35 steps an epoch, 5 epochs
 
-SECTIONS = """() => Object.fromEntries([...document.querySelectorAll('.gd [data-section]')].map((part) => {
-    const words = part.cloneNode(true);  // the words without the equations, which KaTeX draws (compared as LaTeX)
-    words.querySelectorAll('.tex').forEach((e) => e.remove());
-    return [part.dataset.section, {
-        words: words.textContent,
-        tex: [...part.querySelectorAll('.tex')].map((e) => e.dataset.tex),
-        head: [...part.querySelectorAll('thead th')].map((th) => th.textContent),
-        rows: [...part.querySelectorAll('tbody tr')].map(
-            (tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
-    }];
-}))"""
 LEDGER = """() => [...document.querySelectorAll('.gd .ledger tbody tr')].map(
     (tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent))"""
 MAP = """() => {

@@ -33,6 +33,19 @@ CHART_DATA = """async (id) => {
             minus: typeof label === "function" ? label(-2.5) : null};
 }"""
 
+# Each section of a laid-out view (ui/frames.py, layout) as the browser shows it: its words without its
+# equations (KaTeX draws them; compared as LaTeX), its equations' LaTeX, and its table's header and rows.
+SECTIONS = """() => Object.fromEntries([...document.querySelectorAll('.gd [data-section]')].map((part) => {
+    const words = part.cloneNode(true);  // the words without the equations, which KaTeX draws (compared as LaTeX)
+    words.querySelectorAll('.tex').forEach((e) => e.remove());
+    return [part.dataset.section, {
+        words: words.textContent,
+        tex: [...part.querySelectorAll('.tex')].map((e) => e.dataset.tex),
+        head: [...part.querySelectorAll('thead th')].map((th) => th.textContent),
+        rows: [...part.querySelectorAll('tbody tr')].map(
+            (tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    }];
+}))"""
 SENT = """() => window.__sent"""
 COUNT_SENT = """() => {
     // Every message the page sends the server over its websocket (a rerun is one), and when; and when the view

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 
 from conftest import REPO, settle, wait_until
 from test_browser import NAN_OR_INF
-from test_epoch_view_browser import COUNT_SENT, FRAME_SHOWN, sent_only_once_settled
+from test_epoch_view_browser import COUNT_SENT, FRAME_SHOWN, SECTIONS, sent_only_once_settled
 
 sys.path.insert(0, str(REPO / "tests" / "app"))
 
@@ -23,17 +23,6 @@ LINK = {"surf": "valley"}  # 150 steps
 LAST = 150
 ADAM = 17  # the map's traces: the contour, then each racer's halo, path and ball; Adam's path is the 17th
 
-SECTIONS = """() => Object.fromEntries([...document.querySelectorAll('.gd [data-section]')].map((part) => {
-    const words = part.cloneNode(true);  // the words without the equations, which KaTeX draws (compared as LaTeX)
-    words.querySelectorAll('.tex').forEach((e) => e.remove());
-    return [part.dataset.section, {
-        words: words.textContent,
-        tex: [...part.querySelectorAll('.tex')].map((e) => e.dataset.tex),
-        head: [...part.querySelectorAll('thead th')].map((th) => th.textContent),
-        rows: [...part.querySelectorAll('tbody tr')].map(
-            (tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
-    }];
-}))"""
 PATH = """(trace) => {
     const map = document.querySelectorAll('.gd .plot')[0];  // plotly's own div: the traces it drew
     const drawn = map.data && map.data[trace];
