@@ -243,9 +243,12 @@ def open_page(browser, url: str, title: str, name: str) -> float:
         page.locator("h1", has_text=title).first.wait_for(timeout=BUDGET * 1000)
         took = time.monotonic() - started
         balancer_test.settled(page)
-        # A page that draws its epochs in the browser: its charts come from the image's static/ (ECharts).
+        # A page that draws its epochs in the browser: its charts come from the image's static/ (ECharts on a
+        # canvas, plotly.js in its SVG).
         page.wait_for_function(
-            """() => [...document.querySelectorAll('.gd .plot')].every((plot) => plot.querySelector('canvas'))""",
+            """() => [...document.querySelectorAll('.gd .plot')]
+                .every((plot) => plot.querySelector('canvas, .main-svg'))
+                && !document.querySelector('.gd[data-drawing]')""",
             timeout=BUDGET * 1000,
         )
         for box in ('[data-testid="stException"]', '[data-testid="stAlertContentError"]'):
