@@ -22,7 +22,7 @@ from gdcore.minibatch import BatchConfig, Race, row_parts
 from ui import cached, controls, echarts, frames, state, tables
 from ui.charts import BLUE, GREEN, ORANGE, PURPLE, VERMILLION
 from ui.contours import Arrow, Path, arrow_trace, contour_figure
-from ui.fmt import num, rows_word
+from ui.fmt import num, plural, rows_word
 
 PAGE = "batches"
 STEP = "batches:step"  # the session key of the step shown; the link's key is "step"
@@ -310,9 +310,10 @@ def race_words(r: Race, n: int, size: int, best: float, unit: str = "houses") ->
     """Who is ahead after the mini-batches' k steps: on rows looked at (the cost), and on steps."""
     if r.steps == 0:
         return "No steps yet: both runs stand at the same starting line. Press **Next step**."
-    plural = "s" if r.full_steps != 1 else ""
+    ending = "s" if r.full_steps != 1 else ""
     same_rows = (
-        f"**Same work (rows looked at):** the {r.steps:,} mini-batch steps have looked at {r.rows:,} {unit} "
+        f"**Same work (rows looked at):** the {plural(r.steps, 'mini-batch step')} "
+        f"{'has' if r.steps == 1 else 'have'} looked at {r.rows:,} {unit} "
         f"({num(r.rows / n, 3)} passes). With the same {r.rows:,} {unit} the full batch "
     )
     if r.full_steps == 0:
@@ -322,12 +323,13 @@ def race_words(r: Race, n: int, size: int, best: float, unit: str = "houses") ->
         )
     else:
         same_rows += (
-            f"took {r.full_steps:,} step{plural}, to MSE {num(r.same_rows_loss)}; the mini-batches reached "
+            f"took {r.full_steps:,} step{ending}, to MSE {num(r.same_rows_loss)}; the mini-batches reached "
             f"{num(r.batch_loss)}: "
         )
     same_rows += who_leads(r.batch_loss, r.same_rows_loss) + "."
     same_steps = (
-        f"**Same number of steps:** {r.steps:,} full-batch steps reach MSE {num(r.same_steps_loss)} (looking at "
+        f"**Same number of steps:** {plural(r.steps, 'full-batch step')} "
+        f"{'reaches' if r.steps == 1 else 'reach'} MSE {num(r.same_steps_loss)} (looking at "
         f"{r.steps * n:,} {unit}, {num(n / size, 3)} times as many); the mini-batches' {num(r.batch_loss)}: "
         f"{who_leads(r.batch_loss, r.same_steps_loss)}."
     )

@@ -314,3 +314,12 @@ def test_a_long_run_sends_a_stretch_of_its_steps_and_the_steps_play_and_skip_lan
     _, low, high = at.session_state["batches:stretch"]
     assert low < 20_001 < high
     assert ledger_shown(at)["step"].iloc[0] == "20001" and len(ledger_shown(at)) == 2 * 500  # its latest 500 steps
+
+
+def test_the_race_words_count_one_step_in_the_singular() -> None:
+    """After one step: "the 1 mini-batch step has looked at", "1 full-batch step reaches" (not "1 ... steps")."""
+    at = choose_epoch(open_batches(), 1, key=STEP)
+    words = text_of(sections_shown(at)["race"])
+    assert "the 1 mini-batch step has looked at 16 houses" in words, words
+    assert "1 full-batch step reaches MSE" in words, words
+    assert "1 mini-batch steps" not in words and "1 full-batch steps" not in words
