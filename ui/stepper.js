@@ -340,7 +340,6 @@ function plot(s) {
       chart.instance = s.plotly;
       chart.traces = new Map((first.data || []).map((trace) => [trace.uid, trace]));
       chart.layout = first.layout || {};
-      chart.drawn = null;
       s.plotly.newPlot(chart.plot, first.data || [], looks(s, chart.layout), chart.config || {});
       continue;
     }
@@ -358,30 +357,11 @@ function plot(s) {
   draw(s);
 }
 
-// Draw a plotly chart's frame. plotly.react computes every trace again, the contour map's too (50 ms and more a
-// click); when the frame has the same traces in the same order and only lines and markers moved, plotly's animate
-// (no transition, no redraw) moves just those, and a fog's new picture is laid over with relayout.
+// Draw a plotly chart's frame with plotly.react, which computes every trace again (a contour map's too: 50 ms and
+// more a click on page 9). plotly's animate without a redraw moved the lines in a third of the time, but wiped
+// the contour's colours off the map: a learner saw the paths on a blank plot.
 function plotly(s, chart, traces, layout) {
-  const before = chart.drawn;
-  const scatter = (t) => (t.type || "scatter") === "scatter";
-  const same = before && before.traces.length === traces.length
-    && traces.every((t, i) => {
-      const was = before.traces[i];                 // a legend's words change only with a full draw
-      return t === was || (t.uid === was.uid && scatter(t) && scatter(was) && t.name === was.name
-                           && t.showlegend === was.showlegend);
-    })
-    && (layout === before.layout || apartFrom(layout, "images") === apartFrom(before.layout, "images"));
-  if (!same) {
-    drawing(s, chart.instance.react(chart.plot, traces, looks(s, layout), chart.config || {}));
-  } else {
-    const changed = traces.map((_, i) => i).filter((i) => traces[i] !== before.traces[i]);
-    if (changed.length) {
-      drawing(s, chart.instance.animate(chart.plot, { data: changed.map((i) => traces[i]), traces: changed },
-        { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" }));
-    }
-    if (layout !== before.layout) drawing(s, chart.instance.relayout(chart.plot, { images: layout.images || [] }));
-  }
-  chart.drawn = { traces, layout };
+  drawing(s, chart.instance.react(chart.plot, traces, looks(s, layout), chart.config || {}));
 }
 
 // plotly draws in the animation frames after it is called: while it has not finished, the view's root says so
@@ -395,11 +375,6 @@ function drawing(s, promise) {
   });
 }
 
-const APART = new WeakMap();
-function apartFrom(layout, key) {                   // a layout as text without one part, once per layout
-  if (!APART.has(layout)) APART.set(layout, JSON.stringify({ ...layout, [key]: null }));
-  return APART.get(layout);
-}
 
 // Streamlit's look for a plotly figure (its "streamlit" theme), as for ECharts below: the page's font and text
 // colour, no background, faint grid lines. The figure's own settings win.

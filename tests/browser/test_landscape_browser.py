@@ -126,6 +126,9 @@ def test_each_epoch_is_the_frame_python_built_and_a_click_asks_nothing(page, app
     for _ in range(4):
         page.get_by_role("button", name="Next epoch", exact=True).click()
     assert_epoch(page, 5)
+    # The map still has its colours after the walk moved (plotly's animate once moved the lines and wiped them).
+    page.wait_for_function("() => !document.querySelector('.gd[data-drawing]')")
+    assert page.evaluate("() => document.querySelectorAll('.gd .plot .contourlayer path').length") > 0
     sent_only_once_settled(page)  # nothing while the view moves
     page.evaluate("() => window.dispatchEvent(new CustomEvent('gd:epoch', {detail: {key: 'epoch', epoch: 12}}))")
     assert_epoch(page, 12)
