@@ -161,7 +161,8 @@ def steps_to_bottom(run: Run, curve: str, tolerance: float) -> int | None:
     is not there at the end (or the run stopped early)."""
     if run.diverged_at is not None:
         return None
-    far = [abs(w - bottom(curve)) > tolerance for w in path(run)]  # step k is path[k]
+    lowest = bottom(curve)
+    far = [abs(w - lowest) > tolerance for w in path(run)]  # step k is path[k]
     if far[-1]:
         return None
     return len(far) - far[::-1].index(True) if any(far) else 0

@@ -143,14 +143,23 @@ def racers() -> list[tuple[float, list[float]]]:
     return [(lr, curve.path(cached.roll(config, lr))) for lr in RATES.values()]
 
 
+@functools.cache
+def verdicts() -> list[tuple]:
+    """Each racer's name, learning rate, path, what its ball does and the steps it takes to the bottom: the same at
+    every step of the scoreboard."""
+    found = []
+    for (which, lr), (_, path) in zip(RATES.items(), racers()):
+        run = cached.roll(config, lr)
+        outcome = ball_verdict(replace(config, learning_rate=lr), run)
+        found.append((which, lr, path, outcome, curve.steps_to_bottom(run, config.curve, config.tolerance)))
+    return found
+
+
 def scoreboard(k: int) -> str:
     """The race's scoreboard after k steps, as HTML."""
     board = []
-    for (which, lr), (_, path) in zip(RATES.items(), racers()):
-        other = cached.roll(config, lr)
+    for which, lr, path, outcome, arrived in verdicts():
         now = min(k, len(path) - 1)
-        outcome = ball_verdict(replace(config, learning_rate=lr), other)
-        arrived = curve.steps_to_bottom(other, config.curve, config.tolerance)
         board.append(
             {
                 "learning rate": f"{lr:g} ({which})",
@@ -165,7 +174,7 @@ def scoreboard(k: int) -> str:
         f"{config.epochs} steps."
     )
     caption = f"The scoreboard after {plural(k, 'step')}: each learning rate's ball, what it does and where it is."
-    return frames.table(pd.DataFrame(board), caption, names=("learning rate", "what the ball does")) + (
+    return frames.table(board, caption, names=("learning rate", "what the ball does")) + (
         f'<p class="note">{escape(never)}</p>'
     )
 
