@@ -637,8 +637,8 @@ export default function (component) {
   }
   if (s.timer && s.epoch >= s.last) stop(s);
   render(s);
-  if (frames && d.frames_id !== s.framesId) {       // a new run: its frames arrive once
-    s.frames = frames;
+  if (frames && d.frames_id !== s.framesId) {       // a new run: its frames arrive once, as JSON text
+    s.frames = typeof frames === "string" ? JSON.parse(frames) : frames;
     s.framesId = d.frames_id;
     s.assets = d.assets || {};
     mount(s);

@@ -27,6 +27,7 @@ import hashlib
 import json
 import math
 import pathlib
+import threading
 from collections.abc import Callable
 
 import streamlit as st
@@ -116,12 +117,21 @@ def stretch(key: str, settings: object, k: int, last: int, reach: int) -> tuple[
     return low, low + reach
 
 
-def frames_id(frames: dict) -> str:
-    """A short fingerprint of a run's frames: the browser mounts a run's view once, when it changes. Kept in the
-    frames' own dict (a page caches its frames, so the fingerprint is taken once)."""
-    if "_id" not in frames:
-        frames["_id"] = hashlib.sha1(json.dumps(frames, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:16]
-    return frames["_id"]
+PACKED = "_packed"  # where a run's frames keep their JSON text and its fingerprint (packed)
+_PACKING = threading.Lock()
+
+
+def packed(frames: dict) -> tuple[str, str]:
+    """A run's frames as JSON text, and a short fingerprint of it: the browser mounts a run's view, and parses its
+    frames, once, when the fingerprint changes. Taken once per run and kept in the frames' own dict (a page caches
+    its frames and shares them between sessions, hence the lock): at each rerun Streamlit then serializes and
+    hashes one string, not the hundreds of thousands of numbers in it (page 5's 500 epochs: 4 MB, 36 ms a dump,
+    and Streamlit dumped the data twice a rerun)."""
+    with _PACKING:
+        if PACKED not in frames:
+            text = json.dumps({part: value for part, value in frames.items() if part != PACKED}, separators=(",", ":"))
+            frames[PACKED] = text, hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+        return frames[PACKED]
 
 
 def stepper(
@@ -149,7 +159,7 @@ def stepper(
     `below(epoch)`: what the page draws itself under the view, for the epoch once it settles (a part that
     asks for a choice of its own, or too much work to build for every epoch ahead).
     """
-    fingerprint = frames_id(frames) if frames is not None else None
+    text, fingerprint = packed(frames) if frames is not None else (None, None)
 
     @st.fragment
     def view() -> None:
@@ -184,7 +194,7 @@ def stepper(
             "big": present.active(),
         }
         if frames is not None:
-            data |= {"frames": frames, "frames_id": fingerprint, "assets": assets(), "settle_ms": int(SETTLE * 1000)}
+            data |= {"frames": text, "frames_id": fingerprint, "assets": assets(), "settle_ms": int(SETTLE * 1000)}
             show(k)  # above the buttons: what the page still draws itself (the prediction box: predict, then Next)
         result = BUTTONS(
             key=f"{key}:buttons",

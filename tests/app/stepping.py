@@ -8,6 +8,7 @@ state, with the nonce the page last sent, so the page's own code path (ui.steppe
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -85,12 +86,19 @@ def html_tables(markup: str) -> list[pd.DataFrame]:
 
 
 def view(at: AppTest) -> dict | None:
-    """The stepper's data when it carries the run's frames (the browser draws the epoch from them), else None."""
+    """The stepper's data when it carries the run's frames (the browser draws the epoch from them), else None.
+    The frames travel as JSON text (ui.stepper.packed), read here as the browser reads them."""
     for element in at.get("bidi_component"):
         data = json.loads(element.proto.json or "{}")
         if "frames" in data:
-            return data
+            return data | {"frames": _frames(data["frames"])}
     return None
+
+
+@functools.lru_cache(maxsize=4)
+def _frames(text: str) -> dict:
+    """A run's frames from their JSON text, read once however many times a test looks (shared: not to be changed)."""
+    return json.loads(text)
 
 
 def shown_epoch(at: AppTest, data: dict) -> int:
