@@ -27,7 +27,9 @@ CHART_DATA = """async (id) => {
     const own = document.querySelector('script[type="module"][src*="/static/js/index."]').src;
     const echarts = await import(new URL("../../app/static/echarts/echarts.esm.min.js", own).href);
     const plots = [...document.querySelectorAll(".gd .plot")];
-    const option = echarts.getInstanceByDom(plots[id]).getOption();
+    const chart = plots[id] && echarts.getInstanceByDom(plots[id]);
+    if (!chart) return {series: null, minus: null};  // not drawn yet: the caller waits for the series
+    const option = chart.getOption();
     const label = option.xAxis[0].axisLabel.formatter;
     return {series: option.series.map((s) => ({id: s.id, data: s.data})),
             minus: typeof label === "function" ? label(-2.5) : null};
