@@ -25,6 +25,8 @@ from gdcore.curve import CurveConfig
 from gdcore.minibatch import BatchConfig
 from gdcore.race import RaceConfig
 
+pytestmark = pytest.mark.slow  # hypothesis: ten links a page, an AppTest run each: run by .ci/run after the suite
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 NAN_OR_INF = re.compile(r"(?<![A-Za-z])(nan|[-+−]?inf(inity)?)(?![A-Za-z])", re.IGNORECASE)
 MINUS_ZERO = re.compile(r"(?<![\w.,])[-−]0(?![\d.,×])|[-−]0\.0+(?![\d×])")  # "-0" or "-0.00", not -0.5

@@ -4,11 +4,14 @@ here, the same every run (derandomized); `python tests/stress_uploads.py` tries 
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from upload_fuzz import PAGES, files, try_upload
 
 from tests.strategies import HOSTILE_NAMES
+
+pytestmark = pytest.mark.slow  # hypothesis: two dozen uploads, an AppTest run each: run by .ci/run after the suite
 
 FILE_NAMES = st.sampled_from(("data.csv", "[f](http://example.com/f) **f**.csv", "_x_ `y` <b>z</b>.csv"))
 

@@ -28,6 +28,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
+pytestmark = pytest.mark.slow  # nginx and two copies of the app, started for this file: run by .ci/run after the suite
+
 REPO = Path(__file__).resolve().parents[2]
 NGINX_CONF = REPO / "deploy" / "nginx.conf"
 _spec = importlib.util.spec_from_file_location("browser_conftest", REPO / "tests" / "browser" / "conftest.py")

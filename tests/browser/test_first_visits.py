@@ -13,12 +13,15 @@ import asyncio
 import concurrent.futures
 import sys
 
+import pytest
 from conftest import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from room import expected_line  # noqa: E402
 from wsclient import Learner  # noqa: E402
+
+pytestmark = pytest.mark.slow  # a server started for this test alone: run by .ci/run after the suite
 
 LEARNERS = 4
 SIDEBAR = "Predict a house's price from its bedrooms"  # app.py's sidebar text: the router ran
