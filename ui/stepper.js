@@ -228,7 +228,8 @@ function mount(s) {
         // An ECharts canvas is a picture (role img, its caption as its label); a plotly chart holds buttons (save as
         // PNG, turn the 3D scene), which a picture may not: the figure's caption says what it shows.
         const picture = chart.kind === "plotly" ? "" : ' role="img"';
-        box.innerHTML = `<div class="plot"${picture} style="height:${Number(chart.height) || 380}px"></div>
+        box.style.position = "relative";  // a plotly map's contour copy is placed in it, under the plot
+        box.innerHTML = `<div class="plot"${picture} style="position:relative;height:${Number(chart.height) || 380}px"></div>
           <figcaption class="caption"></figcaption>`;
         grid.appendChild(box);
         s.charts.push({ ...chart, plot: box.querySelector(".plot"), caption: box.querySelector(".caption"),
@@ -286,7 +287,7 @@ function script(path, name) {
 }
 
 function forget(chart) {
-  if (chart.instance && chart.kind === "plotly") chart.instance.purge(chart.plot);
+  if (chart.instance && chart.kind === "plotly") { drop(chart); chart.instance.purge(chart.plot); }
   else if (chart.instance) chart.instance.dispose();
   chart.instance = null;
 }
@@ -300,7 +301,10 @@ function resize(s, chart) {
   if (!chart.instance) return;
   if (chart.kind !== "plotly") { chart.instance.resize(); return; }
   // plotly refuses (a rejected promise) a plot that has left the page or is not drawn yet: nothing to resize then.
-  if (chart.plot.isConnected && chart.plot.clientWidth > 0) chart.instance.Plots.resize(chart.plot).catch(() => {});
+  if (!chart.plot.isConnected || chart.plot.clientWidth <= 0) return;
+  const resized = chart.instance.Plots.resize(chart.plot);
+  if (chart.copy) Promise.resolve(resized).then(() => { if (!sameArea(area(chart.plot), chart.copy && chart.copy.area)) redraw(s, chart); }, () => {});
+  else Promise.resolve(resized).catch(() => {});
 }
 
 // Render a part's equations (frames.tex) with KaTeX, each text once.
@@ -340,7 +344,13 @@ function plot(s) {
       chart.instance = s.plotly;
       chart.traces = new Map((first.data || []).map((trace) => [trace.uid, trace]));
       chart.layout = first.layout || {};
-      s.plotly.newPlot(chart.plot, first.data || [], looks(s, chart.layout), chart.config || {});
+      chart.copy = null;
+      chart.real = null;
+      s.plotly.newPlot(chart.plot, first.data || [], looks(s, chart.layout), config(s, chart));
+      // A learner's zoom or pan moves the axes: the contour's copy no longer fits, so the real one is drawn again.
+      chart.plot.on("plotly_relayout", (change) => {
+        if (chart.copy && Object.keys(change || {}).some((name) => /^[xy]axis/.test(name))) redraw(s, chart);
+      });
       continue;
     }
     if (!s.echarts) continue;
@@ -357,11 +367,105 @@ function plot(s) {
   draw(s);
 }
 
-// Draw a plotly chart's frame with plotly.react, which computes every trace again (a contour map's too: 50 ms and
-// more a click on page 9). plotly's animate without a redraw moved the lines in a third of the time, but wiped
-// the contour's colours off the map: a learner saw the paths on a blank plot.
+// Draw a plotly chart's frame with plotly.react, which computes every trace again. A map's contour is the same at
+// every step, and plotly finds its levels' paths again at each draw (40 ms a click on page 9, 125 ms with page 10's
+// labels), so once it is drawn the view keeps a copy of its drawing (SVG) behind the plot and later draws put in its
+// place a stand-in: two cells in a corner of the map, with the same levels and colour bar, so the plot keeps its size
+// and margins and only the moving paths are drawn again. A zoom, a resize or a new theme draws the real contour again
+// and copies it again; the camera saves the real one. (plotly's animate without a redraw wiped the contour.)
 function plotly(s, chart, traces, layout) {
-  drawing(s, chart.instance.react(chart.plot, traces, looks(s, layout), chart.config || {}));
+  const at = traces.findIndex((t) => t.type === "contour" && chart.traces.get(t.uid) === t);  // the run's own map
+  const copy = chart.copy;
+  chart.real = traces;
+  if (at >= 0 && copy && copy.trace === traces[at]) {
+    const shown = traces.slice();
+    shown[at] = copy.standIn;
+    drawing(s, react(s, chart, shown, layout).then(() => {
+      if (chart.copy === copy && !sameArea(area(chart.plot), copy.area)) redraw(s, chart, layout);  // it moved
+    }));
+    return;
+  }
+  drop(chart);
+  drawing(s, react(s, chart, traces, layout).then(() => {
+    if (at >= 0 && chart.real === traces) take(chart, traces[at]);
+  }));
+}
+
+function react(s, chart, traces, layout) {
+  chart.layoutShown = layout;
+  return Promise.resolve(chart.instance.react(chart.plot, traces, looks(s, layout), config(s, chart)));
+}
+
+// The real contour again (its copy no longer fits: a zoom, a new size), and a new copy of it.
+function redraw(s, chart, layout) {
+  drop(chart);
+  if (chart.instance && chart.real) plotly(s, chart, chart.real, layout || chart.layoutShown || chart.layout);
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+// The plot's area (the axes' box) in the plot's own pixels: where the contour is drawn.
+function area(plot) {
+  const drag = plot.querySelector(".cartesianlayer .nsewdrag, .draglayer .nsewdrag");
+  if (!drag) return null;
+  return ["x", "y", "width", "height"].map((name) => Number(drag.getAttribute(name)));
+}
+const sameArea = (a, b) => Boolean(a && b) && a.every((v, i) => Math.abs(v - b[i]) < 0.5);
+
+// Copy the contour plotly has just drawn into an SVG of its own behind the plot, and make its stand-in. The copy
+// sits beside plotly's div, not in it: plotly restyles every contour group it finds in its div.
+function take(chart, trace) {
+  const layer = chart.plot.querySelector(".cartesianlayer .contourlayer");
+  const box = area(chart.plot);
+  if (!layer || !box) return;
+  const [x, y, width, height] = box;
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("class", "contour-copy");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("width", String(width));
+  svg.setAttribute("height", String(height));
+  svg.style.cssText = `position:absolute;left:${chart.plot.offsetLeft + x}px;top:${chart.plot.offsetTop + y}px;`
+    + "overflow:hidden;pointer-events:none";
+  const clone = layer.cloneNode(true);
+  for (const part of [clone, ...clone.querySelectorAll("[clip-path]")]) part.removeAttribute("clip-path");
+  svg.appendChild(clone);
+  chart.plot.before(svg);  // under the plot (positioned after it), whose backgrounds are clear
+  chart.copy = { trace, area: box, svg, standIn: standIn(trace) };
+  chart.plot.contour = trace;  // what the copy shows, for tests: the stand-in says it stands in (meta)
+}
+
+function drop(chart) {
+  if (chart.copy && chart.copy.svg) chart.copy.svg.remove();
+  chart.copy = null;
+}
+
+// A contour that draws nothing to see (two cells a billionth of the map wide, in its corner) with the real one's
+// lowest and highest values, so plotly finds the same levels and draws the same colour bar; no hover.
+function standIn(trace) {
+  let low = Infinity, high = -Infinity;
+  for (const row of trace.z || []) {
+    for (const v of row || []) {
+      if (typeof v === "number" && Number.isFinite(v)) { low = Math.min(low, v); high = Math.max(high, v); }
+    }
+  }
+  const corner = (values) => {
+    const first = Number(values[0]), span = Math.abs(Number(values[values.length - 1]) - first) || 1;
+    return [first, first + span * 1e-9];
+  };
+  return { ...trace, x: corner(trace.x), y: corner(trace.y), z: [[low, high], [low, high]], hoverinfo: "skip",
+           hovertemplate: null, meta: { standIn: true } };
+}
+
+// The chart's plotly config, with a camera that saves the real figure (not the stand-in of its contour).
+function config(s, chart) {
+  const given = chart.config || {};
+  if (!given.modeBarButtons || !s.plotly) return given;
+  const camera = {
+    name: "toImage", title: "Download plot as a PNG", icon: s.plotly.Icons.camera,
+    click: (gd) => s.plotly.downloadImage({ data: chart.real || gd.data, layout: gd.layout },
+                                          { format: "png", ...(given.toImageButtonOptions || {}) }),
+  };
+  return { ...given, modeBarButtons: given.modeBarButtons.map((group) => group.map((b) => (b === "toImage" ? camera : b))) };
 }
 
 // plotly draws in the animation frames after it is called: while it has not finished, the view's root says so

@@ -37,7 +37,9 @@ LEDGER = """() => [...document.querySelectorAll('.gd .ledger tbody tr')].map(
     (tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent))"""
 MAP = """() => {
     const map = document.querySelectorAll('.gd .plot')[1];  // plotly's own div: the traces it drew
-    return map.data ? map.data.map((t) => ({uid: t.uid, name: t.name, x: Array.from(t.x), y: Array.from(t.y)})) : null;
+    // The contour's stand-in (ui/stepper.js: its drawing is a copy behind the plot) read as the contour it shows.
+    const traces = map.data && map.data.map((t) => (t.meta && t.meta.standIn ? map.contour : t));
+    return traces ? traces.map((t) => ({uid: t.uid, name: t.name, x: Array.from(t.x), y: Array.from(t.y)})) : null;
 }"""
 CHOSEN = """() => [...document.querySelectorAll('.gd [data-choice="rows"]')].filter((e) => !e.hidden)
     .map((e) => e.innerText)"""

@@ -78,8 +78,19 @@ def test_landscape_steps_plays_resets_and_switches(page, app_url: str) -> None:
 
 
 LINK = {"fog": "yes", "surface": "yes", "epochs": "12"}
+# The map's contour as shown once the walk moved (ui/stepper.js): a stand-in in plotly's data, and the copy of the
+# real contour's drawing behind the plot, its filled levels and its box against the box of the axes.
+CONTOUR_SHOWN = """() => {
+    const plot = document.querySelector('.gd .js-plotly-plot');
+    const copy = plot.parentElement.querySelector('.contour-copy');
+    const box = (e) => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; };
+    return {standIn: plot.data.some((t) => t.meta && t.meta.standIn), paths: copy ? copy.querySelectorAll('path').length : 0,
+            copy: copy ? box(copy) : null, axes: box(plot.querySelector('.nsewdrag'))};
+}"""
 PLOTS = """() => [...document.querySelectorAll('.gd .plot')].map((plot) => ({
-    data: (plot.data || []).map((t) => ({x: t.x, y: t.y, z: t.type === 'surface' ? null : t.z || null, name: t.name})),
+    // The contour's stand-in (ui/stepper.js: its drawing is a copy behind the plot) read as the contour it shows.
+    data: (plot.data || []).map((t) => (t.meta && t.meta.standIn ? plot.contour : t))
+        .map((t) => ({x: t.x, y: t.y, z: t.type === 'surface' ? null : t.z || null, name: t.name})),
     images: ((plot.layout || {}).images || []).map((i) => i.source),
 }))"""
 
@@ -126,9 +137,12 @@ def test_each_epoch_is_the_frame_python_built_and_a_click_asks_nothing(page, app
     for _ in range(4):
         page.get_by_role("button", name="Next epoch", exact=True).click()
     assert_epoch(page, 5)
-    # The map still has its colours after the walk moved (plotly's animate once moved the lines and wiped them).
+    # The map still has its colours after the walk moved (plotly's animate once moved the lines and wiped them):
+    # the contour's copy, behind the plot in place of the contour, covers the axes' box exactly.
     page.wait_for_function("() => !document.querySelector('.gd[data-drawing]')")
-    assert page.evaluate("() => document.querySelectorAll('.gd .plot .contourlayer path').length") > 0
+    shown = page.evaluate(CONTOUR_SHOWN)
+    assert shown["standIn"] and shown["paths"] > 10, shown
+    assert all(abs(a - b) < 1 for a, b in zip(shown["copy"], shown["axes"])), shown
     sent_only_once_settled(page)  # nothing while the view moves
     page.evaluate("() => window.dispatchEvent(new CustomEvent('gd:epoch', {detail: {key: 'epoch', epoch: 12}}))")
     assert_epoch(page, 12)

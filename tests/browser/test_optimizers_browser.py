@@ -9,7 +9,9 @@ import re
 import sys
 from urllib.parse import parse_qs
 
+import numpy as np
 from conftest import REPO, settle, wait_until
+from PIL import Image
 from test_browser import NAN_OR_INF
 from test_epoch_view_browser import COUNT_SENT, FRAME_SHOWN, SECTIONS, sent_only_once_settled
 
@@ -118,6 +120,15 @@ def test_the_race_draws_and_steps(page, app_url: str) -> None:
     assert paused >= 2 and page.get_by_text(f"Step {paused} of 150").count() == 1  # the view and the link, at once
     settle(page, TITLE)
     assert_clean(page)
+    # The camera saves the map with its contour, though the plot now draws a stand-in over the contour's copy.
+    page.wait_for_function("() => document.querySelector('.gd .plot').data.some((t) => t.meta && t.meta.standIn)")
+    with page.expect_download() as download:
+        page.locator('.gd .modebar-btn[data-title="Download plot as a PNG"]').first.click()
+    assert download.value.suggested_filename == "optimizers-race-map.png"
+    pixels = np.asarray(Image.open(download.value.path()).convert("RGBA"), dtype=int)  # (height, width, 4)
+    opaque, rgb = pixels[..., 3] > 200, pixels[..., :3]
+    coloured = float(np.mean(opaque & (rgb.max(axis=-1) - rgb.min(axis=-1) > 60)))  # Viridis, not white or grey
+    assert coloured > 0.3, f"{coloured:.0%} of the picture in colour: the contour's levels are missing"
 
     page.get_by_role("button", name="Reset").click()
     page.wait_for_function("() => !new URLSearchParams(window.location.search).has('step')")
