@@ -371,8 +371,10 @@ function plot(s) {
 // every step, and plotly finds its levels' paths again at each draw (40 ms a click on page 9, 125 ms with page 10's
 // labels), so once it is drawn the view keeps a copy of its drawing (SVG) behind the plot and later draws put in its
 // place a stand-in: two cells in a corner of the map, with the same levels and colour bar, so the plot keeps its size
-// and margins and only the moving paths are drawn again. A zoom, a resize or a new theme draws the real contour again
-// and copies it again; the camera saves the real one. (plotly's animate without a redraw wiped the contour.)
+// and margins and only the moving paths are drawn again; when only paths and markers moved, plotly's animate moves
+// them without a redraw (it wipes the contour it is not given, which is why the real one is never left to it). A
+// zoom, a resize, a new legend or a new theme draws the real contour again and copies it again; the camera saves the
+// real one.
 function plotly(s, chart, traces, layout) {
   const at = traces.findIndex((t) => t.type === "contour" && chart.traces.get(t.uid) === t);  // the run's own map
   const copy = chart.copy;
@@ -380,15 +382,50 @@ function plotly(s, chart, traces, layout) {
   if (at >= 0 && copy && copy.trace === traces[at]) {
     const shown = traces.slice();
     shown[at] = copy.standIn;
+    const before = chart.shown;
+    chart.shown = { traces: shown, layout };
+    if (before && movesOnly(before.traces, shown) && apartFrom(layout, "images") === apartFrom(before.layout, "images")) {
+      // Only paths and markers moved: plotly's animate, without a redraw, moves just those (a third of a react's
+      // time; the stand-in it leaves alone draws nothing anyway), and a fog's new picture is laid over with relayout.
+      const changed = shown.map((_, i) => i).filter((i) => shown[i] !== before.traces[i]);
+      const steps = [];
+      if (changed.length) {
+        steps.push(chart.instance.animate(chart.plot, { data: changed.map((i) => shown[i]), traces: changed },
+          { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" }));
+      }
+      if (layout !== before.layout) steps.push(chart.instance.relayout(chart.plot, { images: layout.images || [] }));
+      chart.layoutShown = layout;
+      drawing(s, Promise.all(steps));
+      return;
+    }
     drawing(s, react(s, chart, shown, layout).then(() => {
       if (chart.copy === copy && !sameArea(area(chart.plot), copy.area)) redraw(s, chart, layout);  // it moved
     }));
     return;
   }
+  chart.shown = null;
   drop(chart);
   drawing(s, react(s, chart, traces, layout).then(() => {
-    if (at >= 0 && chart.real === traces) take(chart, traces[at]);
+    if (at >= 0 && chart.real === traces && !chart.copy) take(chart, traces[at]);
   }));
+}
+
+// The traces `now` are those drawn `before` but for the points of some lines and markers (the same looks, names
+// and legend: a trace made from the same stored series), which plotly's animate can move without a redraw.
+function movesOnly(before, now) {
+  const sameLook = (a, b) => {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => k === "x" || k === "y" || a[k] === b[k]);
+  };
+  return before.length === now.length && now.every((t, i) => t === before[i]
+    || ((t.type || "scatter") === "scatter" && (before[i].type || "scatter") === "scatter" && sameLook(t, before[i])));
+}
+
+const APART = new WeakMap();
+function apartFrom(layout, key) {  // a layout as text without one part, once per layout
+  if (!layout) return "";
+  if (!APART.has(layout)) APART.set(layout, JSON.stringify({ ...layout, [key]: null }));
+  return APART.get(layout);
 }
 
 function react(s, chart, traces, layout) {
@@ -425,7 +462,7 @@ function take(chart, trace) {
   svg.setAttribute("width", String(width));
   svg.setAttribute("height", String(height));
   svg.style.cssText = `position:absolute;left:${chart.plot.offsetLeft + x}px;top:${chart.plot.offsetTop + y}px;`
-    + "overflow:hidden;pointer-events:none";
+    + "overflow:hidden;pointer-events:none;will-change:transform";  // a layer of its own: painted once
   const clone = layer.cloneNode(true);
   for (const part of [clone, ...clone.querySelectorAll("[clip-path]")]) part.removeAttribute("clip-path");
   svg.appendChild(clone);
@@ -437,6 +474,7 @@ function take(chart, trace) {
 function drop(chart) {
   if (chart.copy && chart.copy.svg) chart.copy.svg.remove();
   chart.copy = null;
+  chart.shown = null;
 }
 
 // A contour that draws nothing to see (two cells a billionth of the map wide, in its corner) with the real one's
@@ -456,8 +494,14 @@ function standIn(trace) {
            hovertemplate: null, meta: { standIn: true } };
 }
 
-// The chart's plotly config, with a camera that saves the real figure (not the stand-in of its contour).
+// The chart's plotly config, with a camera that saves the real figure (not the stand-in of its contour). Made once
+// per chart: plotly.react starts a plot afresh when its config is a new object.
 function config(s, chart) {
+  if (!chart.plotlyConfig) chart.plotlyConfig = camera(s, chart);
+  return chart.plotlyConfig;
+}
+
+function camera(s, chart) {
   const given = chart.config || {};
   if (!given.modeBarButtons || !s.plotly) return given;
   const camera = {
