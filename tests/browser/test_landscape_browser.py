@@ -84,7 +84,8 @@ CONTOUR_SHOWN = """() => {
     const plot = document.querySelector('.gd .js-plotly-plot');
     const copy = plot.parentElement.querySelector('.contour-copy');
     const box = (e) => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; };
-    return {standIn: plot.data.some((t) => t.meta && t.meta.standIn), paths: copy ? copy.querySelectorAll('path').length : 0,
+    return {standIn: plot.data.some((t) => t.meta && t.meta.standIn),
+            paths: copy ? copy.querySelectorAll('path').length : 0,
             copy: copy ? box(copy) : null, axes: box(plot.querySelector('.nsewdrag'))};
 }"""
 PLOTS = """() => [...document.querySelectorAll('.gd .plot')].map((plot) => ({
