@@ -237,3 +237,20 @@ def settle(page, title: str) -> None:
     charts = page.locator('[data-testid="stEChartsChart"]')
     for i in range(charts.count()):
         charts.nth(i).locator("canvas").first.wait_for(state="attached")
+
+
+def pick_option(page, picker, typed: str, option: str, tries: int = 3) -> None:
+    """Type `typed` into a select box's input and click `option` in its list, as a learner would. A rerun that lands
+    while the list is open (the page's view telling the server where it is) closes it: then the box is opened again."""
+    for attempt in range(tries):
+        picker.click()
+        picker.fill(typed)
+        entry = page.get_by_role("option", name=option)
+        try:
+            entry.wait_for(state="visible", timeout=15_000)
+            entry.click(timeout=15_000)
+            return
+        except Exception:
+            if attempt == tries - 1:
+                raise
+            page.keyboard.press("Escape")

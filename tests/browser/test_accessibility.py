@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from axe_playwright_python.sync_playwright import Axe
-from conftest import new_page, settle, wait_until, whole_page
+from conftest import new_page, pick_option, settle, wait_until, whole_page
 from test_browser import PAGES, TITLE, assert_clean
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]  # axe's tags for the WCAG 2.0 and 2.1 A and AA rules
@@ -147,9 +147,7 @@ def test_an_upload_and_the_advanced_section_pass_axe(browser, app_url: str) -> N
         settle(page, title)
         sidebar.get_by_text("Advanced: optimizer, schedule, batches").click()
         picker = sidebar.get_by_test_id("stSelectbox").filter(has_text="Optimizer").locator("input")
-        picker.click()
-        picker.fill("Adam")
-        page.get_by_role("option", name="Adam: momentum and a brake").click()
+        pick_option(page, picker, "Adam", "Adam: momentum and a brake")
         page.wait_for_function("() => location.search.includes('opt=adam')")
         settle(page, title)
         page.get_by_role("button", name="Next epoch", exact=True).click()
