@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from test_browser import assert_clean, settle
+
+pytestmark = pytest.mark.slow  # an upload on every page, like the upload fuzzer: run by .ci/run after the suite
 
 NAMES = (  # the line's x and y are the first and the last; the network's inputs the first three
     "[alpha](http://example.com/alpha) <i>a</i> %{x}",
