@@ -10,6 +10,7 @@ on screen, any exception, the widgets' ids and the stepper's fragment.
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import json
 import os
@@ -67,6 +68,17 @@ def rss_mb(pid: int) -> float:
         if row.startswith("VmRSS:"):
             return int(row.split()[1]) / 1024
     raise RuntimeError("no VmRSS")
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(text: str) -> dict:
+    return json.loads(text)
+
+
+def run_frames(data: dict) -> dict:
+    """The run's frames in the stepper's data: JSON text (ui.stepper.packed), read once per run as the browser does."""
+    frames = data["frames"]
+    return _parsed(frames) if isinstance(frames, str) else frames
 
 
 @dataclass
@@ -129,7 +141,7 @@ def read(message: ForwardMsg, screen: Screen) -> None:
             screen.nonce = data.get("nonce", 0)
             if "frames" in data:  # the run's frames (ui/frames.py): the browser draws the epoch's from them
                 screen.position = min(data["epoch"] if told else screen.position, data["last"])
-                frame = data["frames"]["frames"][screen.position]
+                frame = run_frames(data)["frames"][screen.position]
                 screen.texts += [paragraph for part in ("text", "after") for paragraph in paragraphs(frame[part])]
                 screen.texts += list(frame["captions"].values())
         elif what in ("button", "number_input", "selectbox", "radio", "checkbox"):
