@@ -21,7 +21,7 @@ from gdcore.landscape import frame, loss_grid
 from gdcore.minibatch import BatchConfig, Race, row_parts
 from ui import cached, controls, echarts, frames, state, tables
 from ui.charts import BLUE, GREEN, ORANGE, PURPLE, VERMILLION
-from ui.contours import Arrow, Path, arrow_trace, contour_figure
+from ui.contours import Arrow, Path, arrow_trace, contour_figure, gapped
 from ui.fmt import num, plural, rows_word
 
 PAGE = "batches"
@@ -519,26 +519,28 @@ def contour_maps(
     records = both.fit.run.records
     last, drawn_on = len(records), loss_map(both)
     whole = frames.plotly_option(contour(both, last, records[-1] if records else None, size, n, unit, drawn_on)[0])
-    paths = 3 if size < n else 1  # contour_figure draws each path as a halo, a line and a ball
+    # contours.path_traces: one halo, a line a path (the batches', then the full batch's two), one trace of balls.
+    halo, *lines, balls = whole["data"][1 : 4 if size == n else 6]
     sampled = [thinned(len(both.path)), thinned(len(both.full_path)), np.arange(len(both.full_path))]
     ends = [both.path, both.full_path, both.full_path]
     width = float(drawn_on.slopes[-1] - drawn_on.slopes[0])
     maps = {}
     for k in steps:
         record = records[k - 1] if k else None
-        data = whole["data"][:1]
         where = [k, min(k, len(both.full_path) - 1), int(both.seen[k]) // n]
-        for i in range(paths):
-            halo, path, ball = whole["data"][1 + 3 * i : 4 + 3 * i]
+        counts, now = [], []
+        for i, path in enumerate(lines):
             count = int(np.searchsorted(sampled[i][: len(path["x"])], where[i], side="right"))
-            x, y = path["x"][:count], path["y"][:count]
-            now = [float(v) for v in ends[i][where[i]]]
-            at = now if all(map(math.isfinite, now)) else [x[-1], y[-1]]  # a diverged path's ball: where it left off
-            data += [halo | {"x": x, "y": y}, path | {"x": x, "y": y}, ball | {"x": at[:1], "y": at[1:]}]
+            at = [float(v) for v in ends[i][where[i]]]
+            counts.append(count)
+            finite = all(map(math.isfinite, at))  # a diverged path's ball: where it left off
+            now.append(at if finite else [path["x"][count - 1], path["y"][count - 1]])
+        ball = balls | {axis: gapped([[point[i]] for point in now]) for i, axis in enumerate("xy")}
+        data = [whole["data"][0], frames.shown(halo, counts), *map(frames.shown, lines, counts), ball]
         shown, note = arrows(both, record, width, unit)
         drawn = [trace.to_plotly_json() for trace in map(arrow_trace, shown) if trace is not None]
         for i, trace in enumerate(drawn):  # as plotly_option writes a trace: its points as lists, its place as uid
             points = {key: np.asarray(trace[key], dtype=float).tolist() for key in ("x", "y")}
-            data.append(trace | points | {"uid": f"s{1 + 3 * paths + i}"})
+            data.append(trace | points | {"uid": f"s{3 + len(lines) + i}"})
         maps[k] = {"data": data, "layout": whole["layout"]}, contour_caption(both, k, bool(shown), size, n, unit, note)
     return maps

@@ -63,42 +63,67 @@ def finite_prefix(*columns: Sequence[float]) -> list[np.ndarray]:
     return [a[:stop] for a in arrays]
 
 
-def path_traces(path: Path) -> list[go.Scatter]:
-    """The path as a line with small markers, and its last point as a larger ball."""
-    xs, ys = finite_prefix(path.xs, path.ys)
-    if not len(xs):
+def path_traces(paths: Sequence[Path]) -> list[go.Scatter]:
+    """The paths: one white halo under all their lines, each path's line with small markers, and one trace of
+    balls on top, each path's last point drawn larger. The halo and the balls hold every path's points, one path
+    after another with a gap (None) between, and name each path's legend group in order (`meta["groups"]`): a
+    browser that steps through a run redraws every trace at every step, one for each path and not three (the
+    epoch view, ui/stepper.js, hides a path's halo and ball with its line when the legend hides the line)."""
+    drawn = [(path, *finite_prefix(path.xs, path.ys)) for path in paths]
+    drawn = [(path, xs, ys) for path, xs, ys in drawn if len(xs)]
+    if not drawn:
         return []
-    name = literal.plotly(path.name)  # legend, hover and group alike
-    halo = go.Scatter(  # a white band under the line keeps it readable on any colour of the map
-        x=xs,
-        y=ys,
+    names = [literal.plotly(path.name) for path, _, _ in drawn]  # legend, hover and group alike
+    groups = {"groups": names}
+    halo = go.Scatter(  # a white band under the lines keeps them readable on any colour of the map
+        x=gapped([xs for _, xs, _ in drawn]),
+        y=gapped([ys for _, _, ys in drawn]),
         mode="lines",
-        legendgroup=name,
         showlegend=False,
         hoverinfo="skip",
         line=dict(color="white", width=6),
+        meta=groups,
     )
-    line = go.Scatter(
-        x=xs,
-        y=ys,
-        mode="lines+markers",
-        name=name,
-        legendgroup=name,
-        line=dict(color=path.color, dash=path.dash, width=2.5),
-        marker=dict(symbol=path.symbol, size=6, color=path.color, line=dict(color="black", width=0.5)),
-        hovertemplate=f"{name}<br>(%{{x}}, %{{y}})<extra></extra>",
-    )
-    ball = go.Scatter(
-        x=xs[-1:],
-        y=ys[-1:],
+    lines = [
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines+markers",
+            name=name,
+            legendgroup=name,
+            line=dict(color=path.color, dash=path.dash, width=2.5),
+            marker=dict(symbol=path.symbol, size=6, color=path.color, line=dict(color="black", width=0.5)),
+            hovertemplate=f"{name}<br>(%{{x}}, %{{y}})<extra></extra>",
+        )
+        for (path, xs, ys), name in zip(drawn, names)
+    ]
+    balls = go.Scatter(
+        x=gapped([xs[-1:] for _, xs, _ in drawn]),
+        y=gapped([ys[-1:] for _, _, ys in drawn]),
         mode="markers",
-        name=f"{name}: now",
-        legendgroup=name,
+        name="now",
         showlegend=False,
-        marker=dict(symbol=path.symbol, size=14, color=path.color, line=dict(color="black", width=1.5)),
-        hovertemplate=f"{name}, now<br>(%{{x}}, %{{y}})<extra></extra>",
+        text=gapped([[name] for name in names], look=True),
+        marker=dict(
+            symbol=gapped([[path.symbol] for path, _, _ in drawn], look=True),
+            size=14,
+            color=gapped([[path.color] for path, _, _ in drawn], look=True),
+            line=dict(color="black", width=1.5),
+        ),
+        hovertemplate="%{text}, now<br>(%{x}, %{y})<extra></extra>",
+        meta=groups,
     )
-    return [halo, line, ball]
+    return [halo, *lines, balls]
+
+
+def gapped(parts: Sequence[Sequence], look: bool = False) -> list:
+    """The parts one after another, a gap (None) between each two: several paths in one trace. `look`: a marker's
+    colours or symbols beside such points, where a gap repeats the value after it (plotly takes no None there)."""
+    joined: list = []
+    for i, part in enumerate(parts):
+        items = [item.item() if hasattr(item, "item") else item for item in part]
+        joined += ([items[0] if look else None] if i else []) + items
+    return joined
 
 
 def arrow_trace(arrow: Arrow) -> go.Scatter | None:
@@ -106,15 +131,18 @@ def arrow_trace(arrow: Arrow) -> go.Scatter | None:
     (xs, ys) = finite_prefix([arrow.x, arrow.x + arrow.dx], [arrow.y, arrow.y + arrow.dy])
     if len(xs) < 2:
         return None
+    name = literal.plotly(arrow.name)
     return go.Scatter(
         x=xs,
         y=ys,
         mode="lines+markers",
-        name=literal.plotly(arrow.name),
+        name=name,
         line=dict(color=arrow.color, dash=arrow.dash, width=3),
         marker=dict(symbol=["circle", "arrow"], size=[5, 16], angleref="previous", color=arrow.color),
-        hovertemplate=f"{literal.plotly(arrow.name)}<br>from ({num(arrow.x)}, {num(arrow.y)})<br>"
-        f"by ({num(arrow.dx)}, {num(arrow.dy)})<extra></extra>",
+        # The numbers as the points' text, not in the template: an arrow that moves at each step keeps its look, and
+        # the browser moves it without drawing the map again (ui/stepper.js).
+        text=[f"{name}<br>from ({num(arrow.x)}, {num(arrow.y)})<br>by ({num(arrow.dx)}, {num(arrow.dy)})"] * 2,
+        hovertemplate="%{text}<extra></extra>",
     )
 
 
@@ -184,9 +212,8 @@ def contour_figure(
         name=z_text,
         showscale=True,
     )
-    for path in paths:
-        for trace in path_traces(path):
-            fig.add_trace(trace)
+    for trace in path_traces(paths):
+        fig.add_trace(trace)
     for arrow in arrows:
         trace = arrow_trace(arrow)
         if trace is not None:

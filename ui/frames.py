@@ -243,7 +243,7 @@ def chart(specs: Sequence[dict], kind: str = "echarts") -> tuple[dict, list[dict
     same way, trace by trace (its "data", named by "uid"), its layout sent whole when it changes."""
     listed, name = KINDS[kind]
     specs = [_with_ids(finished(spec)) for spec in specs] if kind == "echarts" else list(specs)
-    base = specs[0] | {listed: [_cut(series) for series in specs[0][listed]]}  # as the first epoch draws it
+    base = specs[0] | {listed: [cut(series) for series in specs[0][listed]]}  # as the first epoch draws it
     fixed = {
         series[name]
         for series in specs[0][listed]
@@ -282,7 +282,8 @@ def chart(specs: Sequence[dict], kind: str = "echarts") -> tuple[dict, list[dict
             if series[name] in fixed:
                 patch[listed].append({name: series[name]})
             elif SHOWN in series:  # given whole, with how many points this epoch shows
-                upto = {"upto": series[SHOWN]} if series[SHOWN] < count else {}
+                drawn = series[SHOWN] if isinstance(series[SHOWN], int) else _points(cut(series))
+                upto = {"upto": series[SHOWN]} if drawn < count else {}
                 patch[listed].append({name: series[name], "ref": stored(series)} | upto)
             elif whole is not None and _starts(whole, series):
                 upto = {"upto": count} if count < _points(whole) else {}  # all of it: the whole series, once
@@ -298,26 +299,45 @@ def chart(specs: Sequence[dict], kind: str = "echarts") -> tuple[dict, list[dict
     return base | {"store": store}, patches
 
 
-POINTS = ("data", "x", "y", "z")  # a series' points: ECharts' data, a plotly trace's x, y (and z, in 3D)
+# A series' points: ECharts' data, a plotly trace's x, y (and z, in 3D), and the hover text a trace may have for each.
+POINTS = ("data", "x", "y", "z", "text")
 SHOWN = "shown"  # a series given whole at an epoch that shows only its first points: how many (`shown`)
 
 
-def shown(series: dict, count: int) -> dict:
+def shown(series: dict, count: int | Sequence[int]) -> dict:
     """`series` at an epoch that shows its first `count` points. A page with thousands of epochs gives chart() a
     growing series whole at every epoch (the same lists each time) with the count, rather than a copy of its
-    start, which chart() would take as long to compare with the whole as the page took to make."""
-    return series | {SHOWN: count}
+    start, which chart() would take as long to compare with the whole as the page took to make. A plotly trace of
+    several paths, a gap (None) between each two (ui.contours.path_traces: the halo), takes a count per path."""
+    return series | {SHOWN: count if isinstance(count, int) else [int(n) for n in count]}
 
 
-def _cut(series: dict) -> dict:
+def cut(series: dict) -> dict:
     """A series as an epoch draws it: a whole one given with its count (`shown`), cut to its first points."""
     if SHOWN not in series:
         return series
     count = series[SHOWN]
-    return {part: value[:count] if part in POINTS else value for part, value in series.items() if part != SHOWN}
+    return {part: firsts(value, count) if part in POINTS else value for part, value in series.items() if part != SHOWN}
 
 
-MARKER = 2  # points: a series this short that moves at every epoch (a ball, a marker) travels as its points alone
+def firsts(points: list, count: int | list[int]) -> list:
+    """The first `count` points; with a count per path (a trace of several paths, a gap between each two), the first
+    count[i] of the i-th path's, the gaps kept (the browser cuts a trace so too: ui/stepper.js)."""
+    if isinstance(count, int):
+        return points[:count]
+    paths, start = [], 0
+    for end in [i for i, point in enumerate(points) if point is None] + [len(points)]:
+        paths.append(points[start:end])
+        start = end + 1
+    cut: list = []
+    for i, (path, n) in enumerate(zip(paths, count)):
+        cut += ([None] if i else []) + path[:n]
+    return cut
+
+
+# Points: a series this short that moves at every epoch (a ball, a marker; the balls of a race's six racers, with the
+# gaps between them) travels as its points alone.
+MARKER = 12
 
 
 def _new_heights(whole: dict, series: dict) -> str | None:

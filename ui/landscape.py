@@ -152,7 +152,7 @@ def contours_by_epoch(land: Landscape, fit: Fit, fog: bool, titles: dict[str, st
     the arrow is the epoch's own; in the fog the bottom is not drawn and the fog's picture is the epoch's."""
     end = land.shown - 1
     whole = frames.plotly_option(contour(land, fit, end, None, False, titles))
-    contour_trace, halo, walk, ball, bottom = whole["data"]  # contour_figure: a path is a halo, a line and a ball
+    contour_trace, halo, walk, ball, bottom = whole["data"]  # contours.path_traces: the walk's halo, line and ball
     away = None  # the map once the walk has left it: the same at every epoch after
     pixels = [np.linspace(land.slopes[0], land.slopes[-1], FOG_PIXELS)]
     pixels.append(np.linspace(land.intercepts[0], land.intercepts[-1], FOG_PIXELS))

@@ -19,7 +19,7 @@ from gdcore.descent import Run
 from gdcore.optimizers import OPTIMIZERS
 from gdcore.race import KEYS, RaceConfig
 from gdcore.surfaces import SURFACES, Surface, house_surface, named_surface
-from ui import cached, echarts, frames, state, tables, uploads
+from ui import cached, contours, echarts, frames, state, tables, uploads
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION
 from ui.contours import Path, contour_figure
 from ui.controls import data_controls, eps_input, keep, line_columns, sidebar
@@ -303,20 +303,18 @@ def race_map(config: RaceConfig, where: Surface, all_runs: dict[str, Run], k: in
 
 def race_maps(config: RaceConfig, where: Surface, all_runs: dict[str, Run], last: int, height: int = 480) -> list:
     """The map after 0..last steps, as plotly's JSON (ui.frames.plotly_option) for ui.frames.charts, each cut from
-    the map after the whole race: a racer's line and its white halo show their first points (frames.shown), its
-    ball moves to the last of them. The same figure as race_map(k) draws (tests/app/test_optimizers_page.py),
-    without building thousands of figures (a plotly figure takes milliseconds to build)."""
+    the map after the whole race: each racer's line and its part of the white halo show their first points
+    (frames.shown), its ball moves to the last of them. The same figure as race_map(k) draws
+    (tests/app/test_optimizers_page.py), without building thousands of figures (a plotly figure takes milliseconds
+    to build)."""
     whole = frames.plotly_option(race_map(config, where, all_runs, last, height))
-    contour, traces = whole["data"][0], whole["data"][1:]
-    assert len(traces) == 3 * len(all_runs), "contour_figure draws each path as a halo, a line and a ball"
-    racers = [traces[i : i + 3] for i in range(0, len(traces), 3)]
+    contour, halo, *lines, balls = whole["data"]  # contours.path_traces: one halo, a line a racer, one trace of balls
+    assert len(lines) == len(all_runs), "every racer starts on the map"
     maps = []
     for k in range(last + 1):
-        data = [contour]
-        for halo, path, ball in racers:
-            n = min(k + 1, len(path["x"]))  # the path's points so far that can be drawn (contours.finite_prefix)
-            x, y = path["x"][n - 1 : n], path["y"][n - 1 : n]
-            data += [frames.shown(halo, n), frames.shown(path, n), ball | {"x": x, "y": y}]
+        counts = [min(k + 1, len(line["x"])) for line in lines]  # each path's points so far that can be drawn
+        now = {axis: contours.gapped([line[axis][n - 1 : n] for line, n in zip(lines, counts)]) for axis in "xy"}
+        data = [contour, frames.shown(halo, counts), *map(frames.shown, lines, counts), balls | now]
         maps.append({"data": data, "layout": whole["layout"]})
     return maps
 

@@ -351,6 +351,7 @@ function plot(s) {
       chart.plot.on("plotly_relayout", (change) => {
         if (chart.copy && Object.keys(change || {}).some((name) => /^[xy]axis/.test(name))) redraw(s, chart);
       });
+      legend(s, chart);
       continue;
     }
     if (!s.echarts) continue;
@@ -367,6 +368,72 @@ function plot(s) {
   draw(s);
 }
 
+// The first `count` points; with a count per path (a trace of several paths, a gap between each two: a map's halo),
+// the first count[i] of the i-th path's, the gaps kept: ui/frames.py's firsts.
+function firsts(points, count) {
+  if (!Array.isArray(count)) return points.slice(0, count);
+  const cut = [];
+  let path = 0, taken = 0;
+  for (const point of points) {
+    if (point === null) {
+      path += 1;
+      taken = 0;
+      if (path < count.length) cut.push(null);
+    } else if (path < count.length && taken++ < count[path]) cut.push(point);
+  }
+  return cut;
+}
+
+// A map's paths share two traces, their white halo and their balls (ui.contours.path_traces: a trace costs plotly
+// the same at every step, however few its points), which name each path's legend group in order (meta.groups). A
+// click on a path's name in the legend hides (or shows again) its line, its part of the halo and its ball; a double
+// click shows it alone, or everything again, as plotly's own legend does for the traces of one group.
+function legend(s, chart) {
+  const key = (trace) => (trace && (trace.legendgroup || trace.uid)) || "";
+  chart.hidden = chart.hidden || new Set();
+  const again = () => { if (chart.instance && chart.real) plotly(s, chart, chart.real, chart.layoutShown || chart.layout); };
+  chart.plot.on("plotly_legendclick", (e) => {
+    clearTimeout(chart.legendClick);
+    const clicked = key(e.data[e.curveNumber]);
+    chart.legendClick = setTimeout(() => {  // a second click may make it a double click
+      if (!chart.hidden.delete(clicked)) chart.hidden.add(clicked);
+      again();
+    }, (e.config && e.config.doubleClickDelay) || 300);
+    return false;
+  });
+  chart.plot.on("plotly_legenddoubleclick", (e) => {
+    clearTimeout(chart.legendClick);
+    const clicked = key(e.data[e.curveNumber]);
+    const named = new Set((chart.real || []).filter((t) => (t.type || "scatter") === "scatter" && t.showlegend !== false
+      && t.name).map(key));
+    const alone = [...named].every((name) => name === clicked || chart.hidden.has(name)) && !chart.hidden.has(clicked);
+    chart.hidden = alone ? new Set() : new Set([...named].filter((name) => name !== clicked));
+    again();
+    return false;
+  });
+}
+
+function hiding(chart, traces) {
+  const hidden = chart.hidden;
+  if (!hidden || !hidden.size) return traces;
+  return traces.map((trace) => {
+    if (hidden.has(trace.legendgroup || trace.uid)) return { ...trace, visible: "legendonly" };
+    const groups = trace.meta && trace.meta.groups;
+    if (!groups || !Array.isArray(trace.x)) return trace;
+    let path = 0;
+    const keep = trace.x.map((point) => {
+      if (point === null) path += 1;
+      return point === null || !hidden.has(groups[path]);
+    });
+    const n = keep.length;
+    const kept = (values) => (Array.isArray(values) && values.length === n ? values.filter((_, i) => keep[i]) : values);
+    const cut = {};
+    for (const name of Object.keys(trace)) cut[name] = kept(trace[name]);
+    if (trace.marker) cut.marker = Object.fromEntries(Object.entries(trace.marker).map(([k, v]) => [k, kept(v)]));
+    return cut;
+  });
+}
+
 // Draw a plotly chart's frame with plotly.react, which computes every trace again. A map's contour is the same at
 // every step, and plotly finds its levels' paths again at each draw (40 ms a click on page 9, 125 ms with page 10's
 // labels), so once it is drawn the view keeps a copy of its drawing (SVG) behind the plot and later draws put in its
@@ -375,10 +442,11 @@ function plot(s) {
 // them without a redraw (it wipes the contour it is not given, which is why the real one is never left to it). A
 // zoom, a resize, a new legend or a new theme draws the real contour again and copies it again; the camera saves the
 // real one.
-function plotly(s, chart, traces, layout) {
+function plotly(s, chart, given, layout) {
+  chart.real = given;
+  const traces = hiding(chart, given);
   const at = traces.findIndex((t) => t.type === "contour" && chart.traces.get(t.uid) === t);  // the run's own map
   const copy = chart.copy;
-  chart.real = traces;
   if (at >= 0 && copy && copy.trace === traces[at]) {
     const shown = traces.slice();
     shown[at] = copy.standIn;
@@ -406,16 +474,18 @@ function plotly(s, chart, traces, layout) {
   chart.shown = null;
   drop(chart);
   drawing(s, react(s, chart, traces, layout).then(() => {
-    if (at >= 0 && chart.real === traces && !chart.copy) take(chart, traces[at]);
+    if (at >= 0 && chart.real === given && !chart.copy) take(chart, traces[at]);
   }));
 }
 
-// The traces `now` are those drawn `before` but for the points of some lines and markers (the same looks, names
-// and legend: a trace made from the same stored series), which plotly's animate can move without a redraw.
+// The traces `now` are those drawn `before` but for the points of some lines and markers and their hover text (the
+// same looks, names and legend: a trace made from the same stored series), which plotly's animate can move without
+// a redraw.
+const MOVING = new Set(["x", "y", "text"]);
 function movesOnly(before, now) {
   const sameLook = (a, b) => {
     const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => k === "x" || k === "y" || a[k] === b[k]);
+    return keys.length === Object.keys(b).length && keys.every((k) => MOVING.has(k) || a[k] === b[k]);
   };
   return before.length === now.length && now.every((t, i) => t === before[i]
     || ((t.type || "scatter") === "scatter" && (before[i].type || "scatter") === "scatter" && sameLook(t, before[i])));
@@ -506,7 +576,7 @@ function camera(s, chart) {
   if (!given.modeBarButtons || !s.plotly) return given;
   const camera = {
     name: "toImage", title: "Download plot as a PNG", icon: s.plotly.Icons.camera,
-    click: (gd) => s.plotly.downloadImage({ data: chart.real || gd.data, layout: gd.layout },
+    click: (gd) => s.plotly.downloadImage({ data: chart.real ? hiding(chart, chart.real) : gd.data, layout: gd.layout },
                                           { format: "png", ...(given.toImageButtonOptions || {}) }),
   };
   return { ...given, modeBarButtons: given.modeBarButtons.map((group) => group.map((b) => (b === "toImage" ? camera : b))) };
@@ -670,9 +740,9 @@ function draw(s) {
           if (part.ref === undefined) return chart.traces.get(part.uid) || part;
           const whole = chart.store[part.ref];
           const cut = { ...whole };
-          for (const key of ["x", "y", "z"]) {
+          for (const key of ["x", "y", "z", "text"]) {
             if (Array.isArray(part[key])) cut[key] = part[key];  // a marker's points, in its stored look
-            else if (part.upto !== undefined && Array.isArray(whole[key])) cut[key] = whole[key].slice(0, part.upto);
+            else if (part.upto !== undefined && Array.isArray(whole[key])) cut[key] = firsts(whole[key], part.upto);
           }
           return cut;
         });

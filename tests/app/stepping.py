@@ -16,7 +16,7 @@ import re
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from ui.frames import heights
+from ui.frames import POINTS, firsts, heights
 
 
 def choose_epoch(at: AppTest, epoch: int, key: str = "epoch") -> AppTest:
@@ -146,7 +146,8 @@ def frame_text(at: AppTest) -> list[str]:
 def merged(base: dict, patch: dict) -> dict:
     """An option after the browser applies a frame's patch (ECharts' setOption with replaceMerge for the series
     and the axes): the parts the patch lists by id replace the chart's, a bare {"id"} keeps the first option's,
-    {"id", "ref", "upto"} is the chart's stored series `ref`, its first `upto` points, and {"id", "ref", "data"}
+    {"id", "ref", "upto"} is the chart's stored series `ref`, its first `upto` points (a list: the first of each
+    path's, in a plotly trace of several: ui.frames.firsts), and {"id", "ref", "data"}
     (plotly: "x", "y") is the stored series with these points (a marker that moves: ui/frames.py)."""
     store = base.get("store", [])
     option = {key: value for key, value in base.items() if key != "store"}
@@ -155,12 +156,12 @@ def merged(base: dict, patch: dict) -> dict:
         if "ref" not in part:
             return part
         whole = store[part["ref"]]
-        points = {key: part[key] for key in ("data", "x", "y", "z") if key in part}
+        points = {key: part[key] for key in POINTS if key in part}
         if "ys" in part:  # heights alone, packed: beside the stored series' x's (ui.frames.heights)
             points["data"] = [[point[0], y] for point, y in zip(whole["data"], heights(part["ys"]))]
         if "upto" not in part:
             return whole | points
-        return whole | {key: whole[key][: part["upto"]] for key in ("data", "x", "y", "z") if key in whole}
+        return whole | {key: firsts(whole[key], part["upto"]) for key in POINTS if key in whole}
 
     if "data" in base:  # a plotly figure: its traces by uid, its layout whole
         traces = {trace["uid"]: trace for trace in base["data"]}

@@ -191,7 +191,7 @@ def test_each_epochs_map_cut_from_the_whole_walk_is_the_map_drawn_for_that_epoch
     assert len(cut) == len(sheets) == fit.run.epochs + 1
 
     def drawn(figure: dict) -> dict:  # as the browser draws it: whole series cut to their points, ids aside
-        traces = [{key: value for key, value in frames._cut(t).items() if key != "uid"} for t in figure["data"]]
+        traces = [{key: value for key, value in frames.cut(t).items() if key != "uid"} for t in figure["data"]]
         return {"data": traces, "layout": figure["layout"]}
 
     for k in sorted({0, 1, 5, land.shown - 1, land.shown, fit.run.epochs} & set(range(fit.run.epochs + 1))):

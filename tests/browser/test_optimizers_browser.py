@@ -23,7 +23,7 @@ from test_optimizers_page import STEP, open_page  # noqa: E402
 TITLE = "9. Optimizers"
 LINK = {"surf": "valley"}  # 150 steps
 LAST = 150
-ADAM = 17  # the map's traces: the contour, then each racer's halo, path and ball; Adam's path is the 17th
+ADAM = 7  # the map's traces: the contour, the halo, then each racer's path (Adam's last, at 7), the balls
 
 PATH = """(trace) => {
     const map = document.querySelectorAll('.gd .plot')[0];  // plotly's own div: the traces it drew
@@ -103,7 +103,7 @@ def test_the_race_draws_and_steps(page, app_url: str) -> None:
     contour = page.locator(".gd .plot .contourlayer path")
     contour.first.wait_for(state="attached")
     assert contour.count() > 10  # the filled levels of the map
-    assert page.locator(".gd .plot .scatterlayer .trace").count() >= 6 * 3  # six racers' paths
+    assert page.locator(".gd .plot .scatterlayer .trace").count() == 1 + 6 + 1  # the halo, six racers' paths, the balls
     assert page.get_by_text("Step 0 of 150").count() == 1
 
     page.get_by_role("button", name="Next step").click()
@@ -136,3 +136,40 @@ def test_the_race_draws_and_steps(page, app_url: str) -> None:
     settle(page, TITLE)
     assert "surf=valley" in page.evaluate("() => window.location.search")
     assert_clean(page)
+
+
+MAP_TRACES = """() => document.querySelector('.gd .plot').data.map((t) => ({
+    name: t.name ?? null, visible: t.visible ?? true, x: Array.from(t.x || []), y: Array.from(t.y || [])}))"""
+
+
+def test_a_racer_hidden_in_the_legend_takes_its_part_of_the_halo_and_its_ball_along(page, app_url: str) -> None:
+    """The racers share one halo trace and one trace of balls (ui.contours.path_traces); a click on a racer's name in
+    the legend hides its line, its part of the halo and its ball, and they stay hidden from step to step until a
+    second click; a double click shows the racer alone."""
+    page.goto(app_url + "/optimizers?surf=valley&step=40")
+    settle(page, TITLE)
+    page.wait_for_function("() => document.querySelector('.gd .contour-copy')")
+    every = page.evaluate(MAP_TRACES)
+    halo, lines, balls = every[1], every[2:-1], every[-1]
+    assert [line["name"] for line in lines] == ["GD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam"]
+    points = lambda trace: [(x, y) for x, y in zip(trace["x"], trace["y"]) if x is not None]  # noqa: E731
+    assert points(halo) == [p for line in lines for p in points(line)]  # each path under its line, gaps between
+    assert points(balls) == [points(line)[-1] for line in lines]  # each racer's last point
+
+    page.locator(".gd .legend .traces", has_text="Adam").first.click()
+    shown = wait_until(lambda: page.evaluate(MAP_TRACES), lambda t: t[7]["visible"] == "legendonly", "Adam hidden")
+    assert [trace["visible"] for trace in shown[2:-1]] == [True] * 5 + ["legendonly"]
+    assert points(shown[1]) == [p for line in lines[:5] for p in points(line)]
+    assert points(shown[-1]) == [points(line)[-1] for line in lines[:5]]
+
+    page.get_by_role("button", name="Next step").click()  # hidden at the next step too, with every path a step on
+    after = wait_until(lambda: page.evaluate(MAP_TRACES), lambda t: len(points(t[2])) == 42, "step 41's map")
+    assert after[7]["visible"] == "legendonly" and len(points(after[7])) == 42
+    assert points(after[1]) == [p for line in after[2:7] for p in points(line)]
+    assert points(after[-1]) == [points(line)[-1] for line in after[2:7]]
+
+    page.locator(".gd .legend .traces", has_text="Adam").first.dblclick()  # Adam alone
+    alone = wait_until(lambda: page.evaluate(MAP_TRACES), lambda t: t[2]["visible"] == "legendonly", "Adam alone")
+    assert [trace["visible"] for trace in alone[2:-1]] == ["legendonly"] * 5 + [True]
+    assert points(alone[1]) == points(alone[7]) and points(alone[-1]) == points(alone[7])[-1:]
+    assert page.locator('[data-testid="stException"]').count() == 0 and not page.js_errors
