@@ -5,7 +5,7 @@
 // One record per mounted instance, keyed by the container Streamlit gives us.
 // The blob-URL module is imported once per JS text, so this map survives reruns.
 const INSTANCES = new WeakMap();
-const FIRST_ROWS = 60; // ledger rows drawn with the step; the rest follow a frame later
+const FIRST_ROWS = 20; // ledger rows drawn with the step (its box shows about 14); the rest follow a frame later
 const MODULES = new Map(); // url -> promise of the module: KaTeX (Streamlit's own) and ECharts (app/static)
 
 const clamp = (v, lo, hi) => {
@@ -232,7 +232,7 @@ function mount(s) {
         box.innerHTML = `<div class="plot"${picture} style="position:relative;height:${Number(chart.height) || 380}px"></div>
           <figcaption class="caption"></figcaption>`;
         grid.appendChild(box);
-        s.charts.push({ ...chart, plot: box.querySelector(".plot"), caption: box.querySelector(".caption"),
+        s.charts.push({ ...chart, box, plot: box.querySelector(".plot"), caption: box.querySelector(".caption"),
                         instance: null });
       }
     } else if (slot.section) {
@@ -246,10 +246,9 @@ function mount(s) {
   }
   choose(s, view);
   s.shownCharts = new Map();
-  s.drawn = null;
+  watch(s);
   load(s.assets.katex).then((module) => {
     s.katex = module.default;
-    s.drawn = null;
     typeset(s, view);
     draw(s);
   }).catch((error) => console.error("The epoch view's equations could not load:", error));
@@ -467,7 +466,10 @@ function plotly(s, chart, given, layout) {
       return;
     }
     drawing(s, react(s, chart, shown, layout).then(() => {
-      if (chart.copy === copy && !sameArea(area(chart.plot), copy.area)) redraw(s, chart, layout);  // it moved
+      const box = area(chart.plot);
+      if (chart.copy !== copy || sameArea(box, copy.area)) return;
+      if (box && ranges(chart.plot) === copy.ranges) fit(chart, box);  // it moved, the map's ranges the same
+      else redraw(s, chart, layout);
     }));
     return;
   }
@@ -529,16 +531,34 @@ function take(chart, trace) {
   const svg = document.createElementNS(SVG, "svg");
   svg.setAttribute("class", "contour-copy");
   svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("width", String(width));
-  svg.setAttribute("height", String(height));
-  svg.style.cssText = `position:absolute;left:${chart.plot.offsetLeft + x}px;top:${chart.plot.offsetTop + y}px;`
-    + "overflow:hidden;pointer-events:none;will-change:transform";  // a layer of its own: painted once
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);  // drawn for this box; fit() stretches it to another
+  svg.setAttribute("preserveAspectRatio", "none");
+  svg.style.cssText = "position:absolute;overflow:hidden;pointer-events:none;will-change:transform";  // painted once
   const clone = layer.cloneNode(true);
   for (const part of [clone, ...clone.querySelectorAll("[clip-path]")]) part.removeAttribute("clip-path");
   svg.appendChild(clone);
   chart.plot.before(svg);  // under the plot (positioned after it), whose backgrounds are clear
-  chart.copy = { trace, area: box, svg, standIn: standIn(trace) };
+  chart.copy = { trace, svg, standIn: standIn(trace), ranges: ranges(chart.plot) };
+  fit(chart, box);
   chart.plot.contour = trace;  // what the copy shows, for tests: the stand-in says it stands in (meta)
+}
+
+// Lay the contour's copy over the axes' box (the plot's own pixels). A box that moved while the map's ranges stayed
+// (page 10's legend grows at the first step and the map, drawn to scale, shrinks) stretches the copy to it: the same
+// picture, but for its lines' widths; a zoom (new ranges) or a new size of the page draws the real contour again.
+function fit(chart, box) {
+  const [x, y, width, height] = box;
+  const { svg } = chart.copy;
+  svg.setAttribute("width", String(width));
+  svg.setAttribute("height", String(height));
+  svg.style.left = `${chart.plot.offsetLeft + x}px`;
+  svg.style.top = `${chart.plot.offsetTop + y}px`;
+  chart.copy.area = box;
+}
+
+function ranges(plot) {
+  const full = plot._fullLayout || {};
+  return JSON.stringify([(full.xaxis || {}).range, (full.yaxis || {}).range]);
 }
 
 function drop(chart) {
@@ -705,36 +725,53 @@ function equation(s, tex) {
   return `<div class="tex" data-tex="${escape(tex)}" data-typeset="1">${rendered(s, tex)}</div>`;
 }
 
-// Draw frame s.epoch: only what differs from the frame drawn before.
-function draw(s) {
+// Draw frame s.epoch: in each part, only what differs from what it shows. A part out of sight (the finish table, the
+// update's equations, the ledger or a chart below the fold: watch() below) is drawn in the idle
+// time after the click's frame, or at once when it scrolls into sight, so that a click pays first for what the
+// learner sees. The event gd:shown announces the step as soon as it is in sight; the view's root says which frame every
+// part shows (data-frame), and data-stale while a part out of sight still shows an earlier one. `later`: the call
+// that draws the parts left behind (everything), or one that came into sight (nothing new to announce).
+function draw(s, later = null) {
+  const everything = later === "everything";
   const frame = s.frames.frames[s.epoch];
   if (s.part) s.el.view.classList.toggle("waiting", !frame);  // a null frame: the page sends it once it settles
   if (!frame || !s.part) return;
-  const before = s.drawn || {};
-  if (s.part.text) {
-    if (frame.text !== before.text) s.part.text.innerHTML = frame.text || "";
-    const tex = (frame.tex || []).join("\n");
-    if (tex !== before.texJoined || !before.katex !== !s.katex) {
-      s.part.tex.innerHTML = (frame.tex || []).map((t) => equation(s, t)).join("");
-    }
-    if (frame.after !== before.after) s.part.after.innerHTML = frame.after || "";
+  const katex = Boolean(s.katex);
+  let behind = false;
+  // Paint `element` with `paint` unless it already shows `key`, or is out of sight and can wait.
+  const put = (element, key, paint) => {
+    if (element.gdShows === key) return;
+    if (!everything && s.out && s.out.has(element)) { behind = true; return; }
+    paint();
+    element.gdShows = key;
+  };
+  if (s.part.text) {  // the step's own words and equations: at the top, read aloud (aria-live), drawn at once
+    if (s.part.text.gdShows !== frame.text) s.part.text.innerHTML = frame.text || "";
+    s.part.text.gdShows = frame.text;
+    const tex = `${katex}|${(frame.tex || []).join("\n")}`;
+    if (s.part.tex.gdShows !== tex) s.part.tex.innerHTML = (frame.tex || []).map((t) => equation(s, t)).join("");
+    s.part.tex.gdShows = tex;
+    if (s.part.after.gdShows !== frame.after) s.part.after.innerHTML = frame.after || "";
+    s.part.after.gdShows = frame.after;
   }
   const sections = frame.sections || {};
   for (const [name, element] of s.part.sections) {
     const place = sections[name];
-    if (before.sections && before.sections[name] === place && before.katex === Boolean(s.katex)) continue;
-    element.innerHTML = place === undefined ? "" : s.frames.html[place];
-    typeset(s, element);
-    choose(s, element);
+    put(element, `${katex}|${place}`, () => {
+      element.innerHTML = place === undefined ? "" : s.frames.html[place];
+      typeset(s, element);
+      choose(s, element);
+    });
   }
   for (const chart of s.charts) {
     const patch = frame.charts && frame.charts[chart.id];
     const caption = (frame.captions && frame.captions[chart.id]) || "";
-    if (chart.caption.textContent !== caption) {
+    if (chart.caption.textContent !== caption) {  // the chart's words at once: a screen reader's view of it
       chart.caption.textContent = caption;
       if (chart.plot.getAttribute("role") === "img") chart.plot.setAttribute("aria-label", caption);
     }
     if (chart.instance && patch && s.shownCharts.get(chart.id) !== patch) {
+      if (!everything && s.out && s.out.has(chart.box)) { behind = true; continue; }
       if (chart.kind === "plotly") {
         const traces = (patch.data || []).map((part) => {
           if (part.ref === undefined) return chart.traces.get(part.uid) || part;
@@ -755,12 +792,47 @@ function draw(s) {
       s.shownCharts.set(chart.id, patch);
     }
   }
-  if (s.part.ledger) ledger(s, frame.ledger, before.ledger);
-  s.drawn = { text: frame.text, texJoined: (frame.tex || []).join("\n"), after: frame.after, ledger: frame.ledger,
-              sections, katex: Boolean(s.katex) };
-  s.el.gd.dataset.frame = String(s.epoch);           // the frame on screen, for tests
-  window.dispatchEvent(new CustomEvent("gd:shown", { detail: { key: s.key, epoch: s.epoch } }));
-  ahead(s);
+  if (s.part.ledger && frame.ledger) {
+    put(s.part.ledger, `${frame.ledger}|${frameNote(s)}`, () => ledger(s, frame.ledger));
+  }
+  cancelIdle(s.rest);
+  if (behind) {
+    s.el.gd.dataset.stale = "1";
+    s.rest = idle(() => { s.rest = null; if (s.frames && connected(s.parent)) draw(s, "everything"); }, 150);
+  } else {
+    delete s.el.gd.dataset.stale;
+    s.el.gd.dataset.frame = String(s.epoch);           // the frame every part shows, for tests and a room
+  }
+  if (!later) window.dispatchEvent(new CustomEvent("gd:shown", { detail: { key: s.key, epoch: s.epoch } }));
+  if (!later) ahead(s);
+}
+
+// A call in the browser's idle time (at the latest after `most` ms), and its cancellation.
+function idle(call, most) {
+  return typeof requestIdleCallback === "function" ? requestIdleCallback(call, { timeout: most }) : setTimeout(call, 0);
+}
+function cancelIdle(id) {
+  if (id === undefined || id === null) return;
+  if (typeof cancelIdleCallback === "function") cancelIdleCallback(id); else clearTimeout(id);
+}
+
+// Which parts of the view are out of sight (more than a screen's margin away): draw() leaves them for later, and one
+// that comes into sight is drawn at once.
+function watch(s) {
+  if (s.sighted) s.sighted.disconnect();
+  s.out = new Set();
+  if (typeof IntersectionObserver !== "function") return;
+  s.sighted = new IntersectionObserver((entries) => {
+    let back = false;
+    for (const entry of entries) {
+      if (entry.isIntersecting) back = s.out.delete(entry.target) || back;
+      else s.out.add(entry.target);
+    }
+    if (back && s.frames) draw(s, "sighted");
+  }, { rootMargin: "100px 0px" });
+  for (const element of [...s.part.sections.values(), s.part.ledger, ...s.charts.map((chart) => chart.box)]) {
+    if (element) s.sighted.observe(element);
+  }
 }
 
 // In the idle time after a step is drawn, the equations of the steps a click or Play goes to next are rendered into
@@ -793,10 +865,9 @@ function unescaped(text) {
   });
 }
 
-function ledger(s, shown, before) {
+function ledger(s, shown) {
   const table = s.frames.ledger;
   if (!table || !shown) return;
-  if (before && before[0] === shown[0] && before[1] === shown[1] && before[2] === shown[2]) return;
   const [start, stop, latest] = shown;
   const holder = s.part.ledger.querySelector('[data-role="table"]');
   const note = s.part.ledger.querySelector('[data-role="note"]');
@@ -912,6 +983,8 @@ export default function (component) {
       window.removeEventListener("gd:epoch", s.onOutside);
       for (const chart of s.charts || []) forget(chart);
       if (s.resizer) s.resizer.disconnect();
+      if (s.sighted) s.sighted.disconnect();
+      cancelIdle(s.rest);
       INSTANCES.delete(parentElement);
     }
   }, 0);
