@@ -63,10 +63,12 @@ def test_predict_then_reveal_and_a_copied_link_opens_the_same_view_elsewhere(pag
     box = page.get_by_label("Your prediction: the slope after epoch 2")
     box.fill("0.5")
     box.press("Enter")
+    settle(page, TITLE)  # the prediction has reached the server (Enter reruns the page) before Reveal is pressed
     page.get_by_role("button", name="Reveal").click()
-    revealed = page.get_by_text(re.compile(r"^After epoch 2 the slope is −?[\d.,]+\. You were off by"))
-    revealed.wait_for()  # read once the rerun has drawn it; a lost prediction would never show this
+    revealed = page.get_by_text(re.compile(r"^After epoch 2 the slope is −?[\d.,]+\. "))
+    revealed.wait_for()  # read once the rerun has drawn it
     settle(page, TITLE)
+    assert "You were off by" in revealed.inner_text(), revealed.inner_text()  # the prediction was not lost
 
     link = page.evaluate("() => location.href")
     copy = new_page(browser)  # another learner, another session
