@@ -408,8 +408,10 @@ def loss_map(both: Runs) -> LossMap:
 def arrows(both: Runs, record: StepRecord | None, width: float, unit: tuple[str, str]) -> tuple[list[Arrow], str]:
     """At the step's starting point, the step its batch's gradient took and the step the gradient on all rows would
     have taken, both magnified alike when too short to see on a map `width` wide; and a sentence saying so."""
-    if record is None:
-        return [], ""
+    names = ("the batch's step", f"all {unit[1]}' step")
+    if record is None:  # no step yet: the arrows' places in the legend, nothing drawn (contours.arrow_trace's keep)
+        nowhere = (math.nan,) * 4
+        return [Arrow(names[0], *nowhere, VERMILLION), Arrow(names[1], *nowhere, PURPLE, "dash")], ""
     fit, lr = both.fit, both.fit.config.learning_rate
     step = -lr * np.asarray(record.gradient)  # (2,) the batch's step: new - current
     true = -lr * fit.whole_gradient(record.current)  # (2,) the step the whole data's gradient would take
@@ -420,8 +422,8 @@ def arrows(both: Runs, record: StepRecord | None, width: float, unit: tuple[str,
         note = f" Both arrows are drawn {num(scale)} times as long as the steps, which are too short to see."
     x, y = record.current
     return [
-        Arrow("the batch's step", x, y, *(scale * step), VERMILLION),
-        Arrow(f"all {unit[1]}' step", x, y, *(scale * true), PURPLE, "dash"),
+        Arrow(names[0], x, y, *(scale * step), VERMILLION),
+        Arrow(names[1], x, y, *(scale * true), PURPLE, "dash"),
     ], note
 
 
@@ -466,6 +468,7 @@ def contour(
         paths=paths,
         arrows=shown,
         height=500,
+        keep_arrows=True,  # the legend and the map keep their size from step 0 on
     )
     # Equal units on both axes, so the angle between the two arrows on screen is the angle between the
     # gradients; the MSE written on the contour lines instead of a colour bar, which leaves the map room in a
@@ -538,9 +541,10 @@ def contour_maps(
         ball = balls | {axis: gapped([[point[i]] for point in now]) for i, axis in enumerate("xy")}
         data = [whole["data"][0], frames.shown(halo, counts), *map(frames.shown, lines, counts), ball]
         shown, note = arrows(both, record, width, unit)
-        drawn = [trace.to_plotly_json() for trace in map(arrow_trace, shown) if trace is not None]
+        drawn = [arrow_trace(arrow, keep=True).to_plotly_json() for arrow in shown]
         for i, trace in enumerate(drawn):  # as plotly_option writes a trace: its points as lists, its place as uid
-            points = {key: np.asarray(trace[key], dtype=float).tolist() for key in ("x", "y")}
+            points = {key: frames.plain(np.asarray(trace[key], dtype=float)) for key in ("x", "y")}  # a gap: None
             data.append(trace | points | {"uid": f"s{3 + len(lines) + i}"})
-        maps[k] = {"data": data, "layout": whole["layout"]}, contour_caption(both, k, bool(shown), size, n, unit, note)
+        caption = contour_caption(both, k, record is not None, size, n, unit, note)
+        maps[k] = {"data": data, "layout": whole["layout"]}, caption
     return maps

@@ -126,22 +126,27 @@ def gapped(parts: Sequence[Sequence], look: bool = False) -> list:
     return joined
 
 
-def arrow_trace(arrow: Arrow) -> go.Scatter | None:
-    """The arrow as a two-point line whose second marker is an arrowhead pointing along it."""
+def arrow_trace(arrow: Arrow, keep: bool = False) -> go.Scatter | None:
+    """The arrow as a two-point line whose second marker is an arrowhead pointing along it. An arrow that cannot be
+    drawn (not finite: no step yet, or one that blew up) is None, or with `keep` a trace with no points: its name
+    stays in the legend, and the legend, and the map beside it, keep their size from step to step."""
     (xs, ys) = finite_prefix([arrow.x, arrow.x + arrow.dx], [arrow.y, arrow.y + arrow.dy])
-    if len(xs) < 2:
+    drawn = len(xs) == 2
+    if not drawn and not keep:
         return None
     name = literal.plotly(arrow.name)
     return go.Scatter(
-        x=xs,
-        y=ys,
+        x=xs if drawn else [None],  # a gap: plotly lists a trace with no point at all nowhere, not even in the legend
+        y=ys if drawn else [None],
         mode="lines+markers",
         name=name,
         line=dict(color=arrow.color, dash=arrow.dash, width=3),
         marker=dict(symbol=["circle", "arrow"], size=[5, 16], angleref="previous", color=arrow.color),
         # The numbers as the points' text, not in the template: an arrow that moves at each step keeps its look, and
         # the browser moves it without drawing the map again (ui/stepper.js).
-        text=[f"{name}<br>from ({num(arrow.x)}, {num(arrow.y)})<br>by ({num(arrow.dx)}, {num(arrow.dy)})"] * 2,
+        text=[f"{name}<br>from ({num(arrow.x)}, {num(arrow.y)})<br>by ({num(arrow.dx)}, {num(arrow.dy)})"] * 2
+        if drawn
+        else [],
         hovertemplate="%{text}<extra></extra>",
     )
 
@@ -185,8 +190,10 @@ def contour_figure(
     arrows: Sequence[Arrow] = (),
     log: bool = False,
     height: int = 460,
+    keep_arrows: bool = False,
 ) -> go.Figure:
-    """Filled contour of z (shape (len(ys), len(xs)): row i is ys[i]) with paths and arrows on top.
+    """Filled contour of z (shape (len(ys), len(xs)): row i is ys[i]) with paths and arrows on top (an arrow that
+    cannot be drawn keeps its place in the legend with `keep_arrows`: arrow_trace).
 
     log: colour by log10 of the height above the lowest point, for surfaces that span many orders of
     magnitude. Non-finite values are drawn blank; the view stays on the grid's range. The legend sits above
@@ -215,7 +222,7 @@ def contour_figure(
     for trace in path_traces(paths):
         fig.add_trace(trace)
     for arrow in arrows:
-        trace = arrow_trace(arrow)
+        trace = arrow_trace(arrow, keep=keep_arrows)
         if trace is not None:
             fig.add_trace(trace)
     return layout(

@@ -476,7 +476,11 @@ function plotly(s, chart, given, layout) {
   chart.shown = null;
   drop(chart);
   drawing(s, react(s, chart, traces, layout).then(() => {
-    if (at >= 0 && chart.real === given && !chart.copy) take(chart, traces[at]);
+    if (at >= 0 && chart.real === given && !chart.copy) {
+      take(chart, traces[at]);
+      // The stand-in's first draw is a full one (plotly.react): made in idle time now, the first click can animate.
+      idle(() => { if (chart.copy && chart.real === given && !chart.shown) plotly(s, chart, given, layout); }, 1000);
+    }
   }));
 }
 

@@ -100,7 +100,7 @@ def test_the_race_draws_and_steps(page, app_url: str) -> None:
     page.goto(app_url + "/optimizers?surf=valley")
     settle(page, TITLE)
     assert_clean(page)
-    contour = page.locator(".gd .plot .contourlayer path")
+    contour = page.locator(".gd .contour-copy .contourlayer path")  # the view's copy of plotly's drawing of it
     contour.first.wait_for(state="attached")
     assert contour.count() > 10  # the filled levels of the map
     assert page.locator(".gd .plot .scatterlayer .trace").count() == 1 + 6 + 1  # the halo, six racers' paths, the balls
