@@ -452,14 +452,14 @@ function plotly(s, chart, given, layout) {
     const before = chart.shown;
     chart.shown = { traces: shown, layout };
     if (before && movesOnly(before.traces, shown) && apartFrom(layout, "images") === apartFrom(before.layout, "images")) {
-      // Only paths and markers moved: plotly's animate, without a redraw, moves just those (a third of a react's
-      // time; the stand-in it leaves alone draws nothing anyway), and a fog's new picture is laid over with relayout.
-      const changed = shown.map((_, i) => i).filter((i) => shown[i] !== before.traces[i]);
-      const steps = [];
-      if (changed.length) {
-        steps.push(chart.instance.animate(chart.plot, { data: changed.map((i) => shown[i]), traces: changed },
-          { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" }));
+      // Only paths and markers moved: the view moves them itself (move(), below), and plotly hears of it in idle
+      // time (catchUp()); or plotly's animate, without a redraw, moves just those (a third of a react's time; the
+      // stand-in it leaves alone draws nothing anyway). A fog's new picture is laid over with relayout.
+      if (layout === before.layout && move(chart, shown, before.traces)) {
+        chart.behind = true;
+        return;
       }
+      const steps = [animate(chart, shown)];
       if (layout !== before.layout) steps.push(chart.instance.relayout(chart.plot, { images: layout.images || [] }));
       chart.layoutShown = layout;
       drawing(s, Promise.all(steps));
@@ -484,6 +484,123 @@ function plotly(s, chart, given, layout) {
   }));
 }
 
+// Tell plotly of the traces the view shows (plotly's animate, for the traces that differ from those it was last
+// given): after the view moved them itself, and before any other draw.
+function animate(chart, shown) {
+  const known = chart.plotted || [];
+  const changed = shown.map((_, i) => i).filter((i) => shown[i] !== known[i]);
+  chart.plotted = shown;
+  chart.behind = false;
+  if (!changed.length) return Promise.resolve();
+  return chart.instance.animate(chart.plot, { data: changed.map((i) => shown[i]), traces: changed },
+    { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" });
+}
+
+function catchUp(s, chart) {
+  if (chart.behind && chart.instance && chart.shown) drawing(s, animate(chart, chart.shown.traces));
+}
+
+// Move a map's lines and markers to the step's points by hand, where that is all that changed: each point at its
+// pixel on the axes (plotly's own conversion), in plotly's own elements and looks, so the map is what plotly would
+// draw. It costs a tenth of plotly's animate, which works out every trace's settings and data again (about 20 ms a
+// click on page 9's map); plotly hears of the step in idle time after (catchUp), for its hover text. False, and
+// nothing moved, when a trace is beyond it: an arrowhead (it turns with its line), text drawn on the map, a marker
+// whose look changes point by point gaining or losing points, a point far off the map (plotly clips its lines).
+function move(chart, shown, before) {
+  const full = chart.plot._fullLayout || {};
+  const xa = full.xaxis, ya = full.yaxis;
+  if (!xa || !ya || xa.type !== "linear" || ya.type !== "linear") return false;
+  const groups = new Map();
+  for (const group of chart.plot.querySelectorAll(".scatterlayer .trace")) {
+    const trace = group.__data__ && group.__data__[0] && group.__data__[0].trace;
+    if (trace) groups.set(trace.index, group);
+  }
+  const at = (v) => String(Math.round(v * 100) / 100);
+  const edits = [];
+  for (let i = 0; i < shown.length; i++) {
+    const trace = shown[i];
+    if (trace === before[i] || trace.visible === "legendonly" || trace.visible === false) continue;
+    const group = groups.get(i), marker = trace.marker || {}, mode = trace.mode;
+    if (!group || typeof mode !== "string" || mode.includes("text")) return false;
+    if (marker.angleref) {
+      const edit = arrow(group, trace, xa, ya);
+      if (!edit) return false;
+      edits.push(edit);
+      continue;
+    }
+    const segments = [[]], points = [];
+    const xs = trace.x || [], ys = trace.y || [];
+    for (let j = 0; j < xs.length; j++) {
+      if (typeof xs[j] !== "number" || typeof ys[j] !== "number") {
+        if (segments[segments.length - 1].length) segments.push([]);
+        continue;
+      }
+      const x = xa.c2p(xs[j]), y = ya.c2p(ys[j]);
+      if (!(Math.abs(x) < 1e5 && Math.abs(y) < 1e5)) return false;
+      segments[segments.length - 1].push(`${at(x)},${at(y)}`);
+      points.push(`translate(${at(x)},${at(y)})`);
+    }
+    if (mode.includes("lines")) {
+      const paths = group.querySelectorAll(".lines > .js-line");
+      if (!paths.length) return false;
+      const d = segments.filter((part) => part.length).map((part) => `M${part.join("L")}`).join("");
+      edits.push(() => paths.forEach((path, k) => path.setAttribute("d", k ? "" : d)));
+    }
+    if (mode.includes("markers")) {
+      const dots = [...group.querySelectorAll(".points > path.point")];
+      const varied = Object.values(marker).some(Array.isArray) || Array.isArray((marker.line || {}).color);
+      if (dots.length !== points.length && (varied || !dots.length)) return false;
+      edits.push(() => {
+        const parent = dots.length ? dots[0].parentNode : null;
+        while (dots.length > points.length) dots.pop().remove();
+        while (dots.length < points.length) dots.push(parent.appendChild(dots[dots.length - 1].cloneNode(true)));
+        dots.forEach((dot, k) => dot.setAttribute("transform", points[k]));
+      });
+    }
+  }
+  edits.forEach((edit) => edit());
+  return true;
+}
+
+// An arrow (ui/contours.py's arrow_trace: a two-point line whose second marker is an arrowhead turned along it, the
+// line stopping short of its tip) moved by hand, from what is drawn: the arrowhead turned by the change of the line's
+// angle, the line as far short of the new tip. Null when the arrow is not drawn (no step yet) or is too short.
+function arrow(group, trace, xa, ya) {
+  const dots = [...group.querySelectorAll(".points > path.point")];
+  const line = group.querySelector(".lines > .js-line");
+  const xs = trace.x || [], ys = trace.y || [];
+  if (trace.marker.angleref !== "previous" || trace.mode !== "lines+markers" || dots.length !== 2 || !line) return null;
+  if (xs.length !== 2 || ![...xs, ...ys].every((v) => typeof v === "number")) return null;
+  const pairs = (d) => (/^M[-\d.,eL ]*Z?$/.test(d || "") ? (d.match(/-?[\d.]+(?:e-?\d+)?/g) || []).map(Number) : null);
+  const placed = (dot) => (/^translate\(([-\d.e]+),([-\d.e]+)\)$/.exec(dot.getAttribute("transform") || "") || []).slice(1).map(Number);
+  const [from, tip] = dots.map(placed), drawn = pairs(line.getAttribute("d")), head = pairs(dots[1].getAttribute("d"));
+  if (from.length !== 2 || tip.length !== 2 || !drawn || drawn.length < 4 || !head || head.length % 2) return null;
+  const end = drawn.slice(-2), back = Math.hypot(tip[0] - end[0], tip[1] - end[1]);
+  const a = [xa.c2p(xs[0]), ya.c2p(ys[0])], b = [xa.c2p(xs[1]), ya.c2p(ys[1])];
+  const length = Math.hypot(b[0] - a[0], b[1] - a[1]);
+  const was = dots[1].gdAngle !== undefined && dots[1].gdHead === dots[1].getAttribute("d")
+    ? dots[1].gdAngle : Math.atan2(tip[1] - from[1], tip[0] - from[0]);
+  if (![...a, ...b, length, was].every(Number.isFinite) || Math.hypot(tip[0] - from[0], tip[1] - from[1]) <= back
+      || length <= back || [...a, ...b].some((v) => Math.abs(v) >= 1e5)) return null;
+  const angle = Math.atan2(b[1] - a[1], b[0] - a[0]), turn = angle - was;
+  const [cos, sin] = [Math.cos(turn), Math.sin(turn)];
+  const turned = [];
+  for (let k = 0; k < head.length; k += 2) {
+    turned.push(`${head[k] * cos - head[k + 1] * sin},${head[k] * sin + head[k + 1] * cos}`);
+  }
+  const d = `M${turned.join("L")}Z`;
+  const at = (v) => String(Math.round(v * 100) / 100);
+  const stop = [b[0] - (back * (b[0] - a[0])) / length, b[1] - (back * (b[1] - a[1])) / length];
+  return () => {
+    line.setAttribute("d", `M${at(a[0])},${at(a[1])}L${stop[0]},${stop[1]}`);
+    dots[0].setAttribute("transform", `translate(${at(a[0])},${at(a[1])})`);
+    dots[1].setAttribute("transform", `translate(${at(b[0])},${at(b[1])})`);
+    dots[1].setAttribute("d", d);
+    dots[1].gdHead = d;
+    dots[1].gdAngle = angle;
+  };
+}
+
 // The traces `now` are those drawn `before` but for the points of some lines and markers and their hover text (the
 // same looks, names and legend: a trace made from the same stored series), which plotly's animate can move without
 // a redraw.
@@ -506,6 +623,8 @@ function apartFrom(layout, key) {  // a layout as text without one part, once pe
 
 function react(s, chart, traces, layout) {
   chart.layoutShown = layout;
+  chart.plotted = traces;
+  chart.behind = false;
   return Promise.resolve(chart.instance.react(chart.plot, traces, looks(s, layout), config(s, chart)));
 }
 
@@ -569,6 +688,7 @@ function drop(chart) {
   if (chart.copy && chart.copy.svg) chart.copy.svg.remove();
   chart.copy = null;
   chart.shown = null;
+  chart.behind = false;
 }
 
 // A contour that draws nothing to see (two cells a billionth of the map wide, in its corner) with the real one's
@@ -795,6 +915,10 @@ function draw(s, later = null) {
       }
       s.shownCharts.set(chart.id, patch);
     }
+  }
+  for (const chart of s.charts) {  // plotly hears of what the view moved itself once the step is on screen
+    if (chart.behind && everything) catchUp(s, chart);
+    else if (chart.behind) behind = true;
   }
   if (s.part.ledger && frame.ledger) {
     put(s.part.ledger, `${frame.ledger}|${frameNote(s)}`, () => ledger(s, frame.ledger));
