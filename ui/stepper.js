@@ -437,8 +437,9 @@ function hiding(chart, traces) {
 // every step, and plotly finds its levels' paths again at each draw (40 ms a click on page 9, 125 ms with page 10's
 // labels), so once it is drawn the view keeps a copy of its drawing (SVG) behind the plot and later draws put in its
 // place a stand-in: two cells in a corner of the map, with the same levels and colour bar, so the plot keeps its size
-// and margins and only the moving paths are drawn again; when only paths and markers moved, plotly's animate moves
-// them without a redraw (it wipes the contour it is not given, which is why the real one is never left to it). A
+// and margins and only the moving paths are drawn again; when only paths and markers moved, the view moves them
+// itself and plotly's animate catches up in idle time (move, catchUp: animate wipes the contour it is not given,
+// which is why the real one is never left to it). A
 // zoom, a resize, a new legend or a new theme draws the real contour again and copies it again; the camera saves the
 // real one.
 function plotly(s, chart, given, layout) {
