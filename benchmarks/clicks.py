@@ -16,7 +16,8 @@ For each it prints:
 - the bytes the server sent per click over Streamlit's websocket (read with Chrome's DevTools protocol), and
   for the page's first draw;
 - the first draw: from opening the page's address to its step-0 sentence with the script finished and every
-  chart drawn (the second visit in the same tab: the browser's code and the server's caches are warm);
+  chart drawn, as many as the first visit ended with (the second visit in the same tab: the browser's code and
+  the server's caches are warm; until 2026-12-07 a page whose charts Streamlit had not added yet counted as drawn);
 - where 20 clicks 0.1 s apart land, against where they should (20 strides of the stepper), and the server's CPU
   per click while they are made (a page that draws its epochs in the browser hears of the epoch only once it
   settles, after them).
@@ -69,9 +70,12 @@ SHOWN = """() => {
 
 # Every chart on the page is drawn: Streamlit's (st.echarts_chart, st.plotly_chart) and the epoch view's
 # (ui/stepper.js), ECharts on a canvas, plotly in its SVG.
-DRAWN = """() => [...document.querySelectorAll(
-        '[data-testid="stEChartsChart"], [data-testid="stPlotlyChart"], .gd .plot')]
-    .every((chart) => chart.querySelector("canvas, .main-svg"))"""
+# Streamlit adds a page's charts one by one as its script runs, and the epoch view all at once: the first draw waits
+# for as many charts as the first visit ended with (`count`), each drawn.
+CHARTS = """'[data-testid="stEChartsChart"], [data-testid="stPlotlyChart"], .gd .plot'"""
+COUNT = f"() => document.querySelectorAll({CHARTS}).length"
+DRAWN = f"""(count) => {{ const charts = [...document.querySelectorAll({CHARTS})];
+    return charts.length >= count && charts.every((chart) => chart.querySelector("canvas, .main-svg")); }}"""
 
 
 @dataclass
@@ -169,12 +173,13 @@ def measure(browser, name: str, url: str, button: str, clicks: int, pid: int, ga
     wire = Wire(page)
     page.goto(url)
     shown_after(page, None)
-    page.wait_for_timeout(1000)
+    page.wait_for_timeout(3000)  # every chart added and drawn
+    count = page.evaluate(COUNT)
     wire.received = 0
     start = time.perf_counter()
     page.goto(url)  # the second visit: warm
     now = shown_after(page, None)
-    page.wait_for_function(DRAWN, timeout=60_000)  # and every chart, not just the sentence
+    page.wait_for_function(DRAWN, arg=count, timeout=60_000)  # and every chart, not just the sentence
     result.first_draw, result.first_bytes = time.perf_counter() - start, wire.received
     page.wait_for_timeout(1500)  # let the charts' code load and draw
     following = page.get_by_role("button", name=button, exact=True).first
