@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from gdcore import line, network
+from gdcore import line, network, optimizers
 from gdcore.batches import epoch_batches, shuffle_stream, take
 from gdcore.config import DescentConfig, NetworkConfig, Training
 from gdcore.data import DataError, Dataset, too_close
@@ -43,7 +43,7 @@ def train(config: Training, loss_and_grad, whole_loss, start, names, n: int) -> 
 # 580 µs, and Adam adds about 170 µs.
 WORK_BUDGET = 40_000
 RESTART_BUDGET = 80_000  # page 5's restarts, all runs together
-OPTIMIZER_WORK = {"gd": 0, "momentum": 1, "nesterov": 1, "adagrad": 2, "rmsprop": 2, "adam": 3}
+OPTIMIZER_WORK = {optimizer.key: optimizer.work for optimizer in optimizers.TABLE}
 
 
 def steps_per_epoch(config: Training, n: int) -> int:

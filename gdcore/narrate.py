@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gdcore import line
+from gdcore import line, optimizers
 from gdcore.chain import EXPLODING, VANISHING, ChainFit
 from gdcore.data import SHIPPED
 from gdcore.experiment import Fit, NetworkFit, baseline_loss
@@ -464,13 +464,8 @@ def ball_verdict(config, run) -> Verdict:
     )
 
 
-OPTIMIZER_WORDS = {  # what else moved the step, for the optimizers that do more than follow the gradient
-    "momentum": "the velocity it carries from earlier steps",
-    "nesterov": "the velocity it carries from earlier steps",
-    "adagrad": "a brake from all its past squared gradients",
-    "rmsprop": "a brake from its recent squared gradients",
-    "adam": "its averages of past gradients",
-}
+# What else moved the step, for the optimizers that do more than follow the gradient.
+OPTIMIZER_WORDS = {optimizer.key: optimizer.memory for optimizer in optimizers.TABLE if optimizer.memory}
 
 
 def step_sentence(record, label: str, number, optimizer: str = "gd", most: int | None = None) -> str:

@@ -5,26 +5,17 @@
 with g the gradient (p,), state a dict of arrays (p,) that starts empty (every entry 0), and hp
 the hyperparameters, including this epoch's learning rate. The rules are PyTorch's `torch.optim`
 rules with everything else at its defaults (no weight decay, no dampening, no amsgrad).
+
+TABLE, at the end, holds each optimizer once: its rule and everything the app says about it (its names,
+its equations, its words, what it remembers, its share of the work budget, its key in a link).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-
-OPTIMIZERS = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
-# What each optimizer remembers between steps: the ledger's extra columns, in this order.
-STATE_NAMES = {
-    "gd": (),
-    "momentum": ("velocity",),
-    "nesterov": ("velocity",),
-    "adagrad": ("sum_sq",),
-    "rmsprop": ("mean_sq",),
-    "adam": ("m", "v", "m_hat", "v_hat"),
-}
-# The eps each optimizer uses unless told otherwise (PyTorch's defaults).
-DEFAULT_EPS = {"adagrad": 1e-10, "rmsprop": 1e-8, "adam": 1e-8}
 
 
 @dataclass(frozen=True)
@@ -86,4 +77,119 @@ def adam(g, state, hp):
     return hp.lr * m_hat / (np.sqrt(v_hat) + eps), {"s": s, "m": m, "v": v, "m_hat": m_hat, "v_hat": v_hat}
 
 
-RULES = {"gd": gd, "momentum": momentum, "nesterov": nesterov, "adagrad": adagrad, "rmsprop": rmsprop, "adam": adam}
+NEW = r"\text{new} = \text{current} - \text{lr} \times "  # the line every rule ends with
+
+
+@dataclass(frozen=True)
+class Optimizer:
+    """One optimizer: its rule and everything the app says about it."""
+
+    key: str  # its name in the code, in a link (optimizer=) and on the command line
+    name: str  # its name in a race and its legend: "RMSProp"
+    title: str  # its entry in the sidebar's list: "RMSProp: a brake that forgets"
+    rule: Callable  # update, state = rule(g, state, hp)
+    remembers: tuple[str, ...]  # what it keeps between steps: the ledger's extra columns, in this order
+    symbols: tuple[str, ...]  # its rule in LaTeX, one short equation a line (a line fits a phone)
+    memory: str  # what else moved a step, in a step's sentence; "" for nothing but the gradient
+    words: str  # what its memory does, in plain words (the race's panel of it)
+    link: str  # its short key in the race's link (mom=, lr_mom=, ...)
+    work: int  # arithmetic a step beyond the gradient's, in the work budget's units (gdcore.experiment)
+    eps: float | None = None  # PyTorch's default eps, for a rule that divides by a square root
+
+
+TABLE = (
+    Optimizer(
+        "gd",
+        "GD",
+        "plain gradient descent",
+        gd,
+        (),
+        (NEW + "g",),
+        "",
+        "No memory. Each step goes straight down the slope under its feet, learning rate × slope long: "
+        "steep ground, long steps; flat ground, tiny steps.",
+        "gd",
+        0,
+    ),
+    Optimizer(
+        "momentum",
+        "Momentum",
+        "momentum: a heavy ball",
+        momentum,
+        ("velocity",),
+        (r"v = \mu\, v + g", NEW + "v"),
+        "the velocity it carries from earlier steps",
+        "A heavy ball. Its velocity v adds up the slopes it has rolled over (each step keeps μ of the "
+        "last velocity), so it gathers speed along a long gentle valley and rolls through small dips, but it can "
+        "overshoot and swing back.",
+        "mom",
+        1,
+    ),
+    Optimizer(
+        "nesterov",
+        "Nesterov",
+        "Nesterov: momentum that looks ahead",
+        nesterov,
+        ("velocity",),
+        (r"v = \mu\, v + g", NEW + r"(g + \mu\, v)"),
+        "the velocity it carries from earlier steps",
+        "A heavy ball that looks ahead. The same velocity as momentum, but each step also adds μ × "
+        "the new velocity to this slope, so it brakes a little earlier before overshooting.",
+        "nag",
+        1,
+    ),
+    Optimizer(
+        "adagrad",
+        "AdaGrad",
+        "AdaGrad: a brake per parameter",
+        adagrad,
+        ("sum_sq",),
+        (r"G = G + g^2", NEW + r"\frac{g}{\sqrt{G} + \varepsilon}"),
+        "a brake from all its past squared gradients",
+        "A brake for each parameter that never lets go. G adds up each parameter's squared slopes; "
+        "the step divides by √G, so a parameter that has been steep takes small steps and a flat one takes "
+        "bold steps. G only grows, so over a long race every step shrinks.",
+        "ada",
+        2,
+        eps=1e-10,
+    ),
+    Optimizer(
+        "rmsprop",
+        "RMSProp",
+        "RMSProp: a brake that forgets",
+        rmsprop,
+        ("mean_sq",),
+        (r"E = \alpha E + (1 - \alpha)\, g^2", NEW + r"\frac{g}{\sqrt{E} + \varepsilon}"),
+        "a brake from its recent squared gradients",
+        "A brake for each parameter that forgets. E is a running average of the squared slopes (each "
+        "step keeps α of it), so every step is about the learning rate long, on steep ground and flat ground alike.",
+        "rms",
+        2,
+        eps=1e-8,
+    ),
+    Optimizer(
+        "adam",
+        "Adam",
+        "Adam: momentum and a brake",
+        adam,
+        ("m", "v", "m_hat", "v_hat"),
+        (
+            r"m = \beta_1 m + (1 - \beta_1)\, g \qquad\allowbreak v = \beta_2 v + (1 - \beta_2)\, g^2",
+            r"\hat m = \frac{m}{1 - \beta_1^s} \qquad\allowbreak \hat v = \frac{v}{1 - \beta_2^s}"
+            r" \qquad\allowbreak (s = \text{step})",
+            NEW + r"\frac{\hat m}{\sqrt{\hat v} + \varepsilon}",
+        ),
+        "its averages of past gradients",
+        "Momentum and a forgetting brake together. m averages the slopes (which way), v their squares "
+        "(how steep); m̂ and v̂ undo the pull towards 0 that both start with, so the first steps are full size. "
+        "Each step is about the learning rate long, in the direction the slopes have agreed on.",
+        "adam",
+        3,
+        eps=1e-8,
+    ),
+)
+BY_KEY = {optimizer.key: optimizer for optimizer in TABLE}
+OPTIMIZERS = tuple(BY_KEY)
+RULES = {key: optimizer.rule for key, optimizer in BY_KEY.items()}
+STATE_NAMES = {key: optimizer.remembers for key, optimizer in BY_KEY.items()}  # the ledger's extra columns
+DEFAULT_EPS = {key: optimizer.eps for key, optimizer in BY_KEY.items() if optimizer.eps is not None}

@@ -15,11 +15,11 @@ import numpy as np
 from gdcore.config import DescentConfig, check, shown, spec
 from gdcore.descent import Run, descend
 from gdcore.experiment import OPTIMIZER_WORK, WORK_BUDGET
-from gdcore.optimizers import OPTIMIZERS, Hyper
+from gdcore.optimizers import OPTIMIZERS, TABLE, Hyper
 from gdcore.surfaces import SURFACES, Surface
 
 # Each optimizer's short URL key: its switch is `gd`, its learning rate `lr_gd`, ...
-KEYS = {"gd": "gd", "momentum": "mom", "nesterov": "nag", "adagrad": "ada", "rmsprop": "rms", "adam": "adam"}
+KEYS = {optimizer.key: optimizer.link for optimizer in TABLE}
 # Step counts and learning rates that make a race worth watching on each surface (tried by hand).
 DEFAULT_STEPS = {"house": 100, "valley": 150, "rosenbrock": 1000, "saddle": 100, "plateau": 150}
 DEFAULT_RATES = {  # in the order of OPTIMIZERS: gd, momentum, nesterov, adagrad, rmsprop, adam

@@ -16,7 +16,7 @@ from gdcore import DescentConfig, GuessConfig, SlopeConfig, experiment
 from gdcore.config import Training, kind_of
 from gdcore.curve import CurveConfig
 from gdcore.data import SHIPPED
-from gdcore.optimizers import DEFAULT_EPS
+from gdcore.optimizers import DEFAULT_EPS, TABLE
 from gdcore.upload import problem_with_columns
 from ui import cached, handoff, literal, state, uploads
 from ui.fmt import axis_name, slope_units, y_units
@@ -322,14 +322,7 @@ def descent_controls(views: tuple[str, ...] = ()) -> DescentConfig:
     )
 
 
-OPTIMIZER_LABELS = {
-    "gd": "plain gradient descent",
-    "momentum": "momentum: a heavy ball",
-    "nesterov": "Nesterov: momentum that looks ahead",
-    "adagrad": "AdaGrad: a brake per parameter",
-    "rmsprop": "RMSProp: a brake that forgets",
-    "adam": "Adam: momentum and a brake",
-}
+OPTIMIZER_LABELS = {optimizer.key: optimizer.title for optimizer in TABLE}
 SCHEDULE_LABELS = {
     "constant": "constant: the same every epoch",
     "step": "step: drop by gamma every few epochs",

@@ -16,7 +16,7 @@ from gdcore import line, race
 from gdcore.config import kind_of
 from gdcore.data import SHIPPED
 from gdcore.descent import Run
-from gdcore.optimizers import OPTIMIZERS
+from gdcore.optimizers import OPTIMIZERS, TABLE
 from gdcore.race import KEYS, RaceConfig
 from gdcore.surfaces import SURFACES, Surface, house_surface, named_surface
 from ui import cached, contours, echarts, frames, state, tables, uploads
@@ -27,14 +27,7 @@ from ui.fmt import axis_name, num, plural
 
 PAGE = "race"
 STEP = "race_step"  # the session key of the step shown (the link's step=; older links said epoch=)
-NAMES = {
-    "gd": "GD",
-    "momentum": "Momentum",
-    "nesterov": "Nesterov",
-    "adagrad": "AdaGrad",
-    "rmsprop": "RMSProp",
-    "adam": "Adam",
-}
+NAMES = {optimizer.key: optimizer.name for optimizer in TABLE}
 SURFACE_LABELS = {
     "house": "A line's bowl (data below)",
     "valley": "A long narrow valley",
@@ -52,24 +45,7 @@ LOOKS = {
     "rmsprop": (PURPLE, "longdash", "x", [14, 5], echarts.CROSS, "✕"),
     "adam": (VERMILLION, "solid", "star", "solid", STAR, "★"),
 }
-# What each optimizer's memory does, in plain words.
-WORDS = {
-    "gd": "No memory. Each step goes straight down the slope under its feet, learning rate × slope long: "
-    "steep ground, long steps; flat ground, tiny steps.",
-    "momentum": "A heavy ball. Its velocity v adds up the slopes it has rolled over (each step keeps μ of the "
-    "last velocity), so it gathers speed along a long gentle valley and rolls through small dips, but it can "
-    "overshoot and swing back.",
-    "nesterov": "A heavy ball that looks ahead. The same velocity as momentum, but each step also adds μ × "
-    "the new velocity to this slope, so it brakes a little earlier before overshooting.",
-    "adagrad": "A brake for each parameter that never lets go. G adds up each parameter's squared slopes; "
-    "the step divides by √G, so a parameter that has been steep takes small steps and a flat one takes "
-    "bold steps. G only grows, so over a long race every step shrinks.",
-    "rmsprop": "A brake for each parameter that forgets. E is a running average of the squared slopes (each "
-    "step keeps α of it), so every step is about the learning rate long, on steep ground and flat ground alike.",
-    "adam": "Momentum and a forgetting brake together. m averages the slopes (which way), v their squares "
-    "(how steep); m̂ and v̂ undo the pull towards 0 that both start with, so the first steps are full size. "
-    "Each step is about the learning rate long, in the direction the slopes have agreed on.",
-}
+WORDS = {optimizer.key: optimizer.words for optimizer in TABLE}  # what each one's memory does
 HYPER = {  # url key: (label, step, help)
     "mu": ("Momentum μ", 0.05, "How much of the last velocity each step keeps: v = μ·v + gradient. 0 is plain GD."),
     "alpha_rms": ("α", 0.01, "How much of the old average of gradient² it keeps: E = α·E + (1 − α)·g²."),

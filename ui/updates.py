@@ -7,24 +7,11 @@ memory before and after the step, the learning rate, current and new. Nothing is
 from __future__ import annotations
 
 from gdcore.descent import StepRecord
-from gdcore.optimizers import DEFAULT_EPS
+from gdcore.optimizers import DEFAULT_EPS, TABLE
 from ui.fmt import tex
 
-NEW = r"\text{new} = \text{current} - \text{lr} \times "
 # Each rule in symbols, one equation a line (so a line fits a phone), shown above the numbers.
-RULES_TEX = {
-    "gd": [NEW + "g"],
-    "momentum": [r"v = \mu\, v + g", NEW + "v"],
-    "nesterov": [r"v = \mu\, v + g", NEW + r"(g + \mu\, v)"],
-    "adagrad": [r"G = G + g^2", NEW + r"\frac{g}{\sqrt{G} + \varepsilon}"],
-    "rmsprop": [r"E = \alpha E + (1 - \alpha)\, g^2", NEW + r"\frac{g}{\sqrt{E} + \varepsilon}"],
-    "adam": [
-        r"m = \beta_1 m + (1 - \beta_1)\, g \qquad\allowbreak v = \beta_2 v + (1 - \beta_2)\, g^2",
-        r"\hat m = \frac{m}{1 - \beta_1^s} \qquad\allowbreak \hat v = \frac{v}{1 - \beta_2^s}"
-        r" \qquad\allowbreak (s = \text{step})",
-        NEW + r"\frac{\hat m}{\sqrt{\hat v} + \varepsilon}",
-    ],
-}
+RULES_TEX = {optimizer.key: list(optimizer.symbols) for optimizer in TABLE}
 
 
 def memory(record: StepRecord | None) -> dict[str, tuple[float, ...]]:
