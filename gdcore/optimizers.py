@@ -90,6 +90,7 @@ class Optimizer:
     rule: Callable  # update, state = rule(g, state, hp)
     remembers: tuple[str, ...]  # what it keeps between steps: the ledger's extra columns, in this order
     symbols: tuple[str, ...]  # its rule in LaTeX, one short equation a line (a line fits a phone)
+    numbers: tuple[str, ...]  # a step of one parameter with its numbers, in LaTeX (ui/updates.py fills ⟨name⟩)
     memory: str  # what else moved a step, in a step's sentence; "" for nothing but the gradient
     words: str  # what its memory does, in plain words (the race's panel of it)
     link: str  # its short key in the race's link (mom=, lr_mom=, ...)
@@ -99,92 +100,116 @@ class Optimizer:
 
 TABLE = (
     Optimizer(
-        "gd",
-        "GD",
-        "plain gradient descent",
-        gd,
-        (),
-        (NEW + "g",),
-        "",
-        "No memory. Each step goes straight down the slope under its feet, learning rate × slope long: "
+        key="gd",
+        name="GD",
+        title="plain gradient descent",
+        rule=gd,
+        remembers=(),
+        symbols=(NEW + "g",),
+        numbers=(r"⟨head⟩⟨(g)⟩ = ⟨new⟩",),
+        memory="",
+        words="No memory. Each step goes straight down the slope under its feet, learning rate × slope long: "
         "steep ground, long steps; flat ground, tiny steps.",
-        "gd",
-        0,
+        link="gd",
+        work=0,
     ),
     Optimizer(
-        "momentum",
-        "Momentum",
-        "momentum: a heavy ball",
-        momentum,
-        ("velocity",),
-        (r"v = \mu\, v + g", NEW + "v"),
-        "the velocity it carries from earlier steps",
-        "A heavy ball. Its velocity v adds up the slopes it has rolled over (each step keeps μ of the "
+        key="momentum",
+        name="Momentum",
+        title="momentum: a heavy ball",
+        rule=momentum,
+        remembers=("velocity",),
+        symbols=(r"v = \mu\, v + g", NEW + "v"),
+        numbers=(
+            r"v⟨sub⟩ = ⟨mu⟩ \times ⟨(was_velocity)⟩ + ⟨(g)⟩ = ⟨velocity⟩",
+            r"⟨head⟩⟨(velocity)⟩ = ⟨new⟩",
+        ),
+        memory="the velocity it carries from earlier steps",
+        words="A heavy ball. Its velocity v adds up the slopes it has rolled over (each step keeps μ of the "
         "last velocity), so it gathers speed along a long gentle valley and rolls through small dips, but it can "
         "overshoot and swing back.",
-        "mom",
-        1,
+        link="mom",
+        work=1,
     ),
     Optimizer(
-        "nesterov",
-        "Nesterov",
-        "Nesterov: momentum that looks ahead",
-        nesterov,
-        ("velocity",),
-        (r"v = \mu\, v + g", NEW + r"(g + \mu\, v)"),
-        "the velocity it carries from earlier steps",
-        "A heavy ball that looks ahead. The same velocity as momentum, but each step also adds μ × "
+        key="nesterov",
+        name="Nesterov",
+        title="Nesterov: momentum that looks ahead",
+        rule=nesterov,
+        remembers=("velocity",),
+        symbols=(r"v = \mu\, v + g", NEW + r"(g + \mu\, v)"),
+        numbers=(
+            r"v⟨sub⟩ = ⟨mu⟩ \times ⟨(was_velocity)⟩ + ⟨(g)⟩ = ⟨velocity⟩",
+            r"⟨head⟩(⟨(g)⟩ + ⟨mu⟩ \times ⟨(velocity)⟩) = ⟨new⟩",
+        ),
+        memory="the velocity it carries from earlier steps",
+        words="A heavy ball that looks ahead. The same velocity as momentum, but each step also adds μ × "
         "the new velocity to this slope, so it brakes a little earlier before overshooting.",
-        "nag",
-        1,
+        link="nag",
+        work=1,
     ),
     Optimizer(
-        "adagrad",
-        "AdaGrad",
-        "AdaGrad: a brake per parameter",
-        adagrad,
-        ("sum_sq",),
-        (r"G = G + g^2", NEW + r"\frac{g}{\sqrt{G} + \varepsilon}"),
-        "a brake from all its past squared gradients",
-        "A brake for each parameter that never lets go. G adds up each parameter's squared slopes; "
+        key="adagrad",
+        name="AdaGrad",
+        title="AdaGrad: a brake per parameter",
+        rule=adagrad,
+        remembers=("sum_sq",),
+        symbols=(r"G = G + g^2", NEW + r"\frac{g}{\sqrt{G} + \varepsilon}"),
+        numbers=(
+            r"G⟨sub⟩ = ⟨was_sum_sq⟩ + ⟨(g)⟩^2 = ⟨sum_sq⟩",
+            r"⟨head⟩\frac{⟨g⟩}{\sqrt{⟨sum_sq⟩} + ⟨eps⟩} = ⟨new⟩",
+        ),
+        memory="a brake from all its past squared gradients",
+        words="A brake for each parameter that never lets go. G adds up each parameter's squared slopes; "
         "the step divides by √G, so a parameter that has been steep takes small steps and a flat one takes "
         "bold steps. G only grows, so over a long race every step shrinks.",
-        "ada",
-        2,
+        link="ada",
+        work=2,
         eps=1e-10,
     ),
     Optimizer(
-        "rmsprop",
-        "RMSProp",
-        "RMSProp: a brake that forgets",
-        rmsprop,
-        ("mean_sq",),
-        (r"E = \alpha E + (1 - \alpha)\, g^2", NEW + r"\frac{g}{\sqrt{E} + \varepsilon}"),
-        "a brake from its recent squared gradients",
-        "A brake for each parameter that forgets. E is a running average of the squared slopes (each "
+        key="rmsprop",
+        name="RMSProp",
+        title="RMSProp: a brake that forgets",
+        rule=rmsprop,
+        remembers=("mean_sq",),
+        symbols=(r"E = \alpha E + (1 - \alpha)\, g^2", NEW + r"\frac{g}{\sqrt{E} + \varepsilon}"),
+        numbers=(
+            r"E⟨sub⟩ = ⟨alpha⟩ \times ⟨was_mean_sq⟩ + (1 - ⟨alpha⟩) \times ⟨(g)⟩^2 = ⟨mean_sq⟩",
+            r"⟨head⟩\frac{⟨g⟩}{\sqrt{⟨mean_sq⟩} + ⟨eps⟩} = ⟨new⟩",
+        ),
+        memory="a brake from its recent squared gradients",
+        words="A brake for each parameter that forgets. E is a running average of the squared slopes (each "
         "step keeps α of it), so every step is about the learning rate long, on steep ground and flat ground alike.",
-        "rms",
-        2,
+        link="rms",
+        work=2,
         eps=1e-8,
     ),
     Optimizer(
-        "adam",
-        "Adam",
-        "Adam: momentum and a brake",
-        adam,
-        ("m", "v", "m_hat", "v_hat"),
-        (
+        key="adam",
+        name="Adam",
+        title="Adam: momentum and a brake",
+        rule=adam,
+        remembers=("m", "v", "m_hat", "v_hat"),
+        symbols=(
             r"m = \beta_1 m + (1 - \beta_1)\, g \qquad\allowbreak v = \beta_2 v + (1 - \beta_2)\, g^2",
             r"\hat m = \frac{m}{1 - \beta_1^s} \qquad\allowbreak \hat v = \frac{v}{1 - \beta_2^s}"
             r" \qquad\allowbreak (s = \text{step})",
             NEW + r"\frac{\hat m}{\sqrt{\hat v} + \varepsilon}",
         ),
-        "its averages of past gradients",
-        "Momentum and a forgetting brake together. m averages the slopes (which way), v their squares "
+        numbers=(
+            r"m⟨sub⟩ = ⟨b1⟩ \times ⟨(was_m)⟩ + (1 - ⟨b1⟩) \times ⟨(g)⟩ = ⟨m⟩",
+            r"v⟨sub⟩ = ⟨b2⟩ \times ⟨was_v⟩ + (1 - ⟨b2⟩) \times ⟨(g)⟩^2 = ⟨v⟩",
+            r"\hat m⟨sub⟩ = \frac{⟨m⟩}{1 - ⟨b1⟩^{⟨s⟩}} = ⟨m_hat⟩",
+            r"\hat v⟨sub⟩ = \frac{⟨v⟩}{1 - ⟨b2⟩^{⟨s⟩}} = ⟨v_hat⟩",
+            r"⟨head⟩\frac{⟨m_hat⟩}{\sqrt{⟨v_hat⟩} + ⟨eps⟩} = ⟨new⟩",
+        ),
+        memory="its averages of past gradients",
+        words="Momentum and a forgetting brake together. m averages the slopes (which way), v their squares "
         "(how steep); m̂ and v̂ undo the pull towards 0 that both start with, so the first steps are full size. "
         "Each step is about the learning rate long, in the direction the slopes have agreed on.",
-        "adam",
-        3,
+        link="adam",
+        work=3,
         eps=1e-8,
     ),
 )

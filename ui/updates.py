@@ -6,8 +6,10 @@ memory before and after the step, the learning rate, current and new. Nothing is
 
 from __future__ import annotations
 
+import re
+
 from gdcore.descent import StepRecord
-from gdcore.optimizers import DEFAULT_EPS, TABLE
+from gdcore.optimizers import BY_KEY, DEFAULT_EPS, TABLE
 from ui.fmt import tex
 
 # Each rule in symbols, one equation a line (so a line fits a phone), shown above the numbers.
@@ -19,44 +21,36 @@ def memory(record: StepRecord | None) -> dict[str, tuple[float, ...]]:
     return dict(record.state) if record is not None else {}
 
 
+# A hyperparameter's name in an optimizer's numbers (gdcore.optimizers.TABLE) and in the config.
+HYPER = {"mu": "momentum", "alpha": "alpha", "b1": "beta1", "b2": "beta2"}
+SLOT = re.compile(r"⟨(\(?)(\w+)\)?⟩")
+
+
 def update_lines(config, record: StepRecord, previous: StepRecord | None) -> list[str]:
     """The step's arithmetic with this step's numbers: one short LaTeX equation per line, so that each
-    fits a phone's width; the optimizer's memory carries the parameter's name as a subscript."""
+    fits a phone's width; the optimizer's memory carries the parameter's name as a subscript. Each line is
+    the optimizer's own template (gdcore.optimizers.TABLE: ⟨name⟩ a number, ⟨(name)⟩ one in parentheses
+    when negative, ⟨was_name⟩ its memory before the step)."""
     before, after = memory(previous), memory(record)
     eps = config.eps if config.eps is not None else DEFAULT_EPS.get(config.optimizer, 0.0)
-    lr = tex(record.learning_rate)
+    shared = {"lr": record.learning_rate, "eps": eps}
+    shared |= {short: getattr(config, name) for short, name in HYPER.items() if hasattr(config, name)}
     lines = []
     for i, name in enumerate(record.names):
-        g, current, new = record.gradient[i], record.current[i], record.new[i]
-        g_ = tex(g, wrap=True)
-        was = {key: values[i] for key, values in before.items()}
-        now = {key: values[i] for key, values in after.items()}
-        sub = rf"_{{\text{{{name}}}}}"  # v_slope, m_w1, ...
-        head = rf"\text{{{name}}} \leftarrow {tex(current)} - {lr} \times "
-        if config.optimizer == "gd":
-            lines.append(rf"{head}{g_} = {tex(new)}")
-        elif config.optimizer in ("momentum", "nesterov"):
-            mu, v = tex(config.momentum), now["velocity"]
-            lines.append(rf"v{sub} = {mu} \times {tex(was.get('velocity', 0.0), wrap=True)} + {g_} = {tex(v)}")
-            step = tex(v, wrap=True) if config.optimizer == "momentum" else rf"({g_} + {mu} \times {tex(v, wrap=True)})"
-            lines.append(rf"{head}{step} = {tex(new)}")
-        elif config.optimizer == "adagrad":
-            total = now["sum_sq"]
-            lines.append(rf"G{sub} = {tex(was.get('sum_sq', 0.0))} + {g_}^2 = {tex(total)}")
-            lines.append(rf"{head}\frac{{{tex(g)}}}{{\sqrt{{{tex(total)}}} + {tex(eps)}}} = {tex(new)}")
-        elif config.optimizer == "rmsprop":
-            alpha, mean = tex(config.alpha), now["mean_sq"]
-            lines.append(
-                rf"E{sub} = {alpha} \times {tex(was.get('mean_sq', 0.0))} + (1 - {alpha}) \times {g_}^2 = {tex(mean)}"
-            )
-            lines.append(rf"{head}\frac{{{tex(g)}}}{{\sqrt{{{tex(mean)}}} + {tex(eps)}}} = {tex(new)}")
-        else:  # adam
-            b1, b2, s = tex(config.beta1), tex(config.beta2), record.step
-            lines += [
-                rf"m{sub} = {b1} \times {tex(was.get('m', 0.0), wrap=True)} + (1 - {b1}) \times {g_} = {tex(now['m'])}",
-                rf"v{sub} = {b2} \times {tex(was.get('v', 0.0))} + (1 - {b2}) \times {g_}^2 = {tex(now['v'])}",
-                rf"\hat m{sub} = \frac{{{tex(now['m'])}}}{{1 - {b1}^{{{s}}}}} = {tex(now['m_hat'])}",
-                rf"\hat v{sub} = \frac{{{tex(now['v'])}}}{{1 - {b2}^{{{s}}}}} = {tex(now['v_hat'])}",
-                rf"{head}\frac{{{tex(now['m_hat'])}}}{{\sqrt{{{tex(now['v_hat'])}}} + {tex(eps)}}} = {tex(new)}",
-            ]
+        values = shared | {"g": record.gradient[i], "current": record.current[i], "new": record.new[i]}
+        values |= {key: numbers[i] for key, numbers in after.items()}
+        values |= {f"was_{key}": before.get(key, (0.0,) * len(record.names))[i] for key in after}
+        raw = {"sub": rf"_{{\text{{{name}}}}}", "s": str(record.step)}  # v_slope, m_w1, ...; the step's number
+        raw["head"] = rf"\text{{{name}}} \leftarrow ⟨current⟩ - ⟨lr⟩ \times "
+        lines += [filled(template, values, raw) for template in BY_KEY[config.optimizer].numbers]
     return lines
+
+
+def filled(template: str, values: dict[str, float], raw: dict[str, str]) -> str:
+    """An optimizer's template with the step's numbers: ⟨name⟩ a number, or LaTeX of its own (raw); ⟨(name)⟩ a
+    number in parentheses when it is negative, as after "×" or "+"."""
+
+    def one(slot: re.Match) -> str:
+        return raw[slot[2]] if slot[2] in raw else tex(values[slot[2]], wrap=bool(slot[1]))
+
+    return SLOT.sub(one, template.replace("⟨head⟩", raw["head"]))
