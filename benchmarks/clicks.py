@@ -92,10 +92,11 @@ class Measured:
     expected: int = 0  # where they should have
 
 
-def serve(script: Path, port: int) -> subprocess.Popen:
+def serve(script: Path, port: int, cwd: Path = REPO) -> subprocess.Popen:
+    """`streamlit run script` from `cwd` (the repository, or another revision's worktree), once it answers."""
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), f"--server.port={port}", "--server.headless=true"],
-        cwd=REPO,
+        cwd=cwd,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -14,34 +14,14 @@ from __future__ import annotations
 import argparse
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-from clicks import ARGS, COUNT, DRAWN, PAGES, REPO, shown_after
+from clicks import ARGS, COUNT, DRAWN, PAGES, REPO, serve, shown_after
 from playwright.sync_api import sync_playwright
 
 LOADS = 5
-
-
-def serve(repo: Path, port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", f"--server.port={port}", "--server.headless=true"],
-        cwd=repo,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(240):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as response:
-                if response.read() == b"ok":
-                    return server
-        except OSError:
-            time.sleep(0.5)
-    server.kill()
-    raise RuntimeError(f"the app in {repo} did not start")
 
 
 def first_draws(browser, urls: dict[str, str], loads: int) -> dict[str, list[float]]:
@@ -78,7 +58,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         earlier = Path(scratch) / "before"
         subprocess.run(["git", "worktree", "add", "--detach", str(earlier), args.before], cwd=REPO, check=True)
-        servers = {"before": serve(earlier, 8613), "now": serve(REPO, 8611)}
+        servers = {"before": serve(earlier / "app.py", 8613, earlier), "now": serve(REPO / "app.py", 8611)}
         ports = {"before": 8613, "now": 8611}
         try:
             with sync_playwright() as p:
