@@ -13,7 +13,7 @@ its equations, its words, what it remembers, its share of the work budget, its k
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -96,6 +96,8 @@ class Optimizer:
     link: str  # its short key in the race's link (mom=, lr_mom=, ...)
     work: int  # arithmetic a step beyond the gradient's, in the work budget's units (gdcore.experiment)
     eps: float | None = None  # PyTorch's default eps, for a rule that divides by a square root
+    # Its learning rate on each of the race's surfaces (gdcore.surfaces), tried by hand for a race worth watching.
+    rates: dict[str, float] = field(default_factory=dict, compare=False)
 
 
 TABLE = (
@@ -112,6 +114,7 @@ TABLE = (
         "steep ground, long steps; flat ground, tiny steps.",
         link="gd",
         work=0,
+        rates={"house": 0.1, "valley": 0.9, "rosenbrock": 0.002, "saddle": 0.1, "plateau": 0.5},
     ),
     Optimizer(
         key="momentum",
@@ -130,6 +133,7 @@ TABLE = (
         "overshoot and swing back.",
         link="mom",
         work=1,
+        rates={"house": 0.05, "valley": 0.1, "rosenbrock": 0.001, "saddle": 0.02, "plateau": 0.1},
     ),
     Optimizer(
         key="nesterov",
@@ -147,6 +151,7 @@ TABLE = (
         "the new velocity to this slope, so it brakes a little earlier before overshooting.",
         link="nag",
         work=1,
+        rates={"house": 0.05, "valley": 0.1, "rosenbrock": 0.001, "saddle": 0.02, "plateau": 0.1},
     ),
     Optimizer(
         key="adagrad",
@@ -166,6 +171,7 @@ TABLE = (
         link="ada",
         work=2,
         eps=1e-10,
+        rates={"house": 0.5, "valley": 1.0, "rosenbrock": 0.5, "saddle": 0.5, "plateau": 0.5},
     ),
     Optimizer(
         key="rmsprop",
@@ -184,6 +190,7 @@ TABLE = (
         link="rms",
         work=2,
         eps=1e-8,
+        rates={"house": 0.02, "valley": 0.1, "rosenbrock": 0.01, "saddle": 0.02, "plateau": 0.02},
     ),
     Optimizer(
         key="adam",
@@ -211,6 +218,7 @@ TABLE = (
         link="adam",
         work=3,
         eps=1e-8,
+        rates={"house": 0.1, "valley": 0.5, "rosenbrock": 0.1, "saddle": 0.05, "plateau": 0.05},
     ),
 )
 BY_KEY = {optimizer.key: optimizer for optimizer in TABLE}

@@ -22,13 +22,7 @@ from gdcore.surfaces import SURFACES, Surface
 KEYS = {optimizer.key: optimizer.link for optimizer in TABLE}
 # Step counts and learning rates that make a race worth watching on each surface (tried by hand).
 DEFAULT_STEPS = {"house": 100, "valley": 150, "rosenbrock": 1000, "saddle": 100, "plateau": 150}
-DEFAULT_RATES = {  # in the order of OPTIMIZERS: gd, momentum, nesterov, adagrad, rmsprop, adam
-    "house": dict(zip(OPTIMIZERS, (0.1, 0.05, 0.05, 0.5, 0.02, 0.1))),
-    "valley": dict(zip(OPTIMIZERS, (0.9, 0.1, 0.1, 1.0, 0.1, 0.5))),
-    "rosenbrock": dict(zip(OPTIMIZERS, (0.002, 0.001, 0.001, 0.5, 0.01, 0.1))),
-    "saddle": dict(zip(OPTIMIZERS, (0.1, 0.02, 0.02, 0.5, 0.02, 0.05))),
-    "plateau": dict(zip(OPTIMIZERS, (0.5, 0.1, 0.1, 0.5, 0.02, 0.05))),
-}
+DEFAULT_RATES = {surface: {optimizer.key: optimizer.rates[surface] for optimizer in TABLE} for surface in SURFACES}
 SADDLE_GOAL = -1.0  # a surface with no minimum: a racer finishes when its loss falls to this level
 
 

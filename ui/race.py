@@ -35,16 +35,20 @@ SURFACE_LABELS = {
     "saddle": "A saddle",
     "plateau": "A plateau with a hole",
 }
-# Each racer's look: colour, plotly dash and marker, ECharts dash and marker, and the marker as text.
+# The racers' looks, given in the order of gdcore.optimizers.TABLE: colour, plotly dash and marker, ECharts dash and
+# marker, and the marker as text. One more than the table needs, so that a new optimizer races with its own look.
 STAR = "path://M5,0L6.2,3.5L10,3.6L7,5.9L8.1,9.6L5,7.4L1.9,9.6L3,5.9L0,3.6L3.8,3.5Z"
-LOOKS = {
-    "gd": (GREY, "solid", "circle", "solid", "circle", "●"),
-    "momentum": (ORANGE, "dash", "square", "dashed", "rect", "■"),
-    "nesterov": (SKY, "dot", "diamond", "dotted", "diamond", "◆"),
-    "adagrad": (GREEN, "dashdot", "triangle-up", [10, 4, 2, 4], "triangle", "▲"),
-    "rmsprop": (PURPLE, "longdash", "x", [14, 5], echarts.CROSS, "✕"),
-    "adam": (VERMILLION, "solid", "star", "solid", STAR, "★"),
-}
+HEXAGON = "path://M5,0L9.33,2.5L9.33,7.5L5,10L0.67,7.5L0.67,2.5Z"
+PALETTE = (
+    (GREY, "solid", "circle", "solid", "circle", "●"),
+    (ORANGE, "dash", "square", "dashed", "rect", "■"),
+    (SKY, "dot", "diamond", "dotted", "diamond", "◆"),
+    (GREEN, "dashdot", "triangle-up", [10, 4, 2, 4], "triangle", "▲"),
+    (PURPLE, "longdash", "x", [14, 5], echarts.CROSS, "✕"),
+    (VERMILLION, "solid", "star", "solid", STAR, "★"),
+    (BLUE, "longdashdot", "hexagon", [14, 4, 2, 4], HEXAGON, "⬢"),
+)
+LOOKS = dict(zip(OPTIMIZERS, PALETTE, strict=False))
 WORDS = {optimizer.key: optimizer.words for optimizer in TABLE}  # what each one's memory does
 HYPER = {  # url key: (label, step, help)
     "mu": ("Momentum μ", 0.05, "How much of the last velocity each step keeps: v = μ·v + gradient. 0 is plain GD."),
@@ -302,7 +306,7 @@ def map_caption(where: Surface, all_runs: dict[str, Run], k: int) -> str:
     return (
         f"Chart: the loss over ({names[0]}, {names[1]}) as a contour map (darker is lower"
         f"{', coloured by powers of ten' if where.log else ''}), and each racer's path after {plural(k, 'step')}, "
-        "told apart by colour, dash and marker (● GD, ■ momentum, ◆ Nesterov, ▲ AdaGrad, ✕ RMSProp, ★ Adam); "
+        f"told apart by colour, dash and marker ({', '.join(f'{LOOKS[o][5]} {NAMES[o]}' for o in OPTIMIZERS)}); "
         "the larger marker is where it is now." + (f" Off the map now: {', '.join(out)}." if out else "")
     )
 
