@@ -9,12 +9,14 @@ import argparse
 import csv
 import math
 import sys
+import textwrap
 from dataclasses import fields
 
 from gdcore.config import DescentConfig, NetworkConfig, describe_range, kind_of, link_text, parse_value
 from gdcore.data import WINDSOR, DataError, load_xy, read_table, select_columns
 from gdcore.descent import ledger_columns, ledger_rows
 from gdcore.experiment import fit_line, fit_network
+from gdcore.optimizers import TABLE
 
 DESCRIPTION = """\
 Run gradient descent and print the ledger as CSV on stdout: one row per parameter per step,
@@ -24,17 +26,7 @@ current - learning_rate * gradient for plain descent, and the next step starts f
 Numbers are printed in full (repr-exact floats). Every option has a default, the app's: with
 none at all this prints the descent page's default run.
 
-When the optimizer, the schedule or the batch size is not the default, these columns follow:
-step (counted from 1 across epochs), update (new = current - update), rows (the 0-based rows
-of the step's batch, separated by spaces), and the optimizer's memory after the step: velocity
-(momentum, nesterov), sum_sq (adagrad), mean_sq (rmsprop), m, v, m_hat, v_hat (adam).
-  gd        update = lr * g
-  momentum  v = mu * v + g;  update = lr * v
-  nesterov  v = mu * v + g;  update = lr * (g + mu * v)
-  adagrad   G = G + g^2;  update = lr * g / (sqrt(G) + eps)
-  rmsprop   E = alpha * E + (1 - alpha) * g^2;  update = lr * g / (sqrt(E) + eps)
-  adam      m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  m_hat = m / (1 - b1^s);
-            v_hat = v / (1 - b2^s);  update = lr * m_hat / (sqrt(v_hat) + eps), s = step
+{optimizers}
 Schedules give epoch t's rate: constant lr; step lr * gamma^floor((t-1)/every); exponential
 lr * gamma^(t-1); cosine lr_min + (lr - lr_min)(1 + cos(pi (t-1)/epochs))/2; --warmup W
 multiplies it by t/W while t <= W. --batch-size B: each epoch passes over all rows in batches of
@@ -56,6 +48,24 @@ If the numbers overflow, the rows up to the last finite step are printed, the li
 "diverged at epoch K: <reason>" goes to stderr, and the exit status is still 0.
 Bad input prints one line on stderr and exits with status 2.
 """
+
+
+def optimizers_help() -> str:
+    """The help's paragraph on the optimizers' columns, and each optimizer's rule (gdcore.optimizers.TABLE)."""
+    kept: dict[str, list[str]] = {}
+    for optimizer in TABLE:
+        if optimizer.remembers:
+            kept.setdefault(", ".join(optimizer.remembers), []).append(optimizer.key)
+    memories = ", ".join(f"{names} ({', '.join(keys)})" for names, keys in kept.items())
+    paragraph = (
+        "When the optimizer, the schedule or the batch size is not the default, these columns follow: step (counted "
+        "from 1 across epochs), update (new = current - update), rows (the 0-based rows of the step's batch, "
+        f"separated by spaces), and the optimizer's memory after the step: {memories}."
+    )
+    width = max(len(optimizer.key) for optimizer in TABLE) + 2
+    rules = [f"  {o.key:<{width}}{o.formula.replace(chr(10), chr(10) + ' ' * (width + 2))}" for o in TABLE]
+    return "\n".join([textwrap.fill(paragraph, 96), *rules])
+
 
 EPILOG = """\
 examples:
@@ -151,7 +161,7 @@ def build_parser(model: str = "line") -> argparse.ArgumentParser:
     descend = commands.add_parser(
         "descend",
         help="print the ledger of a gradient descent as CSV",
-        description=DESCRIPTION,
+        description=DESCRIPTION.format(optimizers=optimizers_help()),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
 from gdcore.data import DEFAULT_DATA, SHIPPED, UPLOAD_KEY
-from gdcore.optimizers import OPTIMIZERS, Hyper
+from gdcore.optimizers import OPTIMIZERS, SETTINGS, TABLE, Setting
 from gdcore.schedules import SCHEDULES, rate
 
 SCALES = ("none", "standardize")
@@ -99,7 +99,54 @@ def check(config) -> None:
             raise ValueError(f"the {f.metadata['label'] or f.name} must be {wanted}, not {value!r}")
 
 
+def declared_after(after: str, new: dict[str, tuple[str, object]]):
+    """A class decorator for under @dataclass: the fields `new` (name: (type, field)) declared right after the
+    field `after`, as if written there (fields made from a table, in the order the table gives)."""
+
+    def declare(cls):
+        annotations = {}
+        for name, kind in cls.__annotations__.items():
+            annotations[name] = kind
+            if name == after:
+                annotations |= {added: kind for added, (kind, _) in new.items()}
+        cls.__annotations__ = annotations
+        for name, (_, made) in new.items():
+            setattr(cls, name, made)
+        return cls
+
+    return declare
+
+
+def setting_field(setting: Setting, url: str, label: str, cli: str | None = None, help: str = ""):
+    """A field of an optimizer's setting (gdcore.optimizers.SETTINGS): its range and default, under `url`."""
+    meta = spec(url, setting.low, setting.high, label=label, kind=float, cli=cli, help=help)
+    return ("float" if setting.default is not None else "float | None", field(default=setting.default, metadata=meta))
+
+
+def listed(names: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
+def readers(setting: Setting) -> str:
+    """Which optimizers read `setting`, with their defaults where each has its own: "adagrad 1e-10, adam 1e-08"."""
+    users = [optimizer for optimizer in TABLE if setting in optimizer.settings]
+    if setting.default is not None:
+        return f"{listed([optimizer.key for optimizer in users])}'s {setting.short}"
+    by_default: dict[float, list[str]] = {}
+    for optimizer in users:
+        by_default.setdefault(optimizer.default(setting.name), []).append(optimizer.key)
+    return ", ".join(f"{listed(keys)} {value:g}" for value, keys in by_default.items())
+
+
+# One field per setting of the optimizers: momentum (mu), beta1 (b1), ...; eps None is each optimizer's own.
+SETTING_FIELDS = {
+    s.name: setting_field(s, s.short, s.name, cli=s.name.replace("_", "-"), help=readers(s)) for s in SETTINGS
+}
+
+
 @dataclass(frozen=True)
+@declared_after("optimizer", SETTING_FIELDS)
 class Training:
     """How to walk downhill: the optimizer and its hyperparameters, the schedule, the batches.
 
@@ -113,22 +160,8 @@ class Training:
             "opt", choices=OPTIMIZERS, label="optimizer", cli="optimizer", help="how a gradient becomes a step"
         ),
     )
-    momentum: float = field(
-        default=0.9,
-        metadata=spec("mu", 0.0, 0.999, label="momentum", cli="momentum", help="momentum and nesterov's mu"),
-    )
-    beta1: float = field(default=0.9, metadata=spec("b1", 0.0, 0.999, label="beta1", cli="beta1", help="Adam's b1"))
-    beta2: float = field(default=0.999, metadata=spec("b2", 0.0, 0.99999, label="beta2", cli="beta2", help="Adam's b2"))
-    alpha: float = field(
-        default=0.99, metadata=spec("alpha", 0.0, 0.9999, label="alpha", cli="alpha", help="RMSProp's alpha")
-    )
-    # None: each optimizer's own default (1e-10 for adagrad, 1e-8 for rmsprop and adam).
-    eps: float | None = field(
-        default=None,
-        metadata=spec(
-            "eps", 1e-12, 1.0, label="eps", kind=float, cli="eps", help="adagrad 1e-10, rmsprop and adam 1e-8"
-        ),
-    )
+    # Here, declared_after puts one field per setting an optimizer reads: momentum (link key mu), beta1 (b1), beta2
+    # (b2), alpha, eps, each with its range and default as gdcore.optimizers.SETTINGS declares it.
     # The learning rate of each epoch: constant, or falling as the run goes on (gdcore.schedules).
     schedule: str = field(
         default="constant",
@@ -159,9 +192,9 @@ class Training:
         check(self)
 
     @property
-    def hyper(self) -> Hyper:
-        """The optimizer's hyperparameters, at the base learning rate."""
-        return Hyper(self.learning_rate, self.momentum, self.alpha, self.beta1, self.beta2, self.eps)
+    def hyper(self) -> dict[str, float | None]:
+        """The optimizers' settings, by name (gdcore.optimizers.SETTINGS)."""
+        return {setting.name: getattr(self, setting.name) for setting in SETTINGS}
 
     def rate(self, t: int) -> float:
         """The learning rate of epoch t (1-based) under this config's schedule and warm-up."""

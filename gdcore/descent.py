@@ -7,13 +7,12 @@ step per epoch, update = learning_rate * gradient.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from gdcore import optimizers
-from gdcore.optimizers import Hyper
 
 LossAndGrad = Callable[..., tuple[float, np.ndarray]]
 
@@ -105,7 +104,7 @@ def descend(
     names: Sequence[str],
     *,
     optimizer: str = "gd",
-    hyper: Hyper | None = None,
+    hyper: Mapping[str, float | None] | None = None,
     schedule: Callable[[int], float] | None = None,
     batches: Callable[[int], list] | None = None,
     whole_loss: Callable[[np.ndarray], float] | None = None,
@@ -114,6 +113,7 @@ def descend(
 
     Each step: loss, gradient = loss_and_grad(current[, rows]); update, state = the optimizer's rule;
     new = current - update. Plain descent (the defaults) is new = current - learning_rate * gradient.
+    `hyper`: the optimizer's settings by name (momentum's mu, Adam's betas, ...); one left out is its default.
 
     schedule(t) gives epoch t's learning rate (default: `learning_rate` every epoch).
     batches(t) gives the rows of each step of epoch t; without it each epoch is one step on all rows
@@ -122,8 +122,8 @@ def descend(
     Stops at the first step whose numbers are not finite, and says why.
     """
     names = tuple(names)
-    hyper = hyper or Hyper(lr=learning_rate)
-    rule = optimizers.RULES[optimizer]
+    rule = optimizers.BY_KEY[optimizer].rule
+    own = optimizers.BY_KEY[optimizer].own(hyper or {})  # the settings its rule reads
     kept = optimizers.STATE_NAMES[optimizer]
     current = np.asarray(start, dtype=float)  # (p,)
     state: dict = {}
@@ -133,13 +133,12 @@ def descend(
     with np.errstate(all="ignore"):  # overflow is detected below (overflow_reason), not warned about
         for epoch in range(1, epochs + 1):
             rate = learning_rate if schedule is None else schedule(epoch)
-            hp = Hyper(rate, hyper.momentum, hyper.alpha, hyper.beta1, hyper.beta2, hyper.eps)
             for rows in batches(epoch) if batches else (None,):
                 s += 1
                 loss, gradient = loss_and_grad(current) if rows is None else loss_and_grad(current, rows)
                 if whole_loss is not None:
                     loss = whole_loss(current)
-                update, state = rule(gradient, state, hp)
+                update, state = rule(gradient, state, current, rate, **own)
                 new = current - update  # the minus sign turns uphill into downhill
                 memory = {key: np.broadcast_to(state[key], current.shape) for key in kept} if kept else {}  # (p,) each
                 reason = overflow_reason(names, loss, gradient, new, memory)

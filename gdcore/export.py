@@ -11,6 +11,7 @@ loop the three models share.
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import json
 import shlex
@@ -31,7 +32,7 @@ from gdcore.config import (
 )
 from gdcore.data import SHIPPED
 from gdcore.descent import Run, ledger_columns, ledger_rows
-from gdcore.optimizers import DEFAULT_EPS, STATE_NAMES
+from gdcore.optimizers import BY_KEY, STATE_NAMES, TABLE
 
 # --- the NumPy scripts --------------------------------------------------------------------------------
 
@@ -67,7 +68,7 @@ EPOCHS = {epochs}
 LEARNING_RATE = {learning_rate!r}
 SCHEDULE, GAMMA, EVERY, LR_MIN, WARMUP = {schedule!r}, {gamma!r}, {every!r}, {lr_min!r}, {warmup!r}
 OPTIMIZER = {optimizer!r}
-MU, ALPHA, BETA1, BETA2, EPS = {momentum!r}, {alpha!r}, {beta1!r}, {beta2!r}, {eps!r}
+SETTINGS = {settings}  # the optimizer's own, besides the learning rate
 BATCH_SIZE, SHUFFLE = {batch_size}, {shuffle}  # rows per step (0: all of them); a fresh order every epoch
 MEMORY = {memory}  # what the optimizer remembers between steps: the ledger's last columns
 """
@@ -227,30 +228,7 @@ def rate(t):
     return lr * t / WARMUP if WARMUP and t <= WARMUP else lr
 
 
-def update(g, memory, s, lr):
-    """How the gradient g becomes a step at step s: new = current - update."""
-    if OPTIMIZER == "momentum":
-        memory["velocity"] = MU * memory.get("velocity", 0.0) + g
-        return lr * memory["velocity"]
-    if OPTIMIZER == "nesterov":
-        memory["velocity"] = MU * memory.get("velocity", 0.0) + g
-        return lr * (g + MU * memory["velocity"])
-    if OPTIMIZER == "adagrad":
-        memory["sum_sq"] = memory.get("sum_sq", 0.0) + g**2
-        return lr * g / (np.sqrt(memory["sum_sq"]) + EPS)
-    if OPTIMIZER == "rmsprop":
-        memory["mean_sq"] = ALPHA * memory.get("mean_sq", 0.0) + (1 - ALPHA) * g**2
-        return lr * g / (np.sqrt(memory["mean_sq"]) + EPS)
-    if OPTIMIZER == "adam":
-        memory["m"] = BETA1 * memory.get("m", 0.0) + (1 - BETA1) * g
-        memory["v"] = BETA2 * memory.get("v", 0.0) + (1 - BETA2) * g**2
-        memory["m_hat"] = memory["m"] / (1 - BETA1**s)
-        memory["v_hat"] = memory["v"] / (1 - BETA2**s)
-        return lr * memory["m_hat"] / (np.sqrt(memory["v_hat"]) + EPS)
-    return lr * g  # plain gradient descent
-
-
-shuffles = np.random.default_rng(np.random.SeedSequence(SEED).spawn(1)[0])  # the batches' own random stream
+{rule}shuffles = np.random.default_rng(np.random.SeedSequence(SEED).spawn(1)[0])  # the batches' own random stream
 full = BATCH_SIZE <= 0 or BATCH_SIZE >= n
 extended = not (full and OPTIMIZER == "gd" and SCHEDULE == "constant" and not WARMUP)
 out = csv.writer(sys.stdout, lineterminator="\\n")
@@ -270,7 +248,7 @@ with np.errstate(all="ignore"):
             loss, g = loss_and_gradient(params, rows)  # the gradient on this step's rows
             if len(rows) < n:
                 loss = loss_and_gradient(params, every_row)[0]  # the loss on all rows, where this step starts
-            step = update(g, memory, s, lr)
+            step, memory = RULE(g, memory, params, lr, **SETTINGS)  # the optimizer's rule, above
             new = params - step  # the minus sign turns uphill into downhill
             numbers = [loss, *g, *new, *(np.broadcast_to(memory[k], len(NAMES)) for k in MEMORY)]
             if not all(np.isfinite(v).all() for v in numbers):
@@ -285,6 +263,15 @@ with np.errstate(all="ignore"):
 '''
 
 
+def loop(config) -> str:
+    """The descent loop the models share, with the optimizer's rule: its own source, as the app runs it (after
+    the source of any other rule it calls)."""
+    rule = BY_KEY[config.optimizer].rule
+    built_on = [other.rule for other in TABLE if other.rule.__name__ in rule.__code__.co_names]  # say, AdamW on Adam
+    sources = "\n\n".join(inspect.getsource(function) for function in [*built_on, rule])
+    return LOOP.replace("{rule}", sources + "\n\n").replace("RULE(", f"{rule.__name__}(")
+
+
 def training_settings(config) -> str:
     """The script's lines for the optimizer, the schedule and the batches, as this config has them."""
     return TRAINING.format(
@@ -297,11 +284,7 @@ def training_settings(config) -> str:
         lr_min=float(config.lr_min),
         warmup=config.warmup,
         optimizer=config.optimizer,
-        momentum=float(config.momentum),
-        alpha=float(config.alpha),
-        beta1=float(config.beta1),
-        beta2=float(config.beta2),
-        eps=float(DEFAULT_EPS.get(config.optimizer, 1e-8) if config.eps is None else config.eps),
+        settings=repr({name: float(value) for name, value in BY_KEY[config.optimizer].own(config.hyper).items()}),
         batch_size=config.batch_size,
         shuffle=config.shuffle,
         memory=repr(STATE_NAMES[config.optimizer]),
@@ -325,7 +308,7 @@ def numpy_script(config: DescentConfig, data: str, script_name: str = "reproduce
         start=repr((config.init_slope, config.init_intercept)) if typed else "None",
         training=training_settings(config),
     )
-    return HEAD.format(what=docstring_text(what), script_name=script_name) + model + LOOP
+    return HEAD.format(what=docstring_text(what), script_name=script_name) + model + loop(config)
 
 
 def network_script(config: NetworkConfig, data: str, script_name: str = "reproduce.py") -> str:
@@ -344,7 +327,7 @@ def network_script(config: NetworkConfig, data: str, script_name: str = "reprodu
         training=training_settings(config),
         activation_code=ACTIVATION,
     )
-    return HEAD.format(what=docstring_text(what), script_name=script_name) + model + LOOP
+    return HEAD.format(what=docstring_text(what), script_name=script_name) + model + loop(config)
 
 
 def chain_script(config: ChainConfig, data: str, script_name: str = "reproduce.py") -> str:
@@ -366,7 +349,7 @@ def chain_script(config: ChainConfig, data: str, script_name: str = "reproduce.p
         training=training_settings(config),
         activation_code=ACTIVATION,
     )
-    return HEAD.format(what=docstring_text(what), script_name=script_name) + model + LOOP
+    return HEAD.format(what=docstring_text(what), script_name=script_name) + model + loop(config)
 
 
 def script_for(config, data: str, script_name: str = "reproduce.py") -> str:

@@ -1,10 +1,11 @@
 """Optimizers: how a gradient becomes a step. Each is one small pure function,
 
-    update, state = rule(g, state, hp)        new = current - update
+    update, state = rule(g, state, params, lr, **its own settings)        new = params - update
 
-with g the gradient (p,), state a dict of arrays (p,) that starts empty (every entry 0), and hp
-the hyperparameters, including this epoch's learning rate. The rules are PyTorch's `torch.optim`
-rules with everything else at its defaults (no weight decay, no dampening, no amsgrad).
+with g the gradient (p,), state a dict of arrays (p,) that starts empty (every entry 0), params where the
+step starts (p,), lr this epoch's learning rate, and the settings the rule names after `*` (momentum's mu,
+Adam's betas, ...), each declared once in SETTINGS. The rules are PyTorch's `torch.optim` rules with
+everything else at its defaults (no weight decay, no dampening, no amsgrad).
 
 TABLE, at the end, holds each optimizer once: its rule and everything the app says about it (its names,
 its equations, its words, what it remembers, its share of the work budget, its key in a link).
@@ -12,69 +13,88 @@ its equations, its words, what it remembers, its share of the work budget, its k
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 
 @dataclass(frozen=True)
-class Hyper:
-    """The hyperparameters of one step."""
+class Setting:
+    """A hyperparameter an optimizer reads besides the learning rate, declared once: the config field of a
+    line or a network (`name`, link key `short`), the race's field of each optimizer that reads it
+    (`{short}_{key}`, link key `{short}_{link}`), its number box and its command-line option (`--{name}`)."""
 
-    lr: float  # this epoch's learning rate
-    momentum: float = 0.9  # mu: how much of the last velocity a momentum step keeps
-    alpha: float = 0.99  # how much of the old average of g^2 RMSProp keeps
-    beta1: float = 0.9  # Adam's memory of g
-    beta2: float = 0.999  # Adam's memory of g^2
-    eps: float | None = None  # keeps a division by sqrt(...) away from 0; None: the optimizer's default
+    name: str  # the rule's keyword, the config's field and the command-line option: "momentum"
+    short: str  # its key in a link and its name in a step's numbers (⟨mu⟩): "mu"
+    symbol: str  # its letter on screen: "μ"
+    low: float  # the range a value must be in
+    high: float
+    default: float | None  # None: each optimizer's own (Optimizer.defaults)
+    step: float  # its number box's step
+    help: str  # what it does, in a sentence (its number box's help)
 
 
-def gd(g, state, hp):
+MOMENTUM = Setting(
+    "momentum", "mu", "μ", 0.0, 0.999, 0.9, 0.05,
+    "How much of the last velocity each step keeps: v = μ·v + gradient. 0 is plain descent.",
+)  # fmt: skip
+BETA1 = Setting("beta1", "b1", "β1", 0.0, 0.999, 0.9, 0.01, "Memory of the gradient: m = β1·m + (1 − β1)·g.")
+BETA2 = Setting(
+    "beta2", "b2", "β2", 0.0, 0.99999, 0.999, 0.001, "Memory of the gradient squared: v = β2·v + (1 − β2)·g²."
+)
+ALPHA = Setting(
+    "alpha", "alpha", "α", 0.0, 0.9999, 0.99, 0.01,
+    "How much of the old average of gradient² it keeps: E = α·E + (1 − α)·g².",
+)  # fmt: skip
+EPS = Setting("eps", "eps", "ε", 1e-12, 1.0, None, 0.01, "Keeps the division by √(…) away from zero.")
+SETTINGS = (MOMENTUM, BETA1, BETA2, ALPHA, EPS)  # in the order of the config's fields and the command line's options
+SETTING = {setting.name: setting for setting in SETTINGS}
+
+
+def gd(g, state, params, lr):
     """Plain gradient descent: update = lr * g."""
-    return hp.lr * g, state
+    return lr * g, state
 
 
-def momentum(g, state, hp):
+def momentum(g, state, params, lr, *, momentum):
     """A heavy ball: v = mu * v + g; update = lr * v. The velocity remembers the slopes it rolled over."""
-    v = hp.momentum * state.get("velocity", 0.0) + g
-    return hp.lr * v, {"velocity": v}
+    v = momentum * state.get("velocity", 0.0) + g
+    return lr * v, {"velocity": v}
 
 
-def nesterov(g, state, hp):
+def nesterov(g, state, params, lr, *, momentum):
     """Momentum that looks ahead: v = mu * v + g; update = lr * (g + mu * v)."""
-    v = hp.momentum * state.get("velocity", 0.0) + g
-    return hp.lr * (g + hp.momentum * v), {"velocity": v}
+    v = momentum * state.get("velocity", 0.0) + g
+    return lr * (g + momentum * v), {"velocity": v}
 
 
-def adagrad(g, state, hp):
+def adagrad(g, state, params, lr, *, eps):
     """A brake per parameter: G = G + g^2; update = lr * g / (sqrt(G) + eps). Steep so far: small steps."""
-    eps = DEFAULT_EPS["adagrad"] if hp.eps is None else hp.eps
     sum_sq = state.get("sum_sq", 0.0) + g**2
-    return hp.lr * g / (np.sqrt(sum_sq) + eps), {"sum_sq": sum_sq}
+    return lr * g / (np.sqrt(sum_sq) + eps), {"sum_sq": sum_sq}
 
 
-def rmsprop(g, state, hp):
+def rmsprop(g, state, params, lr, *, alpha, eps):
     """A brake that forgets: E = alpha * E + (1 - alpha) * g^2; update = lr * g / (sqrt(E) + eps)."""
-    eps = DEFAULT_EPS["rmsprop"] if hp.eps is None else hp.eps
-    mean_sq = hp.alpha * state.get("mean_sq", 0.0) + (1 - hp.alpha) * g**2
-    return hp.lr * g / (np.sqrt(mean_sq) + eps), {"mean_sq": mean_sq}
+    mean_sq = alpha * state.get("mean_sq", 0.0) + (1 - alpha) * g**2
+    return lr * g / (np.sqrt(mean_sq) + eps), {"mean_sq": mean_sq}
 
 
-def adam(g, state, hp):
+def adam(g, state, params, lr, *, beta1, beta2, eps):
     """Momentum and a brake, both corrected for starting at 0, at step s = 1, 2, ...:
 
     m = b1 * m + (1 - b1) * g          v = b2 * v + (1 - b2) * g^2
     m_hat = m / (1 - b1^s)             v_hat = v / (1 - b2^s)
     update = lr * m_hat / (sqrt(v_hat) + eps)
     """
-    eps = DEFAULT_EPS["adam"] if hp.eps is None else hp.eps
     s = state.get("s", 0) + 1
-    m = hp.beta1 * state.get("m", 0.0) + (1 - hp.beta1) * g
-    v = hp.beta2 * state.get("v", 0.0) + (1 - hp.beta2) * g**2
-    m_hat = m / (1 - hp.beta1**s)
-    v_hat = v / (1 - hp.beta2**s)
-    return hp.lr * m_hat / (np.sqrt(v_hat) + eps), {"s": s, "m": m, "v": v, "m_hat": m_hat, "v_hat": v_hat}
+    m = beta1 * state.get("m", 0.0) + (1 - beta1) * g
+    v = beta2 * state.get("v", 0.0) + (1 - beta2) * g**2
+    m_hat = m / (1 - beta1**s)
+    v_hat = v / (1 - beta2**s)
+    return lr * m_hat / (np.sqrt(v_hat) + eps), {"s": s, "m": m, "v": v, "m_hat": m_hat, "v_hat": v_hat}
 
 
 NEW = r"\text{new} = \text{current} - \text{lr} \times "  # the line every rule ends with
@@ -87,7 +107,7 @@ class Optimizer:
     key: str  # its name in the code, in a link (optimizer=) and on the command line
     name: str  # its name in a race and its legend: "RMSProp"
     title: str  # its entry in the sidebar's list: "RMSProp: a brake that forgets"
-    rule: Callable  # update, state = rule(g, state, hp)
+    rule: Callable  # update, state = rule(g, state, params, lr, **settings): the settings it names after `*`
     remembers: tuple[str, ...]  # what it keeps between steps: the ledger's extra columns, in this order
     symbols: tuple[str, ...]  # its rule in LaTeX, one short equation a line (a line fits a phone)
     numbers: tuple[str, ...]  # a step of one parameter with its numbers, in LaTeX (ui/updates.py fills ⟨name⟩)
@@ -95,9 +115,27 @@ class Optimizer:
     words: str  # what its memory does, in plain words (the race's panel of it)
     link: str  # its short key in the race's link (mom=, lr_mom=, ...)
     work: int  # arithmetic a step beyond the gradient's, in the work budget's units (gdcore.experiment)
-    eps: float | None = None  # PyTorch's default eps, for a rule that divides by a square root
+    formula: str  # its rule in plain text, for the command line's help
+    # Its own default of a setting whose default (Setting.default) is None: PyTorch's eps for a square root's brake.
+    defaults: Mapping[str, float] = field(default_factory=dict, compare=False)
     # Its learning rate on each of the race's surfaces (gdcore.surfaces), tried by hand for a race worth watching.
-    rates: dict[str, float] = field(default_factory=dict, compare=False)
+    rates: Mapping[str, float] = field(default_factory=dict, compare=False)
+    racing: bool = True  # in the race unless a learner switches it off
+
+    @property
+    def settings(self) -> tuple[Setting, ...]:
+        """The settings its rule reads besides the learning rate: the keywords its rule names after `*`."""
+        parameters = inspect.signature(self.rule).parameters.values()
+        return tuple(SETTING[p.name] for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY)
+
+    def own(self, values: Mapping[str, float | None]) -> dict[str, float]:
+        """Its rule's settings from `values` (by name): one missing or None takes its default."""
+        chosen = {setting.name: values.get(setting.name) for setting in self.settings}
+        return {name: self.default(name) if value is None else value for name, value in chosen.items()}
+
+    def default(self, name: str) -> float:
+        """Its default of setting `name`: its own (`defaults`), else the setting's."""
+        return self.defaults.get(name, SETTING[name].default)
 
 
 TABLE = (
@@ -114,6 +152,7 @@ TABLE = (
         "steep ground, long steps; flat ground, tiny steps.",
         link="gd",
         work=0,
+        formula="update = lr * g",
         rates={"house": 0.1, "valley": 0.9, "rosenbrock": 0.002, "saddle": 0.1, "plateau": 0.5},
     ),
     Optimizer(
@@ -133,6 +172,7 @@ TABLE = (
         "overshoot and swing back.",
         link="mom",
         work=1,
+        formula="v = mu * v + g;  update = lr * v",
         rates={"house": 0.05, "valley": 0.1, "rosenbrock": 0.001, "saddle": 0.02, "plateau": 0.1},
     ),
     Optimizer(
@@ -151,6 +191,7 @@ TABLE = (
         "the new velocity to this slope, so it brakes a little earlier before overshooting.",
         link="nag",
         work=1,
+        formula="v = mu * v + g;  update = lr * (g + mu * v)",
         rates={"house": 0.05, "valley": 0.1, "rosenbrock": 0.001, "saddle": 0.02, "plateau": 0.1},
     ),
     Optimizer(
@@ -170,7 +211,8 @@ TABLE = (
         "bold steps. G only grows, so over a long race every step shrinks.",
         link="ada",
         work=2,
-        eps=1e-10,
+        formula="G = G + g^2;  update = lr * g / (sqrt(G) + eps)",
+        defaults={"eps": 1e-10},
         rates={"house": 0.5, "valley": 1.0, "rosenbrock": 0.5, "saddle": 0.5, "plateau": 0.5},
     ),
     Optimizer(
@@ -189,7 +231,8 @@ TABLE = (
         "step keeps α of it), so every step is about the learning rate long, on steep ground and flat ground alike.",
         link="rms",
         work=2,
-        eps=1e-8,
+        formula="E = alpha * E + (1 - alpha) * g^2;  update = lr * g / (sqrt(E) + eps)",
+        defaults={"eps": 1e-8},
         rates={"house": 0.02, "valley": 0.1, "rosenbrock": 0.01, "saddle": 0.02, "plateau": 0.02},
     ),
     Optimizer(
@@ -217,7 +260,9 @@ TABLE = (
         "Each step is about the learning rate long, in the direction the slopes have agreed on.",
         link="adam",
         work=3,
-        eps=1e-8,
+        formula="m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  m_hat = m / (1 - b1^s);\n"
+        "v_hat = v / (1 - b2^s);  update = lr * m_hat / (sqrt(v_hat) + eps), s = step",
+        defaults={"eps": 1e-8},
         rates={"house": 0.1, "valley": 0.5, "rosenbrock": 0.1, "saddle": 0.05, "plateau": 0.05},
     ),
 )
@@ -225,4 +270,4 @@ BY_KEY = {optimizer.key: optimizer for optimizer in TABLE}
 OPTIMIZERS = tuple(BY_KEY)
 RULES = {key: optimizer.rule for key, optimizer in BY_KEY.items()}
 STATE_NAMES = {key: optimizer.remembers for key, optimizer in BY_KEY.items()}  # the ledger's extra columns
-DEFAULT_EPS = {key: optimizer.eps for key, optimizer in BY_KEY.items() if optimizer.eps is not None}
+DEFAULT_EPS = {key: optimizer.defaults["eps"] for key, optimizer in BY_KEY.items() if "eps" in optimizer.defaults}

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
-from gdcore.config import DescentConfig, check, shown, spec
+from gdcore.config import DescentConfig, check, declared_after, setting_field, shown, spec
 from gdcore.descent import Run, descend
 from gdcore.experiment import OPTIMIZER_WORK, WORK_BUDGET
-from gdcore.optimizers import OPTIMIZERS, TABLE, Hyper
+from gdcore.optimizers import BY_KEY, OPTIMIZERS, TABLE
 from gdcore.surfaces import SURFACES, Surface
 
 # Each optimizer's short URL key: its switch is `gd`, its learning rate `lr_gd`, ...
@@ -32,37 +32,25 @@ def same_field(name: str):
     return field(default=f.default, metadata=f.metadata)
 
 
-def racing(name: str, label: str) -> bool:
-    return field(default=True, metadata=spec(KEYS[name], label=f"switch for {label}"))
-
-
-def rate(name: str, label: str) -> float | None:
-    url = f"lr_{KEYS[name]}"
-    return field(default=None, metadata=spec(url, 1e-9, 1e6, label=f"{label}'s learning rate", kind=float))
-
-
-def small(url: str, label: str, low: float = 1e-12, high: float = 1.0) -> float | None:
-    return field(default=None, metadata=spec(url, low, high, label=label, kind=float))
-
-
-@dataclass(frozen=True)
-class Racer:
-    """One optimizer in the race: its rule's name and every hyperparameter it reads."""
-
-    optimizer: str
-    learning_rate: float
-    momentum: float = 0.9
-    alpha: float = 0.99
-    beta1: float = 0.9
-    beta2: float = 0.999
-    eps: float | None = None  # None: the optimizer's default (gdcore.optimizers.DEFAULT_EPS)
-
-    @property
-    def hyper(self) -> Hyper:
-        return Hyper(self.learning_rate, self.momentum, self.alpha, self.beta1, self.beta2, self.eps)
+def racer_fields() -> dict:
+    """Each optimizer's fields in the race: its switch (gd=yes), its learning rate (lr_gd; None: the surface's
+    default) and each setting its rule reads (mu_mom; its link key the setting's and the optimizer's, joined)."""
+    made = {}
+    for optimizer in TABLE:
+        meta = spec(optimizer.link, label=f"switch for {optimizer.name}")
+        made[optimizer.key] = ("bool", field(default=optimizer.racing, metadata=meta))
+    for optimizer in TABLE:
+        meta = spec(f"lr_{optimizer.link}", 1e-9, 1e6, label=f"{optimizer.name}'s learning rate", kind=float)
+        made[f"lr_{optimizer.key}"] = ("float | None", field(default=None, metadata=meta))
+    for optimizer in TABLE:
+        for setting in optimizer.settings:
+            url, label = f"{setting.short}_{optimizer.link}", f"{optimizer.name}'s {setting.short}"
+            made[f"{setting.short}_{optimizer.key}"] = setting_field(setting, url, label)
+    return made
 
 
 @dataclass(frozen=True)
+@declared_after("y0", racer_fields())  # who races, at what rate, with what settings: from gdcore.optimizers.TABLE
 class RaceConfig:
     """Everything that decides a race; equal configs give equal races."""
 
@@ -75,28 +63,6 @@ class RaceConfig:
     # The start; None: the surface's own (gdcore.surfaces).
     x0: float | None = field(default=None, metadata=spec("x0", -1e6, 1e6, label="starting x", kind=float))
     y0: float | None = field(default=None, metadata=spec("y0", -1e6, 1e6, label="starting y", kind=float))
-    # Who races (all six by default) and each one's learning rate (None: the surface's default).
-    gd: bool = racing("gd", "gradient descent")
-    momentum: bool = racing("momentum", "momentum")
-    nesterov: bool = racing("nesterov", "Nesterov")
-    adagrad: bool = racing("adagrad", "AdaGrad")
-    rmsprop: bool = racing("rmsprop", "RMSProp")
-    adam: bool = racing("adam", "Adam")
-    lr_gd: float | None = rate("gd", "gradient descent")
-    lr_momentum: float | None = rate("momentum", "momentum")
-    lr_nesterov: float | None = rate("nesterov", "Nesterov")
-    lr_adagrad: float | None = rate("adagrad", "AdaGrad")
-    lr_rmsprop: float | None = rate("rmsprop", "RMSProp")
-    lr_adam: float | None = rate("adam", "Adam")
-    # The other hyperparameters, PyTorch's defaults; eps None: the optimizer's own (1e-10 or 1e-8).
-    mu_momentum: float = field(default=0.9, metadata=spec("mu_mom", 0.0, 0.999, label="momentum's mu"))
-    mu_nesterov: float = field(default=0.9, metadata=spec("mu_nag", 0.0, 0.999, label="Nesterov's mu"))
-    alpha: float = field(default=0.99, metadata=spec("alpha_rms", 0.0, 0.9999, label="RMSProp's alpha"))
-    beta1: float = field(default=0.9, metadata=spec("b1_adam", 0.0, 0.999, label="Adam's beta1"))
-    beta2: float = field(default=0.999, metadata=spec("b2_adam", 0.0, 0.99999, label="Adam's beta2"))
-    eps_adagrad: float | None = small("eps_ada", "AdaGrad's eps")
-    eps_rmsprop: float | None = small("eps_rms", "RMSProp's eps")
-    eps_adam: float | None = small("eps_adam", "Adam's eps")
     # Whose ledger the page shows.
     ledger: str = field(default="adam", metadata=spec("ledger", choices=OPTIMIZERS, label="ledger's optimizer"))
     # The "house" surface's data and columns, as a line's (DescentConfig's fields: the same link keys): the
@@ -129,11 +95,9 @@ class RaceConfig:
         x0, y0 = surface.start
         return (x0 if self.x0 is None else self.x0, y0 if self.y0 is None else self.y0)
 
-    def racer(self, name: str) -> Racer:
-        """Optimizer `name` with its learning rate and the hyperparameters it reads."""
-        mu = {"momentum": self.mu_momentum, "nesterov": self.mu_nesterov}.get(name, 0.9)
-        eps = {"adagrad": self.eps_adagrad, "rmsprop": self.eps_rmsprop, "adam": self.eps_adam}.get(name)
-        return Racer(name, self.learning_rate(name), mu, self.alpha, self.beta1, self.beta2, eps)
+    def hyper(self, name: str) -> dict[str, float | None]:
+        """The settings optimizer `name` reads, by name (None: its default)."""
+        return {s.name: getattr(self, f"{s.short}_{name}") for s in BY_KEY[name].settings}
 
 
 def step_work(config: RaceConfig) -> int:
@@ -152,15 +116,9 @@ def race(config: RaceConfig, surface: Surface) -> dict[str, Run]:
     start = config.start(surface)
     runs = {}
     for name in config.racers:
-        racer = config.racer(name)
+        rate, hyper = config.learning_rate(name), config.hyper(name)
         runs[name] = descend(
-            surface.loss_and_grad,
-            start,
-            racer.learning_rate,
-            config.step_count,
-            surface.names,
-            optimizer=name,
-            hyper=racer.hyper,
+            surface.loss_and_grad, start, rate, config.step_count, surface.names, optimizer=name, hyper=hyper
         )
     return runs
 

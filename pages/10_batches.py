@@ -138,7 +138,7 @@ def update(k: int) -> str:
     record = record_of(k)
     if record is None:
         return ""
-    tex = "".join(frames.tex(text) for text in updates.update_lines(config, record, None))
+    tex = "".join(frames.tex(text) for text in updates.update_lines(config.optimizer, config.hyper, record, None))
     whole = fit.whole_gradient(record.current)
     return tex + frames.html(batches.gradient_words(record.gradient, whole, len(record.rows), n, unit))
 

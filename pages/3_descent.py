@@ -141,7 +141,7 @@ def arithmetic(k: int, name: str) -> list[str]:
     """The LaTeX of epoch k + 1's last step for one parameter, as the page writes it out after Next."""
     latest = run.epoch_records(k + 1)[-1]
     previous = run.records[latest.step - 2] if latest.step > 1 else None
-    lines = updates.update_lines(config, latest, previous)
+    lines = updates.update_lines(config.optimizer, config.hyper, latest, previous)
     mine = [text for text in lines if rf"\text{{{name}}}" in text]
     many = len(run.epoch_records(k + 1)) > 1
     return ([rf"\text{{(the epoch's last step, step {latest.step})}}"] if many else []) + mine
@@ -178,7 +178,7 @@ def step(k: int) -> tuple[str, list[str], str, str]:
         if config.optimizer != "gd":
             tex += list(updates.RULES_TEX[config.optimizer])
         previous = run.records[latest.step - 2] if latest.step > 1 else None  # record i is step i + 1
-        tex += updates.update_lines(config, latest, previous)
+        tex += updates.update_lines(config.optimizer, config.hyper, latest, previous)
         if batched:
             whole = fit.whole_gradient(latest.current)
             after = (

@@ -116,7 +116,11 @@ def arithmetic(k: int, name: str) -> list[str]:
     """The LaTeX of epoch k + 1's last step for one of the 10 parameters, as the page writes it out."""
     latest = run.epoch_records(k + 1)[-1]
     previous = run.records[latest.step - 2] if latest.step > 1 else None
-    mine = [text for text in updates.update_lines(config, latest, previous) if rf"\text{{{name}}}" in text]
+    mine = [
+        text
+        for text in updates.update_lines(config.optimizer, config.hyper, latest, previous)
+        if rf"\text{{{name}}}" in text
+    ]
     many = len(run.epoch_records(k + 1)) > 1
     return ([rf"\text{{(the epoch's last step, step {latest.step})}}"] if many else []) + mine
 
@@ -146,7 +150,7 @@ def words(k: int, loss_now: float) -> str:
     if not plain:
         rules = list(updates.RULES_TEX[config.optimizer]) if config.optimizer != "gd" else []
         previous = run.records[latest.step - 2] if latest.step > 1 else None
-        lines = [*rules, *updates.update_lines(config, latest, previous)]
+        lines = [*rules, *updates.update_lines(config.optimizer, config.hyper, latest, previous)]
         summary = escape(f"This epoch's last step (step {latest.step}), written out for all 10 parameters")
         text += f"<details><summary>{summary}</summary>{''.join(frames.tex(line) for line in lines)}</details>"
     if run.diverged_at is not None and k == last:

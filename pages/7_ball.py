@@ -101,7 +101,7 @@ def words(k: int) -> str:
             r.replace(r"\text{current}", "w").replace(r"\text{new}", r"w_\text{new}")
             for r in updates.RULES_TEX[config.optimizer]
         ]
-    lines = updates.update_lines(config, record, run.records[k - 2] if k > 1 else None)
+    lines = updates.update_lines(config.optimizer, config.hyper, record, run.records[k - 2] if k > 1 else None)
     return text + "".join(frames.tex(line) for line in [*rules, *lines])
 
 

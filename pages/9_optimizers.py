@@ -120,7 +120,7 @@ def update(k: int) -> str:
         f"Step {latest.step}, with this step's numbers (learning rate {num(config.learning_rate(pick))}; the memory "
         "before the step comes from the row below in the ledger, zero before the first step):",
     )
-    return text + "".join(frames.tex(line) for line in updates.update_lines(config.racer(pick), latest, previous))
+    return text + "".join(frames.tex(line) for line in updates.update_lines(pick, config.hyper(pick), latest, previous))
 
 
 def pictures(results: dict) -> list[dict[str, tuple]]:

@@ -16,7 +16,7 @@ from gdcore import DescentConfig, GuessConfig, SlopeConfig, experiment
 from gdcore.config import Training, kind_of
 from gdcore.curve import CurveConfig
 from gdcore.data import SHIPPED
-from gdcore.optimizers import DEFAULT_EPS, TABLE
+from gdcore.optimizers import BY_KEY, TABLE, Optimizer, Setting
 from gdcore.upload import problem_with_columns
 from ui import cached, handoff, literal, state, uploads
 from ui.fmt import axis_name, slope_units, y_units
@@ -329,19 +329,9 @@ SCHEDULE_LABELS = {
     "exponential": "exponential: × gamma every epoch",
     "cosine": "cosine: glide down to a minimum",
 }
-# The hyperparameters each optimizer and each schedule reads (URL keys): only those are shown.
-OPTIMIZER_USES = {"momentum": ("mu",), "nesterov": ("mu",), "adagrad": ("eps",), "rmsprop": ("alpha", "eps")}
-OPTIMIZER_USES["adam"] = ("b1", "b2", "eps")
+# The settings each schedule reads (URL keys): only those are shown (an optimizer's: its rule's, in its table entry).
 SCHEDULE_USES = {"step": ("gamma", "every"), "exponential": ("gamma",), "cosine": ("lrmin",)}
 HYPER_WIDGETS = {
-    "mu": (
-        "Momentum μ",
-        0.05,
-        "How much of the last velocity each step keeps: v = μ·v + gradient. 0 is plain descent.",
-    ),
-    "alpha": ("RMSProp's α", 0.01, "How much of the old average of gradient² it keeps: E = α·E + (1 − α)·g²."),
-    "b1": ("Adam's β1", 0.01, "Memory of the gradient: m = β1·m + (1 − β1)·g."),
-    "b2": ("Adam's β2", 0.001, "Memory of the gradient squared: v = β2·v + (1 − β2)·g²."),
     "gamma": ("Factor γ", 0.05, "Each drop multiplies the learning rate by γ (0.5 halves it)."),
     "every": ("Drop every … epochs", 1, "The step schedule keeps the rate for this many epochs, then drops it."),
     "lrmin": ("Smallest rate at the end", 0.001, "Cosine glides from the learning rate down towards this."),
@@ -367,8 +357,10 @@ def training_controls(cls: type[Training], base: Training, rows: int, page: str)
             "earlier gradients.",
         )
         values["optimizer"] = optimizer
-        for url in OPTIMIZER_USES.get(optimizer, ()):
-            values[field_for(cls, url).name] = hyper_widget(cls, url, base, optimizer)
+        for setting in BY_KEY[optimizer].settings:
+            keep(setting.short, getattr(base, setting.name))
+            f = field_for(cls, setting.short)
+            values[setting.name] = setting_input(setting, BY_KEY[optimizer], f, f"{BY_KEY[optimizer].name}'s ")
         schedule = st.selectbox(
             "Learning-rate schedule",
             meta(cls, "sched")["choices"],
@@ -378,7 +370,7 @@ def training_controls(cls: type[Training], base: Training, rows: int, page: str)
         )
         values["schedule"] = schedule
         for url in SCHEDULE_USES.get(schedule, ()):
-            values[field_for(cls, url).name] = hyper_widget(cls, url, base, optimizer)
+            values[field_for(cls, url).name] = hyper_widget(cls, url, base)
         keep("warmup", base.warmup)
         values["warmup"] = number(
             cls, "warmup", "Warm-up epochs", step=1, help="The rate grows from lr/W to lr over the first W epochs."
@@ -411,12 +403,10 @@ def training_controls(cls: type[Training], base: Training, rows: int, page: str)
     return values
 
 
-def hyper_widget(cls, url: str, base: Training, optimizer: str):
-    """One hyperparameter's number box, with its last value kept while it was hidden."""
+def hyper_widget(cls, url: str, base: Training):
+    """One schedule setting's number box, with its last value kept while it was hidden."""
     f = field_for(cls, url)
     keep(url, getattr(base, f.name))
-    if url == "eps":
-        return eps_input(f, optimizer)
     label, step, help_text = HYPER_WIDGETS[url]
     cast = int if kind_of(f) is int else float
     return st.number_input(
@@ -430,16 +420,21 @@ def hyper_widget(cls, url: str, base: Training, optimizer: str):
     )
 
 
-def eps_input(f, optimizer: str):
-    """ε's number box for config field f (its URL key is the widget's key); empty: the optimizer's own default."""
+def setting_input(setting: Setting, optimizer: Optimizer, f, prefix: str = ""):
+    """The number box of an optimizer's setting (gdcore.optimizers.SETTINGS) for config field f, whose URL key is
+    the widget's key: its symbol after `prefix` ("Adam's "). A setting whose default is each optimizer's own (eps)
+    may be left empty: that default."""
+    own = setting.default is None
+    label = f"{prefix}{setting.symbol}" + (f" (empty: {optimizer.default(setting.name):g})" if own else "")
     return st.number_input(
-        f"ε (empty: {DEFAULT_EPS[optimizer]:g})",
+        label,
         min_value=float(f.metadata["low"]),
         max_value=float(f.metadata["high"]),
-        value=None,
+        step=float(setting.step),
         format="%g",
         key=f.metadata["url"],
-        help="Keeps the division by √(…) away from zero.",
+        help=setting.help,
+        **({"value": None} if own else {}),
     )
 
 

@@ -16,13 +16,13 @@ from gdcore import line, race
 from gdcore.config import kind_of
 from gdcore.data import SHIPPED
 from gdcore.descent import Run
-from gdcore.optimizers import OPTIMIZERS, TABLE
+from gdcore.optimizers import BY_KEY, OPTIMIZERS, TABLE
 from gdcore.race import KEYS, RaceConfig
 from gdcore.surfaces import SURFACES, Surface, house_surface, named_surface
 from ui import cached, contours, echarts, frames, state, tables, uploads
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION
 from ui.contours import Path, contour_figure
-from ui.controls import data_controls, eps_input, keep, line_columns, sidebar
+from ui.controls import data_controls, keep, line_columns, setting_input, sidebar
 from ui.fmt import axis_name, num, plural
 
 PAGE = "race"
@@ -50,20 +50,6 @@ PALETTE = (
 )
 LOOKS = dict(zip(OPTIMIZERS, PALETTE, strict=False))
 WORDS = {optimizer.key: optimizer.words for optimizer in TABLE}  # what each one's memory does
-HYPER = {  # url key: (label, step, help)
-    "mu": ("Momentum μ", 0.05, "How much of the last velocity each step keeps: v = μ·v + gradient. 0 is plain GD."),
-    "alpha_rms": ("α", 0.01, "How much of the old average of gradient² it keeps: E = α·E + (1 − α)·g²."),
-    "b1_adam": ("β1", 0.01, "Memory of the gradient: m = β1·m + (1 − β1)·g."),
-    "b2_adam": ("β2", 0.001, "Memory of the gradient squared: v = β2·v + (1 − β2)·g²."),
-}
-USES = {  # the URL keys of each optimizer's other hyperparameters
-    "gd": (),
-    "momentum": ("mu_mom",),
-    "nesterov": ("mu_nag",),
-    "adagrad": ("eps_ada",),
-    "rmsprop": ("alpha_rms", "eps_rms"),
-    "adam": ("b1_adam", "b2_adam", "eps_adam"),
-}
 MARKS = 200  # most markers along a path or a loss line: past this, every few steps get one (the line has them all)
 
 
@@ -201,12 +187,10 @@ def racer_widgets(name: str) -> dict:
     with st.expander(f"{mark} {NAMES[name]}"):
         values[name] = st.toggle("In the race", key=key)
         values[f"lr_{name}"] = number(f"lr_{key}", "Learning rate", 0.01, "Its own step size, 1e-9 to 1e6.")
-        for url in USES[name]:
-            if url.startswith("eps"):
-                values[field_for(url).name] = eps_input(field_for(url), name)
-            else:
-                label, step, help_text = HYPER["mu" if url.startswith("mu") else url]
-                values[field_for(url).name] = number(url, label, step, help_text)
+        for setting in BY_KEY[name].settings:
+            values[f"{setting.short}_{name}"] = setting_input(
+                setting, BY_KEY[name], field_for(f"{setting.short}_{key}")
+            )
     return values
 
 

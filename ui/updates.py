@@ -7,9 +7,10 @@ memory before and after the step, the learning rate, current and new. Nothing is
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from gdcore.descent import StepRecord
-from gdcore.optimizers import BY_KEY, DEFAULT_EPS, TABLE
+from gdcore.optimizers import BY_KEY, TABLE
 from ui.fmt import tex
 
 # Each rule in symbols, one equation a line (so a line fits a phone), shown above the numbers.
@@ -21,20 +22,21 @@ def memory(record: StepRecord | None) -> dict[str, tuple[float, ...]]:
     return dict(record.state) if record is not None else {}
 
 
-# A hyperparameter's name in an optimizer's numbers (gdcore.optimizers.TABLE) and in the config.
-HYPER = {"mu": "momentum", "alpha": "alpha", "b1": "beta1", "b2": "beta2"}
 SLOT = re.compile(r"⟨(\(?)(\w+)\)?⟩")
 
 
-def update_lines(config, record: StepRecord, previous: StepRecord | None) -> list[str]:
+def update_lines(
+    optimizer: str, hyper: Mapping[str, float | None], record: StepRecord, previous: StepRecord | None
+) -> list[str]:
     """The step's arithmetic with this step's numbers: one short LaTeX equation per line, so that each
     fits a phone's width; the optimizer's memory carries the parameter's name as a subscript. Each line is
     the optimizer's own template (gdcore.optimizers.TABLE: ⟨name⟩ a number, ⟨(name)⟩ one in parentheses
-    when negative, ⟨was_name⟩ its memory before the step)."""
+    when negative, ⟨was_name⟩ its memory before the step). `hyper`: its settings by name (None: its default)."""
     before, after = memory(previous), memory(record)
-    eps = config.eps if config.eps is not None else DEFAULT_EPS.get(config.optimizer, 0.0)
-    shared = {"lr": record.learning_rate, "eps": eps}
-    shared |= {short: getattr(config, name) for short, name in HYPER.items() if hasattr(config, name)}
+    rule = BY_KEY[optimizer]
+    shared = {"lr": record.learning_rate} | {
+        s.short: value for s, value in zip(rule.settings, rule.own(hyper).values())
+    }
     lines = []
     for i, name in enumerate(record.names):
         values = shared | {"g": record.gradient[i], "current": record.current[i], "new": record.new[i]}
@@ -42,7 +44,7 @@ def update_lines(config, record: StepRecord, previous: StepRecord | None) -> lis
         values |= {f"was_{key}": before.get(key, (0.0,) * len(record.names))[i] for key in after}
         raw = {"sub": rf"_{{\text{{{name}}}}}", "s": str(record.step)}  # v_slope, m_w1, ...; the step's number
         raw["head"] = rf"\text{{{name}}} \leftarrow ⟨current⟩ - ⟨lr⟩ \times "
-        lines += [filled(template, values, raw) for template in BY_KEY[config.optimizer].numbers]
+        lines += [filled(template, values, raw) for template in rule.numbers]
     return lines
 
 

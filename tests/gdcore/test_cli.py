@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from gdcore.__main__ import build_parser, main
+from gdcore.optimizers import SETTINGS
 
 HEADER = ["epoch", "parameter", "current", "gradient", "learning_rate", "new", "loss"]
 
@@ -246,14 +247,16 @@ def test_divergence_prints_the_finite_rows_and_says_where_it_stopped(windsor, re
 
 OPTIONS = (
     "--data --x --y --lr --epochs --model --loss --scale --init-slope --init-intercept --seed --activation --help"
-    " --optimizer --momentum --beta1 --beta2 --alpha --eps --schedule --gamma --every --lr-min --warmup"
-    " --batch-size --shuffle"
+    " --optimizer --schedule --gamma --every --lr-min --warmup --batch-size --shuffle"
 ).split()
+# and each optimizer's own settings (--momentum, --beta1, ...; --weight-decay for weight_decay), from its table
+OPTIONS += [f"--{setting.name.replace('_', '-')}" for setting in SETTINGS]
 
 
 def test_help_mentions_every_option(repo_root):
     result = run_module(["descend", "--help"], cwd=repo_root)
     assert result.returncode == 0
+    assert {"--momentum", "--beta1", "--beta2", "--alpha", "--eps"} <= set(OPTIONS)
     for option in OPTIONS:
         assert option in result.stdout, option
     # Every option the parser knows, so a new one cannot go undocumented.

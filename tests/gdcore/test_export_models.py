@@ -117,8 +117,8 @@ def test_the_chain_script_prints_the_ledger_of_the_pages_run(name: str, tmp_path
         (
             "network",
             NetworkConfig(optimizer="nesterov", learning_rate=0.01, epochs=5),
-            'return lr * (g + MU * memory["velocity"])',
-            'return lr * (g + memory["velocity"])',  # Nesterov without its mu: plain momentum's look-ahead
+            "return lr * (g + momentum * v)",
+            "return lr * (g + v)",  # Nesterov without its mu: plain momentum's look-ahead
         ),
         (
             "chain",

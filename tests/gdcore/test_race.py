@@ -81,13 +81,13 @@ def path(run):
 
 
 CASES = [  # surface, its reference, the optimizer, the config's settings, the reference's hyperparameters
-    ("rosenbrock", rosenbrock, "adam", {"lr_adam": 0.05, "beta1": 0.8, "beta2": 0.99, "eps_adam": 1e-6},
+    ("rosenbrock", rosenbrock, "adam", {"lr_adam": 0.05, "b1_adam": 0.8, "b2_adam": 0.99, "eps_adam": 1e-6},
      {"lr": 0.05, "b1": 0.8, "b2": 0.99, "eps": 1e-6}),
     ("valley", valley, "adam", {}, {"lr": 0.5, "b1": 0.9, "b2": 0.999, "eps": 1e-8}),
     ("valley", valley, "momentum", {"mu_momentum": 0.8}, {"lr": 0.1, "mu": 0.8}),
     ("rosenbrock", rosenbrock, "nesterov", {}, {"lr": 0.001, "mu": 0.9}),
     ("saddle", saddle, "adagrad", {"eps_adagrad": 1e-3}, {"lr": 0.5, "eps": 1e-3}),
-    ("valley", valley, "rmsprop", {"alpha": 0.9}, {"lr": 0.1, "alpha": 0.9, "eps": 1e-8}),
+    ("valley", valley, "rmsprop", {"alpha_rmsprop": 0.9}, {"lr": 0.1, "alpha": 0.9, "eps": 1e-8}),
     ("saddle", saddle, "gd", {"lr_gd": 0.3}, {"lr": 0.3}),
 ]  # fmt: skip
 
@@ -134,7 +134,7 @@ def test_defaults_come_from_the_surface():
         assert config.step_count == DEFAULT_STEPS[name]
         assert [config.learning_rate(o) for o in OPTIMIZERS] == [DEFAULT_RATES[name][o] for o in OPTIMIZERS]
         assert config.start(named_surface("valley")) == named_surface("valley").start
-    assert RaceConfig(surface="valley", lr_adam=0.01).racer("adam").learning_rate == 0.01
+    assert RaceConfig(surface="valley", lr_adam=0.01).learning_rate("adam") == 0.01
 
 
 def test_finish_step_is_the_first_within_the_tolerance():
