@@ -1,4 +1,4 @@
-"""Page 9: six optimizers race from one start on the same surface, every step of one of them written out."""
+"""Page 9: the optimizers race from one start on the same surface, every step of one of them written out."""
 
 import html as markup
 import inspect
@@ -14,7 +14,7 @@ from ui.fmt import num, plural
 router.ensure_router()
 
 chosen = page.controls()
-config = race.within_budget(chosen)  # six racers of 5,000 steps would keep the server busy too long
+config = race.within_budget(chosen)  # every racer at 5,000 steps would keep the server busy too long
 where = page.config_surface(config)
 runs = page.runs(config)
 last = config.step_count

@@ -20,7 +20,7 @@ from gdcore.optimizers import BY_KEY, OPTIMIZERS, TABLE
 from gdcore.race import KEYS, RaceConfig
 from gdcore.surfaces import SURFACES, Surface, house_surface, named_surface
 from ui import cached, contours, echarts, frames, state, tables, uploads
-from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION
+from ui.charts import BLUE, BROWN, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION
 from ui.contours import Path, contour_figure
 from ui.controls import data_controls, keep, line_columns, setting_input, sidebar
 from ui.fmt import axis_name, num, plural
@@ -39,6 +39,7 @@ SURFACE_LABELS = {
 # marker, and the marker as text. One more than the table needs, so that a new optimizer races with its own look.
 STAR = "path://M5,0L6.2,3.5L10,3.6L7,5.9L8.1,9.6L5,7.4L1.9,9.6L3,5.9L0,3.6L3.8,3.5Z"
 HEXAGON = "path://M5,0L9.33,2.5L9.33,7.5L5,10L0.67,7.5L0.67,2.5Z"
+DOWN = "path://M0,1.34L10,1.34L5,10Z"  # a triangle pointing down
 PALETTE = (
     (GREY, "solid", "circle", "solid", "circle", "●"),
     (ORANGE, "dash", "square", "dashed", "rect", "■"),
@@ -47,6 +48,7 @@ PALETTE = (
     (PURPLE, "longdash", "x", [14, 5], echarts.CROSS, "✕"),
     (VERMILLION, "solid", "star", "solid", STAR, "★"),
     (BLUE, "longdashdot", "hexagon", [14, 4, 2, 4], HEXAGON, "⬢"),
+    (BROWN, "6px,3px,2px,3px,2px,3px", "triangle-down", [6, 3, 2, 3, 2, 3], DOWN, "▼"),
 )
 LOOKS = dict(zip(OPTIMIZERS, PALETTE, strict=False))
 WORDS = {optimizer.key: optimizer.words for optimizer in TABLE}  # what each one's memory does
