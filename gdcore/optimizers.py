@@ -49,7 +49,12 @@ ALPHA = Setting(
     "How much of the old average of gradient² it keeps: E = α·E + (1 − α)·g².",
 )  # fmt: skip
 EPS = Setting("eps", "eps", "ε", 1e-12, 1.0, None, 0.01, "Keeps the division by √(…) away from zero.")
-SETTINGS = (MOMENTUM, BETA1, BETA2, ALPHA, EPS)  # in the order of the config's fields and the command line's options
+WEIGHT_DECAY = Setting(
+    "weight_decay", "wd", "λ", 0.0, 1.0, 0.01, 0.01,
+    "How hard each step pulls every parameter towards 0, apart from the gradient: λ·current more each step.",
+)  # fmt: skip
+# In the order of the config's fields and the command line's options.
+SETTINGS = (MOMENTUM, BETA1, BETA2, ALPHA, EPS, WEIGHT_DECAY)
 SETTING = {setting.name: setting for setting in SETTINGS}
 
 
@@ -95,6 +100,16 @@ def adam(g, state, params, lr, *, beta1, beta2, eps):
     m_hat = m / (1 - beta1**s)
     v_hat = v / (1 - beta2**s)
     return lr * m_hat / (np.sqrt(v_hat) + eps), {"s": s, "m": m, "v": v, "m_hat": m_hat, "v_hat": v_hat}
+
+
+def adamw(g, state, params, lr, *, beta1, beta2, eps, weight_decay):
+    """Adam with decoupled weight decay (torch.optim.AdamW): Adam's step, plus a pull of every parameter
+    towards 0 that Adam's averages never see:
+
+    update = lr * (m_hat / (sqrt(v_hat) + eps) + weight_decay * params)
+    """
+    step, state = adam(g, state, params, lr, beta1=beta1, beta2=beta2, eps=eps)
+    return step + lr * weight_decay * params, state
 
 
 NEW = r"\text{new} = \text{current} - \text{lr} \times "  # the line every rule ends with
@@ -264,6 +279,36 @@ TABLE = (
         "v_hat = v / (1 - b2^s);  update = lr * m_hat / (sqrt(v_hat) + eps), s = step",
         defaults={"eps": 1e-8},
         rates={"house": 0.1, "valley": 0.5, "rosenbrock": 0.1, "saddle": 0.05, "plateau": 0.05},
+    ),
+    Optimizer(
+        key="adamw",
+        name="AdamW",
+        title="AdamW: Adam that pulls towards 0",
+        rule=adamw,
+        remembers=("m", "v", "m_hat", "v_hat"),
+        symbols=(
+            r"m = \beta_1 m + (1 - \beta_1)\, g \qquad\allowbreak v = \beta_2 v + (1 - \beta_2)\, g^2",
+            r"\hat m = \frac{m}{1 - \beta_1^s} \qquad\allowbreak \hat v = \frac{v}{1 - \beta_2^s}"
+            r" \qquad\allowbreak (s = \text{step})",
+            NEW + r"\left(\frac{\hat m}{\sqrt{\hat v} + \varepsilon} + \lambda\, \text{current}\right)",
+        ),
+        numbers=(
+            r"m⟨sub⟩ = ⟨b1⟩ \times ⟨(was_m)⟩ + (1 - ⟨b1⟩) \times ⟨(g)⟩ = ⟨m⟩",
+            r"v⟨sub⟩ = ⟨b2⟩ \times ⟨was_v⟩ + (1 - ⟨b2⟩) \times ⟨(g)⟩^2 = ⟨v⟩",
+            r"\hat m⟨sub⟩ = \frac{⟨m⟩}{1 - ⟨b1⟩^{⟨s⟩}} = ⟨m_hat⟩",
+            r"\hat v⟨sub⟩ = \frac{⟨v⟩}{1 - ⟨b2⟩^{⟨s⟩}} = ⟨v_hat⟩",
+            r"⟨head⟩\left(\frac{⟨m_hat⟩}{\sqrt{⟨v_hat⟩} + ⟨eps⟩} + ⟨wd⟩ \times ⟨(current)⟩\right) = ⟨new⟩",
+        ),
+        memory="its averages of past gradients, and a pull towards 0",
+        words="Adam with a pull towards 0 (decoupled weight decay). The same averages m and v as Adam, but each "
+        "step also takes λ × the learning rate of every parameter off it, whatever the slope says. Where the lowest "
+        "point is far from 0 it settles a little short of it, nearer 0: what keeping the numbers small costs.",
+        link="adamw",
+        work=4,
+        formula="Adam's m, v, m_hat and v_hat;  update = lr * (m_hat / (sqrt(v_hat) + eps) + wd * current)",
+        defaults={"eps": 1e-8},
+        rates={"house": 0.1, "valley": 0.5, "rosenbrock": 0.1, "saddle": 0.05, "plateau": 0.05},
+        racing=False,  # off in a race unless switched on: with the default decay it runs nearly on Adam's line
     ),
 )
 BY_KEY = {optimizer.key: optimizer for optimizer in TABLE}

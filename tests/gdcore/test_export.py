@@ -25,6 +25,7 @@ CONFIGS = {
     "adagrad, warm-up": DescentConfig(optimizer="adagrad", learning_rate=0.5, warmup=3, epochs=15),
     "rmsprop, exponential": DescentConfig(optimizer="rmsprop", schedule="exponential", gamma=0.9, epochs=15),
     "adam, batches of 64, cosine": DescentConfig(optimizer="adam", batch_size=64, schedule="cosine", epochs=4),
+    "adamw, batches of 100": DescentConfig(optimizer="adamw", batch_size=100, weight_decay=0.2, epochs=4),
     "batches of 100 in file order": DescentConfig(batch_size=100, shuffle=False, learning_rate=0.05, epochs=3),
     "diverging": DescentConfig(learning_rate=5.0, epochs=500),
 }

@@ -58,7 +58,7 @@ def test_each_setting_reaches_the_rule_that_reads_it_and_no_other(key: str) -> N
     base = DescentConfig(optimizer=key, epochs=4, batch_size=100)
     data = Dataset(x=np.arange(12.0) % 5, y=np.arange(12.0) ** 0.5, x_name="x", y_name="y")
     first = fit_line(base, data).run.records
-    race = RaceConfig(surface="valley", steps=4)
+    race = RaceConfig(surface="valley", steps=4, **{key: True})  # racing, even if it starts switched off
     raced = race_of(race, key)
     for setting in SETTINGS:
         line_changed = fit_line(replace(base, **{setting.name: changed(setting)}), data).run.records

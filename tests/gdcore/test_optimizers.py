@@ -27,8 +27,8 @@ from sklearn.linear_model import SGDRegressor
 
 from gdcore import Dataset, DescentConfig, NetworkConfig, fit_line, fit_network
 
-OPTIMIZERS = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
-EPS = {"adagrad": 1e-10, "rmsprop": 1e-8, "adam": 1e-8}  # torch.optim's defaults
+OPTIMIZERS = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
+EPS = {"adagrad": 1e-10, "rmsprop": 1e-8, "adam": 1e-8, "adamw": 1e-8}  # torch.optim's defaults
 STATE_NAMES = {
     "gd": (),
     "momentum": ("velocity",),
@@ -102,8 +102,11 @@ def network_loss_grad(params, X, y, activation: str, kind: str):
     return float(np.sum(e**2) / n), terms.sum(axis=1), np.abs(sizes).sum(axis=1)
 
 
-def optimizer_step(name: str, g, state: dict, s: int, lr: float, mu=0.9, alpha=0.99, b1=0.9, b2=0.999, eps=None):
-    """One step of torch.optim's rule `name`: (update, new state). Every state starts at 0."""
+def optimizer_step(
+    name: str, g, state: dict, s: int, lr: float, mu=0.9, alpha=0.99, b1=0.9, b2=0.999, eps=None, wd=0.01, current=None
+):
+    """One step of torch.optim's rule `name` from the parameters `current`: (update, new state). Every state starts
+    at 0."""
     eps = EPS.get(name) if eps is None else eps
     if name == "gd":
         return lr * g, {}
@@ -119,7 +122,11 @@ def optimizer_step(name: str, g, state: dict, s: int, lr: float, mu=0.9, alpha=0
     m = b1 * state.get("m", 0.0) + (1.0 - b1) * g
     v = b2 * state.get("v", 0.0) + (1.0 - b2) * g * g
     m_hat, v_hat = m / (1.0 - b1**s), v / (1.0 - b2**s)
-    return lr * m_hat / (np.sqrt(v_hat) + eps), {"m": m, "v": v, "m_hat": m_hat, "v_hat": v_hat}
+    memory = {"m": m, "v": v, "m_hat": m_hat, "v_hat": v_hat}
+    if name == "adamw":  # torch.optim.AdamW: p *= 1 - lr * wd, then Adam's step from there
+        new = current * (1.0 - lr * wd) - lr * m_hat / (np.sqrt(v_hat) + eps)
+        return current - new, memory
+    return lr * m_hat / (np.sqrt(v_hat) + eps), memory
 
 
 def scheduled_rate(t: int, config) -> float:
@@ -169,6 +176,7 @@ class Step:
 def reference_run(loss_grad, start, config, n: int) -> list[Step]:
     """The whole run as the rules say. loss_grad(params, rows) -> (loss, gradient, size); rows None: all."""
     hyper = {"mu": config.momentum, "alpha": config.alpha, "b1": config.beta1, "b2": config.beta2, "eps": config.eps}
+    hyper["wd"] = config.weight_decay
     plan = shuffled_batches(n, config.batch_size, config.shuffle, config.seed, config.epochs)
     current, state, s, steps = np.array(start, dtype=float), {}, 0, []
     for t, batches in enumerate(plan, start=1):
@@ -177,7 +185,7 @@ def reference_run(loss_grad, start, config, n: int) -> list[Step]:
             s += 1
             loss = loss_grad(current, None)[0]  # on all rows
             _, gradient, size = loss_grad(current, rows)  # on this batch
-            update, state = optimizer_step(config.optimizer, gradient, state, s, lr, **hyper)
+            update, state = optimizer_step(config.optimizer, gradient, state, s, lr, **hyper, current=current)
             new = current - update
             steps.append(Step(t, s, rows, lr, current, gradient, size, update, new, loss, state))
             current = new
@@ -298,6 +306,10 @@ LINE_CONFIGS = [
     pytest.param(
         DescentConfig(optimizer="adam", beta1=0.5, beta2=0.9, eps=1e-2, learning_rate=0.05, epochs=15),
         id="adam-b1-0.5-b2-0.9",
+    ),
+    pytest.param(
+        DescentConfig(optimizer="adamw", weight_decay=0.3, beta1=0.8, eps=1e-3, learning_rate=0.05, epochs=15),
+        id="adamw-wd0.3",
     ),
 ]
 

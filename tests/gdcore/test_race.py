@@ -66,10 +66,12 @@ def reference(loss_grad, start, steps, rule, **hp):
         elif rule == "rmsprop":
             G = hp["alpha"] * G + (1 - hp["alpha"]) * g * g
             p = p - lr * g / (np.sqrt(G) + hp["eps"])
-        elif rule == "adam":
+        elif rule in ("adam", "adamw"):
             m = hp["b1"] * m + (1 - hp["b1"]) * g
             v = hp["b2"] * v + (1 - hp["b2"]) * g * g
             m_hat, v_hat = m / (1 - hp["b1"] ** s), v / (1 - hp["b2"] ** s)
+            if rule == "adamw":  # torch.optim.AdamW: the parameters shrink by lr * wd first
+                p = p * (1 - lr * hp["wd"])
             p = p - lr * m_hat / (np.sqrt(v_hat) + hp["eps"])
         points.append(p.copy())
     values.append(loss_grad(p)[0])
@@ -89,6 +91,9 @@ CASES = [  # surface, its reference, the optimizer, the config's settings, the r
     ("saddle", saddle, "adagrad", {"eps_adagrad": 1e-3}, {"lr": 0.5, "eps": 1e-3}),
     ("valley", valley, "rmsprop", {"alpha_rmsprop": 0.9}, {"lr": 0.1, "alpha": 0.9, "eps": 1e-8}),
     ("saddle", saddle, "gd", {"lr_gd": 0.3}, {"lr": 0.3}),
+    ("rosenbrock", rosenbrock, "adamw", {"adamw": True, "lr_adamw": 0.05, "wd_adamw": 0.1, "b1_adamw": 0.8},
+     {"lr": 0.05, "b1": 0.8, "b2": 0.999, "eps": 1e-8, "wd": 0.1}),
+    ("valley", valley, "adamw", {"adamw": True}, {"lr": 0.5, "b1": 0.9, "b2": 0.999, "eps": 1e-8, "wd": 0.01}),
 ]  # fmt: skip
 
 
