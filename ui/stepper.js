@@ -247,8 +247,8 @@ function mount(s) {
   choose(s, view);
   s.shownCharts = new Map();
   watch(s);
-  load(s.assets.katex).then((module) => {
-    s.katex = module.default;
+  script(s.assets.katex, "katex").then((katex) => {
+    s.katex = katex;
     typeset(s, view);
     draw(s);
   }).catch((error) => console.error("The epoch view's equations could not load:", error));

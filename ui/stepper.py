@@ -44,14 +44,13 @@ SETTLE = 0.6  # seconds without a change before a page that sends its frames hea
 
 @functools.cache
 def assets() -> dict[str, str]:
-    """Where the browser finds KaTeX and ECharts, relative to Streamlit's own scripts (static/js/).
+    """Where the browser finds KaTeX, ECharts and plotly.js, relative to Streamlit's own scripts (static/js/):
+    the app's static folder (static/katex, static/echarts, static/plotly; server.enableStaticServing).
 
-    KaTeX is Streamlit's own copy, the one st.latex uses, so the equations look the same everywhere;
-    ECharts and plotly.js are served from the app's static folder (static/echarts, static/plotly,
-    server.enableStaticServing); plotly.js only to a page whose frames hold a plotly figure."""
-    katex = sorted((pathlib.Path(st.__file__).parent / "static" / "static" / "js").glob("katex.*.js"))
+    KaTeX is the version st.latex uses, whose style sheet every Streamlit page loads, so the equations look the
+    same everywhere; plotly.js is loaded only by a page whose frames hold a plotly figure."""
     return {
-        "katex": katex[0].name if katex else "",
+        "katex": "../../app/static/katex/katex.min.js",
         "echarts": "../../app/static/echarts/echarts.esm.min.js",
         "plotly": "../../app/static/plotly/plotly.min.js",
     }
