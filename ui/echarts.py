@@ -280,15 +280,17 @@ def framed(spec: dict) -> dict:
     return spec
 
 
-def line(name: str, data: list, color: str, *, dash: str = "solid", width: float = 3, **extra: object) -> dict:
+def line(name: str, data: list, color: str | None, *, dash: str = "solid", width: float = 3, **extra: object) -> dict:
+    """A line series; colour None: the text's colour on the page's theme (the epoch view's ECharts theme)."""
+    paint = {"color": color} if color else {}
     return {
         "type": "line",
         "name": literal.echarts(name),
         "data": data,
         "showSymbol": False,
         "symbol": "none",
-        "lineStyle": {"color": color, "type": dash, "width": width},
-        "itemStyle": {"color": color},
+        "lineStyle": paint | {"type": dash, "width": width},
+        "itemStyle": paint,
         **extra,
     }
 

@@ -327,7 +327,8 @@ def loss_charts(heights: dict[str, np.ndarray], last: int, *, title: str, goal: 
         line = echarts.line(NAMES[name], points, color, dash=dash, width=2)
         lines.append(line | {"symbol": symbol, "symbolSize": 7, "sampling": "lttb"})  # the symbol: the legend's
         marks.append(echarts.marks(NAMES[name], thinned(points, MARKS), color, symbol, 7))  # one name: one legend
-    finish = echarts.line("finish line", echarts.points([0, last], [goal, goal]), BLUE, width=1.5)
+    # The finish line in the text's colour (no colour of its own): every colour of the palette is some racer's look.
+    finish = echarts.line("finish line", echarts.points([0, last], [goal, goal]), None, width=1.5)
     spec = echarts.framed(spec | {"series": [*lines, finish]})  # the legend's room: one entry a name
 
     def upto(series: dict, k: int) -> dict:

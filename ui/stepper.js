@@ -784,6 +784,8 @@ function theme(s) {
            // A label with no colour of its own (the diagram's names and biases) in the page's text colour, with no
            // outline: ECharts would otherwise draw it dark, or outlined, on the dark theme.
            scatter: { label: { color: text, textBorderWidth: 0 } }, logAxis: axis, categoryAxis: axis,
+           // A line with no colour of its own (a race's finish line: every colour is some racer's) in the text's.
+           line: { lineStyle: { color: text }, itemStyle: { color: text } },
            tooltip: { textStyle: { fontFamily: font },
                       valueFormatter: (v) => (Array.isArray(v) ? v.join(", ") : String(v)).replace(/-/g, "−") } };
 }
