@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from gdcore.config import Training, check, spec
-from gdcore.descent import Run, descend
+from gdcore.descent import Run
+from gdcore.experiment import train
 
 CURVES = ("bowl", "bumpy")
 LOW, HIGH = -6.0, 6.0  # the stretch of hill on screen, and where random drops land
@@ -125,7 +126,8 @@ class CurveConfig(Training):
 
 def roll(config: CurveConfig, start: float | None = None, learning_rate: float | None = None) -> Run:
     """Descend the config's curve from `start` (default: the config's) at `learning_rate` (default: the
-    config's), with its optimizer and schedule: one record per step, w <- w - update."""
+    config's), with its optimizer and schedule (gdcore.experiment.train, as every model): one record per step,
+    w <- w - update."""
     config = replace(config, learning_rate=config.learning_rate if learning_rate is None else learning_rate)
     f, df, _ = HILLS[config.curve]
 
@@ -133,16 +135,7 @@ def roll(config: CurveConfig, start: float | None = None, learning_rate: float |
         w = params[0]
         return float(f(w)), np.array([df(w)])  # the slope of the hill is the whole gradient
 
-    return descend(
-        loss_and_grad,
-        (config.start if start is None else start,),
-        config.learning_rate,
-        config.epochs,
-        ("w",),
-        optimizer=config.optimizer,
-        hyper=config.hyper,
-        schedule=None if config.schedule == "constant" and not config.warmup else config.rate,
-    )
+    return train(config, loss_and_grad, None, (config.start if start is None else start,), ("w",))  # no rows
 
 
 def path(run: Run) -> list[float]:

@@ -14,14 +14,15 @@ from gdcore.data import DataError, Dataset, too_close
 from gdcore.descent import Run, descend
 
 
-def train(config: Training, loss_and_grad, whole_loss, start, names, n: int) -> Run:
+def train(config: Training, loss_and_grad, whole_loss, start, names, n: int = 0) -> Run:
     """Descend as `config` says: its optimizer, its learning-rate schedule and its batches of n rows.
 
     loss_and_grad(params, rows) -> (loss, gradient) on those rows; whole_loss(params) is the loss
     on all n rows, which every record keeps. The shuffle has its own random stream, from the seed.
+    A model with no rows (n = 0, a curve) takes one step an epoch: loss_and_grad(params), whole_loss unused.
     """
     shuffles = shuffle_stream(config.seed)
-    full = config.batch_size <= 0 or config.batch_size >= n
+    full = n == 0 or config.batch_size <= 0 or config.batch_size >= n
     return descend(
         loss_and_grad,
         start,
@@ -31,7 +32,7 @@ def train(config: Training, loss_and_grad, whole_loss, start, names, n: int) -> 
         optimizer=config.optimizer,
         hyper=config.hyper,
         schedule=None if config.schedule == "constant" and not config.warmup else config.rate,
-        batches=lambda epoch: epoch_batches(n, config.batch_size, config.shuffle, shuffles),
+        batches=None if n == 0 else lambda epoch: epoch_batches(n, config.batch_size, config.shuffle, shuffles),
         whole_loss=None if full else whole_loss,  # a full batch's loss already is the whole data set's
     )
 
