@@ -13,9 +13,9 @@ import textwrap
 from dataclasses import fields
 
 from gdcore.config import DescentConfig, NetworkConfig, describe_range, kind_of, link_text, parse_value
-from gdcore.data import WINDSOR, DataError, load_xy, read_table, select_columns
+from gdcore.data import WINDSOR, DataError, read_table
 from gdcore.descent import ledger_columns, ledger_rows
-from gdcore.experiment import fit_line, fit_network
+from gdcore.models import MODELS, model_of
 from gdcore.optimizers import TABLE
 
 DESCRIPTION = """\
@@ -85,7 +85,7 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see python -m gdcore descend --help)\n")
 
 
-CONFIGS = {"line": DescentConfig, "network": NetworkConfig}
+CONFIGS = {model.key: model.config for model in MODELS if model.command}  # the models it runs: line, network
 DEFAULT_X = {"line": DescentConfig().x, "network": ",".join(NetworkConfig().inputs)}
 
 
@@ -230,16 +230,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         config = config_from_args(args)
-        if isinstance(config, NetworkConfig):
-            fit = fit_network(config, *select_columns(read_table(args.data), config.inputs, config.y))
-            n = len(fit.y)
-        else:
-            fit = fit_line(config, load_xy(args.data, config.x, config.y))
-            n = len(fit.x)
+        fit = model_of(config).fit(config, read_table(args.data))
     except (ValueError, DataError) as error:  # DataError's sentence is meant for people
         print(f"error: {error}", file=sys.stderr)
         return 2
-    extended = not config.plain(n)  # the step, update, rows and state columns, when they say something
+    extended = not config.plain(fit.rows)  # the step, update, rows and state columns, when they say something
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(ledger_columns(config.optimizer, extended))
     writer.writerows(ledger_rows(fit.run.records, extended))  # csv writes floats with repr: exact

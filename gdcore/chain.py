@@ -170,6 +170,10 @@ class ChainFit:
     sizes: np.ndarray  # (L,) per_layer(gradient): |dL/db_l| for each layer
     run: Run
 
+    @property
+    def rows(self) -> int:
+        return len(self.y)
+
     def loss(self, params) -> float:
         return loss(params, self.X, self.y, self.config.depth, self.config.activation)
 

@@ -97,6 +97,10 @@ class Fit:
     best_loss: float
     bowl: line.Bowl  # the sums that give the loss on every row at once
 
+    @property
+    def rows(self) -> int:
+        return len(self.x)
+
     def loss(self, params) -> float:
         """The config's loss at `params`, on the data the descent saw (inf if it overflows)."""
         with np.errstate(all="ignore"):
@@ -170,6 +174,10 @@ class NetworkFit:
     y_mean: float  # to turn predictions back into the target's units (dollars)
     y_std: float
     run: Run
+
+    @property
+    def rows(self) -> int:
+        return len(self.y)
 
     def loss(self, params) -> float:
         with np.errstate(all="ignore"):

@@ -26,7 +26,6 @@ from gdcore.config import (
     NetworkConfig,
     parse_value,
     shown,
-    to_command,
     to_query,
     training_options,
 )
@@ -350,24 +349,6 @@ def chain_script(config: ChainConfig, data: str, script_name: str = "reproduce.p
         activation_code=ACTIVATION,
     )
     return HEAD.format(what=docstring_text(what), script_name=script_name) + model + loop(config)
-
-
-def script_for(config, data: str, script_name: str = "reproduce.py") -> str:
-    """The NumPy script of any model's config: a line, the small network or a deep chain."""
-    if isinstance(config, NetworkConfig):
-        return network_script(config, data, script_name)
-    if isinstance(config, ChainConfig):
-        return chain_script(config, data, script_name)
-    return numpy_script(config, data, script_name)
-
-
-def command_for(config, data: str | None = None) -> str | None:
-    """The command line that prints this config's ledger: the line's and the network's (the chain has none)."""
-    if isinstance(config, ChainConfig):
-        return None
-    if isinstance(config, NetworkConfig):
-        return network_command(config, data)
-    return to_command(config, data)
 
 
 def network_command(config: NetworkConfig, data: str | None = None) -> str:

@@ -10,8 +10,9 @@ import streamlit as st
 
 import gdcore
 from gdcore import DescentConfig, NetworkConfig, curve, line
-from gdcore.chain import ChainConfig, ChainFit, fit_chain
+from gdcore.chain import ChainConfig, ChainFit
 from gdcore.data import DEFAULT_DATA, SHIPPED, shipped
+from gdcore.models import model_of
 from ui import uploads
 
 
@@ -66,12 +67,8 @@ def door_to_door_counts(data: str = DEFAULT_DATA) -> np.ndarray:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def fit(config: DescentConfig | NetworkConfig | ChainConfig) -> gdcore.Fit | gdcore.NetworkFit | ChainFit:
-    """The run `config` describes, on its data set: a line, the small network or a deep chain."""
-    if isinstance(config, NetworkConfig):
-        return gdcore.fit_network(config, *house_columns(config.data, config.inputs, config.y))
-    if isinstance(config, ChainConfig):
-        return fit_chain(config, *house_columns(config.data, config.columns, config.y))
-    return gdcore.fit_line(config, houses(config.data, config.x, config.y))
+    """The run `config` describes, on its data set: a line, the small network or a deep chain (gdcore.models)."""
+    return model_of(config).fit(config, table(config.data))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -16,17 +16,8 @@ import streamlit as st
 
 from gdcore.config import link_text, shown
 from gdcore.data import SHIPPED, DataError
-from gdcore.export import (
-    PAGE_TITLES,
-    RunFileError,
-    command_for,
-    config_of,
-    ledger_csv,
-    read_run,
-    rows_csv,
-    run_json,
-    script_for,
-)
+from gdcore.export import PAGE_TITLES, RunFileError, config_of, ledger_csv, read_run, rows_csv, run_json
+from gdcore.models import command_for, script_for
 from gdcore.upload import LIMIT, key_of, read_upload
 from ui import controls, literal, uploads
 from ui.network.controls import VIEWS as NETWORK_VIEWS

@@ -18,7 +18,8 @@ import pytest
 from gdcore import DescentConfig, NetworkConfig, to_command
 from gdcore.chain import ChainConfig
 from gdcore.data import WINDSOR
-from gdcore.export import network_command, script_for
+from gdcore.export import network_command
+from gdcore.models import script_for
 
 REPO = Path(__file__).resolve().parents[2]
 PLAIN = ("bedrooms", "bathrms", "lotsize", "price")
