@@ -109,61 +109,76 @@ def descend(
     batches: Callable[[int], list] | None = None,
     whole_loss: Callable[[np.ndarray], float] | None = None,
 ) -> Run:
-    """Take `epochs` epochs of gradient descent from `start`.
+    """Take `epochs` epochs of gradient descent from `start`: at each step, new = current - update.
 
-    Each step: loss, gradient = loss_and_grad(current[, rows]); update, state = the optimizer's rule;
-    new = current - update. Plain descent (the defaults) is new = current - learning_rate * gradient.
-    `hyper`: the optimizer's settings by name (momentum's mu, Adam's betas, ...); one left out is its default.
-
+    Plain descent (the defaults): update = learning_rate * gradient. `optimizer` names another rule
+    (gdcore.optimizers), `hyper` its settings by name (momentum's mu, ...; one left out is its default).
     schedule(t) gives epoch t's learning rate (default: `learning_rate` every epoch).
     batches(t) gives the rows of each step of epoch t; without it each epoch is one step on all rows
     and loss_and_grad(params) is called alone. With it, loss_and_grad(params, rows) works on those
     rows, and whole_loss(params), if given, is the loss on all rows that the record keeps.
-    Stops at the first step whose numbers are not finite, and says why.
+    Stops at the first step whose numbers are not finite, and says why (the Ledger's bookkeeping).
     """
-    names = tuple(names)
-    rule = optimizers.BY_KEY[optimizer].rule
-    own = optimizers.BY_KEY[optimizer].own(hyper or {})  # the settings its rule reads
-    kept = optimizers.STATE_NAMES[optimizer]
-    current = np.asarray(start, dtype=float)  # (p,)
-    state: dict = {}
-    records: list[StepRecord] = []
-    ends: list[int] = []
-    s = 0
-    with np.errstate(all="ignore"):  # overflow is detected below (overflow_reason), not warned about
+    rule, own = optimizers.BY_KEY[optimizer].rule, optimizers.BY_KEY[optimizer].own(hyper or {})
+    ledger = Ledger(names, start, optimizers.STATE_NAMES[optimizer])
+    current, state = np.asarray(start, dtype=float), {}  # (p,); the optimizer's memory starts empty: all 0
+    with np.errstate(all="ignore"):  # a number too large to store is caught by the ledger and said in words
         for epoch in range(1, epochs + 1):
-            rate = learning_rate if schedule is None else schedule(epoch)
-            for rows in batches(epoch) if batches else (None,):
-                s += 1
+            lr = learning_rate if schedule is None else schedule(epoch)
+            for rows in batches(epoch) if batches else [None]:
                 loss, gradient = loss_and_grad(current) if rows is None else loss_and_grad(current, rows)
-                if whole_loss is not None:
-                    loss = whole_loss(current)
-                update, state = rule(gradient, state, current, rate, **own)
+                loss = loss if whole_loss is None else whole_loss(current)  # on every row, where the step starts
+                update, state = rule(gradient, state, current, lr, **own)
                 new = current - update  # the minus sign turns uphill into downhill
-                memory = {key: np.broadcast_to(state[key], current.shape) for key in kept} if kept else {}  # (p,) each
-                reason = overflow_reason(names, loss, gradient, new, memory)
-                if reason:
-                    if len(ends) < epoch and len(records) > (ends[-1] if ends else 0):
-                        ends.append(len(records))  # the epoch cut short keeps the steps it finished
-                    return Run(tuple(map(float, start)), tuple(records), epoch, reason, tuple(ends))
-                records.append(
-                    StepRecord(
-                        epoch=epoch,
-                        names=names,
-                        current=tuple(map(float, current)),
-                        gradient=tuple(map(float, gradient)),
-                        learning_rate=float(rate),
-                        new=tuple(map(float, new)),
-                        loss=float(loss),
-                        step=s,
-                        update=tuple(map(float, update)),
-                        rows=as_rows(rows),
-                        state=tuple((key, tuple(map(float, value))) for key, value in memory.items()),  # (p,) each
-                    )
-                )
+                if not ledger.write(epoch, rows, current, gradient, lr, new, loss, update, state):
+                    return ledger.run()  # a number grew too large to store: stop here
                 current = new
-            ends.append(len(records))
-    return Run(tuple(map(float, start)), tuple(records), None, "", tuple(ends))
+            ledger.end_epoch()
+    return ledger.run()
+
+
+class Ledger:
+    """A descent's bookkeeping: one record per step, where each epoch ends, and the first step whose numbers
+    are not finite (which is not recorded: the run stops there, and says why)."""
+
+    def __init__(self, names: Sequence[str], start: Sequence[float], kept: Sequence[str]) -> None:
+        self.names, self.start, self.kept = tuple(names), tuple(map(float, start)), tuple(kept)
+        self.records: list[StepRecord] = []
+        self.ends: list[int] = []  # records[:ends[k - 1]] are epochs 1..k
+        self.diverged_at: int | None = None
+        self.reason = ""
+
+    def write(self, epoch: int, rows, current, gradient, rate, new, loss, update, state) -> bool:
+        """Record one step; if one of its numbers is not finite, record nothing, note why and return False."""
+        memory = {key: np.broadcast_to(state[key], current.shape) for key in self.kept}  # (p,) each
+        reason = overflow_reason(self.names, loss, gradient, new, memory)
+        if reason:
+            if len(self.ends) < epoch and len(self.records) > (self.ends[-1] if self.ends else 0):
+                self.ends.append(len(self.records))  # the epoch cut short keeps the steps it finished
+            self.diverged_at, self.reason = epoch, reason
+            return False
+        self.records.append(
+            StepRecord(
+                epoch=epoch,
+                names=self.names,
+                current=tuple(map(float, current)),
+                gradient=tuple(map(float, gradient)),
+                learning_rate=float(rate),
+                new=tuple(map(float, new)),
+                loss=float(loss),
+                step=len(self.records) + 1,
+                update=tuple(map(float, update)),
+                rows=as_rows(rows),
+                state=tuple((key, tuple(map(float, value))) for key, value in memory.items()),  # (p,) each
+            )
+        )
+        return True
+
+    def end_epoch(self) -> None:
+        self.ends.append(len(self.records))
+
+    def run(self) -> Run:
+        return Run(self.start, tuple(self.records), self.diverged_at, self.reason, tuple(self.ends))
 
 
 LEDGER_COLUMNS = ("epoch", "parameter", "current", "gradient", "learning_rate", "new", "loss")
