@@ -5,6 +5,7 @@ import sys
 
 import streamlit as st
 
+from gdcore import lesson
 from ui import present, router, uploads
 
 st.set_page_config(page_title="Gradient descent, step by step", page_icon="⛷️", layout="wide")
@@ -14,18 +15,8 @@ if "ui.startup" not in sys.modules:  # the process's first run: say so before th
     importlib.import_module("ui.startup")  # once per process: numpy, pandas, plotly, scikit-learn, then gc.freeze()
     loading.empty()
 
-pages = [
-    st.Page("pages/1_guess.py", title="1. Guess and measure", icon=":material/straighten:", default=True),
-    st.Page("pages/2_loss_curve.py", title="2. Loss against the slope", icon=":material/show_chart:"),
-    st.Page("pages/3_descent.py", title="3. Gradient descent", icon=":material/downhill_skiing:"),
-    st.Page("pages/4_check.py", title="4. Check against scikit-learn", icon=":material/fact_check:"),
-    st.Page("pages/5_network.py", title="5. A small neural network", icon=":material/hub:"),
-    st.Page("pages/6_gradients.py", title="6. Vanishing and exploding gradients", icon=":material/bolt:"),
-    st.Page("pages/7_ball.py", title="7. The ball on the hill", icon=":material/sports_baseball:"),
-    st.Page("pages/8_landscape.py", title="8. The landscape of the house data", icon=":material/terrain:"),
-    st.Page("pages/9_optimizers.py", title="9. Optimizers", icon=":material/sports_score:"),
-    st.Page("pages/10_batches.py", title="10. Batch, mini-batch, stochastic", icon=":material/shuffle:"),
-]
+# The lesson's pages, in order (gdcore/lesson.py: each one's number, title and link path come from that list).
+pages = [st.Page(p.script, title=lesson.title(p.path), icon=p.icon, default=p.number == 1) for p in lesson.PAGES]
 
 with st.sidebar:
     st.caption(

@@ -43,7 +43,7 @@ def train(config: Training, loss_and_grad, whole_loss, start, names, n: int = 0)
 # optimizer's (OPTIMIZER_WORK); measured per step: line 50 µs, network 140 µs, a chain of 10 layers
 # 580 µs, and Adam adds about 170 µs.
 WORK_BUDGET = 40_000
-RESTART_BUDGET = 80_000  # page 5's restarts, all runs together
+RESTART_BUDGET = 80_000  # the network page's restarts, all runs together
 OPTIMIZER_WORK = {optimizer.key: optimizer.work for optimizer in optimizers.TABLE}
 
 

@@ -3,7 +3,7 @@ as JSON that loads back into the app.
 
 The scripts import nothing of this project: a learner can read one top to bottom, run it beside the
 CSV, and get the ledger the app shows (the line's and the network's as `python -m gdcore descend`
-prints it, the chain's as page 6 computes it): the same columns, every number in full precision.
+prints it, the chain's as the gradients page computes it): the same columns, every number in full precision.
 Each script is three parts: the settings, the model (its data, start and gradient), and the descent
 loop the three models share.
 """
@@ -330,7 +330,8 @@ def network_script(config: NetworkConfig, data: str, script_name: str = "reprodu
 
 
 def chain_script(config: ChainConfig, data: str, script_name: str = "reproduce.py") -> str:
-    """The deep chain's run as a standalone NumPy script (see numpy_script): its ledger, as page 6 computes it."""
+    """The deep chain's run as a standalone NumPy script (see numpy_script): its ledger, as the gradients page
+    computes it."""
     inputs, target = tuple(config.columns), config.y  # the columns layer 1 reads, and the target
     what = (
         f"a chain of {config.depth} one-node layers ({config.activation}): {target} from {', '.join(inputs)}, "
@@ -394,7 +395,7 @@ class RunFileError(ValueError):
 class SavedRun:
     """A run file, read and checked: the page, the settings as a link's values, the epoch shown, the
     learner's own rows (file name, CSV text) if the run was on an upload, and the page's view settings
-    outside the config as a link's values (page 5's parameter and restarts; none in an older file)."""
+    outside the config as a link's values (the network page's parameter and restarts; none in an older file)."""
 
     page: str
     query: dict[str, str]
@@ -422,7 +423,7 @@ def run_json(
     view: dict[str, str] | None = None,
 ) -> str:
     """The run as a JSON document: the page, the config as the link's values (to_query), the epoch shown,
-    the page's other view settings as the link writes them (`view`: page 5's parameter and restarts), the
+    the page's other view settings as the link writes them (`view`: the network page's parameter and restarts), the
     ledger's latest rows up to that epoch (for reference: loading recomputes the run), and, for a run on
     a learner's own data, that data as (file name, CSV text), so the file loads in any browser.
 

@@ -52,7 +52,8 @@ BY_CONFIG = {model.config: model for model in MODELS}
 
 
 def model_of(config) -> Model:
-    """The model a config belongs to: its type's, or the nearest base type's (page 10's BatchConfig is a line's)."""
+    """The model a config belongs to: its type's, or the nearest base type's (the batches page's BatchConfig is a
+    line's)."""
     return next(BY_CONFIG[kind] for kind in type(config).__mro__ if kind in BY_CONFIG)
 
 

@@ -1,4 +1,4 @@
-"""Page 10: batch, mini-batch, stochastic. A step per batch: its houses (or an upload's rows), its gradient, the race
+"""Batch, mini-batch, stochastic. A step per batch: its houses (or an upload's rows), its gradient, the race
 with the full batch. Every step is drawn in the browser from the run's frames (ui/frames.py), built once per run."""
 
 import inspect
@@ -12,6 +12,7 @@ from gdcore.batches import epoch_batches
 from gdcore.experiment import steps_per_epoch, within_budget
 from gdcore.export import ledger_csv
 from gdcore.landscape import loss_grid
+from gdcore.lesson import heading, page
 from ui import (
     batches,
     cached,
@@ -45,10 +46,10 @@ unit, one = rows_word(config.data), rows_word(config.data, 1)  # "houses" and "h
 money = on_houses(config.data, config.y)  # y is the price in dollars
 x_name, y_name = axis_name(config.data, config.x), axis_name(config.data, config.y)
 y_word = "price" if money else config.y
-LEDGER_STEPS = 500  # the ledger shows the latest 500 steps, as page 3's
+LEDGER_STEPS = 500  # the ledger shows the latest 500 steps, as the descent page's
 stride = max(1, math.ceil(last / 60))  # Play goes through a run in about 60 frames
 
-st.title("10. Batch, mini-batch, stochastic")
+st.title(heading("batches"))
 stage = present.stage()  # presenter mode: the stepper and the step go right here
 state.seed_view(
     batches.PAGE, "step", 0, state.whole_number(0, last), f"this run has steps 0 to {last}", key=batches.STEP
@@ -57,7 +58,8 @@ st.session_state[batches.STEP] = min(max(int(st.session_state[batches.STEP]), 0)
 state.show_notes(batches.PAGE)
 controls.show_budget(chosen, config, n)
 st.markdown(
-    f"On page 3 each step felt the tilt of the hill under all {n} {unit} before it moved: the exact direction "
+    f"On {page('descent')} each step felt the tilt of the hill under all {n} {unit} before it moved: the exact "
+    "direction "
     f"downhill, but the whole data set read for every single step. With a million {unit} that is slow. A "
     f"**mini-batch** step asks only a handful of {unit}, steps at once, and asks the next handful: a rough "
     f"direction, at a fraction of the work. The names say how many {unit} one step looks at:\n"
@@ -65,7 +67,8 @@ st.markdown(
     f"- **mini-batch**: a few, say 16: {math.ceil(n / 16)} steps per epoch;\n"
     f"- **stochastic**: a single {one}: {n} steps per epoch.\n\n"
     f"An **epoch** is still one pass through all the {unit}: shuffle them (the seed decides the order), cut the "
-    "line into batches, take one step per batch. A batch's gradient is page 3's formula with the sum over the "
+    f"line into batches, take one step per batch. A batch's gradient is {page('descent')}'s formula with the sum "
+    "over the "
     f"batch's b {unit} only (x = {literal.md(x_name)} and y = {literal.md(y_name)}, both standardized; e = y − ŷ):"
 )
 st.latex(

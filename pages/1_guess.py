@@ -1,10 +1,11 @@
-"""Page 1: guess a line through the door-to-door table and measure how wrong it is."""
+"""Guess a line through the door-to-door table and measure how wrong it is."""
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from gdcore import initial_line, line
+from gdcore.lesson import heading
 from ui import cached, controls, echarts, router, state, tables
 from ui.fmt import equation, money, num
 
@@ -14,7 +15,7 @@ config = controls.guess_controls()
 data = cached.door_to_door()
 x, y = data.x, data.y
 
-st.title("1. Guess and measure")
+st.title(heading("guess"))
 state.show_notes("guess")
 st.markdown(
     "Can you predict a house's price from how many bedrooms it has? We went door to door through "

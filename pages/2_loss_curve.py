@@ -1,10 +1,11 @@
-"""Page 2: the sum of squared errors against the slope, its minimum, and the tangent at your slope."""
+"""The sum of squared errors against the slope, its minimum, and the tangent at your slope."""
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from gdcore import line
+from gdcore.lesson import heading, page
 from ui import cached, charts, controls, exports, router, state, tables
 from ui.fmt import money, num, tex
 
@@ -15,12 +16,12 @@ data = cached.door_to_door()
 x, y = data.x, data.y
 b, m0 = config.intercept, config.slope
 
-st.title("2. Loss against the slope")
+st.title(heading("loss_curve"))
 state.show_notes("slope")
 st.markdown(
     "Hold the intercept still and try every slope: each gives a line, and each line has a sum of squared "
     "errors. Plot them and you get a **bowl**. The best slope sits at the bottom, where the curve is flat: "
-    "its slope, the **derivative**, is 0. Data: the six door-to-door averages from page 1."
+    f"its slope, the **derivative**, is 0. Data: the six door-to-door averages from {page('guess')}."
 )
 
 params = (m0, b)

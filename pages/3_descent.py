@@ -1,4 +1,4 @@
-"""Page 3: gradient descent on all 546 houses (or a learner's own rows), one epoch at a time, every number shown."""
+"""Gradient descent on all 546 houses (or a learner's own rows), one epoch at a time, every number shown."""
 
 import inspect
 
@@ -9,6 +9,7 @@ from gdcore import descend, line, optimizers, schedules, verdict
 from gdcore.batches import epoch_batches
 from gdcore.config import LESSON_EXAMPLE
 from gdcore.experiment import within_budget
+from gdcore.lesson import heading, page
 from gdcore.narrate import step_sentence
 from ui import (
     cached,
@@ -48,7 +49,7 @@ loss_units = "standardized units²" if scaled else f"{y_units(config.data, confi
 x_name = axis_name(config.data, config.x)
 slope_units = "standardized units" if scaled else fmt.slope_units(config.data, config.x, config.y)
 
-st.title("3. Gradient descent, epoch by epoch")
+st.title(heading("descent"))
 state.seed_epoch("descent", last)
 state.show_notes("descent")
 controls.show_budget(chosen, config, n)
@@ -69,7 +70,8 @@ def intro() -> None:
         "and you crawl, too big and you leap over the valley."
         + (
             f" Here x ({literal.md(x_name)}) and y ({literal.md(y_word)}) are **standardized**, so the numbers below "
-            f"are in standard deviations; page 4 turns them back into {literal.md(y_units(config.data, config.y))}."
+            f"are in standard deviations; {page('check')} turns them back into "
+            f"{literal.md(y_units(config.data, config.y))}."
             if scaled
             else ""
         )

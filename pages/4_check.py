@@ -1,4 +1,4 @@
-"""Page 4: the descent's answer beside scikit-learn's and the normal equation's."""
+"""The descent's answer beside scikit-learn's and the normal equation's."""
 
 import numpy as np
 import pandas as pd
@@ -6,6 +6,7 @@ import streamlit as st
 
 from gdcore import line, why_different
 from gdcore.experiment import within_budget
+from gdcore.lesson import heading, page
 from ui import cached, controls, literal, router, state
 from ui.fmt import axis_name, difference, num, rows_word, slope_units, y_units
 
@@ -17,13 +18,13 @@ config = within_budget(chosen, cached.row_count(chosen.data))  # what runs: batc
 fit = cached.fit(config)
 data = cached.houses(config.data, config.x, config.y)
 
-st.title("4. Check against scikit-learn")
+st.title(heading("check"))
 state.show_notes("descent")
 controls.show_budget(chosen, config, len(data.x))
 st.markdown(
     "For a straight line there is a shortcut: the **normal equation** solves for the bottom of the bowl in "
     "one go, and scikit-learn's `LinearRegression` does the same with a careful solver. If gradient descent "
-    "did its job, all three land on the same line. The settings are the ones from page 3 (sidebar)."
+    f"did its job, all three land on the same line. The settings are the ones from {page('descent')} (sidebar)."
 )
 
 descent = fit.in_data_units(fit.run.final)

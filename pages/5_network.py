@@ -1,4 +1,4 @@
-"""Page 5: a small neural network (3 inputs, 2 hidden nodes, the price or an upload's y), trained an epoch at a time."""
+"""A small neural network (3 inputs, 2 hidden nodes, the price or an upload's y), trained an epoch at a time."""
 
 import inspect
 import math
@@ -9,6 +9,7 @@ import streamlit as st
 
 from gdcore import baseline_loss, descend, experiment, network, network_verdict
 from gdcore.experiment import step_work, steps_per_epoch, within_budget
+from gdcore.lesson import heading, page, pages
 from gdcore.narrate import step_sentence
 from ui import (
     cached,
@@ -51,13 +52,14 @@ y_word, y_unit = ("price" if houses_data else config.y), y_units(config.data, co
 in_y = money if houses_data else num  # a y value in the data's units, as text
 y_word_the = "the price" if houses_data else f"**{literal.md(config.y)}**"  # in a sentence written as markdown
 
-st.title("5. A small neural network")
+st.title(heading("network"))
 stage = present.stage()  # presenter mode: the stepper and the step go right here
 net.seed_views(last)
 state.show_notes(net.PAGE)
 controls.show_budget(chosen, config, n_rows)
 st.markdown(
-    f"Pages 1 to 4 predicted {y_word_the} from {'bedrooms alone' if houses_data else 'one column'}, with a line: "
+    f"{pages('guess', 'loss_curve', 'descent', 'check').capitalize()} predicted {y_word_the} from "
+    f"{'bedrooms alone' if houses_data else 'one column'}, with a line: "
     "two numbers to learn. Here three "
     f"measurements of each {one} go in, **{literal.md(inputs[0])}**, **{literal.md(inputs[1])}** and "
     f"**{literal.md(inputs[2])}**, and pass "
@@ -76,9 +78,11 @@ st.markdown(
     f"{literal.md(y_word)} = ŷ × {in_y(fit.y_std)} + {in_y(fit.y_mean)}."
 )
 st.markdown(
-    "**Why there is no loss curve to look at any more.** On page 2 the loss hung on one number, the slope, "
+    f"**Why there is no loss curve to look at any more.** On {page('loss_curve')} the loss hung on one number, "
+    "the slope, "
     "and made a curve you could see. Here it hangs on 10 numbers at once: a surface in 10 dimensions, which "
-    "no chart can draw. Gradient descent never needed the picture. It is the same four steps as on page 3:\n"
+    "no chart can draw. Gradient descent never needed the picture. It is the same four steps as on "
+    f"{page('descent')}:\n"
     "1. **Random start**: draw the 10 numbers from the seed.\n"
     "2. **Partial derivatives**: for each of the 10, how fast the loss rises as that one grows while the "
     "others stand still. The chain rule gives all 10 in one pass back through the network: that is "
@@ -485,7 +489,7 @@ with st.expander("Show the code"):
     st.markdown(
         "This is the code that computed every number on this page (from `gdcore`, plain numpy): the network, "
         "its loss, backpropagation, the chain rule's factors, the finite difference, and the same descent loop "
-        "as page 3."
+        f"as {page('descent')}."
     )
     for function in (
         network.forward,

@@ -1,4 +1,4 @@
-"""Page 6: a deep chain of one-node layers, where the chain rule's product vanishes or explodes."""
+"""A deep chain of one-node layers, where the chain rule's product vanishes or explodes."""
 
 import inspect
 
@@ -8,6 +8,7 @@ import streamlit as st
 
 from gdcore import chain, narrate
 from gdcore.experiment import standardize_columns, within_budget
+from gdcore.lesson import heading, page
 from gdcore.network import activate_slope
 from ui import cached, controls, exports, gradients, literal, router, state, verdicts
 from ui.fmt import axis_name, num, on_houses, rows_word
@@ -38,11 +39,12 @@ def layers(numbers: list[int]) -> str:
     return f"layer{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}"
 
 
-st.title("6. Vanishing and exploding gradients")
+st.title(heading("gradients"))
 state.show_notes(gradients.PAGE)
 controls.show_budget(chosen, config, len(fit.y))
 st.markdown(
-    "Page 5's network had one hidden layer. Deep networks stack many, and then something odd happens: the "
+    f"{page('network').capitalize()}'s network had one hidden layer. Deep networks stack many, and then something "
+    "odd happens: the "
     "layers near the inputs learn far slower than the ones near the output, or the steps blow up. To see why, "
     f"take the simplest deep network: a **chain** of {depth} layers, one node each. Layer 1 reads a {one}'s "
     f"{reads}; every later layer reads only the layer before it; the last one gives the {said_y}."

@@ -1,4 +1,4 @@
-"""Page 7: a ball on a hill. The learning rate, schedules, momentum and local minima, on a loss of one number."""
+"""A ball on a hill. The learning rate, schedules, momentum and local minima, on a loss of one number."""
 
 import functools
 import inspect
@@ -11,6 +11,7 @@ import streamlit as st
 
 from gdcore import curve, descend, optimizers, schedules
 from gdcore.experiment import most_steps
+from gdcore.lesson import heading
 from gdcore.narrate import ball_verdict
 from ui import cached, controls, echarts, frames, hill, present, router, state, stepper, updates, verdicts
 from ui.fmt import num, plural
@@ -26,7 +27,7 @@ ws = curve.path(run)  # where the ball was: the start, then after each step
 bottoms, _ = curve.turning_points(config.curve)
 deepest = curve.bottom(config.curve)
 
-st.title("7. The ball on the hill")
+st.title(heading("ball"))
 stage = present.stage()  # presenter mode: the stepper and the step go right here
 state.seed_epoch("ball", last, key="ball_step", unit="step")
 state.show_notes("ball")

@@ -1,4 +1,4 @@
-"""Page 8: the loss over every (slope, intercept) of the house data, with page 3's walk drawn on it."""
+"""The loss over every (slope, intercept) of the house data, with the descent page's walk drawn on it."""
 
 import inspect
 
@@ -6,6 +6,7 @@ import streamlit as st
 
 from gdcore import landscape, line, verdict
 from gdcore.experiment import within_budget
+from gdcore.lesson import heading, page
 from ui import cached, controls, exports, frames, literal, present, router, state, stepper, verdicts
 from ui import landscape as maps
 from ui.fmt import axis_name, num, plural, rows_word, slope_units, y_units
@@ -48,7 +49,7 @@ def yes_no(raw: str) -> bool:
     return raw == "yes"
 
 
-st.title("8. The landscape of the house data")
+st.title(heading("landscape"))
 stage = present.stage()  # presenter mode: the stepper and the step go right here
 state.seed_epoch("descent", last)
 for key, url in ((FOG, "fog"), (SURFACE, "surface")):
@@ -59,8 +60,9 @@ controls.show_budget(chosen, config, n)
 st.markdown(
     "Every straight line is one point on this map: its **slope** across, its **intercept** up. The colour is "
     f"the line's loss on all {n} {rows}: dark is low, yellow is high, and the white ✚ is the bottom, the best "
-    "line. Page 3 walked downhill on this map one epoch at a time without ever seeing it; here is the whole "
-    "hill, with the walk drawn on it. The settings are page 3's (sidebar), so a link from page 3 opens the "
+    f"line. {page('descent').capitalize()} walked downhill on this map one epoch at a time without ever seeing it; "
+    f"here is the whole hill, with the walk drawn on it. The settings are {page('descent')}'s (sidebar), so a link "
+    f"from {page('descent')} opens the "
     "same run here."
 )
 verdicts.say(verdict(fit), lead="Where this run goes: ")
@@ -114,7 +116,7 @@ def words(k: int) -> str:
             ""
             if config.optimizer == "gd"
             else f" ({controls.OPTIMIZER_LABELS[config.optimizer].split(':')[0].capitalize()} takes a step of "
-            "its own from the same gradient: page 3's ledger writes it out.)"
+            f"its own from the same gradient: {page('descent')}'s ledger writes it out.)"
         )
     )
 
@@ -251,7 +253,7 @@ st.markdown(
     "short enough to stay in the valley is tiny along its floor, so the walk zig-zags across and crawls along. "
     "Standardized, both curvatures are the same: the bowl is round and downhill points straight at the bottom from "
     "anywhere, so one learning rate suits both directions (at half the largest stable rate, one step lands on the "
-    "bottom). That is why page 3 standardizes by default."
+    f"bottom). That is why {page('descent')} standardizes by default."
 )
 
 with st.expander("How the map is computed"):

@@ -1,4 +1,4 @@
-"""Page 9: the optimizers race from one start on the same surface, every step of one of them written out."""
+"""The optimizers race from one start on the same surface, every step of one of them written out."""
 
 import html as markup
 import inspect
@@ -7,6 +7,7 @@ import math
 import streamlit as st
 
 from gdcore import descend, optimizers, race, surfaces
+from gdcore.lesson import heading
 from ui import exports, frames, literal, present, router, state, stepper, updates
 from ui import race as page
 from ui.fmt import num, plural
@@ -21,7 +22,7 @@ last = config.step_count
 names = where.names
 minimum = where.min_loss
 
-st.title("9. Optimizers")
+st.title(heading("optimizers"))
 stage = present.stage()  # presenter mode: the stepper and the step go right here
 state.seed_epoch(page.PAGE, last, key=page.STEP, unit="step", was="epoch")  # links before step= said epoch=
 state.show_notes(page.PAGE)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from gdcore import Fit, fit_line, line, minibatch
+from gdcore import Fit, fit_line, lesson, line, minibatch
 from gdcore.config import link_text, shown
 from gdcore.descent import StepRecord
 from gdcore.landscape import frame, loss_grid
@@ -76,7 +76,7 @@ def pick_batch(rows: int) -> None:
 
 
 def note_fixed_settings(base: BatchConfig) -> None:
-    """A link may carry page 3's settings (optimizer, loss, scaling, ...): this page keeps them at its own."""
+    """A link may carry the descent page's settings (optimizer, loss, scaling, ...): this page keeps them at its own."""
     default = BatchConfig()
     notes = st.session_state.setdefault(f"notes:{PAGE}", [])
     for f in fields(BatchConfig):
@@ -86,7 +86,7 @@ def note_fixed_settings(base: BatchConfig) -> None:
         note = (
             f"The link's {key}={shown(link_text(value))} was ignored: this page always runs plain gradient descent "
             "on standardized x and y with the mean squared error, so that the batches are the only "
-            "thing that changes. Page 3 has that setting."
+            f"thing that changes. {lesson.page('descent').capitalize()} has that setting."
         )
         if note not in notes:
             notes.append(note)
@@ -107,7 +107,7 @@ def batch_controls() -> BatchConfig:
                 f"The link's batch={st.session_state['batch']:,} is more {unit} than there are ({rows:,}): using all.",
             )
         st.session_state["batch"] = rows
-    if st.session_state["batch"] == 0:  # 0 means all rows, as on page 3
+    if st.session_state["batch"] == 0:  # 0 means all rows, as on the descent page
         st.session_state["batch"] = rows
     with st.sidebar:
         st.pills(
@@ -195,7 +195,7 @@ def batch_frame(
 
 
 def ledger_frame(records: tuple[StepRecord, ...], fit: Fit, n: int) -> pd.DataFrame:
-    """Page 3's extended ledger, newest first, with the gradient on all n rows beside the batch's."""
+    """The descent page's extended ledger, newest first, with the gradient on all n rows beside the batch's."""
     frame = tables.ledger_frame(records, "MSE", "gd", extended=True, rows=n)
     whole = [fit.whole_gradient(r.current)[i] for r in records[::-1] for i in range(len(r.names))]
     frame = frame.rename(columns={"gradient": "gradient on the batch"})
@@ -349,7 +349,7 @@ def lesson_words(r: Race, n: int, size: int, unit: str = "houses") -> str:
     return (
         "Here the full batch has caught up on the same work: near the bottom the batches keep jostling the line "
         "above the lowest MSE, each batch pulling its own way, while the exact steps settle. Smaller learning "
-        "rates as the run goes on (page 3's schedules) or larger batches quiet the jostling. " + cost
+        f"rates as the run goes on ({lesson.page('descent')}'s schedules) or larger batches quiet the jostling. " + cost
     )
 
 

@@ -53,7 +53,8 @@ def numeric_columns(data: str) -> list[str]:
 
 @st.cache_data(show_spinner=False)
 def door_to_door(data: str = DEFAULT_DATA) -> gdcore.Dataset:
-    """The door-to-door table of pages 1 and 2: one row per bedroom count, with the average price of those houses."""
+    """The door-to-door table of the guess and loss curve pages: one row per bedroom count, with the average price
+    of those houses."""
     houses_ = houses(data, "bedrooms", "price")
     values, means, _ = gdcore.mean_by_value(houses_.x, houses_.y)
     return gdcore.Dataset(x=values, y=means, x_name=houses_.x_name, y_name=houses_.y_name)
@@ -87,7 +88,7 @@ def restarts(config: NetworkConfig, n: int) -> list[tuple[int, float]]:
 @st.cache_data(show_spinner=False)
 def sklearn_line(data: str, x: str, y: str) -> tuple[float, float]:
     """scikit-learn's least-squares (slope, intercept), in the data's own units."""
-    from sklearn.linear_model import LinearRegression  # 1.2 s to import: only page 4 needs it (see ui/startup.py)
+    from sklearn.linear_model import LinearRegression  # 1.2 s to import: only the check page needs it (ui/startup.py)
 
     points = houses(data, x, y)
     model = LinearRegression().fit(points.x.reshape(-1, 1), points.y)  # X: (n_samples, 1)

@@ -76,7 +76,7 @@ def path_traces(paths: Sequence[Path]) -> list[go.Scatter]:
     names = [literal.plotly(path.name) for path, _, _ in drawn]  # legend, hover and group alike
     groups = {"groups": names}
     # One path: its halo and ball are in its legend group, so plotly's own legend hides them with its line (a map
-    # Streamlit draws, page 8's two side by side); several: the epoch view does it for each path's part.
+    # Streamlit draws, the landscape page's two side by side); several: the epoch view does it for each path's part.
     shared = {"legendgroup": names[0]} if len(names) == 1 else {}
     halo = go.Scatter(  # a white band under the lines keeps them readable on any colour of the map
         x=gapped([xs for _, xs, _ in drawn]),

@@ -124,7 +124,7 @@ def guess_controls() -> GuessConfig:
 
 def slope_controls() -> SlopeConfig:
     state.seed("slope", SlopeConfig)
-    handoff.carry_guess()  # no slope or intercept in the link: start from page 1's guess
+    handoff.carry_guess()  # no slope or intercept in the link: start from the guess page's guess
     with st.sidebar:
         st.subheader("The line")
         intercept = number(
@@ -251,7 +251,7 @@ def show_budget(chosen: Training, config: Training, rows: int) -> None:
 
 
 def descent_controls(views: tuple[str, ...] = ()) -> DescentConfig:
-    """The descent's settings; pages 3 and 4 share them (and their link), so the check matches the run.
+    """The descent's settings; the descent and check pages share them (and their link), so the check matches the run.
 
     `views`: the link keys the page reads itself.
     """

@@ -1,8 +1,9 @@
-"""The charts that change with every click (pages 1, 3 and 5), as ECharts options for st.echarts_chart.
+"""The charts that change with every click (the guess, descent and network pages), as ECharts options for
+st.echarts_chart.
 
 These charts change on every click of Next epoch and every frame of Play. Streamlit draws an
 ECharts option on a canvas and, when the option changes, updates the chart in place; a plotly chart
-was rebuilt as SVG, 546 house dots included, and three of them took most of a click (page 3 went
+was rebuilt as SVG, 546 house dots included, and three of them took most of a click (the descent page went
 from 4.3x to 1.9x a one-button app's click: see README, Speed).
 
 The options are plain dicts of plain floats: ECharts' JSON allows no NaN or infinity, so points
@@ -423,7 +424,7 @@ def rates(rates: Sequence[float], *, now: int) -> dict:
     return framed(spec)
 
 
-# --- page 1: a guess -----------------------------------------------------------------------------
+# --- the guess page: a guess -----------------------------------------------------------------------------
 
 CROSS = "path://M2,0L5,3L8,0L10,2L7,5L10,8L8,10L5,7L2,10L0,8L3,5L0,2Z"  # an x, as plotly's "x" marker
 

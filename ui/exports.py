@@ -1,5 +1,5 @@
-"""Take a run with you (pages 3, 5 and 6): the ledger as CSV, a NumPy script that recomputes it, and the whole
-run as JSON that loads back into the page to resume where it was.
+"""Take a run with you (the descent, network and gradients pages): the ledger as CSV, a NumPy script that
+recomputes it, and the whole run as JSON that loads back into the page to resume where it was.
 
 gdcore.export builds and checks the files; this module draws the buttons. A run file is loaded in the
 uploader's callback, before the page runs, as the lesson's preset button does (`ui.controls.use_preset`):
@@ -49,7 +49,7 @@ def document(page: str, config, epoch: int | None, run, n: int, upload, view: di
 
 
 def view_settings(page: str) -> dict[str, str]:
-    """The page's view settings now (page 5's parameter and restarts), as the link writes them."""
+    """The page's view settings now (the network page's parameter and restarts), as the link writes them."""
     return {url: link_text(st.session_state.get(key, default)) for url, (key, default, *_) in VIEWS[page].items()}
 
 
@@ -174,9 +174,9 @@ def run_file(page: str, config, run, n: int) -> None:
 
 
 def take_away(page: str, chosen, config, run, n: int) -> None:
-    """The "Take this run with you" section of pages 3, 5 and 6: the ledger as CSV, reproduce.py, the command
-    line that prints the same ledger (the line's and the network's), and the run as JSON. `chosen`: the settings
-    picked; `config`: what ran (within the budget)."""
+    """The "Take this run with you" section of the descent, network and gradients pages: the ledger as CSV,
+    reproduce.py, the command line that prints the same ledger (the line's and the network's), and the run as
+    JSON. `chosen`: the settings picked; `config`: what ran (within the budget)."""
     with st.expander("Take this run with you: the ledger, a NumPy script, the run as JSON"):
         upload = uploads.mine().get(config.data)
         data_path = upload.name if upload else SHIPPED[config.data].as_posix()

@@ -2,7 +2,7 @@
 
 The rule (`num`, from gdcore.numbers so that gdcore's sentences follow it too):
 
-- `digits` significant figures, 6 unless a page needs more to show a small difference (page 4's
+- `digits` significant figures, 6 unless a page needs more to show a small difference (the check page's
   13,269.97998 against 13,269.98009); a whole part longer than that is written whole: 1,197,577.
 - From 0.0001 up to a trillion: written out, with thousands separators: 13,270, −1,197,577, 0.000254.
 - A negative number takes the minus sign "−" (U+2212) wherever a learner reads it: sentences, tables,

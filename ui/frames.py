@@ -15,7 +15,7 @@ browser only chooses and draws. A run's frames are one dict, sent to the browser
 frame carries only the series and axes that change in the run (`patch`), with their ids, so the
 browser updates the chart in place. The ledger's rows are sent once, oldest first; a frame names the
 ones it shows (rows start..stop, newest first) and where its latest step's rows begin (marked ▶).
-A run too long to send whole may send some epochs' frames as null (page 10: a stretch around the epoch
+A run too long to send whole may send some epochs' frames as null (the batches page: a stretch around the epoch
 shown, and the epochs Play lands on): the browser fades the view there, Play skips to the next frame it
 holds, and the page sends the frames around an epoch once it settles there (ui/stepper.js).
 

@@ -1,4 +1,4 @@
-"""Page 6's sidebar and charts: a deep chain's gradients, layer by layer (its run comes from ui.cached.fit).
+"""The gradients page's sidebar and charts: a deep chain's gradients, layer by layer (its run comes from ui.cached.fit).
 
 The widgets hold ChainConfig's fields under its URL keys (seeded from the link by ui.state), and
 the link is written from the config in one place, ui.state.publish.

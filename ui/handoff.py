@@ -1,4 +1,5 @@
-"""Page 2 starts from the line the learner guessed on page 1, so the bowl is drawn around their own guess."""
+"""The loss curve page starts from the line the learner guessed on the guess page, so the bowl is drawn around
+their own guess."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ from dataclasses import fields
 
 import streamlit as st
 
-from gdcore import GuessConfig, SlopeConfig, initial_line
+from gdcore import GuessConfig, SlopeConfig, initial_line, lesson
 from ui import cached, state
 from ui.fmt import money
 
 
 def guess_line(config: GuessConfig) -> tuple[float, float]:
-    """(slope, intercept) of page 1's line: typed in, or drawn from the seed on the door-to-door averages."""
+    """(slope, intercept) of the guess page's line: typed in, or drawn from the seed on the door-to-door averages."""
     if config.start == "random":
         data = cached.door_to_door()
         return initial_line(config.seed, data.x, data.y)
@@ -20,10 +21,11 @@ def guess_line(config: GuessConfig) -> tuple[float, float]:
 
 
 def carry_guess() -> None:
-    """On a visit to page 2 whose link sets neither its slope nor its intercept, start from page 1's guess.
+    """On a visit to the loss curve page whose link sets neither its slope nor its intercept, start from the guess
+    page's guess.
 
-    Once per guess: after that, page 2's own changes stand until the learner guesses again on page 1.
-    A link with page 2's own values still wins. Call right after `state.seed("slope", SlopeConfig)`.
+    Once per guess: after that, the loss curve page's own changes stand until the learner guesses again.
+    A link with the loss curve page's own values still wins. Call right after `state.seed("slope", SlopeConfig)`.
     """
     guess = st.session_state.get("config:guess")
     keys = {f.name: f.metadata["url"] for f in fields(SlopeConfig)}
@@ -40,8 +42,8 @@ def carry_guess() -> None:
         if values[f.name] != wanted[f.name]:
             state.add_note(
                 "slope",
-                f"Your guess's {f.name} on page 1, {money(wanted[f.name])}, is beyond this page's range: "
-                f"starting from {money(values[f.name])}.",
+                f"Your guess's {f.name} on {lesson.page('guess')}, {money(wanted[f.name])}, is beyond this page's "
+                f"range: starting from {money(values[f.name])}.",
             )
     config = SlopeConfig(**values)
     for name, key in keys.items():

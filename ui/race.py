@@ -1,4 +1,4 @@
-"""The optimizers' race (page 9): its sidebar, its cached runs, the contour paths, the loss chart and
+"""The optimizers' race (the optimizers page): its sidebar, its cached runs, the contour paths, the loss chart and
 the finish table. The numbers come from gdcore.race; this module only draws them."""
 
 from __future__ import annotations

@@ -22,8 +22,8 @@ gc.freeze()
 
 
 def _import_scikit_learn() -> None:
-    """scikit-learn takes 1.2 s to import and only page 4 uses it: import it once the first page is
-    drawn, then freeze again. A visit to page 4 before then imports it itself (Python's import lock
+    """scikit-learn takes 1.2 s to import and only the check page uses it: import it once the first page is
+    drawn, then freeze again. A visit to the check page before then imports it itself (Python's import lock
     makes the two wait for each other, never import twice)."""
     import sklearn.linear_model  # noqa: F401
 

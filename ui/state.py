@@ -15,7 +15,7 @@ from dataclasses import fields
 
 import streamlit as st
 
-from gdcore import from_query, to_query
+from gdcore import from_query, lesson, to_query
 from gdcore.config import shown
 from gdcore.data import DEFAULT_DATA, TITLES, UPLOAD_KEY
 from ui import literal, present
@@ -48,7 +48,8 @@ def seed(
     if re.fullmatch(UPLOAD_KEY, params.get("data", "")) and params["data"] not in allowed["data"]:
         key = params.pop("data")
         if key in ui_uploads.mine():  # this tab's own file, on a page that runs on the shipped data only
-            notes.append(f"This page runs on {TITLES[DEFAULT_DATA]} only; pages 3 to 6 and 8 to 10 use your file.")
+            used = lesson.pages(*ui_uploads.LINE_PAGES, *ui_uploads.WIDE_PAGES)
+            notes.append(f"This page runs on {TITLES[DEFAULT_DATA]} only; {used} use your file.")
         else:
             notes.append(
                 f"The link's data={key} names a file uploaded in another browser tab. An upload stays in the tab it "
@@ -104,7 +105,7 @@ def seed_view(
 
     From the link once a visit, else from the page's last visit. `parse` turns the link's text into a
     value or raises ValueError; `allowed` says in words what it may be, for the note a bad value gets.
-    `was`: the key older links used for this setting (page 9's epoch=, now step=), read when `url` is not
+    `was`: the key older links used for this setting (the optimizers page's epoch=, now step=), read when `url` is not
     there, so a link in the wild keeps its meaning; `publish` writes `url` from then on.
     """
     key = key or url

@@ -124,8 +124,8 @@ def packed(frames: dict) -> tuple[str, str]:
     """A run's frames as JSON text, and a short fingerprint of it: the browser mounts a run's view, and parses its
     frames, once, when the fingerprint changes. Taken once per run and kept in the frames' own dict (a page caches
     its frames and shares them between sessions, hence the lock): at each rerun Streamlit then serializes and
-    hashes one string, not the hundreds of thousands of numbers in it (page 5's 500 epochs: 4 MB, 36 ms a dump,
-    and Streamlit dumped the data twice a rerun)."""
+    hashes one string, not the hundreds of thousands of numbers in it (the network page's 500 epochs: 4 MB, 36 ms a
+    dump, and Streamlit dumped the data twice a rerun)."""
     with _PACKING:
         if PACKED not in frames:
             text = json.dumps({part: value for part, value in frames.items() if part != PACKED}, separators=(",", ":"))

@@ -15,7 +15,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from gdcore import DescentConfig, NetworkConfig
+from gdcore import DescentConfig, NetworkConfig, lesson
 from gdcore.chain import ChainConfig
 from gdcore.data import SHIPPED, TITLES, DataError
 from gdcore.minibatch import BatchConfig
@@ -26,6 +26,8 @@ from ui import literal
 SEEN: OrderedDict[str, Upload] = OrderedDict()  # every session's uploads by key, newest last
 KEEP = 64  # uploads SEEN holds; the oldest is forgotten first (its session puts it back: `restore`)
 MESSAGE = "uploads:message"  # the last upload's outcome: ("error" or "success", sentence)
+LINE_PAGES = ("descent", "check", "landscape", "optimizers", "batches")  # a line's: x and y (the race: one surface)
+WIDE_PAGES = ("network", "gradients")  # three inputs and a y
 
 
 def mine() -> dict[str, Upload]:
@@ -81,18 +83,18 @@ def take(data: bytes, name: str) -> None:
     wide = switch_pages(upload)
     size = f"{len(upload.frame):,} rows, {len(upload.frame.columns)} numeric columns"
     pages = (
-        "pages 3 to 6 and 8 to 10 now run on it (page 9 on its first surface)."
+        f"{lesson.pages(*LINE_PAGES, *WIDE_PAGES)} now run on it ({lesson.page('optimizers')} on its first surface)."
         if wide
-        else "pages 3, 4, 8, 9 (its first surface) and 10 now run on it, while pages 5 and 6 need four numeric "
-        "columns (three inputs and a y)."
+        else f"{lesson.pages(*LINE_PAGES)} now run on it ({lesson.page('optimizers')} on its first surface), while "
+        f"{lesson.pages(*WIDE_PAGES)} need four numeric columns (three inputs and a y)."
     )
     st.session_state[MESSAGE] = ("success", f"{name}: {size}; {pages}")  # one sentence
 
 
 def switch_pages(upload: Upload) -> bool:
     """Point every page that can run on the upload at it, on its default columns, keeping their other settings:
-    the line's pages (3, 4, 8, 10 and page 9's first surface) on its first column as x and its last as y; the
-    network and the chain (pages 5 and 6) on its first three as inputs, if it has four. Returns whether it has."""
+    the line's pages (LINE_PAGES; the race on its first surface) on its first column as x and its last as y; the
+    network and the chain (WIDE_PAGES) on its first three as inputs, if it has four. Returns whether it has."""
     columns = list(upload.frame.columns)
     x, y = columns[0], columns[-1]
     line = {"data": upload.key, "x": x, "y": y}
@@ -127,8 +129,9 @@ def sidebar() -> None:
     restore()
     with st.sidebar.expander("Your own data (CSV)", icon=":material/upload_file:"):
         st.caption(
-            f"A CSV with a header row and at least two columns of numbers, up to {LIMIT // 2**20} MB. Pages 3 to 6 "
-            "and 8 to 10 can then run on it (pick it under Data; the network and the chain need four columns). It "
+            f"A CSV with a header row and at least two columns of numbers, up to {LIMIT // 2**20} MB. "
+            f"{lesson.pages(*LINE_PAGES, *WIDE_PAGES).capitalize()} can then run on it (pick it under Data; the "
+            "network and the chain need four columns). It "
             "stays in this browser tab: nobody else sees it, and nothing is saved on the server."
         )
         st.file_uploader("Upload a CSV", type=["csv", "txt"], key="uploads:file", on_change=_uploaded)

@@ -15,10 +15,12 @@ from stepping import choose_epoch, equations_of, html_tables, sections_shown, te
 from streamlit.testing.v1 import AppTest
 from test_pages import NAN_OR_INF, number, screen_text
 
+from gdcore import lesson
+
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 PAGE = "pages/7_ball.py"
-TITLE = "7. The ball on the hill"
+TITLE = lesson.heading("ball")
 STEP = "ball_step"  # the session key of the step shown
 
 

@@ -31,6 +31,7 @@ from stepping import (
 from streamlit.testing.v1 import AppTest
 from test_pages import NAN_OR_INF, number, screen_text
 
+from gdcore import lesson
 from gdcore.minibatch import BatchConfig
 from ui import batches, frames
 
@@ -38,7 +39,7 @@ REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 CSV = REPO / "data" / "windsor_housing.csv"
 PAGE = "pages/10_batches.py"
-TITLE = "10. Batch, mini-batch, stochastic"
+TITLE = lesson.heading("batches")
 STEP = "batches:step"  # the session key of the step shown (the stepper's)
 
 

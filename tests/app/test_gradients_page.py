@@ -15,10 +15,12 @@ import pytest
 from reading import number
 from streamlit.testing.v1 import AppTest
 
+from gdcore import lesson
+
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")  # AppTest resolves a relative path against this file, not the cwd
 PAGE = "pages/6_gradients.py"
-TITLE = "6. Vanishing and exploding gradients"
+TITLE = lesson.heading("gradients")
 CONTROLS = {"depth": "slider", "scale": "slider", "act": "radio", "inputs": "radio", "lr": "number_input"} | {
     "epochs": "number_input",
     "seed": "number_input",

@@ -16,10 +16,12 @@ from stepping import choose_epoch, epoch_shown, jump_to_end
 from streamlit.testing.v1 import AppTest
 from test_pages import NAN_OR_INF, screen_text
 
+from gdcore import lesson
+
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 PAGE = "pages/8_landscape.py"
-TITLE = "8. The landscape of the house data"
+TITLE = lesson.heading("landscape")
 NUMBER = r"([-−]?[\d,]*\.?\d+(?:e[-+]?\d+)?)"  # a negative number is written with "−" (ui/fmt.py)
 
 

@@ -19,11 +19,13 @@ import reading
 from stepping import choose_epoch, epoch_shown, frame_shown, frame_text, jump_to_end, tables_shown, view
 from streamlit.testing.v1 import AppTest
 
+from gdcore import lesson
+
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")  # AppTest resolves a relative path against this file, not the cwd
 CSV = REPO / "data" / "windsor_housing.csv"
 PAGE = "pages/5_network.py"
-TITLE = "5. A small neural network"
+TITLE = lesson.heading("network")
 NAMES = ("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "b1", "b2")
 INPUTS = ("bedrooms", "bathrms", "lotsize")
 LR, EPOCHS, SEED = 0.05, 500, 0  # the page's defaults

@@ -28,7 +28,7 @@ from stepping import (
 )
 from streamlit.testing.v1 import AppTest
 
-from gdcore import race
+from gdcore import lesson, race
 from gdcore.race import RaceConfig
 from ui import frames
 from ui import race as page
@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 CSV = REPO / "data" / "windsor_housing.csv"
 PAGE = "pages/9_optimizers.py"
-TITLE = "9. Optimizers"
+TITLE = lesson.heading("optimizers")
 STEP = "race_step"
 NAN_OR_INF = re.compile(r"(?<![A-Za-z])(nan|[-+−]?inf(inity)?)(?![A-Za-z])", re.IGNORECASE)
 

@@ -20,22 +20,16 @@ from stepping import choose_epoch, epoch_shown, frame_text, jump_to_end, ledger_
 from streamlit.testing.v1 import AppTest
 
 import gdcore
+from gdcore import lesson
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")  # AppTest resolves a relative path against this file, not the cwd
 CSV = REPO / "data" / "windsor_housing.csv"
-PAGES = {
-    "guess": "pages/1_guess.py",
-    "loss_curve": "pages/2_loss_curve.py",
-    "descent": "pages/3_descent.py",
-    "check": "pages/4_check.py",
-}
-TITLES = {
-    "guess": "1. Guess and measure",
-    "loss_curve": "2. Loss against the slope",
-    "descent": "3. Gradient descent, epoch by epoch",
-    "check": "4. Check against scikit-learn",
-}
+FIRST = lesson.PAGES[
+    :4
+]  # the line's walkthrough, guess to check: this file's pages (the others have files of their own)
+PAGES = {page.path: page.script for page in FIRST}
+TITLES = {page.path: lesson.heading(page.path) for page in FIRST}
 DEFAULT = gdcore.DescentConfig()  # lr 0.2, 40 epochs, mse, standardize, random start from seed 8
 
 # "nan" or "inf" as a word (NaN, -inf, Infinity), but not inside "information" or LaTeX's \infty.

@@ -28,6 +28,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from gdcore import lesson
+
 pytestmark = pytest.mark.slow  # nginx and two copies of the app, started for this file: run by .ci/run after the suite
 
 REPO = Path(__file__).resolve().parents[2]
@@ -215,7 +217,7 @@ def test_each_learner_keeps_their_own_upload_and_epoch_through_the_balancer(brow
                 page.set_default_timeout(browser_conftest.BUDGET * 1000)
                 page.goto(url + "/descent", wait_until="commit")
             for page in pages:
-                page.locator("h1", has_text="3. Gradient descent").wait_for()
+                page.locator("h1", has_text=lesson.title("descent")).wait_for()
             settled(*pages)
             for page in pages:
                 page.get_by_text("Your own data (CSV)").click()

@@ -17,7 +17,9 @@ sys.path.insert(0, str(REPO / "tests" / "app"))
 from stepping import charts_shown, choose_epoch, html_tables, sections_shown, text_of  # noqa: E402
 from test_ball_page import open_ball  # noqa: E402
 
-TITLE = "7. The ball on the hill"
+from gdcore import lesson
+
+TITLE = lesson.heading("ball")
 
 
 def step_in_link(page) -> int:

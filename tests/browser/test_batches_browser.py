@@ -29,7 +29,9 @@ from stepping import (  # noqa: E402
 )
 from test_batches_page import STEP, open_batches  # noqa: E402
 
-TITLE = "10. Batch, mini-batch, stochastic"
+from gdcore import lesson
+
+TITLE = lesson.heading("batches")
 SEED, SIZE, N = 8, 16, 546  # the page's defaults: BatchConfig
 LAST = 175  # 35 steps an epoch, 5 epochs
 

@@ -14,21 +14,13 @@ from urllib.parse import parse_qs
 import pytest
 from conftest import settle, wait_until, whole_page
 
+from gdcore import lesson
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"  # gitignored
 
-# Page title (the h1 and the menu entry) and the address st.navigation gives it, from the file name.
-PAGES = [
-    ("1. Guess and measure", "/"),
-    ("2. Loss against the slope", "/loss_curve"),
-    ("3. Gradient descent", "/descent"),  # the menu's title; the page's heading goes on: ", epoch by epoch"
-    ("4. Check against scikit-learn", "/check"),
-    ("5. A small neural network", "/network"),
-    ("6. Vanishing and exploding gradients", "/gradients"),
-    ("7. The ball on the hill", "/ball"),
-    ("8. The landscape of the house data", "/landscape"),
-    ("9. Optimizers", "/optimizers"),
-    ("10. Batch, mini-batch, stochastic", "/batches"),
-]
+# Each page of the lesson's list (gdcore/lesson.py): its menu entry (the page's own heading starts with it) and
+# the address st.navigation gives it, from the file name; the first page is the app's root.
+PAGES = [(lesson.title(p.path), "/" if p.number == 1 else f"/{p.path}") for p in lesson.PAGES]
 TITLE = {path: title for title, path in PAGES}
 NAN_OR_INF = re.compile(r"(?<![A-Za-z])(nan|[-+−]?inf(inity)?)(?![A-Za-z])", re.IGNORECASE)
 

@@ -17,7 +17,9 @@ sys.path.insert(0, str(REPO / "tests" / "app"))
 from stepping import charts_shown, choose_epoch, frame_shown, ledger_shown, text_of  # noqa: E402
 from test_pages import open_page  # noqa: E402
 
-TITLE = "3. Gradient descent"
+from gdcore import lesson
+
+TITLE = lesson.title("descent")
 LINK = {"epochs": "12", "lr": "0.1"}
 BATCHES = LINK | {"batch": "200"}  # three steps an epoch, the latest batch marked on the houses: a series at k > 0 only
 FRAME_SHOWN = "() => Number(document.querySelector('.gd')?.dataset.frame ?? -1)"

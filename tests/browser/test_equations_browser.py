@@ -10,7 +10,9 @@ from __future__ import annotations
 from conftest import new_page, settle
 from test_browser import assert_clean
 
-TITLE = "3. Gradient descent"
+from gdcore import lesson
+
+TITLE = lesson.title("descent")
 
 
 def test_the_step_equations_subscripts_and_exponents_are_small_and_raised(browser, app_url: str) -> None:

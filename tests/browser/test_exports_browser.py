@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from conftest import settle
 
+from gdcore import lesson
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def test_the_camera_saves_the_chart_as_a_png(page, app_url: str) -> None:
     page.goto(f"{app_url}/loss_curve")
-    settle(page, "2. Loss against the slope")
+    settle(page, lesson.heading("loss_curve"))
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     camera = chart.locator('.modebar-btn[data-title="Download plot as a PNG"]')
     camera.wait_for(state="visible")  # shown without a hover: a phone has none

@@ -17,7 +17,9 @@ sys.path.insert(0, str(REPO / "tests" / "app"))
 from stepping import charts_shown, choose_epoch, sections_shown, text_of  # noqa: E402
 from test_landscape_page import open_landscape  # noqa: E402
 
-TITLE = "8. The landscape of the house data"
+from gdcore import lesson
+
+TITLE = lesson.heading("landscape")
 
 
 def sentence_epoch(page) -> int:

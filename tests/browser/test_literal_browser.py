@@ -11,6 +11,9 @@ import re
 import pytest
 from test_browser import assert_clean, settle
 
+from gdcore import lesson
+from ui.uploads import LINE_PAGES, WIDE_PAGES
+
 pytestmark = pytest.mark.slow  # an upload on every page, like the upload fuzzer: run by .ci/run after the suite
 
 NAMES = (  # the line's x and y are the first and the last; the network's inputs the first three
@@ -28,14 +31,11 @@ CSV = (
     + "".join(f"{1 + i % 7},{2 + (i * 3) % 5},{(i * i) % 11},{3 + i % 4 + i / 9:.3f},w{i}\n" for i in range(30))
 )
 LINE, ALL = (NAMES[0], NAMES[3]), NAMES
-PAGES = [  # title, address, the names its main part shows
-    ("3. Gradient descent", "/descent", LINE),
-    ("4. Check against scikit-learn", "/check", LINE),
-    ("5. A small neural network", "/network", ALL),
-    ("6. Vanishing and exploding gradients", "/gradients", ALL),
-    ("8. The landscape of the house data", "/landscape", LINE),
-    ("9. Optimizers", "/optimizers", LINE + (FILE,)),
-    ("10. Batch, mini-batch, stochastic", "/batches", LINE),
+SHOWN = {"optimizers": LINE + (FILE,)} | {path: ALL for path in WIDE_PAGES}  # the names each page's main part shows
+PAGES = [  # title, address, the names its main part shows: every page that runs on an upload
+    (lesson.title(p.path), f"/{p.path}", SHOWN.get(p.path, LINE))
+    for p in lesson.PAGES
+    if p.path in LINE_PAGES + WIDE_PAGES
 ]
 MARKUP = "a, strong, b, em, i, code, del, s, img, h1, h2, h3, h4, h5, h6, li, blockquote, .katex"
 JOIN = "\u2060"  # ui.literal's word joiner, which a reader does not see
@@ -80,13 +80,13 @@ def assert_literal(page, title: str, names: tuple[str, ...]) -> None:
 
 def test_names_made_of_markdown_and_html_show_as_typed_on_every_page(page, app_url: str) -> None:
     page.goto(app_url + "/descent")
-    settle(page, "3. Gradient descent")
+    settle(page, lesson.title("descent"))
     page.get_by_text("Your own data (CSV)").click()
     page.locator('[data-testid="stSidebar"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         files=[{"name": FILE, "mimeType": "text/csv", "buffer": CSV.encode()}]
     )
     page.wait_for_function("() => location.search.includes('data=upload-')")
-    settle(page, "3. Gradient descent")
+    settle(page, lesson.title("descent"))
     svg_titles = []
     for title, path, names in PAGES:
         page.locator('[data-testid="stSidebarNav"] a', has_text=title).click()

@@ -11,6 +11,8 @@ import re
 import pytest
 from conftest import settle, wait_until
 
+from gdcore import lesson
+
 # Every scatter trace of the first map: its lines' path data, and its markers (place, shape, look).
 DRAWN = """() => [...document.querySelector('.gd .js-plotly-plot').querySelectorAll('.scatterlayer .trace')].map(
     (g) => ({
@@ -51,7 +53,11 @@ def assert_same_drawing(mine: list[dict], plotly: list[dict], where: str) -> Non
 
 @pytest.mark.parametrize(
     "address, title",
-    [("/landscape", "8. "), ("/optimizers?surf=valley", "9. Optimizers"), ("/batches", "10. Batch")],
+    [
+        ("/landscape", lesson.title("landscape")),
+        ("/optimizers?surf=valley", lesson.heading("optimizers")),
+        ("/batches", lesson.title("batches")),
+    ],
 )
 def test_a_click_moves_the_map_as_plotly_draws_it(page, app_url: str, address: str, title: str) -> None:
     page.goto(app_url + address)

@@ -25,7 +25,9 @@ from stepping import (
 )  # noqa: E402
 from test_network_page import open_page  # noqa: E402
 
-TITLE = "5. A small neural network"
+from gdcore import lesson
+
+TITLE = lesson.heading("network")
 LINK = {"epochs": "12", "batch": "200"}  # three steps an epoch: the last step written out, a longer ledger
 KEY = "net_epoch"
 

@@ -20,7 +20,9 @@ sys.path.insert(0, str(REPO / "tests" / "app"))
 from stepping import charts_shown, choose_epoch, equations_of, html_tables, sections_shown, words_of  # noqa: E402
 from test_optimizers_page import STEP, open_page  # noqa: E402
 
-TITLE = "9. Optimizers"
+from gdcore import lesson
+
+TITLE = lesson.heading("optimizers")
 LINK = {"surf": "valley"}  # 150 steps
 LAST = 150
 ADAM = 7  # the map's traces: the contour, the halo, then each racer's path (Adam's last, at 7), the balls

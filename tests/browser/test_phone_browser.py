@@ -9,7 +9,9 @@ from __future__ import annotations
 from conftest import new_page, settle
 from test_browser import assert_clean
 
-TITLE = "3. Gradient descent"
+from gdcore import lesson
+
+TITLE = lesson.title("descent")
 PHONE = {"width": 390, "height": 844}
 KEY_COLUMNS = ["epoch", "parameter", "current", "gradient", "new"]
 

@@ -13,7 +13,9 @@ import time
 from conftest import BUDGET, new_page, settle
 from test_browser import NAN_OR_INF, query
 
-TITLE = "3. Gradient descent"
+from gdcore import lesson
+
+TITLE = lesson.title("descent")
 
 
 def within_screen(page, locator) -> bool:

@@ -1,4 +1,4 @@
-"""Page 5's pieces, by what each does: the sidebar, cached runs and link (controls), the words and
+"""The network page's pieces, by what each does: the sidebar, cached runs and link (controls), the words and
 formulas (words), and the charts (charts). Pages import them from here: `from ui import network as net`."""
 
 from ui.network.charts import diagram, diagram_text, loss_chart, prediction_chart, restarts_chart

@@ -1,4 +1,4 @@
-"""Page 5's charts: the network's diagram, its loss, its predictions (ECharts options, redrawn on
+"""The network page's charts: the network's diagram, its loss, its predictions (ECharts options, redrawn on
 every click: see ui/echarts.py) and where restarts end (plotly, drawn once)."""
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""Page 5's sidebar, its cached runs and its link.
+"""The network page's sidebar, its cached runs and its link.
 
 The view settings outside the config (the epoch shown, the parameter whose chain rule is written
 out, the number of restarts) live in session keys of their own ("net_..."), so they never collide
-with page 3's "epoch", while their URL keys stay short ("epoch", "param", "restarts").
+with the descent page's "epoch", while their URL keys stay short ("epoch", "param", "restarts").
 """
 
 from __future__ import annotations

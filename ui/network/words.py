@@ -1,4 +1,4 @@
-"""Page 5's words and formulas: loss names, amounts, the chain rule in LaTeX, the gradient check's table."""
+"""The network page's words and formulas: loss names, amounts, the chain rule in LaTeX, the gradient check's table."""
 
 from __future__ import annotations
 
