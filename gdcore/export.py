@@ -31,7 +31,7 @@ from gdcore.config import (
 )
 from gdcore.data import SHIPPED
 from gdcore.descent import Run, ledger_columns, ledger_rows
-from gdcore.optimizers import BY_KEY, STATE_NAMES, TABLE
+from gdcore.optimizers import BY_KEY, STATE_NAMES, with_what_it_calls
 
 # --- the NumPy scripts --------------------------------------------------------------------------------
 
@@ -266,8 +266,7 @@ def loop(config) -> str:
     """The descent loop the models share, with the optimizer's rule: its own source, as the app runs it (after
     the source of any other rule it calls)."""
     rule = BY_KEY[config.optimizer].rule
-    built_on = [other.rule for other in TABLE if other.rule.__name__ in rule.__code__.co_names]  # say, AdamW on Adam
-    sources = "\n\n".join(inspect.getsource(function) for function in [*built_on, rule])
+    sources = "\n\n".join(inspect.getsource(function) for function in with_what_it_calls(rule))  # AdamW: Adam too
     return LOOP.replace("{rule}", sources + "\n\n").replace("RULE(", f"{rule.__name__}(")
 
 

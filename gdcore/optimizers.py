@@ -312,6 +312,13 @@ TABLE = (
     ),
 )
 BY_KEY = {optimizer.key: optimizer for optimizer in TABLE}
+
+
+def with_what_it_calls(rule: Callable) -> list[Callable]:
+    """The rules `rule` builds on (AdamW on Adam), then `rule`: what to read, or to copy, to have all of it."""
+    return [other.rule for other in TABLE if other.rule.__name__ in rule.__code__.co_names] + [rule]
+
+
 OPTIMIZERS = tuple(BY_KEY)
 RULES = {key: optimizer.rule for key, optimizer in BY_KEY.items()}
 STATE_NAMES = {key: optimizer.remembers for key, optimizer in BY_KEY.items()}  # the ledger's extra columns

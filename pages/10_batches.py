@@ -1,7 +1,6 @@
 """Batch, mini-batch, stochastic. A step per batch: its houses (or an upload's rows), its gradient, the race
 with the full batch. Every step is drawn in the browser from the run's frames (ui/frames.py), built once per run."""
 
-import inspect
 import math
 
 import numpy as np
@@ -16,6 +15,7 @@ from gdcore.lesson import heading, page
 from ui import (
     batches,
     cached,
+    code,
     controls,
     echarts,
     exports,
@@ -372,17 +372,14 @@ with stage:
         batches.STEP, last, show, stride=stride, unit="step", frames=run_frames(config, present.active(), low, high)
     )
 
-with st.expander("Show the code"):
-    st.markdown(
-        "The code that computed every number on this page (from `gdcore`, plain numpy). `epoch_batches` cuts "
-        "each epoch's shuffle into batches; a step's gradient is `loss_grad` on the batch's rows, and `row_parts` "
-        f"splits it into each {one}'s part, the table above; `full_batch_run` is the full batch it races, and "
-        "`race` reads both runs at the same step."
-    )
-    functions = [epoch_batches, line.errors, line.loss_grad, minibatch.row_parts, minibatch.full_batch_run]
-    functions += [minibatch.above_bottom, minibatch.race, loss_grid]
-    for function in functions:
-        st.code(inspect.getsource(function), language="python")
+code.show(
+    "The code that computed every number on this page (from `gdcore`, plain numpy). `epoch_batches` cuts "
+    "each epoch's shuffle into batches; a step's gradient is `loss_grad` on the batch's rows, and `row_parts` "
+    f"splits it into each {one}'s part, the table above; `full_batch_run` is the full batch it races, and "
+    "`race` reads both runs at the same step.",
+    [epoch_batches, line.errors, line.loss_grad, minibatch.row_parts, minibatch.full_batch_run]
+    + [minibatch.above_bottom, minibatch.race, loss_grid],
+)
 with st.expander("Print this ledger for a handout"):
     upload = uploads.mine().get(config.data)
     st.download_button(

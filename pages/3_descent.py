@@ -1,11 +1,9 @@
 """Gradient descent on all 546 houses (or a learner's own rows), one epoch at a time, every number shown."""
 
-import inspect
-
 import numpy as np
 import streamlit as st
 
-from gdcore import descend, line, optimizers, schedules, verdict
+from gdcore import descend, line, verdict
 from gdcore.batches import epoch_batches
 from gdcore.config import LESSON_EXAMPLE
 from gdcore.experiment import within_budget
@@ -13,6 +11,7 @@ from gdcore.lesson import heading, page
 from gdcore.narrate import step_sentence
 from ui import (
     cached,
+    code,
     controls,
     echarts,
     exports,
@@ -344,24 +343,23 @@ with st.expander("Where the gradients come from"):
         f"2 ÷ (the largest curvature) = **{num(fit.max_stable_lr)}** overshoots further each time: that is the "
         f"largest stable learning rate for this data and loss."
     )
-with st.expander("Show the code"):
-    st.markdown(
-        "This is the code that computed every number on this page (from `gdcore`, plain numpy). "
-        "The loop is the whole algorithm: measure the tilt, step against it, write down the record. The loss "
-        f"is defined {rows_word(config.data, 1)} by {rows_word(config.data, 1)} (`sse`, `sse_grad`). "
-        + (f"Each batch's step adds up its own {rows} that way; the" if batched else "The")
-        + f" loss on all the {rows} comes from `bowl`: a few sums of the data, computed once, give the bowl's "
-        f"height and tilt at any line, the same numbers to the last few digits, as fast for a million {rows} as "
-        f"for {n}."
-    )
-    mse = config.loss == "mse"
-    functions = [line.predict, line.errors, line.sse, line.sse_grad]
-    functions += [line.loss, line.loss_grad] if mse and batched else []
-    functions += [line.Bowl, line.bowl, line.bowl_sse, line.bowl_sse_grad]
-    functions += [line.bowl_loss, line.bowl_loss_grad] if mse else []
-    functions += [optimizers.RULES[config.optimizer]]
-    functions += [schedules.RULES[config.schedule]] if config.schedule != "constant" else []
-    functions += [epoch_batches] if batched else []
-    for function in [*functions, descend]:
-        st.code(inspect.getsource(function), language="python")
+mse = config.loss == "mse"
+code.show(
+    "This is the code that computed every number on this page (from `gdcore`, plain numpy). "
+    "The loop is the whole algorithm: measure the tilt, step against it, write down the record. The loss "
+    f"is defined {rows_word(config.data, 1)} by {rows_word(config.data, 1)} (`sse`, `sse_grad`). "
+    + (f"Each batch's step adds up its own {rows} that way; the" if batched else "The")
+    + f" loss on all the {rows} comes from `bowl`: a few sums of the data, computed once, give the bowl's "
+    f"height and tilt at any line, the same numbers to the last few digits, as fast for a million {rows} as "
+    f"for {n}.",
+    [
+        *(line.predict, line.errors, line.sse, line.sse_grad),
+        *((line.loss, line.loss_grad) if mse and batched else ()),
+        *(line.Bowl, line.bowl, line.bowl_sse, line.bowl_sse_grad),
+        *((line.bowl_loss, line.bowl_loss_grad) if mse else ()),
+        *code.training(config),
+        *((epoch_batches,) if batched else ()),
+        descend,
+    ],
+)
 exports.take_away("descent", chosen, config, run, n)

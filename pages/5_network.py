@@ -1,6 +1,5 @@
 """A small neural network (3 inputs, 2 hidden nodes, the price or an upload's y), trained an epoch at a time."""
 
-import inspect
 import math
 from html import escape
 
@@ -13,6 +12,7 @@ from gdcore.lesson import heading, page, pages
 from gdcore.narrate import step_sentence
 from ui import (
     cached,
+    code,
     controls,
     echarts,
     exports,
@@ -485,19 +485,11 @@ else:
 if blown and finished:
     st.warning(f"{blown} of the {n} runs diverged (their numbers grew too large to store); the chart leaves them out.")
 
-with st.expander("Show the code"):
-    st.markdown(
-        "This is the code that computed every number on this page (from `gdcore`, plain numpy): the network, "
-        "its loss, backpropagation, the chain rule's factors, the finite difference, and the same descent loop "
-        f"as {page('descent')}."
-    )
-    for function in (
-        network.forward,
-        network.loss,
-        network.loss_and_grad,
-        network.chain_rule,
-        network.numerical_gradient,
-        descend,
-    ):
-        st.code(inspect.getsource(function), language="python")
+code.show(
+    "This is the code that computed every number on this page (from `gdcore`, plain numpy): the network, "
+    "its loss, backpropagation, the chain rule's factors, the finite difference, the optimizer's rule and the same "
+    f"descent loop as {page('descent')}.",
+    [network.forward, network.loss, network.loss_and_grad, network.chain_rule, network.numerical_gradient]
+    + [*code.training(config), descend],
+)
 exports.take_away(net.PAGE, chosen, config, run, n_rows)

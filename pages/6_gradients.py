@@ -1,7 +1,5 @@
 """A deep chain of one-node layers, where the chain rule's product vanishes or explodes."""
 
-import inspect
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -10,7 +8,7 @@ from gdcore import chain, narrate
 from gdcore.experiment import standardize_columns, within_budget
 from gdcore.lesson import heading, page
 from gdcore.network import activate_slope
-from ui import cached, controls, exports, gradients, literal, router, state, verdicts
+from ui import cached, code, controls, exports, gradients, literal, router, state, verdicts
 from ui.fmt import axis_name, num, on_houses, rows_word
 
 router.ensure_router()
@@ -262,11 +260,9 @@ with right:
             caption += f" Did not move at all (marked ✕ at the bottom): {layers(still)}."
         st.caption(caption)
 
-with st.expander("Show the code"):
-    st.markdown(
-        "This is the code that computed every number on this page (from `gdcore.chain`, plain numpy). "
-        "The loop in `loss_grad` is the backward pass: one more factor w × act'(z) per layer."
-    )
-    for function in (chain.initial_params, chain.forward, chain.loss_grad, chain.per_layer):
-        st.code(inspect.getsource(function), language="python")
+code.show(
+    "This is the code that computed every number on this page (from `gdcore.chain`, plain numpy). "
+    "The loop in `loss_grad` is the backward pass: one more factor w × act'(z) per layer.",
+    [chain.initial_params, chain.forward, chain.loss_grad, chain.per_layer],
+)
 exports.take_away(gradients.PAGE, chosen, config, fit.run, len(fit.y))

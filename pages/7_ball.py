@@ -1,7 +1,6 @@
 """A ball on a hill. The learning rate, schedules, momentum and local minima, on a loss of one number."""
 
 import functools
-import inspect
 from dataclasses import replace
 from html import escape
 
@@ -9,11 +8,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from gdcore import curve, descend, optimizers, schedules
+from gdcore import curve, descend
 from gdcore.experiment import most_steps
 from gdcore.lesson import heading
 from gdcore.narrate import ball_verdict
-from ui import cached, controls, echarts, frames, hill, present, router, state, stepper, updates, verdicts
+from ui import cached, code, controls, echarts, frames, hill, present, router, state, stepper, updates, verdicts
 from ui.fmt import num, plural
 
 router.ensure_router()
@@ -297,12 +296,8 @@ with st.expander("Why the learning rate decides"):
         f"**{num(curve.largest_stable_rate(config.curve, deepest), 4)}**, and the fastest is half of it. A schedule "
         "(sidebar, Advanced) lowers the rate as the steps go on, like a car slowing down as it nears its destination."
     )
-with st.expander("Show the code"):
-    st.markdown(
-        "The code that computed every number on this page (from `gdcore`, plain numpy): the hill, its slope, and "
-        "the same descent loop as the house pages, here with one parameter, w."
-    )
-    functions = [*curve.HILLS[config.curve][:2], curve.roll, optimizers.RULES[config.optimizer]]
-    functions += [schedules.RULES[config.schedule]] if config.schedule != "constant" else []
-    for function in [*functions, descend]:
-        st.code(inspect.getsource(function), language="python")
+code.show(
+    "The code that computed every number on this page (from `gdcore`, plain numpy): the hill, its slope, and "
+    "the same descent loop as the house pages, here with one parameter, w.",
+    [*curve.HILLS[config.curve][:2], curve.roll, *code.training(config), descend],
+)

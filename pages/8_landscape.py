@@ -1,13 +1,11 @@
 """The loss over every (slope, intercept) of the house data, with the descent page's walk drawn on it."""
 
-import inspect
-
 import streamlit as st
 
 from gdcore import landscape, line, verdict
 from gdcore.experiment import within_budget
 from gdcore.lesson import heading, page
-from ui import cached, controls, exports, frames, literal, present, router, state, stepper, verdicts
+from ui import cached, code, controls, exports, frames, literal, present, router, state, stepper, verdicts
 from ui import landscape as maps
 from ui.fmt import axis_name, num, plural, rows_word, slope_units, y_units
 
@@ -268,9 +266,8 @@ with st.expander("How the map is computed"):
         f"{maps.CELLS * maps.CELLS:,} lines costs a handful of multiplications, for {n} {rows} or for a million. "
         "The same numbers as adding up every house's squared error, to about ten digits."
     )
-with st.expander("Show the code"):
-    st.markdown("The code behind the map (from `gdcore`, plain numpy):")
-    for function in (line.Bowl, line.bowl, line.bowl_sse, landscape.loss_grid, line.curvatures):
-        st.code(inspect.getsource(function), language="python")
-    for function in (landscape.standardized_line, landscape.fog):
-        st.code(inspect.getsource(function), language="python")
+code.show(
+    "The code behind the map (from `gdcore`, plain numpy):",
+    [line.Bowl, line.bowl, line.bowl_sse, landscape.loss_grid, line.curvatures, landscape.standardized_line]
+    + [landscape.fog],
+)

@@ -1,14 +1,13 @@
 """The optimizers race from one start on the same surface, every step of one of them written out."""
 
 import html as markup
-import inspect
 import math
 
 import streamlit as st
 
 from gdcore import descend, optimizers, race, surfaces
 from gdcore.lesson import heading
-from ui import exports, frames, literal, present, router, state, stepper, updates
+from ui import code, exports, frames, literal, present, router, state, stepper, updates
 from ui import race as page
 from ui.fmt import num, plural
 
@@ -207,20 +206,11 @@ with stage:
 with st.expander("What each racer remembers"):
     for name in optimizers.OPTIMIZERS:
         st.markdown(f"{page.LOOKS[name][5]} **{page.NAMES[name]}**: {page.WORDS[name]}")
-with st.expander("Show the code"):
-    st.markdown(
-        "The code behind every number on this page (from `gdcore`, plain numpy): the surface and its "
-        "gradient, the race (one `descend` per optimizer, the same start for all), the finish step, each "
-        "optimizer's rule and the descent loop itself."
-    )
-    functions = {
-        "house": [surfaces.house, surfaces.house_grad],
-        "valley": [surfaces.valley, surfaces.valley_grad],
-        "rosenbrock": [surfaces.rosenbrock, surfaces.rosenbrock_grad],
-        "saddle": [surfaces.saddle, surfaces.saddle_grad],
-        "plateau": [surfaces.plateau, surfaces.plateau_grad],
-    }[config.surface]
-    functions += [race.race, race.losses, race.finish]
-    functions += [optimizers.RULES[name] for name in config.racers] + [descend]
-    for function in functions:
-        st.code(inspect.getsource(function), language="python")
+code.show(
+    "The code behind every number on this page (from `gdcore`, plain numpy): the surface and its "
+    "gradient, the race (one `descend` per optimizer, the same start for all), the finish step, each "
+    "optimizer's rule and the descent loop itself.",
+    [getattr(surfaces, config.surface), getattr(surfaces, f"{config.surface}_grad"), race.race, race.losses]
+    + [race.finish, *(rule for name in config.racers for rule in optimizers.with_what_it_calls(optimizers.RULES[name]))]
+    + [descend],
+)
