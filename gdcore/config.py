@@ -36,10 +36,12 @@ def spec(
     cli: str | None = None,
     help: str = "",
     pattern: str | None = None,
+    unset: str = "",
 ) -> dict:
     """Field metadata: the URL key, the range or the choices, what to call the field in a sentence,
-    its type when the default (None) does not say, its command-line option, a help text, and for a
-    name, the regular expression it must match whole."""
+    its type when the default (None) does not say, its command-line option, a help text, for a
+    name, the regular expression it must match whole, and for a field whose default is None, what None
+    means in words ("the surface's own")."""
     return {
         "url": url,
         "low": low,
@@ -50,6 +52,7 @@ def spec(
         "cli": cli,
         "help": help,
         "pattern": pattern,
+        "unset": unset,
     }
 
 
@@ -117,9 +120,9 @@ def declared_after(after: str, new: dict[str, tuple[str, object]]):
     return declare
 
 
-def setting_field(setting: Setting, url: str, label: str, cli: str | None = None, help: str = ""):
+def setting_field(setting: Setting, url: str, label: str, cli: str | None = None, help: str = "", unset: str = ""):
     """A field of an optimizer's setting (gdcore.optimizers.SETTINGS): its range and default, under `url`."""
-    meta = spec(url, setting.low, setting.high, label=label, kind=float, cli=cli, help=help)
+    meta = spec(url, setting.low, setting.high, label=label, kind=float, cli=cli, help=help, unset=unset)
     return ("float" if setting.default is not None else "float | None", field(default=setting.default, metadata=meta))
 
 
@@ -141,7 +144,8 @@ def readers(setting: Setting) -> str:
 
 # One field per setting of the optimizers: momentum (mu), beta1 (b1), ...; eps None is each optimizer's own.
 SETTING_FIELDS = {
-    s.name: setting_field(s, s.short, s.name, cli=s.name.replace("_", "-"), help=readers(s)) for s in SETTINGS
+    s.name: setting_field(s, s.short, s.name, s.name.replace("_", "-"), readers(s), unset="the optimizer's own")
+    for s in SETTINGS
 }
 
 
@@ -350,8 +354,10 @@ def shown(raw: str) -> str:
     return text if len(text) <= SHOWN + 2 else text[:SHOWN] + "…"
 
 
-def describe_parse_error(key: str, raw: str, default, reason: str) -> str:
-    return f"The link's {key}={shown(raw)} was ignored ({reason}); using {link_text(default)!r} instead."
+def describe_parse_error(key: str, raw: str, default, reason: str, unset: str = "") -> str:
+    """The note on a link value that was ignored; `unset`: what a default of None means, in words."""
+    using = (unset or "the default") if default is None else repr(link_text(default))
+    return f"The link's {key}={shown(raw)} was ignored ({reason}); using {using} instead."
 
 
 def link_text(value) -> str:
@@ -375,7 +381,7 @@ def from_query(cls, params: Mapping[str, str], base=None, columns: Mapping[str, 
         try:
             values[f.name] = parse_value(raw, f, (columns or {}).get(key, ()))
         except ValueError as error:
-            notes.append(describe_parse_error(key, raw, getattr(base, f.name), str(error)))
+            notes.append(describe_parse_error(key, raw, getattr(base, f.name), str(error), f.metadata.get("unset", "")))
     config, dropped = fitting(base, values)
     for f, error in dropped:
         key = f.metadata["url"]

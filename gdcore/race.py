@@ -23,6 +23,7 @@ KEYS = {optimizer.key: optimizer.link for optimizer in TABLE}
 # Step counts and learning rates that make a race worth watching on each surface (tried by hand).
 DEFAULT_STEPS = {"house": 100, "valley": 150, "rosenbrock": 1000, "saddle": 100, "plateau": 150}
 DEFAULT_RATES = {surface: {optimizer.key: optimizer.rates[surface] for optimizer in TABLE} for surface in SURFACES}
+OWN = "the surface's own start"  # what a start left empty means, in a note on a link
 SADDLE_GOAL = -1.0  # a surface with no minimum: a racer finishes when its loss falls to this level
 
 
@@ -40,12 +41,14 @@ def racer_fields() -> dict:
         meta = spec(optimizer.link, label=f"switch for {optimizer.name}")
         made[optimizer.key] = ("bool", field(default=optimizer.racing, metadata=meta))
     for optimizer in TABLE:
-        meta = spec(f"lr_{optimizer.link}", 1e-9, 1e6, label=f"{optimizer.name}'s learning rate", kind=float)
+        label, unset = f"{optimizer.name}'s learning rate", "the surface's own"
+        meta = spec(f"lr_{optimizer.link}", 1e-9, 1e6, label=label, kind=float, unset=unset)
         made[f"lr_{optimizer.key}"] = ("float | None", field(default=None, metadata=meta))
     for optimizer in TABLE:
         for setting in optimizer.settings:
             url, label = f"{setting.short}_{optimizer.link}", f"{optimizer.name}'s {setting.short}"
-            made[f"{setting.short}_{optimizer.key}"] = setting_field(setting, url, label)
+            own = f"{optimizer.name}'s own, {optimizer.default(setting.name):g}" if setting.default is None else ""
+            made[f"{setting.short}_{optimizer.key}"] = setting_field(setting, url, label, unset=own)
     return made
 
 
@@ -57,12 +60,14 @@ class RaceConfig:
     # The surface: the house data's bowl, or a test surface (gdcore.surfaces).
     surface: str = field(default="house", metadata=spec("surf", choices=SURFACES, label="surface"))
     # How many steps each racer takes; None: the surface's default (DEFAULT_STEPS).
-    steps: int | None = field(default=None, metadata=spec("steps", 1, 5000, label="number of steps", kind=int))
+    steps: int | None = field(
+        default=None, metadata=spec("steps", 1, 5000, label="number of steps", kind=int, unset="the surface's own")
+    )
     # A racer finishes once its loss is within `tol` of the minimum's loss.
     tol: float = field(default=1e-3, metadata=spec("tol", 1e-12, 1e3, label="tolerance"))
     # The start; None: the surface's own (gdcore.surfaces).
-    x0: float | None = field(default=None, metadata=spec("x0", -1e6, 1e6, label="starting x", kind=float))
-    y0: float | None = field(default=None, metadata=spec("y0", -1e6, 1e6, label="starting y", kind=float))
+    x0: float | None = field(default=None, metadata=spec("x0", -1e6, 1e6, label="starting x", kind=float, unset=OWN))
+    y0: float | None = field(default=None, metadata=spec("y0", -1e6, 1e6, label="starting y", kind=float, unset=OWN))
     # Whose ledger the page shows.
     ledger: str = field(default="adam", metadata=spec("ledger", choices=OPTIMIZERS, label="ledger's optimizer"))
     # The "house" surface's data and columns, as a line's (DescentConfig's fields: the same link keys): the

@@ -131,8 +131,6 @@ def number(url: str, label: str, step: float, help: str, *, fmt: str | None = "%
 def controls() -> RaceConfig:
     """The race's sidebar; returns its config, with None wherever a value is the surface's own default."""
     base = state.seed(PAGE, RaceConfig, columns=line_columns, views=("step", "epoch"), uploads=True)
-    notes = st.session_state.get(f"notes:{PAGE}", [])
-    st.session_state[f"notes:{PAGE}"] = [note.replace("using 'None'", "using the surface's own") for note in notes]
     fill_defaults(st.session_state["surf"])
     values = {}
     with sidebar():  # the house surface's columns may be refused: said in the page

@@ -31,6 +31,9 @@ from gdcore import (
 )
 from gdcore.__main__ import main
 from gdcore.chain import ChainConfig
+from gdcore.curve import CurveConfig
+from gdcore.minibatch import BatchConfig
+from gdcore.race import RaceConfig
 
 DEFAULT = DescentConfig()
 
@@ -359,3 +362,15 @@ def test_the_command_reads_the_config_s_data_set_file(repo_root):
     command = to_command(DescentConfig())
     assert "--data data/windsor_housing.csv" in command
     assert (repo_root / "data" / "windsor_housing.csv").is_file()
+
+
+@pytest.mark.parametrize("cls", [DescentConfig, NetworkConfig, ChainConfig, CurveConfig, BatchConfig, RaceConfig])
+def test_a_bad_value_for_a_field_left_empty_by_default_says_what_empty_means(cls) -> None:
+    """A field whose default is None ("the surface's own", "the optimizer's own") is never noted as 'None'."""
+    for f in dataclasses.fields(cls):
+        if f.default is not None:
+            continue
+        config, notes = from_query(cls, {f.metadata["url"]: "not a number"})
+        assert getattr(config, f.name) is None
+        (note,) = notes
+        assert "None" not in note and f.metadata["unset"] and f.metadata["unset"] in note, note
