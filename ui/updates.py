@@ -56,3 +56,13 @@ def filled(template: str, values: dict[str, float], raw: dict[str, str]) -> str:
         return raw[slot[2]] if slot[2] in raw else tex(values[slot[2]], wrap=bool(slot[1]))
 
     return SLOT.sub(one, template.replace("⟨head⟩", raw["head"]))
+
+
+def written_out(optimizer: str, hyper: Mapping[str, float | None], run, k: int, name: str) -> list[str]:
+    """The LaTeX of epoch k + 1's last step for one parameter, as a page writes it out after Next (the prediction
+    box's reveal): that parameter's lines of update_lines, headed by the step's number when the epoch took several."""
+    latest = run.epoch_records(k + 1)[-1]
+    previous = run.records[latest.step - 2] if latest.step > 1 else None  # record i is step i + 1
+    mine = [text for text in update_lines(optimizer, hyper, latest, previous) if rf"\text{{{name}}}" in text]
+    many = len(run.epoch_records(k + 1)) > 1
+    return ([rf"\text{{(the epoch's last step, step {latest.step})}}"] if many else []) + mine

@@ -53,15 +53,7 @@ class View:
 
 def arithmetic(v: View, k: int, name: str) -> list[str]:
     """The LaTeX of epoch k + 1's last step for one of the 10 parameters, as the page writes it out."""
-    latest = v.run.epoch_records(k + 1)[-1]
-    previous = v.run.records[latest.step - 2] if latest.step > 1 else None
-    mine = [
-        text
-        for text in updates.update_lines(v.config.optimizer, v.config.hyper, latest, previous)
-        if rf"\text{{{name}}}" in text
-    ]
-    many = len(v.run.epoch_records(k + 1)) > 1
-    return ([rf"\text{{(the epoch's last step, step {latest.step})}}"] if many else []) + mine
+    return updates.written_out(v.config.optimizer, v.config.hyper, v.run, k, name)
 
 
 def typical(v: View, error: float) -> str:
