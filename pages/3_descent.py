@@ -68,28 +68,7 @@ def intro() -> None:
         "house at $0, on the mean of squared errors in bedrooms and dollars. Every setting in the sidebar follows.",
     )
     if lesson and view.run.records:
-        sse_lr = line.max_stable_lr(fit.bowl, "sse")
-        overshoot = min(line.contraction(fit.bowl, "sse", config.learning_rate))
-        flips = [r.epoch for r, s in zip(view.run.records, view.run.records[1:]) if r.gradient[0] * s.gradient[0] < 0]
-        crossing = (
-            f"Watch the slope's gradient change sign between epochs {flips[0]} and {flips[0] + 1} "
-            f"({num(view.run.records[flips[0] - 1].gradient[0])}, then {num(view.run.records[flips[0]].gradient[0])}): "
-            "the first step went past the bottom of the valley across it, and the next one comes back (the small "
-            "hook in the path on the loss curve below, and the sign in the ledger's gradient column). "
-            if flips
-            else ""
-        )
-        st.info(
-            f"**The lesson's example.** Here x and y keep their own units (bedrooms and dollars) and the loss is the "
-            f"mean of squared errors. For this loss the largest stable learning rate is {num(fit.max_stable_lr)}, so "
-            f"0.05 converges, but it is more than half of it. {crossing}After that the walk crawls along the floor "
-            f"of a long, narrow valley.\n\n"
-            f"The same 0.05 on the raw **sum** of squared errors would blow up: the sum is {view.n} times the mean, so "
-            f"are its gradients, and its largest stable rate is {num(sse_lr)}. Each step would land "
-            f"{num(-overshoot, 3)} times further from the bottom than the last, on the other side. Switch the loss "
-            "to SSE in the sidebar to see it.",
-            icon=":material/school:",
-        )
+        descent.lesson_example(view)
     advanced = controls.describe_training(config, view.n)
     if advanced:
         st.info(

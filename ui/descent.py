@@ -4,6 +4,7 @@ epoch (`run_frames`), each read from one `View` of the run. The landscape page w
 from __future__ import annotations
 
 import numpy as np
+import streamlit as st
 
 from gdcore import Dataset, line
 from gdcore.config import DescentConfig
@@ -209,3 +210,30 @@ def run_frames(v: View) -> dict:
             }
         )
     return {"frames": every, "charts": listed, "ledger": table}
+
+
+def lesson_example(v: View) -> None:
+    """The lesson's example, explained with its own numbers: how close 0.05 is to the largest stable rate, where the
+    slope's gradient changes sign, and why the same rate on the sum of squared errors would blow up."""
+    sse_lr = line.max_stable_lr(v.fit.bowl, "sse")
+    overshoot = min(line.contraction(v.fit.bowl, "sse", v.config.learning_rate))
+    flips = [r.epoch for r, s in zip(v.run.records, v.run.records[1:]) if r.gradient[0] * s.gradient[0] < 0]
+    crossing = (
+        f"Watch the slope's gradient change sign between epochs {flips[0]} and {flips[0] + 1} "
+        f"({num(v.run.records[flips[0] - 1].gradient[0])}, then {num(v.run.records[flips[0]].gradient[0])}): "
+        "the first step went past the bottom of the valley across it, and the next one comes back (the small "
+        "hook in the path on the loss curve below, and the sign in the ledger's gradient column). "
+        if flips
+        else ""
+    )
+    st.info(
+        f"**The lesson's example.** Here x and y keep their own units (bedrooms and dollars) and the loss is the "
+        f"mean of squared errors. For this loss the largest stable learning rate is {num(v.fit.max_stable_lr)}, so "
+        f"0.05 converges, but it is more than half of it. {crossing}After that the walk crawls along the floor "
+        f"of a long, narrow valley.\n\n"
+        f"The same 0.05 on the raw **sum** of squared errors would blow up: the sum is {v.n} times the mean, so "
+        f"are its gradients, and its largest stable rate is {num(sse_lr)}. Each step would land "
+        f"{num(-overshoot, 3)} times further from the bottom than the last, on the other side. Switch the loss "
+        "to SSE in the sidebar to see it.",
+        icon=":material/school:",
+    )
