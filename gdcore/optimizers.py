@@ -113,6 +113,18 @@ def adamw(g, state, params, lr, *, beta1, beta2, eps, weight_decay):
 
 
 NEW = r"\text{new} = \text{current} - \text{lr} \times "  # the line every rule ends with
+# Adam's moments and their corrections, in symbols and with a step's numbers (Adam's and AdamW's first lines).
+MOMENTS = (
+    r"m = \beta_1 m + (1 - \beta_1)\, g \qquad\allowbreak v = \beta_2 v + (1 - \beta_2)\, g^2",
+    r"\hat m = \frac{m}{1 - \beta_1^s} \qquad\allowbreak \hat v = \frac{v}{1 - \beta_2^s}"
+    r" \qquad\allowbreak (s = \text{step})",
+)
+MOMENTS_NUMBERS = (
+    r"m⟨sub⟩ = ⟨b1⟩ \times ⟨(was_m)⟩ + (1 - ⟨b1⟩) \times ⟨(g)⟩ = ⟨m⟩",
+    r"v⟨sub⟩ = ⟨b2⟩ \times ⟨was_v⟩ + (1 - ⟨b2⟩) \times ⟨(g)⟩^2 = ⟨v⟩",
+    r"\hat m⟨sub⟩ = \frac{⟨m⟩}{1 - ⟨b1⟩^{⟨s⟩}} = ⟨m_hat⟩",
+    r"\hat v⟨sub⟩ = \frac{⟨v⟩}{1 - ⟨b2⟩^{⟨s⟩}} = ⟨v_hat⟩",
+)
 
 
 @dataclass(frozen=True)
@@ -257,16 +269,11 @@ TABLE = (
         rule=adam,
         remembers=("m", "v", "m_hat", "v_hat"),
         symbols=(
-            r"m = \beta_1 m + (1 - \beta_1)\, g \qquad\allowbreak v = \beta_2 v + (1 - \beta_2)\, g^2",
-            r"\hat m = \frac{m}{1 - \beta_1^s} \qquad\allowbreak \hat v = \frac{v}{1 - \beta_2^s}"
-            r" \qquad\allowbreak (s = \text{step})",
+            *MOMENTS,
             NEW + r"\frac{\hat m}{\sqrt{\hat v} + \varepsilon}",
         ),
         numbers=(
-            r"m⟨sub⟩ = ⟨b1⟩ \times ⟨(was_m)⟩ + (1 - ⟨b1⟩) \times ⟨(g)⟩ = ⟨m⟩",
-            r"v⟨sub⟩ = ⟨b2⟩ \times ⟨was_v⟩ + (1 - ⟨b2⟩) \times ⟨(g)⟩^2 = ⟨v⟩",
-            r"\hat m⟨sub⟩ = \frac{⟨m⟩}{1 - ⟨b1⟩^{⟨s⟩}} = ⟨m_hat⟩",
-            r"\hat v⟨sub⟩ = \frac{⟨v⟩}{1 - ⟨b2⟩^{⟨s⟩}} = ⟨v_hat⟩",
+            *MOMENTS_NUMBERS,
             r"⟨head⟩\frac{⟨m_hat⟩}{\sqrt{⟨v_hat⟩} + ⟨eps⟩} = ⟨new⟩",
         ),
         memory="its averages of past gradients",
@@ -287,16 +294,11 @@ TABLE = (
         rule=adamw,
         remembers=("m", "v", "m_hat", "v_hat"),
         symbols=(
-            r"m = \beta_1 m + (1 - \beta_1)\, g \qquad\allowbreak v = \beta_2 v + (1 - \beta_2)\, g^2",
-            r"\hat m = \frac{m}{1 - \beta_1^s} \qquad\allowbreak \hat v = \frac{v}{1 - \beta_2^s}"
-            r" \qquad\allowbreak (s = \text{step})",
+            *MOMENTS,
             NEW + r"\left(\frac{\hat m}{\sqrt{\hat v} + \varepsilon} + \lambda\, \text{current}\right)",
         ),
         numbers=(
-            r"m⟨sub⟩ = ⟨b1⟩ \times ⟨(was_m)⟩ + (1 - ⟨b1⟩) \times ⟨(g)⟩ = ⟨m⟩",
-            r"v⟨sub⟩ = ⟨b2⟩ \times ⟨was_v⟩ + (1 - ⟨b2⟩) \times ⟨(g)⟩^2 = ⟨v⟩",
-            r"\hat m⟨sub⟩ = \frac{⟨m⟩}{1 - ⟨b1⟩^{⟨s⟩}} = ⟨m_hat⟩",
-            r"\hat v⟨sub⟩ = \frac{⟨v⟩}{1 - ⟨b2⟩^{⟨s⟩}} = ⟨v_hat⟩",
+            *MOMENTS_NUMBERS,
             r"⟨head⟩\left(\frac{⟨m_hat⟩}{\sqrt{⟨v_hat⟩} + ⟨eps⟩} + ⟨wd⟩ \times ⟨(current)⟩\right) = ⟨new⟩",
         ),
         memory="its averages of past gradients, and a pull towards 0",
