@@ -324,4 +324,3 @@ def with_what_it_calls(rule: Callable) -> list[Callable]:
 OPTIMIZERS = tuple(BY_KEY)
 RULES = {key: optimizer.rule for key, optimizer in BY_KEY.items()}
 STATE_NAMES = {key: optimizer.remembers for key, optimizer in BY_KEY.items()}  # the ledger's extra columns
-DEFAULT_EPS = {key: optimizer.defaults["eps"] for key, optimizer in BY_KEY.items() if "eps" in optimizer.defaults}
