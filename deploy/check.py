@@ -68,6 +68,7 @@ def load(name: str, path: Path):
 
 
 sys.path.insert(0, str(REPO / "tests" / "browser"))  # the browser tests' helpers import their conftest
+sys.path.insert(0, str(REPO))  # and gdcore (the list of pages, gdcore/lesson.py)
 browser_conftest = load("browser_conftest", REPO / "tests" / "browser" / "conftest.py")
 PAGES = load("test_browser", REPO / "tests" / "browser" / "test_browser.py").PAGES  # (title, path) of all ten
 balancer_test = load("test_balancer_browser", REPO / "tests" / "browser" / "test_balancer_browser.py")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import new_page, pick_option, settle, wait_until, whole_page
 from test_browser import PAGES, TITLE, assert_clean
@@ -104,6 +105,8 @@ def in_each_theme(page, where: str) -> list[str]:
     return found
 
 
+# Every page twice (both themes) with axe: 80 s, the suite's longest test. Run by .ci/run after the suite.
+@pytest.mark.slow
 def test_every_page_by_the_menu_is_clean_local_and_passes_axe_in_both_themes(browser, app_url: str) -> None:
     """A learner's walk through the ten pages by the sidebar's menu, and back to the first: each page clean (no
     exception, NaN or JavaScript error, the real menu), nothing fetched from outside this machine (the page icon
