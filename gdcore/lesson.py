@@ -42,7 +42,6 @@ PAGES = (
     Page("batches", "pages/10_batches.py", "Batch, mini-batch, stochastic", ":material/shuffle:"),
 )
 BY_PATH = {page.path: page for page in PAGES}
-BY_SCRIPT = {page.script: page for page in PAGES}
 
 
 def number(path: str) -> int:

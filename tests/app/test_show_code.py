@@ -4,23 +4,15 @@ once, an optimizer's rule after any rule it builds on (AdamW's after Adam's), an
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from opening import open_page
 
 from gdcore import lesson
 
-REPO = Path(__file__).resolve().parents[2]
-APP = str(REPO / "app.py")
-
 
 def code_shown(page: str, **params: str) -> list[str]:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.switch_page(lesson.BY_PATH[page].script)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
+    at = open_page(lesson.BY_PATH[page].script, **params)
     assert not at.exception, [e.value for e in at.exception]
     (section,) = [expander for expander in at.main.expander if expander.label == "Show the code"]
     return [block.value for block in section.code]

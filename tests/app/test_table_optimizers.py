@@ -4,26 +4,14 @@ optimizer's, and races on page 9 when the link switches it on."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
+from opening import open_page
 
 from gdcore.optimizers import OPTIMIZERS, SETTINGS, TABLE
 from ui.race import LOOKS
 
-REPO = Path(__file__).resolve().parents[2]
-APP = str(REPO / "app.py")
 PAGES = ("pages/3_descent.py", "pages/5_network.py", "pages/6_gradients.py", "pages/7_ball.py")
 NEWEST = TABLE[-1]
-
-
-def open_page(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.switch_page(page)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
 
 
 def changed(setting) -> str:

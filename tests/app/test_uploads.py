@@ -4,29 +4,19 @@ computed here from the CSV text, not from the app."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
+from opening import open_page
 from streamlit.testing.v1 import AppTest
 from test_pages import NAN_OR_INF, number, screen_text
 
 from tests.strategies import sentences
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 RNG = np.random.default_rng(7)
 HEIGHT = RNG.uniform(150, 200, 80)  # (80,) centimetres
 WEIGHT = 0.9 * HEIGHT - 90 + RNG.normal(0, 5, 80)  # (80,) kilograms
 CSV = "height,weight,name\n" + "".join(f"{h:.2f},{w:.2f},p{i}\n" for i, (h, w) in enumerate(zip(HEIGHT, WEIGHT)))
 CSV += ",61.5,gap\n170,n/a,word\n"  # two rows the app leaves out (lines 82 and 83)
-
-
-def open_page(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page(page)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
 
 
 def upload(at: AppTest, data: bytes, name: str = "people.csv") -> AppTest:
