@@ -13,12 +13,12 @@ above 1 make them explode.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from gdcore.batches import take
-from gdcore.config import ACTIVATIONS, Experiment, NetworkConfig, check, spec
+from gdcore.config import ACTIVATIONS, Experiment, NetworkConfig, Training, check, field_of, spec
 from gdcore.descent import Run
 from gdcore.experiment import standardize_columns, train
 from gdcore.network import activate, activate_slope
@@ -28,12 +28,6 @@ TARGET = "price"
 INPUT_SCALINGS = ("standardize", "raw")
 # Layer 1's gradient below 1/1000 of the last layer's is vanishing; above 1000 times, exploding.
 VANISHING, EXPLODING = 1e-3, 1e3
-
-
-def network_field(name: str):
-    """NetworkConfig's field `name`: its default, URL key and checks."""
-    f = next(f for f in fields(NetworkConfig) if f.name == name)
-    return field(default=f.default, metadata=f.metadata)
 
 
 @dataclass(frozen=True)
@@ -48,17 +42,15 @@ class ChainConfig(Experiment):
     activation: str = field(default="sigmoid", metadata=spec("act", choices=ACTIVATIONS, label="activation"))
     # "standardize": inputs and target become (value - mean) / std; "raw": as the data has them.
     inputs: str = field(default="standardize", metadata=spec("inputs", choices=INPUT_SCALINGS, label="input scaling"))
-    # Step size of the descent: new = current - learning_rate * gradient.
-    learning_rate: float = field(default=0.1, metadata=spec("lr", 1e-6, 10.0, label="learning rate"))
-    # A few epochs are enough to see a descent stall or blow up.
-    epochs: int = field(default=20, metadata=spec("epochs", 1, 100, label="number of epochs"))
-    # The starting weights are drawn with this seed.
-    seed: int = field(default=0, metadata=spec("seed", 0, 2**31 - 1, label="seed"))
+    # A few epochs are enough to see a descent stall or blow up. The starting weights are drawn with the seed.
+    learning_rate: float = field_of(Training, "learning_rate", 0.1, low=1e-6, high=10.0)
+    epochs: int = field_of(Training, "epochs", 20, high=100)
+    seed: int = field_of(Training, "seed", 0)
     # The three columns layer 1 reads and the target, as the small network's (the same link keys).
-    x1: str = network_field("x1")
-    x2: str = network_field("x2")
-    x3: str = network_field("x3")
-    y: str = network_field("y")
+    x1: str = field_of(NetworkConfig, "x1")
+    x2: str = field_of(NetworkConfig, "x2")
+    x3: str = field_of(NetworkConfig, "x3")
+    y: str = field_of(NetworkConfig, "y")
 
     def __post_init__(self) -> None:
         check(self)

@@ -11,7 +11,7 @@ import math
 import re
 import shlex
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 
 from gdcore.data import DEFAULT_DATA, SHIPPED, UPLOAD_KEY
 from gdcore.optimizers import OPTIMIZERS, SETTINGS, TABLE, Setting
@@ -102,6 +102,13 @@ def check(config) -> None:
             raise ValueError(f"the {f.metadata['label'] or f.name} must be {wanted}, not {value!r}")
 
 
+def field_of(cls, name: str, default=MISSING, **changes):
+    """`cls`'s field `name` as another config declares it: the same link key, label, checks and option, with that
+    config's own default, and any of its metadata changed (`high=500`, `url="steps"`)."""
+    f = next(f for f in fields(cls) if f.name == name)
+    return field(default=f.default if default is MISSING else default, metadata=dict(f.metadata) | changes)
+
+
 def declared_after(after: str, new: dict[str, tuple[str, object]]):
     """A class decorator for under @dataclass: the fields `new` (name: (type, field)) declared right after the
     field `after`, as if written there (fields made from a table, in the order the table gives)."""
@@ -142,6 +149,10 @@ def readers(setting: Setting) -> str:
     return ", ".join(f"{listed(keys)} {value:g}" for value, keys in by_default.items())
 
 
+# The fields every run has, which every model's config declares with its own default: each page has its own
+# control for each (the other Training fields sit under "Advanced"), and each command line spells them out.
+BASICS = ("learning_rate", "epochs", "seed")
+
 # One field per setting of the optimizers: momentum (mu), beta1 (b1), ...; eps None is each optimizer's own.
 SETTING_FIELDS = {
     s.name: setting_field(s, s.short, s.name, s.name.replace("_", "-"), readers(s), unset="the optimizer's own")
@@ -154,8 +165,16 @@ SETTING_FIELDS = {
 class Training:
     """How to walk downhill: the optimizer and its hyperparameters, the schedule, the batches.
 
-    Shared by every experiment config; the defaults are plain full-batch gradient descent.
+    Shared by every experiment config; the defaults are plain full-batch gradient descent. Each model's config
+    gives the first three its own default and range (`field_of`): they come first in every config all the same.
     """
+
+    # How far a step goes: new = current - learning_rate * gradient (the other optimizers: - update).
+    learning_rate: float = field(default=0.1, metadata=spec("lr", 1e-9, 1e6, label="learning rate", cli="lr"))
+    # How many passes over the data (a curve, which has no data: how many steps).
+    epochs: int = field(default=100, metadata=spec("epochs", 1, 5000, label="number of epochs", cli="epochs"))
+    # Where the random start comes from, and the batches' shuffles: the same seed, the same run.
+    seed: int = field(default=0, metadata=spec("seed", 0, 2**31 - 1, label="seed", cli="seed"))
 
     # gd: new = current - lr * gradient. The others remember past gradients (gdcore.optimizers).
     optimizer: str = field(
@@ -244,13 +263,14 @@ class Experiment(Training):
 class DescentConfig(Experiment):
     """Everything that decides a gradient-descent run on a line; equal configs give equal runs."""
 
-    # Step size: new = current - learning_rate * gradient. With the defaults below (standardized
-    # data, the mean loss) each epoch shrinks the distance to the answer by 1 - 2 * 0.2 = 0.6, so
-    # 40 epochs land within a millionth of it; the page lets learners go from 1e-9 (a crawl) to
-    # 1e6 (a blow-up).
-    learning_rate: float = field(default=0.2, metadata=spec("lr", 1e-9, 1e6, label="learning rate", cli="lr"))
-    # How many passes over the data.
-    epochs: int = field(default=40, metadata=spec("epochs", 1, 500, label="number of epochs", cli="epochs"))
+    # With the defaults below (standardized data, the mean loss) each epoch shrinks the distance to the answer
+    # by 1 - 2 * 0.2 = 0.6, so 40 epochs land within a millionth of it; the page lets learners go from 1e-9 (a
+    # crawl) to 1e6 (a blow-up).
+    learning_rate: float = field_of(Training, "learning_rate", 0.2)
+    epochs: int = field_of(Training, "epochs", 40, high=500)
+    # Seed 8 starts well away from the answer (the line even slopes downward), so the walk
+    # downhill is easy to see; seed 0 happens to start close to the bottom already.
+    seed: int = field_of(Training, "seed", 8)
     # "sse": sum of squared errors; "mse": their mean (SSE / n), which keeps gradients small.
     loss: str = field(default="mse", metadata=spec("loss", choices=LOSSES, label="loss", cli="loss"))
     # "standardize" turns x and y into (value - mean) / std, so one learning rate suits both
@@ -258,9 +278,6 @@ class DescentConfig(Experiment):
     scale: str = field(default="standardize", metadata=spec("scale", choices=SCALES, label="scale", cli="scale"))
     # "random": slope and intercept drawn from `seed`; "typed": init_slope and init_intercept.
     start: str = field(default="random", metadata=spec("start", choices=STARTS, label="start"))
-    # Seed 8 starts well away from the answer (the line even slopes downward), so the walk
-    # downhill is easy to see; seed 0 happens to start close to the bottom already.
-    seed: int = field(default=8, metadata=spec("seed", 0, 2**31 - 1, label="seed", cli="seed"))
     init_slope: float = field(default=0.0, metadata=spec("slope0", -1e12, 1e12, label="starting slope"))
     init_intercept: float = field(default=0.0, metadata=spec("intercept0", -1e12, 1e12, label="starting intercept"))
     # The columns: the feature x and the target y.
@@ -285,14 +302,14 @@ class NetworkConfig(Experiment):
     """Everything that decides a run of the small network (3 inputs, 2 hidden nodes, 1 output)."""
 
     # The lesson's learning rate. Inputs and target are always standardized.
-    learning_rate: float = field(default=0.05, metadata=spec("lr", 1e-9, 1e6, label="learning rate", cli="lr"))
-    epochs: int = field(default=500, metadata=spec("epochs", 1, 5000, label="number of epochs", cli="epochs"))
+    learning_rate: float = field_of(Training, "learning_rate", 0.05)
+    epochs: int = field_of(Training, "epochs", 500)
+    # The 10 starting values are drawn from Normal(0, 1) with this seed.
+    seed: int = field_of(Training, "seed", 0)
     loss: str = field(default="mse", metadata=spec("loss", choices=LOSSES, label="loss", cli="loss"))
     activation: str = field(
         default="sigmoid", metadata=spec("act", choices=ACTIVATIONS, label="activation", cli="activation")
     )
-    # The 10 starting values are drawn from Normal(0, 1) with this seed.
-    seed: int = field(default=0, metadata=spec("seed", 0, 2**31 - 1, label="seed", cli="seed"))
     # The three input columns and the target.
     x1: str = field(default="bedrooms", metadata=spec("x1", label="first input column"))
     x2: str = field(default="bathrms", metadata=spec("x2", label="second input column"))
@@ -456,12 +473,12 @@ class SlopeConfig:
 
 
 def training_options(config: Training) -> list[str]:
-    """The command-line options for the training settings that differ from the defaults."""
+    """The command-line options for the training settings beyond the basics that differ from the defaults."""
     default = type(config)()
     return [
         f"--{f.metadata['cli']} {link_text(getattr(config, f.name))}"
         for f in fields(Training)
-        if getattr(config, f.name) != getattr(default, f.name)
+        if f.name not in BASICS and getattr(config, f.name) != getattr(default, f.name)
     ]
 
 
@@ -473,7 +490,7 @@ def to_command(config: DescentConfig, data: str | None = None) -> str:
     data = data if data is not None else SHIPPED[config.data].as_posix()
     parts = ["python -m gdcore descend", f"--data {shlex.quote(data)}", f"--x {shlex.quote(config.x)}"]
     parts.append(f"--y {shlex.quote(config.y)}")
-    shared = {f.name for f in fields(Experiment)}
+    shared = {f.name for f in fields(Experiment)} - set(BASICS)
     for f in fields(config):  # the model's own options, all of them, so the command reads on its own
         if f.metadata["cli"] and f.name not in shared and not (f.name == "seed" and config.start == "typed"):
             parts.append(f"--{f.metadata['cli']} {link_text(getattr(config, f.name))}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from gdcore.config import Training, check, spec
+from gdcore.config import Training, check, field_of, spec
 from gdcore.descent import Run
 from gdcore.experiment import train
 
@@ -104,8 +104,8 @@ class CurveConfig(Training):
     start: float = field(default=5.5, metadata=spec("w0", -20.0, 20.0, label="starting point"))
     # new w = w - learning_rate * slope. On the bowl the slope's rate of change is 2, so each step
     # multiplies the distance to the bottom by (1 - 2 * learning_rate): 0.1 closes in by 0.8 a step.
-    learning_rate: float = field(default=0.1, metadata=spec("lr", 1e-6, 100.0, label="learning rate"))
-    epochs: int = field(default=30, metadata=spec("steps", 1, 500, label="number of steps"))
+    learning_rate: float = field_of(Training, "learning_rate", 0.1, low=1e-6, high=100.0)
+    epochs: int = field_of(Training, "epochs", 30, high=500, url="steps", label="number of steps")
     # Three learning rates raced from the same start: too small, about right, too large on the bowl.
     small: float = field(default=0.02, metadata=spec("lr1", 1e-6, 100.0, label="first learning rate"))
     right: float = field(default=0.4, metadata=spec("lr2", 1e-6, 100.0, label="second learning rate"))
@@ -114,7 +114,7 @@ class CurveConfig(Training):
     tolerance: float = field(default=0.01, metadata=spec("tol", 1e-9, 1.0, label="tolerance"))
     # Random drops on the hill, to count which valley each ends in; their starts come from the seed.
     drops: int = field(default=20, metadata=spec("drops", 1, 200, label="number of drops"))
-    seed: int = field(default=0, metadata=spec("seed", 0, 2**31 - 1, label="seed"))
+    seed: int = field_of(Training, "seed", 0)
 
     def __post_init__(self) -> None:
         check(self)

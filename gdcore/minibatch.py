@@ -12,19 +12,14 @@ the same start at the same learning rate:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from gdcore import line
-from gdcore.config import DescentConfig
+from gdcore.config import DescentConfig, field_of
 from gdcore.descent import Run, descend
 from gdcore.experiment import Fit
-
-
-def same_field(name: str, default):
-    """DescentConfig's field `name` (its URL key, range and label) with another default."""
-    return field(default=default, metadata=next(f for f in fields(DescentConfig) if f.name == name).metadata)
 
 
 @dataclass(frozen=True)
@@ -32,10 +27,10 @@ class BatchConfig(DescentConfig):
     """A descent in mini-batches, with the batches page's own defaults (so its link is its own)."""
 
     # The lesson's rate: small enough that batches of 1 still find the valley.
-    learning_rate: float = same_field("learning_rate", 0.05)
+    learning_rate: float = field_of(DescentConfig, "learning_rate", 0.05)
     # 5 passes over the 546 houses in batches of 16: 35 steps per epoch, 175 steps.
-    epochs: int = same_field("epochs", 5)
-    batch_size: int = same_field("batch_size", 16)
+    epochs: int = field_of(DescentConfig, "epochs", 5)
+    batch_size: int = field_of(DescentConfig, "batch_size", 16)
 
     def as_descent(self) -> DescentConfig:
         """The same run as a DescentConfig, whose defaults the command line (to_command) shares."""

@@ -8,11 +8,11 @@ A learning rate, the number of steps or the start left empty (None) takes the su
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from gdcore.config import DescentConfig, check, declared_after, setting_field, shown, spec
+from gdcore.config import DescentConfig, check, declared_after, field_of, setting_field, shown, spec
 from gdcore.descent import Run, descend
 from gdcore.experiment import OPTIMIZER_WORK, WORK_BUDGET
 from gdcore.optimizers import BY_KEY, OPTIMIZERS, TABLE
@@ -25,12 +25,6 @@ DEFAULT_STEPS = {"house": 100, "valley": 150, "rosenbrock": 1000, "saddle": 100,
 DEFAULT_RATES = {surface: {optimizer.key: optimizer.rates[surface] for optimizer in TABLE} for surface in SURFACES}
 OWN = "the surface's own start"  # what a start left empty means, in a note on a link
 SADDLE_GOAL = -1.0  # a surface with no minimum: a racer finishes when its loss falls to this level
-
-
-def same_field(name: str):
-    """DescentConfig's field `name`: its default, URL key and checks."""
-    f = next(f for f in fields(DescentConfig) if f.name == name)
-    return field(default=f.default, metadata=f.metadata)
 
 
 def racer_fields() -> dict:
@@ -72,9 +66,9 @@ class RaceConfig:
     ledger: str = field(default="adam", metadata=spec("ledger", choices=OPTIMIZERS, label="ledger's optimizer"))
     # The "house" surface's data and columns, as a line's (DescentConfig's fields: the same link keys): the
     # house data's bedrooms and price, or two columns of a learner's upload.
-    data: str = same_field("data")
-    x: str = same_field("x")
-    y: str = same_field("y")
+    data: str = field_of(DescentConfig, "data")
+    x: str = field_of(DescentConfig, "x")
+    y: str = field_of(DescentConfig, "y")
 
     def __post_init__(self) -> None:
         check(self)

@@ -13,7 +13,7 @@ from dataclasses import fields
 import streamlit as st
 
 from gdcore import DescentConfig, GuessConfig, SlopeConfig, experiment
-from gdcore.config import Training, kind_of
+from gdcore.config import BASICS, Training, kind_of
 from gdcore.curve import CurveConfig
 from gdcore.data import SHIPPED
 from gdcore.optimizers import BY_KEY, TABLE, Optimizer, Setting
@@ -345,7 +345,7 @@ def training_controls(cls: type[Training], base: Training, rows: int, page: str)
     values in the config. `rows` is how many rows the data has: the largest useful batch (0: no data, so
     no batches); `page` gets the notes.
     """
-    values = {f.name: getattr(base, f.name) for f in fields(Training)}
+    values = {f.name: getattr(base, f.name) for f in fields(Training) if f.name not in BASICS}
     title = "Advanced: optimizer, schedule, batches" if rows else "Advanced: optimizer, schedule"
     with st.sidebar.expander(title, icon=":material/tune:"):
         optimizer = st.selectbox(
