@@ -30,8 +30,8 @@ from wsclient import REPO, Learner, Screen, cpu_seconds, rss_mb, serve
 sys.path.insert(0, str(REPO))
 
 import gdcore  # noqa: E402
-from gdcore.config import DescentConfig  # noqa: E402
 from gdcore.data import shipped  # noqa: E402
+from gdcore.line import DescentConfig
 from ui.fmt import equation  # noqa: E402
 
 

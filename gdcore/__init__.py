@@ -4,7 +4,7 @@ No streamlit and no plotly here: the pages draw, gdcore computes. `python -m gdc
 command line.
 """
 
-from gdcore.config import DescentConfig, GuessConfig, NetworkConfig, SlopeConfig, from_query, to_command, to_query
+from gdcore.config import GuessConfig, SlopeConfig, from_query, to_query
 from gdcore.data import (
     WINDSOR,
     DataError,
@@ -17,8 +17,9 @@ from gdcore.data import (
     select_xy,
 )
 from gdcore.descent import LEDGER_COLUMNS, EpochRecord, Run, descend, ledger_rows
-from gdcore.experiment import Fit, NetworkFit, baseline_loss, fit_line, fit_network, initial_line, restart_losses
-from gdcore.narrate import KINDS, Verdict, epochs_to_converge, network_verdict, progress, verdict, why_different
+from gdcore.line import DescentConfig, Fit, epochs_to_converge, fit_line, initial_line, progress, verdict, why_different
+from gdcore.narrate import KINDS, Verdict
+from gdcore.network import NetworkConfig, NetworkFit, baseline_loss, fit_network, network_verdict, restart_losses
 
 __all__ = [
     "KINDS",
@@ -52,7 +53,6 @@ __all__ = [
     "restart_losses",
     "select_columns",
     "select_xy",
-    "to_command",
     "to_query",
     "verdict",
     "why_different",

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import argparse
 import csv
-import math
 import sys
 import textwrap
 from dataclasses import fields
 
-from gdcore.config import DescentConfig, NetworkConfig, describe_range, kind_of, link_text, parse_value
+from gdcore.config import describe_range, kind_of, link_text, parse_value
 from gdcore.data import WINDSOR, DataError, read_table
 from gdcore.descent import ledger_columns, ledger_rows
+from gdcore.line import DescentConfig
 from gdcore.models import MODELS, model_of
 from gdcore.optimizers import TABLE
 
@@ -33,16 +33,7 @@ multiplies it by t/W while t <= W. --batch-size B: each epoch passes over all ro
 B (the last may be smaller), freshly shuffled from the seed unless --shuffle no; on a batch, sse
 is the sum over its rows and mse their mean.
 
---model line (default): prediction = slope * x + intercept; parameters slope, intercept;
-a random start from --seed unless --init-slope/--init-intercept are given.
-
---model network: --x names three columns, comma-separated (x1,x2,x3); inputs and target are
-always standardized ((value - mean) / population std) and the loss is on the standardized target:
-    h1 = act(w1*x1 + w2*x2 + w3*x3 + b1)
-    h2 = act(w4*x1 + w5*x2 + w6*x3 + b2)
-    prediction = w7*h1 + w8*h2
-with act from --activation; parameters w1..w8, b1, b2, started from Normal(0, 1) drawn with --seed,
-exactly as the app's network page does.
+{models}
 
 If the numbers overflow, the rows up to the last finite step are printed, the line
 "diverged at epoch K: <reason>" goes to stderr, and the exit status is still 0.
@@ -85,8 +76,8 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see python -m gdcore descend --help)\n")
 
 
-CONFIGS = {model.key: model.config for model in MODELS if model.command}  # the models it runs: line, network
-DEFAULT_X = {"line": DescentConfig().x, "network": ",".join(NetworkConfig().inputs)}
+RUNS = {model.key: model for model in MODELS if model.command}  # the models it runs: line, network
+CONFIGS = {key: model.config for key, model in RUNS.items()}
 
 
 def option_type(f):
@@ -100,16 +91,6 @@ def option_type(f):
 
     parse.__name__ = kind_of(f).__name__  # what argparse names in "invalid <type> value"
     return parse
-
-
-def finite_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number")
-    return value
 
 
 def default_text(name: str) -> str:
@@ -161,7 +142,9 @@ def build_parser(model: str = "line") -> argparse.ArgumentParser:
     descend = commands.add_parser(
         "descend",
         help="print the ledger of a gradient descent as CSV",
-        description=DESCRIPTION.format(optimizers=optimizers_help()),
+        description=DESCRIPTION.format(
+            optimizers=optimizers_help(), models="\n\n".join(model.command.about for model in RUNS.values())
+        ),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -175,17 +158,14 @@ def build_parser(model: str = "line") -> argparse.ArgumentParser:
         "--x",
         metavar="COL",
         help="the feature column (names may contain spaces: quote them); for --model network, three "
-        f"columns separated by commas (default: line {DEFAULT_X['line']}, network {DEFAULT_X['network']})",
+        f"columns separated by commas (default: {', '.join(f'{key} {run.command.x}' for key, run in RUNS.items())})",
     )
     descend.add_argument("--y", default=DescentConfig().y, metavar="COL", help="the target column (default: price)")
-    descend.add_argument("--model", choices=tuple(CONFIGS), default="line", help="the model (default: line)")
+    descend.add_argument("--model", choices=tuple(RUNS), default="line", help="the model (default: line)")
     add_config_options(descend, model)
-    descend.add_argument(
-        "--init-slope", type=finite_float, metavar="FLOAT", help="a typed starting slope, instead of --seed (line only)"
-    )
-    descend.add_argument(
-        "--init-intercept", type=finite_float, metavar="FLOAT", help="a typed starting intercept (line only; default 0)"
-    )
+    for run in RUNS.values():  # each model's own options, offered with every model: the other model says no in words
+        if run.command.options:
+            run.command.options(descend)
     return parser
 
 
@@ -200,25 +180,9 @@ def given(args: argparse.Namespace, cls) -> dict:
     return values
 
 
-def config_from_args(args: argparse.Namespace) -> DescentConfig | NetworkConfig:
-    typed = args.init_slope is not None or args.init_intercept is not None
-    values = given(args, CONFIGS[args.model])
-    if args.model == "network":
-        names = [name.strip() for name in (args.x or DEFAULT_X["network"]).split(",")]
-        if len(names) != 3 or not all(names):
-            raise ValueError(f"--model network needs three input columns in --x, separated by commas, not {args.x!r}")
-        if typed:
-            raise ValueError("--init-slope and --init-intercept are for --model line; a network starts from --seed")
-        if args.scale == "none":
-            raise ValueError("--model network always standardizes its inputs and target: drop --scale none")
-        return NetworkConfig(**values, x1=names[0], x2=names[1], x3=names[2], y=args.y)
-    if args.activation is not None:
-        raise ValueError("--activation is for --model network; a line has no activation")
-    if typed and args.seed is not None:
-        raise ValueError("give either --seed or --init-slope/--init-intercept, not both")
-    if typed:
-        values |= dict(start="typed", init_slope=args.init_slope or 0.0, init_intercept=args.init_intercept or 0.0)
-    return DescentConfig(**values, x=args.x or DEFAULT_X["line"], y=args.y)
+def config_from_args(args: argparse.Namespace):
+    """The config of the model the command line asks for, from the options given (ValueError if they clash)."""
+    return RUNS[args.model].command.config(args, given(args, CONFIGS[args.model]))
 
 
 def main(argv: list[str] | None = None) -> int:

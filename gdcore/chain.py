@@ -8,20 +8,28 @@
 params is the vector (w1 (3 numbers), w2..wL, b1..bL, w_out), shape (2L + 3,); X has shape (n, 3),
 y (n,). The loss is the mean of squared errors. Backwards, every layer multiplies the gradient by
 one factor w_l * act'(z_l): many factors below 1 make the early layers' gradients vanish, many
-above 1 make them explode.
+above 1 make them explode. Everything about the chain is here: its passes forward and back (first), its
+config, its start and fit on a data set, its NumPy script and its verdicts; its entry in gdcore/models.py is
+`MODEL`, at the end.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
+from gdcore import scripts
 from gdcore.batches import take
-from gdcore.config import ACTIVATIONS, Experiment, NetworkConfig, Training, check, field_of, spec
+from gdcore.config import Experiment, Training, check, field_of, spec
+from gdcore.data import select_columns, standardize_columns
 from gdcore.descent import Run
-from gdcore.experiment import standardize_columns, train
-from gdcore.network import activate, activate_slope
+from gdcore.experiment import Model, train
+from gdcore.narrate import Verdict, named
+from gdcore.network import ACTIVATIONS, NetworkConfig, activate, activate_slope
+from gdcore.numbers import written
 
 INPUTS = ("bedrooms", "bathrms", "lotsize")  # the house data's columns layer 1 reads unless told
 TARGET = "price"
@@ -210,3 +218,195 @@ def fit_chain(config: ChainConfig, X: np.ndarray, y: np.ndarray) -> ChainFit:
     gradient = loss_grad(start, X, y, depth, act)
     run = train(config, loss_and_grad, whole_loss, start, parameter_names(depth, config.columns), len(y))
     return ChainFit(config=config, X=X, y=y, gradient=gradient, sizes=per_layer(gradient, depth), run=run)
+
+
+# --- on a data set's columns ----------------------------------------------------------------------------------
+
+
+def fit_on(config: ChainConfig, table: pd.DataFrame) -> ChainFit:
+    """One backward pass and the descent, on the table's columns config.columns and config.y."""
+    return fit_chain(config, *select_columns(table, config.columns, config.y))  # X (n, 3), y (n,)
+
+
+# --- its NumPy script ---------------------------------------------------------------------------------------------
+
+CHAIN = '''DATA = {data!r}  # the CSV, with a header row
+INPUTS, Y = {inputs!r}, {y!r}  # what layer 1 reads, and the target
+DEPTH = {depth}  # layers of one node each
+SCALE = {scale!r}  # every starting weight is SCALE * Uniform(0.5, 1.5); every bias starts at 0
+ACTIVATION = {activation!r}
+STANDARDIZE = {standardize}  # inputs and target as (value - mean) / std, or raw
+{training}
+with open(DATA, newline="", encoding="utf-8-sig") as file:
+    table = list(csv.DictReader(file))
+X = np.array([[float(row[name]) for name in INPUTS] for row in table])  # (n, 3)
+y = np.array([float(row[Y]) for row in table])  # (n,)
+{activation_code}
+
+if STANDARDIZE:
+    X, y = standardize(X), standardize(y[:, None])[:, 0]
+n = len(y)
+NAMES = ({first_weights}, *(f"w{{layer}}" for layer in range(2, DEPTH + 1)),
+         *(f"b{{layer}}" for layer in range(1, DEPTH + 1)), "w_out")
+
+
+def loss_and_gradient(params, rows):
+    """z1 = w1 . x + b1, z_l = w_l a_(l-1) + b_l, a_l = act(z_l), prediction = w_out a_L; the loss is the mean of
+    squared errors. Backwards, delta_l = dL/dz_l gains one factor w_(l+1) * act'(z_l) per layer."""
+    Xb, yb = X[rows], y[rows]
+    w1, w, b, w_out = params[:3], params[3 : DEPTH + 2], params[DEPTH + 2 : 2 * DEPTH + 2], params[-1]
+    z, a = np.empty((len(yb), DEPTH)), np.empty((len(yb), DEPTH))  # (rows, layers)
+    z[:, 0] = Xb @ w1 + b[0]
+    a[:, 0] = act(z[:, 0])
+    for layer in range(1, DEPTH):  # column `layer` is layer number layer + 1
+        z[:, layer] = w[layer - 1] * a[:, layer - 1] + b[layer]
+        a[:, layer] = act(z[:, layer])
+    e = yb - w_out * a[:, -1]
+    d_pred = -2.0 * e / len(yb)  # dL/dprediction, (rows,)
+    delta = np.empty_like(z)
+    delta[:, -1] = d_pred * w_out * act_slope(z[:, -1])
+    for layer in range(DEPTH - 2, -1, -1):
+        delta[:, layer] = delta[:, layer + 1] * w[layer] * act_slope(z[:, layer])
+    d_w = np.sum(delta[:, 1:] * a[:, :-1], axis=0)  # w2..wL
+    gradient = np.concatenate([Xb.T @ delta[:, 0], d_w, delta.sum(axis=0), [d_pred @ a[:, -1]]])
+    return float(np.mean(e**2)), gradient
+
+
+weights = SCALE * np.random.default_rng(SEED).uniform(0.5, 1.5, size=3 + DEPTH)  # w1 (3), w2..wL, w_out
+params = np.concatenate([weights[:-1], np.zeros(DEPTH), weights[-1:]])
+'''
+
+
+def script(config: ChainConfig, data: str, script_name: str = "reproduce.py") -> str:
+    """The deep chain's run as a standalone NumPy script (see gdcore.line.script): its ledger, as the gradients page
+    computes it."""
+    inputs, target = tuple(config.columns), config.y  # the columns layer 1 reads, and the target
+    what = (
+        f"a chain of {config.depth} one-node layers ({config.activation}): {target} from {', '.join(inputs)}, "
+        f"{config.epochs} epochs at learning rate {config.learning_rate!r}"
+    )
+    model = CHAIN.format(
+        data=data,
+        inputs=inputs,
+        y=target,
+        depth=config.depth,
+        scale=float(config.scale),
+        activation=config.activation,
+        standardize=config.inputs == "standardize",
+        first_weights=", ".join(repr(f"w1_{name}") for name in inputs),
+        training=scripts.training_settings(config),
+        activation_code=scripts.ACTIVATION,
+    )
+    return scripts.script(what, model, config, script_name)
+
+
+# --- what a run did, in words -----------------------------------------------------------------------------------
+
+
+def _g(value: float) -> str:
+    """A number in words-and-digits: 3 significant digits, or "too large to store" for inf and nan."""
+    return written(value, 3) if math.isfinite(value) else "too large to store"
+
+
+def gradient_verdict(sizes: np.ndarray, one: str = "house") -> Verdict:
+    """Vanishing, exploding or healthy, from the ratio of layer 1's gradient to the last layer's.
+
+    ratio < 1e-3: vanishing; ratio > 1e3: exploding; otherwise healthy. Numbers that overflowed
+    (inf or nan) and a last layer whose gradient is exactly 0 get their own sentences.
+    """
+    depth = len(sizes)
+    bad = [layer for layer, size in enumerate(sizes, start=1) if not np.isfinite(size)]
+    if bad:
+        return Verdict(
+            "overflow",
+            f"Too large to store: from layer {max(bad)} down to layer {min(bad)} the gradients grew beyond the "
+            "largest 64-bit float (about 1.8e308), so they cannot be shown. The product of the layers' "
+            "factors exploded; try a smaller scale or fewer layers.",
+        )
+    first, last = float(sizes[0]), float(sizes[-1])
+    if last == 0:
+        return Verdict(
+            "dead",
+            f"No gradient at all: layer {depth}'s gradient is exactly 0 (its node is switched off or flat for "
+            f"every {one}), so no layer gets a signal and nothing can move.",
+        )
+    ratio = first / last
+    compare = f"layer 1's gradient is {_g(ratio)} times layer {depth}'s"
+    if ratio < VANISHING:
+        if first == 0:
+            compare = f"layer 1's gradient is exactly 0 (too small for a 64-bit float), layer {depth}'s {_g(last)}"
+        return Verdict(
+            "vanishing",
+            f"Vanishing: {compare}. A step that moves layer {depth} a useful amount barely moves layer 1, so "
+            "the early layers hardly learn.",
+        )
+    if ratio > EXPLODING:
+        return Verdict(
+            "exploding",
+            f"Exploding: {compare}. A learning rate small enough for layer {depth} is far too big for layer 1: "
+            "its steps are too big to be useful, and the descent is thrown around or overflows.",
+        )
+    return Verdict(
+        "healthy",
+        f"Healthy: {compare}, within a factor of 1,000, so one learning rate can suit every layer.",
+    )
+
+
+def descent_verdict(fit: ChainFit) -> Verdict:
+    """Blew up, stuck, blowing up, stalling or learning: what the descent's losses did, in words."""
+    run, depth = fit.run, fit.config.depth
+    moved = fit.moved  # (L,) how far each layer's bias went in all
+    motion = f"Layer 1's bias moved {_g(moved[0])} in all, layer {depth}'s {_g(moved[-1])}."
+    if run.diverged_at is not None and not run.records:
+        return Verdict(
+            "overflow",
+            f"Blew up before the first step: at epoch 1 {run.reason}. The starting weights are already so large "
+            "that the numbers do not fit; try a smaller scale or fewer layers.",
+        )
+    if run.diverged_at is not None:
+        steps = len(run.records)
+        return Verdict(
+            "overflow",
+            f"Blew up: at epoch {run.diverged_at} {run.reason}, so the run stopped there, after {steps} "
+            f"step{'' if steps == 1 else 's'}. The steps were too big to be useful: they threw the weights far "
+            "from any sensible value.",
+        )
+    first, last = run.records[0].loss, fit.loss(run.final)
+    if not math.isfinite(last):  # the last step was finite, but the loss after it is not
+        return Verdict(
+            "overflow",
+            f"Blew up: after epoch {run.epochs} the loss grew too large to store in a 64-bit float. The "
+            "steps were too big to be useful.",
+        )
+    epochs = f"{run.epochs} epoch{'' if run.epochs == 1 else 's'}"
+    losses = f"the loss went from {written(first, 4)} to {written(last, 4)} in {epochs}"
+    target, one = named(fit.config)
+    average = f"guessing the average {target} for every {one} gives {written(fit.baseline, 4)}"
+    # Once every gradient is 0 the step is 0, so the weights never change again.
+    stuck = next((r.epoch for r in run.records if not np.any(r.gradient)), None)
+    if stuck is not None:
+        cut = (
+            f"a whole layer of relus is switched off (z <= 0) for every {one}"
+            if fit.config.activation == "relu"
+            else f"a layer sits so far out on the flat part of the {fit.config.activation} that its slope is 0"
+        )
+        return Verdict(
+            "stuck",
+            f"Stuck: {losses}, but from epoch {stuck} on every gradient is exactly 0: {cut}, so no step can "
+            f"change anything again. {motion}",
+        )
+    if last > 1.01 * first:
+        return Verdict("blowing up", f"Blowing up: {losses}: each step lands higher than the last. {motion}")
+    if last > 0.9 * fit.baseline:
+        return Verdict(
+            "stalling",
+            f"Stalling: {losses}, while {average}: the chain has learned little more than the average. {motion}",
+        )
+    return Verdict(
+        "learning",
+        f"Learning: {losses}, below the {written(fit.baseline, 4)} that guessing the average {target} for every {one} "
+        f"gives. {motion}",
+    )
+
+
+MODEL = Model("chain", ChainConfig, fit_on, script)  # the command line does not run it

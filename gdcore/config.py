@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields, replace
 
@@ -17,8 +16,6 @@ from gdcore.data import DEFAULT_DATA, SHIPPED, UPLOAD_KEY
 from gdcore.optimizers import OPTIMIZERS, SETTINGS, TABLE, Setting
 from gdcore.schedules import SCHEDULES, rate
 
-SCALES = ("none", "standardize")
-ACTIVATIONS = ("sigmoid", "tanh", "relu")
 STARTS = ("random", "typed")
 LOSSES = ("sse", "mse")
 LONGEST_LINK_VALUE = 200  # characters; a longer value in a link is not read at all
@@ -259,79 +256,6 @@ class Experiment(Training):
     )
 
 
-@dataclass(frozen=True)
-class DescentConfig(Experiment):
-    """Everything that decides a gradient-descent run on a line; equal configs give equal runs."""
-
-    # With the defaults below (standardized data, the mean loss) each epoch shrinks the distance to the answer
-    # by 1 - 2 * 0.2 = 0.6, so 40 epochs land within a millionth of it; the page lets learners go from 1e-9 (a
-    # crawl) to 1e6 (a blow-up).
-    learning_rate: float = field_of(Training, "learning_rate", 0.2)
-    epochs: int = field_of(Training, "epochs", 40, high=500)
-    # Seed 8 starts well away from the answer (the line even slopes downward), so the walk
-    # downhill is easy to see; seed 0 happens to start close to the bottom already.
-    seed: int = field_of(Training, "seed", 8)
-    # "sse": sum of squared errors; "mse": their mean (SSE / n), which keeps gradients small.
-    loss: str = field(default="mse", metadata=spec("loss", choices=LOSSES, label="loss", cli="loss"))
-    # "standardize" turns x and y into (value - mean) / std, so one learning rate suits both
-    # parameters; "none" keeps dollars and bedrooms, where the valley is long and narrow.
-    scale: str = field(default="standardize", metadata=spec("scale", choices=SCALES, label="scale", cli="scale"))
-    # "random": slope and intercept drawn from `seed`; "typed": init_slope and init_intercept.
-    start: str = field(default="random", metadata=spec("start", choices=STARTS, label="start"))
-    init_slope: float = field(default=0.0, metadata=spec("slope0", -1e12, 1e12, label="starting slope"))
-    init_intercept: float = field(default=0.0, metadata=spec("intercept0", -1e12, 1e12, label="starting intercept"))
-    # The columns: the feature x and the target y.
-    x: str = field(default="bedrooms", metadata=spec("x", label="x column"))
-    y: str = field(default="price", metadata=spec("y", label="y column"))
-
-    def __post_init__(self) -> None:
-        check(self)
-        if self.x == self.y:
-            raise ValueError(f"the x column and the y column must differ, but both are {shown(self.x)}")
-
-
-# The lesson's guided table of updates: five epochs at 0.05 from the line that prices every house at
-# $0, on the mean of squared errors in bedrooms and dollars. There the largest stable rate is about
-# 0.097, so 0.05 converges, but it is over half of that: the first step crosses the valley (the
-# slope's gradient changes sign), then the walk crawls along the valley's floor.
-LESSON_EXAMPLE = DescentConfig(learning_rate=0.05, epochs=5, scale="none", start="typed")
-
-
-@dataclass(frozen=True)
-class NetworkConfig(Experiment):
-    """Everything that decides a run of the small network (3 inputs, 2 hidden nodes, 1 output)."""
-
-    # The lesson's learning rate. Inputs and target are always standardized.
-    learning_rate: float = field_of(Training, "learning_rate", 0.05)
-    epochs: int = field_of(Training, "epochs", 500)
-    # The 10 starting values are drawn from Normal(0, 1) with this seed.
-    seed: int = field_of(Training, "seed", 0)
-    loss: str = field(default="mse", metadata=spec("loss", choices=LOSSES, label="loss", cli="loss"))
-    activation: str = field(
-        default="sigmoid", metadata=spec("act", choices=ACTIVATIONS, label="activation", cli="activation")
-    )
-    # The three input columns and the target.
-    x1: str = field(default="bedrooms", metadata=spec("x1", label="first input column"))
-    x2: str = field(default="bathrms", metadata=spec("x2", label="second input column"))
-    x3: str = field(default="lotsize", metadata=spec("x3", label="third input column"))
-    y: str = field(default="price", metadata=spec("y", label="y column"))
-
-    def __post_init__(self) -> None:
-        check(self)
-        if len({self.x1, self.x2, self.x3}) < 3:
-            raise ValueError("the three inputs must be three different columns")
-        if self.y in self.inputs:
-            raise ValueError(f"the target {shown(self.y)} cannot also be an input")
-
-    @property
-    def inputs(self) -> tuple[str, str, str]:
-        return (self.x1, self.x2, self.x3)
-
-    @property
-    def step_work(self) -> int:
-        return 3  # a step of the network costs about three of the line
-
-
 def parse_value(raw: str, f, choices: Sequence[str] = ()):
     """Parse one URL value for field f, or raise ValueError with the reason in a few words.
 
@@ -480,21 +404,3 @@ def training_options(config: Training) -> list[str]:
         for f in fields(Training)
         if f.name not in BASICS and getattr(config, f.name) != getattr(default, f.name)
     ]
-
-
-def to_command(config: DescentConfig, data: str | None = None) -> str:
-    """The `python -m gdcore descend` command that prints this config's ledger, quoted for a shell.
-
-    `data`: the CSV's path, by default the config's shipped data set, relative to the repository.
-    """
-    data = data if data is not None else SHIPPED[config.data].as_posix()
-    parts = ["python -m gdcore descend", f"--data {shlex.quote(data)}", f"--x {shlex.quote(config.x)}"]
-    parts.append(f"--y {shlex.quote(config.y)}")
-    shared = {f.name for f in fields(Experiment)} - set(BASICS)
-    for f in fields(config):  # the model's own options, all of them, so the command reads on its own
-        if f.metadata["cli"] and f.name not in shared and not (f.name == "seed" and config.start == "typed"):
-            parts.append(f"--{f.metadata['cli']} {link_text(getattr(config, f.name))}")
-    if config.start == "typed":
-        # "=" keeps argparse from reading a negative like -1e-05 as an option.
-        parts.append(f"--init-slope={config.init_slope!r} --init-intercept={config.init_intercept!r}")
-    return " ".join(parts + training_options(config))

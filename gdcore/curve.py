@@ -14,7 +14,9 @@ import numpy as np
 
 from gdcore.config import Training, check, field_of, spec
 from gdcore.descent import Run
-from gdcore.experiment import train
+from gdcore.experiment import Model, train
+from gdcore.narrate import Verdict
+from gdcore.numbers import written
 
 CURVES = ("bowl", "bumpy")
 LOW, HIGH = -6.0, 6.0  # the stretch of hill on screen, and where random drops land
@@ -195,3 +197,77 @@ def distance_factor(curve: str, learning_rate: float, w: float) -> float:
 def largest_stable_rate(curve: str, w: float) -> float:
     """2 / bend(w): above it, plain steps near a bottom at w overshoot further each time."""
     return float(2.0 / bend(curve, w))
+
+
+def ball_verdict(config, run) -> Verdict:
+    """Crawling, converging, oscillating or diverging: the ball's roll down a curve (gdcore.curve), in words."""
+    steps = len(run.records)
+    if run.diverged_at is not None:
+        return Verdict(
+            "diverged",
+            f"Diverged: at step {run.diverged_at} {run.reason}, so the roll stopped there. Each step threw the "
+            f"ball further up the other side than the last: try a smaller learning rate than {config.learning_rate:g}.",
+        )
+    ws = path(run)
+    bottoms, _ = turning_points(config.curve)
+    where = valley(config.curve, ws[-1])
+    target = bottoms[where] if where is not None else min(bottoms, key=lambda b: abs(b - ws[-1]))
+    deepest = bottom(config.curve)
+    which = (
+        "the valley"
+        if len(bottoms) == 1
+        else "the deepest valley"
+        if target == deepest
+        else f"the valley at w = {written(target, 3)} (not the deepest: that one is at w = {written(deepest, 3)})"
+    )
+    d = [abs(w - target) for w in ws]  # how far from the bottom after each step
+    flips = sum(1 for a, b in zip(ws, ws[1:]) if (a - target) * (b - target) < 0)
+    tol = config.tolerance
+    plain = config.optimizer == "gd" and config.schedule == "constant" and not config.warmup
+    if d[-1] <= tol:
+        arrived = len(d) - [x > tol for x in d][::-1].index(True) if d[0] > tol else 0
+        if flips >= 2:
+            return Verdict(
+                "oscillating",
+                f"Oscillating, but settling: the ball jumps from one side of the bottom of {which} to the other, "
+                f"each jump smaller than the last, and is within {tol:g} of it from step {arrived} on.",
+            )
+        return Verdict(
+            "converging",
+            f"Converging: the ball rolls down into {which} and is within {tol:g} of its bottom from step {arrived} on.",
+        )
+    if d[-1] > d[0]:
+        hint = (
+            f" Near that bottom the curve bends so that the largest learning rate that settles is "
+            f"{written(largest_stable_rate(config.curve, target), 3)}; {config.learning_rate:g} is above it."
+            if plain
+            else ""
+        )
+        return Verdict(
+            "diverging",
+            "Diverging: each step lands further from the bottom, on the other side. "
+            f"The ball started {written(d[0], 3)} "
+            f"from the bottom of {which} and is {written(d[-1], 3)} from it after {steps} steps.{hint}",
+        )
+    if flips >= 2:
+        return Verdict(
+            "oscillating",
+            f"Oscillating: the ball zig-zags across {which} and is still {written(d[-1], 3)} from its bottom "
+            f"after {steps} steps.",
+        )
+    share = 1 - d[-1] / d[0]
+    if share < 0.9:
+        return Verdict(
+            "crawling",
+            f"Crawling: after {steps} steps the ball has covered {100 * share:.0f}% of the way to the bottom of "
+            f"{which}, with {written(d[-1], 3)} still to go. Raise the learning rate or take more steps.",
+        )
+    return Verdict(
+        "converging",
+        f"Converging: the ball rolls down into {which}, {written(d[-1], 3)} from its bottom after {steps} steps; more "
+        "steps would get it within "
+        f"{tol:g}.",
+    )
+
+
+MODEL = Model("curve", CurveConfig)  # no data set to fit, no script, no command line: its page rolls it (roll)

@@ -206,3 +206,14 @@ def select_columns(frame: pd.DataFrame, xs, y: str) -> tuple[np.ndarray, np.ndar
 def numeric_columns(frame: pd.DataFrame) -> list[str]:
     """The columns that hold only finite numbers: the ones a model can use."""
     return [name for name in frame.columns if np.isfinite(pd.to_numeric(frame[name], errors="coerce")).all()]
+
+
+def standardize_columns(X: np.ndarray, names) -> np.ndarray:
+    """Each column (value - mean) / population std; a constant column cannot be standardized."""
+    # Same value in every row: test the spread (max - min), since std can round to 1e-17 instead of 0.
+    for name, spread, values in zip(names, np.ptp(X, axis=0), X.T):
+        if spread == 0:
+            raise DataError(f"Column '{name}' holds the same value in every row, so it cannot be standardized.")
+        if too_close(values, name):  # a spread whose square underflows: its std would be 0
+            raise DataError(too_close(values, name))
+    return (X - X.mean(axis=0)) / X.std(axis=0)  # (n, k) - (k,) broadcasts over rows

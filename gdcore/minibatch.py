@@ -17,9 +17,9 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from gdcore import line
-from gdcore.config import DescentConfig, field_of
+from gdcore.config import field_of
 from gdcore.descent import Run, descend
-from gdcore.experiment import Fit
+from gdcore.line import DescentConfig, Fit
 
 
 @dataclass(frozen=True)

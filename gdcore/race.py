@@ -12,9 +12,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from gdcore.config import DescentConfig, check, declared_after, field_of, setting_field, shown, spec
+from gdcore.config import check, declared_after, field_of, setting_field, shown, spec
 from gdcore.descent import Run, descend
 from gdcore.experiment import OPTIMIZER_WORK, WORK_BUDGET
+from gdcore.line import DescentConfig
 from gdcore.optimizers import BY_KEY, OPTIMIZERS, TABLE
 from gdcore.surfaces import SURFACES, Surface
 

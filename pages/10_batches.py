@@ -5,12 +5,13 @@ import math
 
 import streamlit as st
 
-from gdcore import line, minibatch, to_command
+from gdcore import line, minibatch
 from gdcore.batches import epoch_batches
 from gdcore.experiment import within_budget
 from gdcore.export import ledger_csv
 from gdcore.landscape import loss_grid
 from gdcore.lesson import heading, page
+from gdcore.models import command_for
 from ui import (
     batch_steps,
     batches,
@@ -133,7 +134,7 @@ with st.expander("Print this ledger for a handout"):
         help=f"All {view.last:,} steps, every number in full precision, and every {view.one} of each batch.",
         on_click="ignore",  # a download needs no rerun
     )
-    st.code(to_command(config.as_descent(), data=upload.name if upload else None), language="bash")
+    st.code(command_for(config.as_descent(), data=upload.name if upload else None), language="bash")
     st.caption(
         f"The command prints the same {view.last:,} steps as CSV, with every number in full precision; in its rows "
         f"column, each batch's {view.unit} count from 0."

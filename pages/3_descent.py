@@ -4,9 +4,9 @@ import streamlit as st
 
 from gdcore import descend, line, verdict
 from gdcore.batches import epoch_batches
-from gdcore.config import LESSON_EXAMPLE
 from gdcore.experiment import within_budget
 from gdcore.lesson import heading, page
+from gdcore.line import LESSON_EXAMPLE
 from ui import (
     cached,
     code,

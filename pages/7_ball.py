@@ -5,9 +5,9 @@ from dataclasses import replace
 import streamlit as st
 
 from gdcore import curve, descend
+from gdcore.curve import ball_verdict
 from gdcore.experiment import most_steps
 from gdcore.lesson import heading
-from gdcore.narrate import ball_verdict
 from ui import ball, cached, code, controls, present, router, state, stepper, verdicts
 from ui.fmt import num
 

@@ -20,7 +20,7 @@ from gdcore.chain import ChainConfig, fit_chain
 from gdcore.data import select_columns, select_xy
 from gdcore.experiment import within_budget
 from gdcore.landscape import loss_grid
-from gdcore.narrate import why_different
+from gdcore.line import why_different
 from gdcore.numbers import written
 from gdcore.race import RaceConfig
 from gdcore.surfaces import house_surface

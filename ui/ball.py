@@ -13,9 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from gdcore import curve
-from gdcore.curve import CurveConfig
+from gdcore.curve import CurveConfig, ball_verdict
 from gdcore.descent import Run
-from gdcore.narrate import ball_verdict
 from ui import cached, echarts, frames, hill, updates
 from ui.fmt import num, plural
 

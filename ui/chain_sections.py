@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from gdcore import chain, narrate
+from gdcore import chain
 from gdcore.chain import ChainConfig, ChainFit
-from gdcore.experiment import standardize_columns
+from gdcore.data import standardize_columns
 from gdcore.network import activate_slope
 from ui import cached, controls, exports, gradients, literal, verdicts
 from ui.fmt import axis_name, num, on_houses, rows_word
@@ -78,7 +78,7 @@ def backward_pass(v: View) -> None:
     """One backward pass at the starting weights: each layer's gradient, its chart and the numbers behind it."""
     config, fit = v.config, v.fit
     st.subheader("One backward pass at the starting weights")
-    verdicts.say(narrate.gradient_verdict(v.sizes, v.one))
+    verdicts.say(chain.gradient_verdict(v.sizes, v.one))
     finite = np.isfinite(v.sizes)
     left, middle, right = st.columns(3)
     left.metric("Layer 1's gradient", short(v.sizes[0]))
@@ -187,7 +187,7 @@ def descent(v: View) -> None:
     advanced = controls.describe_training(config, len(fit.y))
     if advanced:
         st.info(advanced, icon=":material/tune:")
-    verdicts.say(narrate.descent_verdict(fit))
+    verdicts.say(chain.descent_verdict(fit))
     final_loss = fit.loss(fit.run.final)
     left, right = st.columns(2)
     with left:

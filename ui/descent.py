@@ -7,8 +7,7 @@ import numpy as np
 import streamlit as st
 
 from gdcore import Dataset, line
-from gdcore.config import DescentConfig
-from gdcore.experiment import Fit
+from gdcore.line import DescentConfig, Fit
 from gdcore.narrate import step_sentence
 from ui import echarts, fmt, frames, literal, tables, updates
 from ui.fmt import axis_name, equation, num, on_houses, plural, rows_word, y_units

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdcore.config import DescentConfig
-from gdcore.experiment import Fit
 from gdcore.lesson import page
+from gdcore.line import DescentConfig, Fit
 from ui import cached, controls, exports, frames, literal
 from ui import landscape as maps
 from ui.fmt import axis_name, num, plural, rows_word, slope_units, y_units

@@ -14,15 +14,16 @@ from gdcore.chain import (
     ACTIVATIONS,
     INPUTS,
     ChainConfig,
+    descent_verdict,
     fit_chain,
     forward,
+    gradient_verdict,
     initial_params,
     loss,
     loss_grad,
     parameter_names,
     per_layer,
 )
-from gdcore.narrate import descent_verdict, gradient_verdict
 
 NAN_OR_INF = re.compile(r"(?<![A-Za-z])(nan|[-+−]?inf(inity)?)(?![A-Za-z])", re.IGNORECASE)
 

@@ -26,13 +26,13 @@ from gdcore import (
     from_query,
     ledger_rows,
     load_xy,
-    to_command,
     to_query,
 )
 from gdcore.__main__ import main
 from gdcore.chain import ChainConfig
 from gdcore.curve import CurveConfig
 from gdcore.minibatch import BatchConfig
+from gdcore.models import command_for
 from gdcore.race import RaceConfig
 
 DEFAULT = DescentConfig()
@@ -258,7 +258,7 @@ COMMAND_CONFIGS = [
 @pytest.mark.parametrize("config", COMMAND_CONFIGS, ids=range(len(COMMAND_CONFIGS)))
 def test_to_command_reproduces_fit_line(config, repo_root, monkeypatch):
     monkeypatch.chdir(repo_root)  # the command names data/windsor_housing.csv relative to the repository
-    assert_cli_matches_fit_line(to_command(config), config, repo_root / "data" / "windsor_housing.csv")
+    assert_cli_matches_fit_line(command_for(config), config, repo_root / "data" / "windsor_housing.csv")
 
 
 def test_to_command_with_spaced_column_names(tmp_path, monkeypatch):
@@ -272,7 +272,7 @@ def test_to_command_with_spaced_column_names(tmp_path, monkeypatch):
         writer.writerows(zip(area, price, strict=True))
     config = DescentConfig(x="floor area", y="sale price", epochs=15, seed=4)
     monkeypatch.chdir(tmp_path)
-    assert_cli_matches_fit_line(to_command(config, data="houses.csv"), config, path)
+    assert_cli_matches_fit_line(command_for(config, data="houses.csv"), config, path)
 
 
 @pytest.mark.parametrize(("slope", "intercept"), [(-1e-05, 0.25), (0.5, -2.5e-07)])
@@ -280,7 +280,7 @@ def test_to_command_with_a_negative_start_in_scientific_notation(slope, intercep
     config = DescentConfig(start="typed", init_slope=slope, init_intercept=intercept, epochs=5)
     assert from_query(DescentConfig, to_query(config)) == (config, [])  # a link can hold this config
     monkeypatch.chdir(repo_root)
-    assert_cli_matches_fit_line(to_command(config), config, repo_root / "data" / "windsor_housing.csv")
+    assert_cli_matches_fit_line(command_for(config), config, repo_root / "data" / "windsor_housing.csv")
 
 
 def shell_words(command: str) -> list[str]:
@@ -325,7 +325,7 @@ SHELL_CASES = [
 
 @pytest.mark.parametrize(("y", "data"), SHELL_CASES)
 def test_to_command_survives_the_shell(y, data):
-    words = shell_words(to_command(DescentConfig(y=y), data=data))
+    words = shell_words(command_for(DescentConfig(y=y), data=data))
     assert option_value(words, "--y") == y
     assert option_value(words, "--data") == data
     assert option_value(words, "--x") == "bedrooms"
@@ -359,7 +359,7 @@ def test_every_experiment_names_its_data_set_and_a_link_to_another_gets_a_note(c
 
 
 def test_the_command_reads_the_config_s_data_set_file(repo_root):
-    command = to_command(DescentConfig())
+    command = command_for(DescentConfig())
     assert "--data data/windsor_housing.csv" in command
     assert (repo_root / "data" / "windsor_housing.csv").is_file()
 

@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 
 from gdcore import curve
-from gdcore.curve import CurveConfig
-from gdcore.narrate import ball_verdict
+from gdcore.curve import CurveConfig, ball_verdict
 
 # The curves, written out again from their formulas (not imported), for the loops below.
 FORMULAS = {

@@ -11,11 +11,12 @@ import shlex
 
 import pytest
 
-from gdcore import DescentConfig, fit_line, load_xy, to_command
+from gdcore import DescentConfig, fit_line, load_xy
 from gdcore.__main__ import main
 from gdcore.data import WINDSOR
-from gdcore.export import ledger_csv, numpy_script
+from gdcore.export import ledger_csv
 from gdcore.minibatch import BatchConfig
+from gdcore.models import command_for, script_for
 
 CONFIGS = {
     "defaults": DescentConfig(),
@@ -38,7 +39,7 @@ def rows_of(text: str) -> list[list[str]]:
 def cli(config: DescentConfig) -> tuple[list[list[str]], str]:
     """The ledger `python -m gdcore descend` prints for this config (run in this process), and its stderr."""
     out, err = io.StringIO(), io.StringIO()
-    argv = shlex.split(to_command(config, data=str(WINDSOR)))[3:]  # after "python -m gdcore"
+    argv = shlex.split(command_for(config, data=str(WINDSOR)))[3:]  # after "python -m gdcore"
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         assert main(argv) == 0
     return rows_of(out.getvalue()), err.getvalue()
@@ -47,7 +48,7 @@ def cli(config: DescentConfig) -> tuple[list[list[str]], str]:
 def script(config: DescentConfig, tmp_path) -> tuple[list[list[str]], str]:
     """The exported script's ledger, the script written to a file and run on its own, and why it stopped."""
     path = tmp_path / "reproduce.py"
-    path.write_text(numpy_script(config, str(WINDSOR)))
+    path.write_text(script_for(config, str(WINDSOR)))
     out, stopped = io.StringIO(), ""
     with contextlib.redirect_stdout(out):
         try:
@@ -77,7 +78,7 @@ def test_the_script_prints_the_ledger_the_command_line_prints(name: str, tmp_pat
 
 
 def test_the_script_needs_only_numpy_and_the_standard_library() -> None:
-    text = numpy_script(DescentConfig(optimizer="adam"), "houses.csv")
+    text = script_for(DescentConfig(optimizer="adam"), "houses.csv")
     imports = [line for line in text.splitlines() if line.startswith(("import ", "from "))]
     assert imports == ["import csv", "import sys", "import numpy as np"]
     assert "gdcore" not in text
@@ -97,7 +98,7 @@ def test_the_batches_pages_ledger_download_is_what_its_command_prints_with_every
     text = ledger_csv(fit.run, config, len(fit.x))
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        assert main(shlex.split(to_command(config.as_descent(), data=str(WINDSOR)))[3:]) == 0
+        assert main(shlex.split(command_for(config.as_descent(), data=str(WINDSOR)))[3:]) == 0
     assert text == out.getvalue()  # byte for byte
     rows = list(csv.DictReader(io.StringIO(text)))
     for step in (1, 35, 36, 175):  # every row of each batch: 16, the epoch's last 2, ...

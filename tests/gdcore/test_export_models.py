@@ -19,7 +19,8 @@ from gdcore import NetworkConfig, read_table, select_columns
 from gdcore.__main__ import main
 from gdcore.chain import INPUTS, TARGET, ChainConfig, fit_chain
 from gdcore.data import WINDSOR
-from gdcore.export import chain_script, ledger_csv, network_command, network_script
+from gdcore.export import ledger_csv
+from gdcore.models import command_for, script_for
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = "data/windsor_housing.csv"  # as the page writes it: relative to the project's folder
@@ -65,7 +66,7 @@ def run_script(text: str, tmp_path) -> tuple[list[list[str]], str]:
 def cli(config: NetworkConfig) -> tuple[list[list[str]], str]:
     """The ledger `python -m gdcore descend --model network` prints (run in this process), and its stderr."""
     out, err = io.StringIO(), io.StringIO()
-    argv = shlex.split(network_command(config, data=str(WINDSOR)))[3:]  # after "python -m gdcore"
+    argv = shlex.split(command_for(config, data=str(WINDSOR)))[3:]  # after "python -m gdcore"
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         assert main(argv) == 0
     return rows_of(out.getvalue()), err.getvalue()
@@ -96,7 +97,7 @@ def differences(got: list[list[str]], expected: list[list[str]]) -> list:
 def test_the_network_script_prints_the_ledger_the_command_line_prints(name: str, tmp_path) -> None:
     config = NETWORKS[name]
     expected, cli_err = cli(config)
-    got, stopped = run_script(network_script(config, DATA), tmp_path)
+    got, stopped = run_script(script_for(config, DATA), tmp_path)
     assert len(expected) > 1
     assert differences(got, expected) == []
     assert ("diverged" in stopped) == ("diverged" in cli_err)
@@ -106,7 +107,7 @@ def test_the_network_script_prints_the_ledger_the_command_line_prints(name: str,
 def test_the_chain_script_prints_the_ledger_of_the_pages_run(name: str, tmp_path) -> None:
     config = CHAINS[name]
     expected = page_records(config)
-    got, stopped = run_script(chain_script(config, DATA), tmp_path)
+    got, stopped = run_script(script_for(config, DATA), tmp_path)
     assert len(expected) > 1 and stopped == ""
     assert differences(got, expected) == []
 
@@ -129,7 +130,7 @@ def test_the_chain_script_prints_the_ledger_of_the_pages_run(name: str, tmp_path
     ],
 )
 def test_a_script_with_a_broken_rule_does_not_match(model, config, rule, broken, tmp_path) -> None:
-    text = network_script(config, DATA) if model == "network" else chain_script(config, DATA)
+    text = script_for(config, DATA) if model == "network" else script_for(config, DATA)
     assert text.count(rule) == 1
     expected = cli(config)[0] if model == "network" else page_records(config)
     got, _ = run_script(text.replace(rule, broken), tmp_path)
@@ -137,7 +138,7 @@ def test_a_script_with_a_broken_rule_does_not_match(model, config, rule, broken,
 
 
 def test_the_scripts_need_only_numpy_and_the_standard_library() -> None:
-    for text in (network_script(NetworkConfig(optimizer="adam"), DATA), chain_script(ChainConfig(), DATA)):
+    for text in (script_for(NetworkConfig(optimizer="adam"), DATA), script_for(ChainConfig(), DATA)):
         imports = [line for line in text.splitlines() if line.startswith(("import ", "from "))]
         assert imports == ["import csv", "import sys", "import numpy as np"]
         assert "gdcore" not in text
@@ -146,8 +147,7 @@ def test_the_scripts_need_only_numpy_and_the_standard_library() -> None:
 
 def test_the_chain_script_reads_the_columns_the_page_runs_on() -> None:
     from gdcore.chain import ChainConfig
-    from gdcore.export import chain_script
 
     config = ChainConfig(x1="stories", x2="garagepl", x3="bedrooms", y="lotsize")
-    script = chain_script(config, "data/windsor_housing.csv")
+    script = script_for(config, "data/windsor_housing.csv")
     assert "INPUTS, Y = ('stories', 'garagepl', 'bedrooms'), 'lotsize'" in script

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from gdcore import DescentConfig, NetworkConfig, to_command
+from gdcore import DescentConfig, NetworkConfig
 from gdcore.chain import ChainConfig
 from gdcore.data import WINDSOR
-from gdcore.export import network_command
-from gdcore.models import script_for
+from gdcore.models import command_for, script_for
 
 REPO = Path(__file__).resolve().parents[2]
 PLAIN = ("bedrooms", "bathrms", "lotsize", "price")
@@ -101,9 +100,9 @@ def test_the_script_on_renamed_columns_prints_the_ledger_of_the_plain_names(mode
 
 def test_the_command_lines_hand_the_names_to_the_program_as_the_file_has_them() -> None:
     line = CONFIGS["line"][1]
-    argv = shlex.split(to_command(line, data="my file's [copy].csv"))
+    argv = shlex.split(command_for(line, data="my file's [copy].csv"))
     assert argv[argv.index("--data") + 1] == "my file's [copy].csv"
     assert (argv[argv.index("--x") + 1], argv[argv.index("--y") + 1]) == (line.x, line.y)
     network = CONFIGS["network"][1]
-    argv = shlex.split(network_command(network, data="data.csv"))
+    argv = shlex.split(command_for(network, data="data.csv"))
     assert argv[argv.index("--x") + 1] == ",".join(network.inputs) and argv[argv.index("--y") + 1] == network.y

@@ -41,7 +41,7 @@ def test_pages_are_named_in_order_with_runs_joined(paths: tuple[str, ...], said:
 
 def test_no_code_but_the_list_writes_a_pages_number() -> None:
     titles = "|".join(re.escape(page.title) for page in lesson.PAGES)
-    written = re.compile(rf"\b[Pp]ages? \d+|\d+\. ({titles})")  # "page 3", "pages 3 to 6", "3. Gradient descent"
+    written = re.compile(rf"\b[Pp]ages? \d+|\d+[.,] ({titles})")  # "page 3", "pages 3 to 6", "3. Gradient descent"
     found = []
     for folder in ("gdcore", "ui", "pages"):
         for path in (REPO / folder).rglob("*.py"):

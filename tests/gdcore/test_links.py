@@ -17,7 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gdcore.chain import ChainConfig
-from gdcore.config import DescentConfig, GuessConfig, NetworkConfig, SlopeConfig, from_query, to_query
+from gdcore.config import GuessConfig, SlopeConfig, from_query, to_query
+from gdcore.line import DescentConfig
+from gdcore.network import NetworkConfig
 
 CLASSES = (DescentConfig, NetworkConfig, GuessConfig, SlopeConfig, ChainConfig)
 LONGEST = 200  # characters: a longer link value is not read at all (the documented limit of a link value)

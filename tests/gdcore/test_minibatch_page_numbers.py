@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from gdcore import Dataset, fit_line, from_query, to_query
-from gdcore.config import DescentConfig
+from gdcore.line import DescentConfig
 from gdcore.minibatch import (
     BatchConfig,
     above_bottom,

@@ -19,10 +19,9 @@ import pytest
 
 import gdcore
 from gdcore import network
-from gdcore.config import NetworkConfig
-from gdcore.data import DataError
+from gdcore.data import DataError, standardize_columns
 from gdcore.descent import descend
-from gdcore.experiment import fit_network, restart_losses, standardize_columns
+from gdcore.network import NetworkConfig, fit_network, restart_losses
 
 NAMES = ("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "b1", "b2")
 ACTIVATIONS = ("sigmoid", "tanh", "relu")

@@ -13,10 +13,11 @@ import shlex
 import numpy as np
 import pytest
 
-from gdcore import DescentConfig, fit_line, load_xy, to_command
+from gdcore import DescentConfig, fit_line, load_xy
 from gdcore.__main__ import main
 from gdcore.data import WINDSOR
 from gdcore.export import RunFileError, config_of, read_run, run_json
+from gdcore.models import command_for
 
 LINK = {"lr": "0.05", "epochs": "6", "opt": "rmsprop", "batch": "200", "seed": "3"}
 CONFIG = DescentConfig(learning_rate=0.05, epochs=6, optimizer="rmsprop", batch_size=200, seed=3)
@@ -32,7 +33,7 @@ def test_the_file_holds_the_link_the_epoch_and_the_ledger_so_far() -> None:
     assert document["page"] == "descent" and document["settings"] == LINK and document["epoch"] == 4
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        assert main(shlex.split(to_command(CONFIG, data=str(WINDSOR)))[3:]) == 0
+        assert main(shlex.split(command_for(CONFIG, data=str(WINDSOR)))[3:]) == 0
     printed = list(csv.reader(io.StringIO(out.getvalue())))
     rows = printed[0].index("rows")  # each batch's row numbers: the one column the file leaves out
     assert document["ledger"]["columns"] == printed[0][:rows] + printed[0][rows + 1 :]

@@ -12,9 +12,8 @@ import numpy as np
 import streamlit as st
 
 from gdcore import baseline_loss, network
-from gdcore.config import NetworkConfig
-from gdcore.experiment import NetworkFit
 from gdcore.narrate import step_sentence
+from gdcore.network import NetworkConfig, NetworkFit
 from ui import echarts, frames, literal, tables, updates
 from ui.fmt import money, num, on_houses, plural, rows_word, tex, y_units
 from ui.network import charts
