@@ -14,7 +14,6 @@ from dataclasses import fields
 from gdcore.config import describe_range, kind_of, link_text, parse_value
 from gdcore.data import WINDSOR, DataError, read_table
 from gdcore.descent import ledger_columns, ledger_rows
-from gdcore.line import DescentConfig
 from gdcore.models import MODELS, model_of
 from gdcore.optimizers import TABLE
 
@@ -78,6 +77,7 @@ class Parser(argparse.ArgumentParser):
 
 RUNS = {model.key: model for model in MODELS if model.command}  # the models it runs: line, network
 CONFIGS = {key: model.config for key, model in RUNS.items()}
+FIRST = next(iter(RUNS))  # --model's default: the lesson's first model, the line
 
 
 def option_type(f):
@@ -131,12 +131,12 @@ def add_config_options(command: argparse.ArgumentParser, model: str) -> None:
 def peek_model(argv: list[str]) -> str:
     """The --model the command line asks for (line if none or unknown), before the full parse."""
     peek = argparse.ArgumentParser(add_help=False)
-    peek.add_argument("--model", default="line")
+    peek.add_argument("--model", default=FIRST)
     model = peek.parse_known_args(argv)[0].model
-    return model if model in CONFIGS else "line"
+    return model if model in CONFIGS else FIRST
 
 
-def build_parser(model: str = "line") -> argparse.ArgumentParser:
+def build_parser(model: str = FIRST) -> argparse.ArgumentParser:
     parser = Parser(prog="python -m gdcore", description="Gradient descent, every number shown.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     descend = commands.add_parser(
@@ -160,8 +160,9 @@ def build_parser(model: str = "line") -> argparse.ArgumentParser:
         help="the feature column (names may contain spaces: quote them); for --model network, three "
         f"columns separated by commas (default: {', '.join(f'{key} {run.command.x}' for key, run in RUNS.items())})",
     )
-    descend.add_argument("--y", default=DescentConfig().y, metavar="COL", help="the target column (default: price)")
-    descend.add_argument("--model", choices=tuple(RUNS), default="line", help="the model (default: line)")
+    y = CONFIGS[FIRST]().y
+    descend.add_argument("--y", default=y, metavar="COL", help=f"the target column (default: {y})")
+    descend.add_argument("--model", choices=tuple(RUNS), default=FIRST, help=f"the model (default: {FIRST})")
     add_config_options(descend, model)
     for run in RUNS.values():  # each model's own options, offered with every model: the other model says no in words
         if run.command.options:
