@@ -33,7 +33,7 @@ class BatchConfig(DescentConfig):
     batch_size: int = field_of(DescentConfig, "batch_size", 16)
 
     def as_descent(self) -> DescentConfig:
-        """The same run as a DescentConfig, whose defaults the command line (to_command) shares."""
+        """The same run as a DescentConfig, whose defaults the command line (gdcore.line.command) shares."""
         return DescentConfig(**{f.name: getattr(self, f.name) for f in fields(DescentConfig)})
 
 
