@@ -7,18 +7,17 @@ import streamlit as st
 
 from gdcore import line, minibatch
 from gdcore.batches import epoch_batches
-from gdcore.experiment import within_budget
 from gdcore.export import ledger_csv
 from gdcore.landscape import loss_grid
-from gdcore.lesson import heading, page
+from gdcore.lesson import page
 from gdcore.models import command_for
 from ui import (
     batch_steps,
     batches,
     cached,
     code,
-    controls,
     literal,
+    opening,
     present,
     router,
     state,
@@ -30,18 +29,12 @@ router.ensure_router()
 
 chosen = batches.batch_controls()
 n = cached.row_count(chosen.data)
-config = within_budget(chosen, n)  # what runs: batches of 1 take 546 steps per epoch
+config = opening.affordable(chosen)  # what runs: batches of 1 take 546 steps per epoch
 both = batches.runs(config)
 view = batch_steps.View(config, n, both, cached.houses(config.data, config.x, config.y))  # the run as told
 
-st.title(heading("batches"))
-stage = present.stage()  # presenter mode: the stepper and the step go right here
-state.seed_view(
-    batches.PAGE, "step", 0, state.whole_number(0, view.last), f"this run has steps 0 to {view.last}", key=batches.STEP
-)
-st.session_state[batches.STEP] = min(max(int(st.session_state[batches.STEP]), 0), view.last)
-state.show_notes(batches.PAGE)
-controls.show_budget(chosen, config, n)
+budget = (chosen, config, n)
+stage = opening.top("batches", batches.PAGE, view.last, budget, key=batches.STEP, unit="step", stage=True)
 st.markdown(
     f"On {page('descent')} each step felt the tilt of the hill under all {n} {view.unit} before it moved: the exact "
     "direction "

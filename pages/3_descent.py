@@ -4,8 +4,7 @@ import streamlit as st
 
 from gdcore import descend, line, verdict
 from gdcore.batches import epoch_batches
-from gdcore.experiment import within_budget
-from gdcore.lesson import heading, page
+from gdcore.lesson import page
 from gdcore.line import LESSON_EXAMPLE
 from ui import (
     cached,
@@ -14,6 +13,7 @@ from ui import (
     descent,
     exports,
     literal,
+    opening,
     predict,
     present,
     router,
@@ -27,14 +27,11 @@ from ui.fmt import num, rows_word, y_units
 router.ensure_router()
 
 chosen = controls.descent_controls(views=("epoch",))
-config = within_budget(chosen, cached.row_count(chosen.data))  # what runs: batches of 1 take many steps
+config = opening.affordable(chosen)  # what runs: batches of 1 take many steps
 fit = cached.fit(config)
 view = descent.View(config, fit, cached.houses(config.data, config.x, config.y))  # the run as the page tells it
 
-st.title(heading("descent"))
-state.seed_epoch("descent", view.last)
-state.show_notes("descent")
-controls.show_budget(chosen, config, view.n)
+opening.top("descent", "descent", view.last, (chosen, config, view.n))  # its stepper follows the notes, presenting too
 presenting = present.active()
 
 

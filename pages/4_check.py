@@ -5,22 +5,19 @@ import pandas as pd
 import streamlit as st
 
 from gdcore import line, why_different
-from gdcore.experiment import within_budget
-from gdcore.lesson import heading, page
-from ui import cached, controls, literal, router, state
+from gdcore.lesson import page
+from ui import cached, controls, literal, opening, router, state
 from ui.fmt import axis_name, difference, num, rows_word, slope_units, y_units
 
 router.ensure_router()
 
 chosen = controls.descent_controls()
 state.publish("descent", chosen)
-config = within_budget(chosen, cached.row_count(chosen.data))  # what runs: batches of 1 take many steps
+config = opening.affordable(chosen)  # what runs: batches of 1 take many steps
 fit = cached.fit(config)
 data = cached.houses(config.data, config.x, config.y)
 
-st.title(heading("check"))
-state.show_notes("descent")
-controls.show_budget(chosen, config, len(data.x))
+opening.top("check", "descent", budget=(chosen, config, len(data.x)))
 st.markdown(
     "For a straight line there is a shortcut: the **normal equation** solves for the bottom of the bowl in "
     "one go, and scikit-learn's `LinearRegression` does the same with a careful solver. If gradient descent "

@@ -3,18 +3,17 @@
 import streamlit as st
 
 from gdcore import descend, network, network_verdict
-from gdcore.experiment import within_budget
-from gdcore.lesson import heading, page, pages
+from gdcore.lesson import page, pages
 from ui import (
     cached,
     code,
     controls,
     exports,
     literal,
+    opening,
     predict,
     present,
     router,
-    state,
     stepper,
     verdicts,
 )
@@ -24,17 +23,14 @@ from ui.network import restarts, stepping
 router.ensure_router()
 
 chosen = net.network_controls()
-config = within_budget(chosen, cached.row_count(chosen.data))  # what runs: batches of 1 take many steps
+config = opening.affordable(chosen)  # what runs: batches of 1 take many steps
 fit = cached.fit(config)
 X_raw, prices = cached.house_columns(config.data, config.inputs, config.y)  # (n, 3) and (n,), in the data's own units
 view = stepping.View(config, fit, X_raw, prices)  # the run as the page tells it, epoch by epoch
 y_word_the = "the price" if view.houses_data else f"**{literal.md(config.y)}**"  # in a sentence written as markdown
 
-st.title(heading("network"))
-stage = present.stage()  # presenter mode: the stepper and the step go right here
-net.seed_views(view.last)
-state.show_notes(net.PAGE)
-controls.show_budget(chosen, config, view.n_rows)
+budget = (chosen, config, view.n_rows)
+stage = opening.top("network", net.PAGE, view.last, budget, key=net.EPOCH, views=net.seed_views, stage=True)
 st.markdown(
     f"{pages('guess', 'loss_curve', 'descent', 'check').capitalize()} predicted {y_word_the} from "
     f"{'bedrooms alone' if view.houses_data else 'one column'}, with a line: "

@@ -3,22 +3,19 @@
 import streamlit as st
 
 from gdcore import chain
-from gdcore.experiment import within_budget
-from gdcore.lesson import heading, page
-from ui import cached, code, controls, exports, gradients, router, state
+from gdcore.lesson import page
+from ui import cached, code, exports, gradients, opening, router
 from ui import chain_sections as sections
 
 router.ensure_router()
 
 chosen = gradients.controls()
-config = within_budget(chosen, cached.row_count(chosen.data))  # what runs: batches of 1 take many steps
+config = opening.affordable(chosen)  # what runs: batches of 1 take many steps
 fit = cached.fit(config)
 view = sections.View(config, fit)  # the chain's run as the page tells it
 depth, short = view.depth, sections.short  # the number of layers; three significant digits
 
-st.title(heading("gradients"))
-state.show_notes(gradients.PAGE)
-controls.show_budget(chosen, config, len(fit.y))
+opening.top("gradients", gradients.PAGE, budget=(chosen, config, len(fit.y)))
 st.markdown(
     f"{page('network').capitalize()}'s network had one hidden layer. Deep networks stack many, and then something "
     "odd happens: the "

@@ -7,8 +7,7 @@ import streamlit as st
 from gdcore import curve, descend
 from gdcore.curve import ball_verdict
 from gdcore.experiment import most_steps
-from gdcore.lesson import heading
-from ui import ball, cached, code, controls, present, router, state, stepper, verdicts
+from ui import ball, cached, code, controls, opening, present, router, state, stepper, verdicts
 from ui.fmt import num
 
 router.ensure_router()
@@ -19,10 +18,7 @@ config = replace(chosen, drops=min(chosen.drops, max(1, most_steps(chosen) // ch
 run = cached.roll(config)
 view = ball.View(config, run)  # the roll as the page tells it
 
-st.title(heading("ball"))
-stage = present.stage()  # presenter mode: the stepper and the step go right here
-state.seed_epoch("ball", view.last, key="ball_step", unit="step")
-state.show_notes("ball")
+stage = opening.top("ball", "ball", view.last, key="ball_step", unit="step", stage=True)
 st.markdown(
     "Forget the houses for a moment. Here the loss depends on **one number, w**, so the whole hill fits on one "
     "chart. A ball stands for the guess. At each step it feels how the ground tilts under it (the **slope**, "

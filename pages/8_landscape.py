@@ -3,9 +3,8 @@
 import streamlit as st
 
 from gdcore import landscape, line, verdict
-from gdcore.experiment import within_budget
-from gdcore.lesson import heading, page
-from ui import cached, code, controls, present, router, state, stepper, verdicts
+from gdcore.lesson import page
+from ui import cached, code, controls, opening, present, router, state, stepper, verdicts
 from ui import landscape as maps
 from ui import landscape_steps as steps
 from ui.fmt import num
@@ -15,7 +14,7 @@ router.ensure_router()
 FOG, SURFACE = "landscape:fog", "landscape:surface"  # the view's switches: session keys, and fog= / surface= links
 
 chosen = controls.descent_controls(views=("epoch", "fog", "surface"))
-config = within_budget(chosen, cached.row_count(chosen.data))  # what runs: batches of 1 take many steps
+config = opening.affordable(chosen)  # what runs: batches of 1 take many steps
 fit = cached.fit(config)
 view = steps.View(config, fit)  # the run and the map around its walk
 
@@ -26,14 +25,15 @@ def yes_no(raw: str) -> bool:
     return raw == "yes"
 
 
-st.title(heading("landscape"))
-stage = present.stage()  # presenter mode: the stepper and the step go right here
-state.seed_epoch("descent", view.last)
-for key, url in ((FOG, "fog"), (SURFACE, "surface")):
-    state.seed_view("descent", url, "no", yes_no, "yes or no", key=key)
-    st.session_state[key] = st.session_state[key] in (True, "yes")  # the last visit kept the link's text
-state.show_notes("descent")
-controls.show_budget(chosen, config, view.n)
+def switches() -> None:
+    """The view's switches, from the link's fog= and surface= (yes or no) or the last visit."""
+    for key, url in ((FOG, "fog"), (SURFACE, "surface")):
+        state.seed_view("descent", url, "no", yes_no, "yes or no", key=key)
+        st.session_state[key] = st.session_state[key] in (True, "yes")  # the last visit kept the link's text
+
+
+budget = (chosen, config, view.n)
+stage = opening.top("landscape", "descent", view.last, budget, views=switches, stage=True)
 st.markdown(
     "Every straight line is one point on this map: its **slope** across, its **intercept** up. The colour is "
     f"the line's loss on all {view.n} {view.rows}: dark is low, yellow is high, and the white ✚ is the bottom, "

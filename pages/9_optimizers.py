@@ -3,8 +3,7 @@
 import streamlit as st
 
 from gdcore import descend, optimizers, race, surfaces
-from gdcore.lesson import heading
-from ui import code, literal, present, router, state, stepper
+from ui import code, literal, opening, present, router, state, stepper
 from ui import race as page
 from ui import race_steps as steps
 from ui.fmt import num
@@ -19,10 +18,8 @@ last = config.step_count
 names = where.names
 minimum = where.min_loss
 
-st.title(heading("optimizers"))
-stage = present.stage()  # presenter mode: the stepper and the step go right here
-state.seed_epoch(page.PAGE, last, key=page.STEP, unit="step", was="epoch")  # links before step= said epoch=
-state.show_notes(page.PAGE)
+# Links from before step= said epoch=.
+stage = opening.top("optimizers", page.PAGE, last, key=page.STEP, unit="step", was="epoch", stage=True)
 if config.step_count != chosen.step_count:
     st.warning(
         f"{len(config.racers)} racers of {chosen.step_count:,} steps would be too much work for one page; each "

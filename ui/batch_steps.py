@@ -10,7 +10,7 @@ import numpy as np
 from gdcore import Dataset, minibatch
 from gdcore.experiment import steps_per_epoch
 from gdcore.minibatch import BatchConfig
-from ui import batches, echarts, exports, frames, updates
+from ui import batches, echarts, exports, frames, ledger, updates
 from ui.fmt import axis_name, equation, num, on_houses, rows_word
 
 LEDGER_STEPS = 500  # the ledger shows the latest 500 steps, as the descent page's
@@ -245,26 +245,25 @@ def run_frames(v: View, low: int, high: int) -> dict:
 
     # The ledger's rows: the stretch's latest LEDGER_STEPS steps at each step, then each glance's latest GLANCE.
     taken = {k: k for k in shown}  # a step is a record
-    table, shown_rows = frames.ledger_stretch(
+    sheet, shown_rows = frames.ledger_stretch(
         v.run.records, lambda records: ledger_table(v, records), LEDGER_STEPS, taken, (low, high), glanced, GLANCE
     )
-    table |= {
-        "title": "The ledger",
-        "intro": frames.html(
-            "One row per parameter per step, the latest at the top (▶). Check any row: **new = current − "
-            f"learning rate × the batch's gradient**. The gradient on all {v.unit} sits beside it: the direction the "
-            "full batch would have taken from the same place."
-        ),
-        "empty": frames.html("No steps yet: the ledger fills in as you press Next step."),
-    }
+    table = ledger.table(
+        sheet,
+        "step",
+        plain=False,
+        rule="**new = current − learning rate × the batch's gradient**, and",
+        more=f"The gradient on all {v.unit} sits beside the batch's: the direction the full batch would have taken "
+        "from the same place.",
+    )
 
     every: list[dict | None] = [None] * (v.last + 1)
     for k, named, charts in zip(shown, places, pictured):
-        keep = LEDGER_STEPS if low <= k <= high else GLANCE
-        more = f"Showing the latest {keep} of the {k:,} steps taken." if k > keep else ""
-        if keep == GLANCE and k > keep:
-            more += f" The latest {LEDGER_STEPS} follow once you stop at this step."
-        every[k] = {"sections": named, **charts, "ledger": shown_rows[k], "note": frames.html(more) if more else ""}
+        if low <= k <= high:
+            note = ledger.note(k, LEDGER_STEPS, plain=False)
+        else:  # a glance: its latest few steps, the rest once the learner stops there
+            note = ledger.note(k, GLANCE, plain=False, follow=LEDGER_STEPS, unit="step")
+        every[k] = {"sections": named, **charts, "ledger": shown_rows[k], "note": note}
 
     view = [{"section": "skip"}] if v.per_epoch > 1 else []
     view += [{"section": "step", "live": True}, {"section": "update"}, {"charts": ["houses", "contour"]}]

@@ -9,7 +9,7 @@ import streamlit as st
 from gdcore import Dataset, line
 from gdcore.line import DescentConfig, Fit
 from gdcore.narrate import step_sentence
-from ui import echarts, fmt, frames, literal, tables, updates
+from ui import echarts, fmt, frames, ledger, literal, tables, updates
 from ui.fmt import axis_name, equation, num, on_houses, plural, rows_word, y_units
 
 LEDGER_STEPS = 500  # a plain run shows every epoch; a long mini-batch run, its latest 500 steps
@@ -176,28 +176,11 @@ def run_frames(v: View) -> dict:
         drawn.append(pictures(v, k, houses, said, ends, starts))
     layout = [("houses", echarts.HEIGHT, False), ("path", echarts.HEIGHT, False), ("losses", echarts.HEIGHT, True)]
     listed, per_frame = frames.charts(drawn, layout + [("rates", 260, True)])
-    table, shown = frames.ledger(v.run.records, lambda records: ledger_table(v, records), LEDGER_STEPS)
-    if v.plain:
-        intro = (
-            "One row per parameter per epoch. Check any row: **new = current − learning rate × gradient**, and "
-            "the next epoch starts from that new value. The latest epoch is at the top, marked ▶."
-        )
-    else:
-        intro = (
-            "One row per parameter per step. Check any row: **new = current − update**, where the update comes "
-            "from the optimizer's rule above; the next step starts from that new value. The columns after "
-            "*update* are the batch's rows and what the optimizer remembers after the step. The latest step is "
-            "at the top, marked ▶."
-        )
-    table |= {
-        "title": "The ledger",
-        "intro": frames.html(intro),
-        "empty": frames.html("No epochs yet: the ledger fills in as you press Next epoch."),
-    }
+    sheet, shown = frames.ledger(v.run.records, lambda records: ledger_table(v, records), LEDGER_STEPS)
+    table = ledger.table(sheet, "epoch", v.plain, "" if v.plain else ledger.BATCH_AND_MEMORY)
     every = []
     for k, ((text, tex, after, stop), pictured) in enumerate(zip(texts, per_frame)):
         taken = len(v.run.up_to(k))
-        more = f"Showing the latest {LEDGER_STEPS} of the {taken:,} steps taken." if taken > LEDGER_STEPS else ""
         every.append(
             {
                 "text": frames.html(text),
@@ -205,7 +188,7 @@ def run_frames(v: View) -> dict:
                 "after": frames.html(after) + (frames.alert(stop) if stop else ""),
                 **pictured,
                 "ledger": shown[taken],
-                "note": frames.html(more) if more else "",
+                "note": ledger.note(taken, LEDGER_STEPS, v.plain),
             }
         )
     return {"frames": every, "charts": listed, "ledger": table}

@@ -10,7 +10,7 @@ import math
 from gdcore import race
 from gdcore.race import RaceConfig
 from gdcore.surfaces import Surface
-from ui import exports, frames, updates
+from ui import exports, frames, ledger, updates
 from ui import race as page
 from ui.fmt import num, plural
 
@@ -115,16 +115,15 @@ def race_frames(v: View) -> dict:
             for k in range(v.last + 1)
         ]
     )
-    table, shown = frames.ledger(v.runs[v.pick].records, lambda records: page.ledger(records, v.pick), LEDGER_STEPS)
-    table |= {
-        "title": "",  # the racer's part has its heading above its rule
-        "intro": frames.html(
-            "One row per parameter per step, latest at the top (▶). Check any row: **new = current − update**, "
-            "and the next step starts from that new value; the last columns are what the optimizer remembers "
-            "after the step."
-        ),
-        "empty": "",  # the step's part says why (no step yet, or the racer stopped in its first)
-    }
+    sheet, shown = frames.ledger(v.runs[v.pick].records, lambda records: page.ledger(records, v.pick), LEDGER_STEPS)
+    table = ledger.table(
+        sheet,
+        "step",
+        plain=False,
+        more="The last columns are what the optimizer remembers after the step.",
+        title="",  # the racer's part has its heading above its rule
+        empty=False,  # the step's part says why (no step yet, or the racer stopped in its first)
+    )
     if v.minimum is None:
         explained = (
             f"The saddle has no bottom to reach, so the table measures how soon each racer rolls off it: the "
@@ -143,8 +142,8 @@ def race_frames(v: View) -> dict:
     every = []
     for k, (pictured, named) in enumerate(zip(per_frame, sections)):
         taken = min(k, len(v.runs[v.pick].records))
-        more = f"Showing the latest {LEDGER_STEPS} of the {taken:,} steps taken." if taken > LEDGER_STEPS else ""
-        every.append({"sections": named, **pictured, "ledger": shown[taken], "note": said("", more) if more else ""})
+        note = ledger.note(taken, LEDGER_STEPS, plain=False)
+        every.append({"sections": named, **pictured, "ledger": shown[taken], "note": note})
     # One chart under the other: side by side, the map is too narrow to read on a laptop or a phone.
     view = [
         {"section": "step", "live": True},

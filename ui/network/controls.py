@@ -203,9 +203,8 @@ VIEWS = {
 }
 
 
-def seed_views(last: int) -> None:
-    """The epoch shown (0..last), the parameter picked and the number of restarts, from the link."""
-    state.seed_epoch(PAGE, last, key=EPOCH)
+def seed_views() -> None:
+    """The parameter picked and the number of restarts, from the link (ui.opening.top seeds the epoch shown)."""
     for url, (key, default, parse, allowed) in VIEWS.items():
         state.seed_view(PAGE, url, default, parse, allowed, key=key)
 

@@ -14,7 +14,7 @@ import streamlit as st
 from gdcore import baseline_loss, network
 from gdcore.narrate import step_sentence
 from gdcore.network import NetworkConfig, NetworkFit
-from ui import echarts, frames, literal, tables, updates
+from ui import echarts, frames, ledger, literal, tables, updates
 from ui.fmt import money, num, on_houses, plural, rows_word, tex, y_units
 from ui.network import charts
 from ui.network import words as wording
@@ -164,33 +164,18 @@ def run_frames(v: View, low: int, high: int) -> dict:
     )
 
     taken = {k: len(v.run.up_to(k)) for k in shown}
-    table, rows = frames.ledger_stretch(
+    sheet, rows = frames.ledger_stretch(
         v.run.records, lambda records: ledger_table(v, records), LEDGER_STEPS, taken, (low, high), glanced, GLANCE
     )
-    what = "epochs" if v.plain else "steps"
-    if v.plain:
-        intro = (
-            "Ten rows per epoch, one per parameter. Check any row: **new = current − learning rate × gradient**, "
-            "and the next epoch starts from that new value. The latest epoch is at the top, marked ▶."
-        )
-    else:
-        intro = (
-            "Ten rows per step, one per parameter. Check any row: **new = current − update**, with the update from "
-            "the optimizer's rule; then the batch's rows and what the optimizer remembers. The latest step is at "
-            "the top, marked ▶."
-        )
-    table |= {
-        "title": "The ledger",
-        "intro": frames.html(intro),
-        "empty": frames.html("No epochs yet: the ledger fills in as you press Next epoch."),
-    }
+    more = "" if v.plain else ledger.BATCH_AND_MEMORY
+    table = ledger.table(sheet, "epoch", v.plain, more, rows="Ten rows per {row}, one per parameter.")
     every: list[dict | None] = [None] * (v.last + 1)
     for k, pictured, places in zip(shown, per_frame, named):
-        keep = LEDGER_STEPS if low <= k <= high else GLANCE
-        more = f"Showing the latest {keep} of the {taken[k]:,} {what} taken." if taken[k] > keep else ""
-        if keep == GLANCE and taken[k] > keep:
-            more += f" The latest {LEDGER_STEPS} follow once you stop at this epoch."
-        every[k] = pictured | {"sections": places, "ledger": rows[k], "note": frames.html(more) if more else ""}
+        if low <= k <= high:
+            note = ledger.note(taken[k], LEDGER_STEPS, v.plain)
+        else:  # a glance: its latest few steps, the rest once the learner stops there
+            note = ledger.note(taken[k], GLANCE, v.plain, follow=LEDGER_STEPS, unit="epoch")
+        every[k] = pictured | {"sections": places, "ledger": rows[k], "note": note}
     return {
         "frames": every,
         "html": store,
