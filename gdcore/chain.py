@@ -38,43 +38,6 @@ INPUT_SCALINGS = ("standardize", "raw")
 VANISHING, EXPLODING = 1e-3, 1e3
 
 
-@dataclass(frozen=True)
-class ChainConfig(Experiment):
-    """Everything that decides a chain's backward pass and its descent; equal configs give equal runs."""
-
-    # How many layers of the activation, one node each. 2 is shallow; at 30 the product has 30 factors.
-    depth: int = field(default=10, metadata=spec("depth", 2, 30, label="number of layers"))
-    # Every starting weight is scale * a random number between 0.5 and 1.5: the typical weight size.
-    scale: float = field(default=1.0, metadata=spec("scale", 0.1, 10.0, label="weight scale"))
-    # Sigmoid, the default, shows vanishing gradients at once: each layer multiplies by at most 0.25 * w.
-    activation: str = field(default="sigmoid", metadata=spec("act", choices=ACTIVATIONS, label="activation"))
-    # "standardize": inputs and target become (value - mean) / std; "raw": as the data has them.
-    inputs: str = field(default="standardize", metadata=spec("inputs", choices=INPUT_SCALINGS, label="input scaling"))
-    # A few epochs are enough to see a descent stall or blow up. The starting weights are drawn with the seed.
-    learning_rate: float = field_of(Training, "learning_rate", 0.1, low=1e-6, high=10.0)
-    epochs: int = field_of(Training, "epochs", 20, high=100)
-    seed: int = field_of(Training, "seed", 0)
-    # The three columns layer 1 reads and the target, as the small network's (the same link keys).
-    x1: str = field_of(NetworkConfig, "x1")
-    x2: str = field_of(NetworkConfig, "x2")
-    x3: str = field_of(NetworkConfig, "x3")
-    y: str = field_of(NetworkConfig, "y")
-
-    def __post_init__(self) -> None:
-        check(self)
-        if len({*self.columns, self.y}) < 4:
-            raise ValueError("the three inputs and the target must be four different columns")
-
-    @property
-    def columns(self) -> tuple[str, str, str]:
-        """The three input columns (the `inputs` field is how they are scaled)."""
-        return (self.x1, self.x2, self.x3)
-
-    @property
-    def step_work(self) -> int:
-        return self.depth + 2  # a loop over the layers, forward and back: about depth + 2 steps of the line
-
-
 def parameter_names(depth: int, columns: tuple[str, ...] = INPUTS) -> tuple[str, ...]:
     """w1_bedrooms, w1_bathrms, w1_lotsize (w1_ and each input column), w2..wL, b1..bL, w_out: the order of params."""
     weights = [f"w{layer}" for layer in range(2, depth + 1)]
@@ -159,6 +122,46 @@ def per_layer(vector, depth: int) -> np.ndarray:
     return np.abs(unpack(vector, depth)[2])
 
 
+# --- its config, its start and its fit on a data set -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainConfig(Experiment):
+    """Everything that decides a chain's backward pass and its descent; equal configs give equal runs."""
+
+    # How many layers of the activation, one node each. 2 is shallow; at 30 the product has 30 factors.
+    depth: int = field(default=10, metadata=spec("depth", 2, 30, label="number of layers"))
+    # Every starting weight is scale * a random number between 0.5 and 1.5: the typical weight size.
+    scale: float = field(default=1.0, metadata=spec("scale", 0.1, 10.0, label="weight scale"))
+    # Sigmoid, the default, shows vanishing gradients at once: each layer multiplies by at most 0.25 * w.
+    activation: str = field(default="sigmoid", metadata=spec("act", choices=ACTIVATIONS, label="activation"))
+    # "standardize": inputs and target become (value - mean) / std; "raw": as the data has them.
+    inputs: str = field(default="standardize", metadata=spec("inputs", choices=INPUT_SCALINGS, label="input scaling"))
+    # A few epochs are enough to see a descent stall or blow up. The starting weights are drawn with the seed.
+    learning_rate: float = field_of(Training, "learning_rate", 0.1, low=1e-6, high=10.0)
+    epochs: int = field_of(Training, "epochs", 20, high=100)
+    seed: int = field_of(Training, "seed", 0)
+    # The three columns layer 1 reads and the target, as the small network's (the same link keys).
+    x1: str = field_of(NetworkConfig, "x1")
+    x2: str = field_of(NetworkConfig, "x2")
+    x3: str = field_of(NetworkConfig, "x3")
+    y: str = field_of(NetworkConfig, "y")
+
+    def __post_init__(self) -> None:
+        check(self)
+        if len({*self.columns, self.y}) < 4:
+            raise ValueError("the three inputs and the target must be four different columns")
+
+    @property
+    def columns(self) -> tuple[str, str, str]:
+        """The three input columns (the `inputs` field is how they are scaled)."""
+        return (self.x1, self.x2, self.x3)
+
+    @property
+    def step_work(self) -> int:
+        return self.depth + 2  # a loop over the layers, forward and back: about depth + 2 steps of the line
+
+
 @dataclass(frozen=True, eq=False)
 class ChainFit:
     """One backward pass from the starting weights, and the descent from them."""
@@ -218,9 +221,6 @@ def fit_chain(config: ChainConfig, X: np.ndarray, y: np.ndarray) -> ChainFit:
     gradient = loss_grad(start, X, y, depth, act)
     run = train(config, loss_and_grad, whole_loss, start, parameter_names(depth, config.columns), len(y))
     return ChainFit(config=config, X=X, y=y, gradient=gradient, sizes=per_layer(gradient, depth), run=run)
-
-
-# --- on a data set's columns ----------------------------------------------------------------------------------
 
 
 def fit_on(config: ChainConfig, table: pd.DataFrame) -> ChainFit:

@@ -199,6 +199,9 @@ def largest_stable_rate(curve: str, w: float) -> float:
     return float(2.0 / bend(curve, w))
 
 
+# --- what a run did, in words -----------------------------------------------------------------------------------
+
+
 def ball_verdict(config, run) -> Verdict:
     """Crawling, converging, oscillating or diverging: the ball's roll down a curve (gdcore.curve), in words."""
     steps = len(run.records)

@@ -227,6 +227,8 @@ def unscale(params, x_mean: float, x_std: float, y_mean: float, y_std: float) ->
     return float(slope), float(y_mean + y_std * intercept_s - slope * x_mean)
 
 
+# --- its config, its start and its fit on a data set -----------------------------------------------------------
+
 SCALES = ("none", "standardize")
 
 
@@ -361,9 +363,6 @@ def fit_line(config: DescentConfig, data: Dataset) -> Fit:
         best_loss=float(bowl_loss(best, sums, config.loss)),
         bowl=sums,
     )
-
-
-# --- on a data set's columns ----------------------------------------------------------------------------------
 
 
 def fit_on(config: DescentConfig, table: pd.DataFrame) -> Fit:

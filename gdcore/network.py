@@ -148,6 +148,9 @@ def relative_error(a, b) -> np.ndarray:
     return np.where(np.isfinite(a) & np.isfinite(b), error, np.inf)
 
 
+# --- its config, its start and its fit on a data set -----------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class NetworkConfig(Experiment):
     """Everything that decides a run of the small network (3 inputs, 2 hidden nodes, 1 output)."""
@@ -252,9 +255,6 @@ def restart_losses(config: NetworkConfig, X: np.ndarray, y: np.ndarray, seeds) -
 def baseline_loss(fit: NetworkFit) -> float:
     """The loss of always predicting the average price: 0 on the standardized target, so SSE = n, MSE = 1."""
     return float(fit.y @ fit.y) / (len(fit.y) if fit.config.loss == "mse" else 1)
-
-
-# --- on a data set's columns ----------------------------------------------------------------------------------
 
 
 def fit_on(config: NetworkConfig, table: pd.DataFrame) -> NetworkFit:
