@@ -8,6 +8,7 @@ import html as markup
 import math
 
 from gdcore import race
+from gdcore.optimizers import BY_KEY
 from gdcore.race import RaceConfig
 from gdcore.surfaces import Surface
 from ui import exports, frames, ledger, updates
@@ -120,7 +121,8 @@ def race_frames(v: View) -> dict:
         sheet,
         "step",
         plain=False,
-        more="The last columns are what the optimizer remembers after the step.",
+        # Plain descent remembers nothing: its ledger ends with the update.
+        more="The last columns are what the optimizer remembers after the step." if BY_KEY[v.pick].remembers else "",
         title="",  # the racer's part has its heading above its rule
         empty=False,  # the step's part says why (no step yet, or the racer stopped in its first)
     )

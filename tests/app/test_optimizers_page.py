@@ -298,3 +298,14 @@ def test_each_steps_map_is_the_figure_the_page_draws_for_that_step(surface: str)
             for axis in [axis for axis in ("x", "y", "z") if axis in want]:  # None: a gap (NaN) in the map
                 np.testing.assert_allclose(np.asarray(got[axis], float), np.asarray(want[axis], float), rtol=1e-5)
     assert race.within_budget(config) == config
+
+
+@pytest.mark.parametrize(("pick", "remembers"), [("gd", False), ("momentum", True)])
+def test_the_ledgers_intro_speaks_of_memory_only_for_an_optimizer_that_has_one(pick: str, remembers: bool) -> None:
+    at = open_page(ledger=pick)
+    assert_healthy(at)
+    table = view(at)["frames"]["ledger"]
+    intro = text_of(table["intro"])
+    assert intro.startswith("One row per parameter per step. Check any row: new = current − update")
+    assert ("what the optimizer remembers" in intro) is remembers
+    assert (table["columns"][-1] != "update") is remembers  # the last columns it speaks of: momentum's velocity v
