@@ -160,7 +160,8 @@ SETTING_FIELDS = {
 @dataclass(frozen=True)
 @declared_after("optimizer", SETTING_FIELDS)
 class Training:
-    """How to walk downhill: the optimizer and its hyperparameters, the schedule, the batches.
+    """How to walk downhill: the learning rate, the epochs and the seed; the optimizer and its settings, the
+    schedule, the batches.
 
     Shared by every experiment config; the defaults are plain full-batch gradient descent. Each model's config
     gives the first three its own default and range (`field_of`): they come first in every config all the same.
