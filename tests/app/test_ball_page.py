@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import opening
 import pandas as pd
 import pytest
 from stepping import choose_epoch, equations_of, html_tables, sections_shown, text_of
@@ -18,18 +19,13 @@ from test_pages import NAN_OR_INF, number, screen_text
 from gdcore import lesson
 
 REPO = Path(__file__).resolve().parents[2]
-APP = str(REPO / "app.py")
 PAGE = "pages/7_ball.py"
 TITLE = lesson.heading("ball")
 STEP = "ball_step"  # the session key of the step shown
 
 
 def open_ball(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return opening.open_page(PAGE, **params)
 
 
 def assert_healthy(at: AppTest) -> None:

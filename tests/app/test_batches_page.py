@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import opening
 import pandas as pd
 import pytest
 from stepping import (
@@ -36,7 +37,6 @@ from gdcore.minibatch import BatchConfig
 from ui import batches, frames
 
 REPO = Path(__file__).resolve().parents[2]
-APP = str(REPO / "app.py")
 CSV = REPO / "data" / "windsor_housing.csv"
 PAGE = "pages/10_batches.py"
 TITLE = lesson.heading("batches")
@@ -44,11 +44,7 @@ STEP = "batches:step"  # the session key of the step shown (the stepper's)
 
 
 def open_batches(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return opening.open_page(PAGE, **params)
 
 
 def assert_healthy(at: AppTest, errors_allowed: bool = False) -> str:

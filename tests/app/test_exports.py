@@ -9,23 +9,18 @@ import io
 import runpy
 from pathlib import Path
 
+import opening
 import pandas as pd
 import pytest
 from stepping import jump_to_end
-from streamlit.testing.v1 import AppTest
 from test_pages import ledger
 
 REPO = Path(__file__).resolve().parents[2]
-APP = str(REPO / "app.py")
 
 
 @pytest.mark.parametrize("params", [{}, {"opt": "adam", "batch": "128", "epochs": "3", "lr": "0.05"}])
 def test_the_pages_script_prints_the_pages_ledger(params: dict[str, str], tmp_path, monkeypatch) -> None:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.switch_page("pages/3_descent.py")
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
+    at = opening.open_page("pages/3_descent.py", **params)
     jump_to_end(at)
     assert not at.exception, [e.value for e in at.exception]
     (script,) = [c.value for c in at.code if c.value.startswith('"""Recompute, with NumPy alone')]

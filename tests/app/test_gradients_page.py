@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import opening
 import pandas as pd
 import pytest
 from reading import number
@@ -18,7 +19,6 @@ from streamlit.testing.v1 import AppTest
 from gdcore import lesson
 
 REPO = Path(__file__).resolve().parents[2]
-APP = str(REPO / "app.py")  # AppTest resolves a relative path against this file, not the cwd
 PAGE = "pages/6_gradients.py"
 TITLE = lesson.heading("gradients")
 CONTROLS = {"depth": "slider", "scale": "slider", "act": "radio", "inputs": "radio", "lr": "number_input"} | {
@@ -32,11 +32,7 @@ NAN_OR_INF = re.compile(r"(?<![A-Za-z])(nan|[-+−]?inf(inity)?)(?![A-Za-z])", r
 
 def open_page(**params: str) -> AppTest:
     """Run the app through its router on page 6, with `params` in the URL, as a first visit."""
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return opening.open_page(PAGE, **params)
 
 
 def control(at: AppTest, key: str):

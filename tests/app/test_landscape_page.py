@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import opening
 import pandas as pd
 import pytest
 from stepping import choose_epoch, epoch_shown, jump_to_end
@@ -19,18 +20,13 @@ from test_pages import NAN_OR_INF, screen_text
 from gdcore import lesson
 
 REPO = Path(__file__).resolve().parents[2]
-APP = str(REPO / "app.py")
 PAGE = "pages/8_landscape.py"
 TITLE = lesson.heading("landscape")
 NUMBER = r"([-−]?[\d,]*\.?\d+(?:e[-+]?\d+)?)"  # a negative number is written with "−" (ui/fmt.py)
 
 
 def open_landscape(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return opening.open_page(PAGE, **params)
 
 
 def assert_clean(at: AppTest) -> str:
@@ -102,10 +98,7 @@ def test_the_link_reproduces_the_view_and_follows_it() -> None:
 
 
 def test_a_link_from_page_3_opens_the_same_run() -> None:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.switch_page("pages/3_descent.py")
-    at.query_params.update({"lr": "0.05", "scale": "none", "start": "typed", "epochs": "5", "epoch": "4"})
-    at.run()
+    at = opening.open_page("pages/3_descent.py", lr="0.05", scale="none", start="typed", epochs="5", epoch="4")
     link = dict(at.query_params)
     at = open_landscape(**link)
     text = assert_clean(at)

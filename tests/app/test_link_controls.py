@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 from dataclasses import fields
 
+import opening
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_link_fuzz import APP, PAGES
+from test_link_fuzz import PAGES
 
 from ui.batches import OFFERED
 
@@ -103,11 +104,7 @@ def test_a_link_sets_every_control_and_survives_a_rerun(page: str) -> None:
     default_of = {f.metadata["url"]: getattr(defaults, f.name) for f in fields(cls)}
     link = {key: text(value) for key, value in wanted.items() if value != default_of[key]}
     link |= {key: VIEWS[key] for key in views} | {"present": "1"}  # presenter mode too, on every page
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page(script)
-    for key, value in link.items():
-        at.query_params[key] = value
-    at.run()
+    at = opening.open_page(script, **link)
     assert not at.exception, [e.value for e in at.exception]
     notes = [w.value for w in at.warning if w.icon == ":material/link_off:"]
     assert not notes, notes  # every value was taken, none named as ignored

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields
-from pathlib import Path
 
+import opening
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,7 +27,6 @@ from gdcore.race import RaceConfig
 
 pytestmark = pytest.mark.slow  # hypothesis: ten links a page, an AppTest run each: run by .ci/run after the suite
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 NAN_OR_INF = re.compile(r"(?<![A-Za-z])(nan|[-+−]?inf(inity)?)(?![A-Za-z])", re.IGNORECASE)
 MINUS_ZERO = re.compile(r"(?<![\w.,])[-−]0(?![\d.,×])|[-−]0\.0+(?![\d×])")  # "-0" or "-0.00", not -0.5
 # page script, its config, the link keys it reads itself (views), its title
@@ -90,11 +89,7 @@ def used_as_default(cls, key: str, raw: str) -> bool:
 def test_no_link_raises_and_every_value_is_used_or_named(page: str, data) -> None:
     script, cls, _ = PAGES[page]
     params = data.draw(link(page))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page(script)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
+    at = opening.open_page(script, **params)
     assert not at.exception, (params, [e.value for e in at.exception])
     assert not NAN_OR_INF.findall(screen_text(at)), params
     assert not MINUS_ZERO.findall(screen_text(at)), (params, MINUS_ZERO.findall(screen_text(at)))  # ui/fmt.py's rule

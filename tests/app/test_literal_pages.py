@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import opening
 import pytest
 from rendered import render
 from stepping import charts_shown, choose_epoch, equations_of, frame_shown, ledger_shown, sections_shown, text_of, view
@@ -172,11 +173,7 @@ BLOCKS |= {"label", "span", "select", "option", "button"}
 
 
 def open_with_upload(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page(page)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
+    at = opening.open_page(page, **params)
     return at.file_uploader(key="uploads:file").upload(FILE, CSV.encode(), "text/csv").run()
 
 

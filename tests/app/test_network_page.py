@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import opening
 import pandas as pd
 import pytest
 import reading
@@ -22,7 +23,6 @@ from streamlit.testing.v1 import AppTest
 from gdcore import lesson
 
 REPO = Path(__file__).resolve().parents[2]
-APP = str(REPO / "app.py")  # AppTest resolves a relative path against this file, not the cwd
 CSV = REPO / "data" / "windsor_housing.csv"
 PAGE = "pages/5_network.py"
 TITLE = lesson.heading("network")
@@ -89,11 +89,7 @@ def reference_run(
 
 def open_page(**params: str) -> AppTest:
     """Run the app through its router on page 5, with `params` in the URL, as a first visit."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return opening.open_page(PAGE, **params)
 
 
 def screen_text(at: AppTest) -> str:

@@ -15,10 +15,11 @@ import sys
 
 import numpy as np
 import pytest
+from opening import APP
 from reading import HYPHEN_BEFORE_DIGIT, echarts_hyphens, echarts_text, number, plotly_hyphens, plotly_text
 from stepping import charts_shown, equations_of, frame_shown, sections_shown, tables_shown, text_of, words_of
 from streamlit.testing.v1 import AppTest
-from test_pages import APP, REPO, screen_text
+from test_pages import REPO, screen_text
 
 from gdcore import DescentConfig, descend, fit_line, line
 from gdcore.config import to_query

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import opening
 import pandas as pd
 import pytest
 from reading import number
@@ -34,7 +35,6 @@ from ui import frames
 from ui import race as page
 
 REPO = Path(__file__).resolve().parents[2]
-APP = str(REPO / "app.py")
 CSV = REPO / "data" / "windsor_housing.csv"
 PAGE = "pages/9_optimizers.py"
 TITLE = lesson.heading("optimizers")
@@ -43,11 +43,7 @@ NAN_OR_INF = re.compile(r"(?<![A-Za-z])(nan|[-+−]?inf(inity)?)(?![A-Za-z])", r
 
 
 def open_page(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return opening.open_page(PAGE, **params)
 
 
 def screen_text(at: AppTest) -> str:

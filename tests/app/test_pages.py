@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import opening
 import pandas as pd
 import pytest
 import reading
@@ -23,7 +24,6 @@ import gdcore
 from gdcore import lesson
 
 REPO = Path(__file__).resolve().parents[2]
-APP = str(REPO / "app.py")  # AppTest resolves a relative path against this file, not the cwd
 CSV = REPO / "data" / "windsor_housing.csv"
 FIRST = lesson.PAGES[
     :4
@@ -41,11 +41,7 @@ NAN_OR_INF = re.compile(r"(?<![A-Za-z])(nan|[-+−]?inf(inity)?)(?![A-Za-z])", r
 
 def open_page(page: str = "guess", **params: str) -> AppTest:
     """Run the app through its router on `page`, with `params` in the URL, as a first visit."""
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.switch_page(PAGES[page])
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return opening.open_page(PAGES[page], **params)
 
 
 def screen_text(at: AppTest) -> str:

@@ -5,7 +5,6 @@ another tab; a file that is not a run of this page gets one sentence and the pag
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 from stepping import choose_epoch, ledger_shown
@@ -30,7 +29,6 @@ from gdcore.export import run_json
 from gdcore.upload import read_upload
 from ui.exports import document
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 LINK = {"opt": "adam", "batch": "128", "lr": "0.05", "epochs": "3", "seed": "4"}
 
 

@@ -7,7 +7,6 @@ note; two tabs never see each other's columns or numbers; too narrow a file gets
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,7 +16,6 @@ from test_network_page import NAMES, assert_epoch_matches, backprop, ledger
 from test_pages import NAN_OR_INF, number
 from test_uploads import open_page
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 RNG = np.random.default_rng(11)
 ROWS = 40
 SOIL = RNG.uniform(5, 40, ROWS)  # (40,) four numeric columns of made-up field trials
