@@ -187,13 +187,6 @@ def drop_all(config: CurveConfig) -> list[Drop]:
     return drops
 
 
-def distance_factor(curve: str, learning_rate: float, w: float) -> float:
-    """Near a bottom w, each plain step multiplies the distance to it by about 1 - lr * bend(w). Between
-    0 and 1: closing in; between -1 and 0: a zig-zag that settles; below -1: each step lands further
-    away, on the other side; close to 1: a crawl."""
-    return float(1.0 - learning_rate * bend(curve, w))
-
-
 def largest_stable_rate(curve: str, w: float) -> float:
     """2 / bend(w): above it, plain steps near a bottom at w overshoot further each time."""
     return float(2.0 / bend(curve, w))

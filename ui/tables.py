@@ -97,14 +97,3 @@ def tips(frame: pd.DataFrame | Sequence[str]) -> dict[str, str]:
     }
     tips["update"] = "What the step subtracts: new = current − update. Plain descent: learning rate × gradient."
     return {header: tip for header, tip in tips.items() if header in columns}
-
-
-def text_columns(frame: pd.DataFrame) -> dict:
-    """Column settings for the ledger: the numbers are text, with a tooltip saying what each column is."""
-    said = tips(frame)
-    narrow = {"epoch": st.column_config.NumberColumn(width=50), "parameter": st.column_config.TextColumn(width=78)}
-    return narrow | {
-        header: st.column_config.TextColumn(header, help=said.get(header))
-        for header in frame.columns
-        if header not in ("epoch", "parameter", "now")
-    }
